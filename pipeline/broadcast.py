@@ -1,0 +1,316 @@
+"""A broadcast: the program's frames and sound → encoder ladder → CMAF/HLS packager → outputs.
+
+Attach :meth:`Broadcast.push_video` and :meth:`Broadcast.push_audio` to a program's sinks. Each rung
+encodes on its own thread (OpenCV and x264 release the GIL, so rungs run in parallel). A frame is
+handed to every rung or to none: if any rung's queue is full the frame is skipped on all of them
+("skipped frames due to encoding lag" in OBS's words), which keeps the rungs' frames, and so their
+keyframes and segment boundaries, identical.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from pipeline.clock import Clock
+from pipeline.cmaf_packager import (
+    AudioRendition,
+    HlsPackager,
+    PackagerSettings,
+    PublishedFile,
+    TrackPackager,
+    VideoRendition,
+)
+from pipeline.encoders import DEFAULT_LADDER, VIDEO_TIMESCALE, AudioEncoder, Rung, VideoEncoder
+from pipeline.frames import AudioChunk, EncodedSample, Image, VideoFrame
+from pipeline.outputs.base import Output, OutputReport, OutputStats
+
+log = logging.getLogger(__name__)
+
+
+def new_stream_id(clock: Clock) -> str:
+    return time.strftime("%Y%m%d-%H%M%S", time.gmtime(clock.wall())) + "-" + secrets.token_hex(3)
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastSettings:
+    rungs: tuple[Rung, ...] = DEFAULT_LADDER
+    fps: Fraction = Fraction(30)
+    preset: str = "veryfast"
+    packaging: PackagerSettings = field(default_factory=PackagerSettings)
+    sample_rate: int = 48_000
+    channels: int = 2
+    audio_bitrate: int = 128_000
+    queue_frames: int = 3
+    """Frames a rung may hold before new frames are skipped."""
+
+    def __post_init__(self) -> None:
+        if not self.rungs:
+            raise ValueError("a broadcast needs at least one rung")
+        if not 32_000 <= self.audio_bitrate <= 320_000:
+            raise ValueError(f"audio bitrate {self.audio_bitrate} b/s is outside 32..320 kb/s")
+        if self.queue_frames < 1:
+            raise ValueError("queue_frames must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class RungStats:
+    name: str
+    width: int
+    height: int
+    frames: int
+    kbps: float
+    """Encoded bitrate over the last two seconds."""
+    encode_ms: float
+    """Mean encode time of one frame over the last second."""
+    queued: int
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastStats:
+    stream_id: str
+    live_seconds: float
+    frames_in: int
+    frames_skipped: int
+    rungs: tuple[RungStats, ...]
+    audio_kbps: float
+    segments: int
+    outputs: tuple[OutputStats, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastReport:
+    stream_id: str
+    segments: int
+    outputs: tuple[OutputReport, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(r.complete for r in self.outputs)
+
+
+class _Meter:
+    """Bytes and timings over a sliding window, for live stats."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._bytes: deque[tuple[float, int]] = deque(maxlen=1024)
+        self._times: deque[tuple[float, float]] = deque(maxlen=256)
+        self._lock = threading.Lock()
+        self.count = 0
+
+    def add_bytes(self, n: int) -> None:
+        with self._lock:
+            self._bytes.append((self._clock.monotonic(), n))
+
+    def add_time(self, seconds: float) -> None:
+        with self._lock:
+            self._times.append((self._clock.monotonic(), seconds))
+            self.count += 1
+
+    def kbps(self, window: float = 2.0) -> float:
+        now = self._clock.monotonic()
+        with self._lock:
+            total = sum(n for t, n in self._bytes if now - t <= window)
+        return total * 8 / window / 1000
+
+    def mean_ms(self, window: float = 1.0) -> float:
+        now = self._clock.monotonic()
+        with self._lock:
+            spent = [d for t, d in self._times if now - t <= window]
+        return 1000 * sum(spent) / len(spent) if spent else 0.0
+
+
+class _RungWorker:
+    def __init__(self, broadcast: Broadcast, encoder: VideoEncoder, depth: int) -> None:
+        self.encoder = encoder
+        self.rung = encoder.rung
+        self.queue: queue.Queue[tuple[Image, int, bool] | None] = queue.Queue(maxsize=depth)
+        self.meter = _Meter(broadcast.clock)
+        self.packager: TrackPackager | None = None
+        self.thread = threading.Thread(target=self._run, name=f"shopcast-encode-{self.rung.name}", daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                break
+            image, pts, keyframe = item
+            started = time.perf_counter()
+            try:
+                samples = self.encoder.encode(image, pts, keyframe)
+            except Exception:
+                log.exception("%s: encoding the frame at pts %d failed", self.rung.name, pts)
+                continue
+            self.meter.add_time(time.perf_counter() - started)
+            self._package(samples)
+        try:
+            self._package(self.encoder.flush())
+        except Exception:
+            log.exception("%s: flushing the encoder failed", self.rung.name)
+
+    def _package(self, samples: list[EncodedSample]) -> None:
+        if not samples:
+            return  # e.g. a broadcast stopped before its first frame
+        packager = self.packager
+        assert packager is not None, "the packager opens with the first frame, before any is queued"
+        for sample in samples:
+            packager.add(sample)
+            self.meter.add_bytes(len(sample.data))
+
+
+class Broadcast:
+    """One live session of the ladder. ``start`` once, feed frames and chunks, ``stop`` once."""
+
+    def __init__(
+        self,
+        settings: BroadcastSettings,
+        outputs: Sequence[Output],
+        clock: Clock,
+        stream_id: str | None = None,
+    ) -> None:
+        if not outputs:
+            raise ValueError("a broadcast needs at least one output")
+        self.settings = settings
+        self.outputs = tuple(outputs)
+        self.clock = clock
+        self.stream_id = stream_id or new_stream_id(clock)
+        self._workers: list[_RungWorker] = []
+        self._audio: AudioEncoder | None = None
+        self._audio_meter = _Meter(clock)
+        self._audio_lock = threading.Lock()
+        self._packager: HlsPackager | None = None
+        self._accepting = False
+        self._origin_pts: int | None = None
+        self._origin_seconds = 0.0
+        self._next_key = 0
+        self._segment_ticks = round(settings.packaging.segment_seconds * VIDEO_TIMESCALE)
+        self._started_at: float | None = None
+        self._frames_in = 0
+        self._skipped = 0
+        self._stopped = False
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the encoders (raising on a bad setting) and start the rung threads."""
+        s = self.settings
+        self._workers = [
+            _RungWorker(self, VideoEncoder(rung, s.fps, s.preset, track_id=1), s.queue_frames) for rung in s.rungs
+        ]
+        self._audio = AudioEncoder(s.sample_rate, s.channels, s.audio_bitrate, track_id=1)
+        for worker in self._workers:
+            worker.thread.start()
+        self._accepting = True
+
+    def _publish(self, item: PublishedFile) -> None:
+        for output in self.outputs:
+            try:
+                output.publish(item)
+            except Exception:
+                log.exception("output %s failed to take %s", output.name, item.path)
+
+    def _open_packager(self, wall_origin: float) -> HlsPackager:
+        s = self.settings
+        assert self._audio is not None
+        packager = HlsPackager(
+            self.stream_id,
+            [VideoRendition(w.rung.name, w.encoder.track, w.rung.bitrate, float(s.fps)) for w in self._workers],
+            AudioRendition("audio", self._audio.track),
+            s.packaging,
+            self._publish,
+            wall_origin=wall_origin,
+        )
+        for worker, track in zip(self._workers, packager.video_tracks, strict=True):
+            worker.packager = track
+        return packager
+
+    def stop(self, drain_timeout: float = 30.0) -> BroadcastReport:
+        """Finish the stream (``EXT-X-ENDLIST``), deliver what is queued and release everything."""
+        if self._stopped:
+            raise RuntimeError("broadcast already stopped")
+        self._stopped = True
+        with self._audio_lock:
+            self._accepting = False
+        for worker in self._workers:
+            worker.queue.put(None)
+        for worker in self._workers:
+            worker.thread.join()
+        if self._packager is not None:
+            with self._audio_lock:
+                audio_track = self._packager.audio_track
+                if self._audio is not None and audio_track is not None:
+                    for sample in self._audio.flush():
+                        audio_track.add(sample)
+            self._packager.finish()
+        deadline = time.monotonic() + drain_timeout
+        reports = tuple(o.close(max(0.0, deadline - time.monotonic())) for o in self.outputs)
+        segments = self._packager.video_tracks[0].segments if self._packager else 0
+        return BroadcastReport(self.stream_id, segments, reports)
+
+    # --- media in --------------------------------------------------------------------------------
+
+    def push_video(self, frame: VideoFrame) -> None:
+        if not self._accepting:
+            return
+        if self._origin_pts is None:
+            self._origin_pts = frame.pts
+            self._origin_seconds = frame.seconds
+            self._started_at = self.clock.monotonic()
+            self._packager = self._open_packager(frame.wall)
+        self._frames_in += 1
+        pts = round((frame.pts - self._origin_pts) * frame.time_base * VIDEO_TIMESCALE)
+        keyframe = pts >= self._next_key
+        if any(w.queue.full() for w in self._workers):
+            self._skipped += 1
+            return
+        if keyframe:
+            self._next_key = (pts // self._segment_ticks + 1) * self._segment_ticks
+        for worker in self._workers:
+            worker.queue.put_nowait((frame.image, pts, keyframe))
+
+    def push_audio(self, chunk: AudioChunk) -> None:
+        with self._audio_lock:
+            if not self._accepting or self._packager is None or self._audio is None:
+                return
+            track = self._packager.audio_track
+            assert track is not None
+            position = chunk.pts - round(self._origin_seconds * chunk.sample_rate)
+            if position < 0:
+                return
+            for sample in self._audio.encode(chunk.samples, position):
+                track.add(sample)
+                self._audio_meter.add_bytes(len(sample.data))
+
+    # --- reporting -------------------------------------------------------------------------------
+
+    def stats(self) -> BroadcastStats:
+        live = self.clock.monotonic() - self._started_at if self._started_at is not None else 0.0
+        return BroadcastStats(
+            stream_id=self.stream_id,
+            live_seconds=live,
+            frames_in=self._frames_in,
+            frames_skipped=self._skipped,
+            rungs=tuple(
+                RungStats(
+                    w.rung.name,
+                    w.rung.width,
+                    w.rung.height,
+                    w.meter.count,
+                    w.meter.kbps(),
+                    w.meter.mean_ms(),
+                    w.queue.qsize(),
+                )
+                for w in self._workers
+            ),
+            audio_kbps=self._audio_meter.kbps(),
+            segments=self._packager.video_tracks[0].segments if self._packager else 0,
+            outputs=tuple(o.stats() for o in self.outputs),
+        )

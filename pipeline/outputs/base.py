@@ -1,0 +1,48 @@
+"""The output contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from pipeline.cmaf_packager import PublishedFile
+
+
+@dataclass(frozen=True, slots=True)
+class OutputStats:
+    name: str
+    state: str
+    """``ok``, ``retrying``, ``failed`` or ``closed``."""
+    queued_files: int = 0
+    queued_bytes: int = 0
+    sent_files: int = 0
+    sent_bytes: int = 0
+    retries: int = 0
+    dropped_files: int = 0
+    last_error: str | None = None
+    retry_in: float | None = None
+    """Seconds until the next attempt while retrying (a reconnect countdown)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutputReport:
+    """What an output says when it is closed."""
+
+    name: str
+    complete: bool
+    unsent_files: int
+    message: str
+
+
+class Output(Protocol):
+    name: str
+
+    def publish(self, item: PublishedFile) -> None:
+        """Accept a file of the stream. Must not block on I/O for long; called from media threads."""
+        ...
+
+    def stats(self) -> OutputStats: ...
+
+    def close(self, timeout: float) -> OutputReport:
+        """Deliver what is queued (waiting at most ``timeout`` seconds), then release resources."""
+        ...

@@ -1,0 +1,232 @@
+"""Pushes the stream to an HTTP origin by PUT (the DASH-IF live ingest pattern), never losing a segment
+to a short outage.
+
+Files queue in order; one worker thread sends them. A connection failure or a 5xx answer is retried
+with exponential backoff, the file staying at the head of the queue, so order is kept and nothing is
+skipped. While the origin is away, a newer playlist replaces an older one still waiting (only the
+latest playlist matters) but every segment waits its turn. The queue is bounded in bytes; if an outage
+outlasts it, the oldest segments are dropped and counted, so memory stays bounded. A 401/403/404 means
+the stream key or room is wrong: retrying cannot help, so the output stops and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import quote
+
+import httpx
+
+from pipeline.cmaf_packager import PublishedFile
+from pipeline.outputs.base import OutputReport, OutputStats
+
+log = logging.getLogger(__name__)
+
+FATAL_STATUSES = frozenset({401, 403, 404})
+RETRY_STATUSES = frozenset({408, 425, 429})
+
+
+class _Outcome(Enum):
+    SENT = "sent"
+    RETRY = "retry"
+    REJECTED = "rejected"
+    FATAL = "fatal"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    initial: float = 0.1
+    maximum: float = 1.0
+    """Cap on the wait between attempts: small, so the stream resumes soon after the origin returns."""
+    factor: float = 2.0
+
+    def delay(self, attempt: int) -> float:
+        return min(self.maximum, self.initial * self.factor ** max(0, attempt - 1))
+
+
+class HttpPushOutput:
+    """PUT every file to ``{base_url}/{path}`` with ``Authorization: Bearer <key>``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        stream_key: str,
+        *,
+        name: str = "relay",
+        retry: RetryPolicy | None = None,
+        max_buffer_bytes: int = 256 * 1024 * 1024,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"push URL must start with http:// or https://, got {base_url!r}")
+        self.base_url = base_url.rstrip("/") + "/"
+        self.name = name
+        self._retry = retry or RetryPolicy()
+        self._max_bytes = max_buffer_bytes
+        self._client = httpx.Client(
+            headers={"Authorization": f"Bearer {stream_key}", "User-Agent": "ShopCast"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
+            transport=transport,
+        )
+        self._queue: deque[PublishedFile] = deque()
+        self._queued_bytes = 0
+        self._cond = threading.Condition()
+        self._closing = False
+        self._abort = False
+        self._state = "ok"
+        self._sent_files = 0
+        self._sent_bytes = 0
+        self._retries = 0
+        self._dropped = 0
+        self._last_error: str | None = None
+        self._retry_at: float | None = None
+        self._thread = threading.Thread(target=self._run, name=f"shopcast-push-{name}", daemon=True)
+        self._thread.start()
+
+    # --- producer side ---------------------------------------------------------------------------
+
+    def publish(self, item: PublishedFile) -> None:
+        with self._cond:
+            if self._closing or self._state == "failed":
+                self._dropped += 1
+                return
+            if item.kind.is_playlist:
+                self._drop_queued(item.path)
+            self._queue.append(item)
+            self._queued_bytes += len(item.data)
+            self._trim()
+            self._cond.notify()
+
+    def _drop_queued(self, path: str) -> None:
+        kept = deque(f for f in self._queue if f.path != path)
+        self._queued_bytes -= sum(len(f.data) for f in self._queue if f.path == path)
+        self._queue = kept
+
+    def _trim(self) -> None:
+        while self._queued_bytes > self._max_bytes and len(self._queue) > 1:
+            victim = next((f for f in self._queue if not f.kind.is_playlist), self._queue[0])
+            self._queue.remove(victim)
+            self._queued_bytes -= len(victim.data)
+            self._dropped += 1
+            self._last_error = f"push buffer full ({self._max_bytes // 2**20} MiB): dropped {victim.path}"
+            log.error("%s: %s", self.name, self._last_error)
+
+    # --- worker ----------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        attempt = 0
+        while True:
+            with self._cond:
+                while not self._queue and not self._closing:
+                    self._cond.wait()
+                if self._abort or (self._closing and not self._queue):
+                    return
+                item = self._queue[0]
+            outcome, error = self._send(item)
+            with self._cond:
+                if outcome in (_Outcome.SENT, _Outcome.REJECTED):
+                    if self._queue and self._queue[0] is item:
+                        self._queue.popleft()
+                        self._queued_bytes -= len(item.data)
+                    if outcome is _Outcome.SENT:
+                        self._sent_files += 1
+                        self._sent_bytes += len(item.data)
+                    else:
+                        # The origin refuses this file for good; keep the rest of the stream going.
+                        self._dropped += 1
+                        self._last_error = error
+                        log.error("%s: rejected %s", self.name, error)
+                    self._state, self._retry_at, attempt = "ok", None, 0
+                    continue
+                self._last_error = error
+                if outcome is _Outcome.FATAL:
+                    self._state = "failed"
+                    log.error("%s: %s; pushing stopped", self.name, error)
+                    return
+                attempt += 1
+                self._retries += 1
+                self._state = "retrying"
+                if attempt == 1:
+                    log.warning("%s: %s; retrying", self.name, error)
+                deadline = time.monotonic() + self._retry.delay(attempt)
+                self._retry_at = deadline
+                if not self._wait_until(deadline):
+                    return
+
+    def _wait_until(self, deadline: float) -> bool:
+        """Back off until ``deadline`` (new files do not cut it short); False if aborted. Holds the lock."""
+        while not self._abort and (remaining := deadline - time.monotonic()) > 0:
+            self._cond.wait(remaining)
+        return not self._abort
+
+    def _send(self, item: PublishedFile) -> tuple[_Outcome, str | None]:
+        url = self.base_url + quote(item.path)
+        try:
+            response = self._client.put(url, content=item.data, headers={"Content-Type": item.content_type})
+        except httpx.HTTPError as exc:
+            return _Outcome.RETRY, f"cannot reach {self.base_url}: {type(exc).__name__}: {exc}"
+        status = response.status_code
+        if 200 <= status < 300:
+            return _Outcome.SENT, None
+        message = f"{item.path}: HTTP {status} {_detail(response)}".strip()
+        if status in FATAL_STATUSES:
+            return _Outcome.FATAL, message
+        if status >= 500 or status in RETRY_STATUSES:
+            return _Outcome.RETRY, message
+        return _Outcome.REJECTED, message
+
+    # --- reporting and shutdown ------------------------------------------------------------------
+
+    def stats(self) -> OutputStats:
+        with self._cond:
+            retry_in = max(0.0, self._retry_at - time.monotonic()) if self._retry_at is not None else None
+            return OutputStats(
+                name=self.name,
+                state="closed" if self._closing and not self._thread.is_alive() else self._state,
+                queued_files=len(self._queue),
+                queued_bytes=self._queued_bytes,
+                sent_files=self._sent_files,
+                sent_bytes=self._sent_bytes,
+                retries=self._retries,
+                dropped_files=self._dropped,
+                last_error=self._last_error,
+                retry_in=retry_in,
+            )
+
+    def close(self, timeout: float) -> OutputReport:
+        """Send what is queued, waiting at most ``timeout`` seconds, then stop."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        self._thread.join(timeout)
+        with self._cond:
+            unsent = len(self._queue)
+            self._abort = True
+            self._cond.notify_all()
+        self._thread.join(5.0)
+        self._client.close()
+        with self._cond:
+            dropped = self._dropped
+            state = self._state
+            error = self._last_error
+        complete = unsent == 0 and dropped == 0 and state != "failed"
+        if complete:
+            message = f"all {self._sent_files} files delivered"
+        else:
+            message = f"{unsent} files not delivered, {dropped} dropped" + (f" (last error: {error})" if error else "")
+        return OutputReport(self.name, complete, unsent + dropped, message)
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict):
+        return str(body.get("message") or body.get("detail") or body)[:200]
+    return str(body)[:200]

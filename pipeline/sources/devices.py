@@ -1,0 +1,162 @@
+"""Hardware seam: cameras and microphones behind one small interface.
+
+Everything that touches a real device goes through :class:`DeviceBackend`, so tests hand the
+pipeline a fake backend (as httpx tests hand a client a fake transport) and the rest of the code is
+the same code that runs on a streamer's machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from pipeline.frames import Image, Samples
+from pipeline.sources.base import SourceError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    index: int
+    name: str
+
+
+class CameraHandle(Protocol):
+    def read(self) -> Image | None:
+        """Block until the next frame; None when the device stopped delivering."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class MicrophoneHandle(Protocol):
+    def close(self) -> None: ...
+
+
+class DeviceBackend(Protocol):
+    def cameras(self) -> list[DeviceInfo]: ...
+
+    def open_camera(self, index: int, width: int, height: int, fps: float) -> CameraHandle: ...
+
+    def microphones(self) -> list[DeviceInfo]: ...
+
+    def open_microphone(
+        self,
+        device: int | None,
+        sample_rate: int,
+        channels: int,
+        on_samples: Callable[[Samples], None],
+    ) -> MicrophoneHandle: ...
+
+
+class _OpenCvCamera:
+    def __init__(self, capture: Any) -> None:
+        self._capture = capture
+
+    def read(self) -> Image | None:
+        ok, image = self._capture.read()
+        if not ok or image is None:
+            return None
+        return np.ascontiguousarray(image, dtype=np.uint8)
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+class _SoundDeviceMicrophone:
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def close(self) -> None:
+        self._stream.stop()
+        self._stream.close()
+
+
+class SystemDevices:
+    """The machine's cameras (OpenCV) and microphones (sounddevice / PortAudio)."""
+
+    def cameras(self) -> list[DeviceInfo]:
+        if platform.system() == "Linux":
+            found = []
+            for path in sorted(Path("/dev").glob("video*")):
+                match = re.fullmatch(r"video(\d+)", path.name)
+                if match:
+                    found.append(DeviceInfo(int(match.group(1)), str(path)))
+            return found
+        # Elsewhere there is no cheap listing; probe the first few indices.
+        return [DeviceInfo(i, f"camera {i}") for i in range(3) if self._can_open(i)]
+
+    @staticmethod
+    def _can_open(index: int) -> bool:
+        cv2 = _quiet_cv2()
+        capture = cv2.VideoCapture(index)
+        try:
+            return bool(capture.isOpened())
+        finally:
+            capture.release()
+
+    def open_camera(self, index: int, width: int, height: int, fps: float) -> CameraHandle:
+        cv2 = _quiet_cv2()
+        backend = cv2.CAP_V4L2 if sys.platform.startswith("linux") else cv2.CAP_ANY
+        capture = cv2.VideoCapture(index, backend)
+        if not capture.isOpened():
+            capture.release()
+            raise SourceError(f"camera {index} could not be opened (busy or not a capture device)")
+        capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+        capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+        capture.set(cv2.CAP_PROP_FPS, fps)
+        return _OpenCvCamera(capture)
+
+    def microphones(self) -> list[DeviceInfo]:
+        sd = _sounddevice()
+        try:
+            devices = sd.query_devices()
+        except Exception as exc:  # PortAudio raises its own error types
+            raise SourceError(f"cannot list microphones: {exc}") from exc
+        return [DeviceInfo(i, str(d["name"])) for i, d in enumerate(devices) if d["max_input_channels"] > 0]
+
+    def open_microphone(
+        self,
+        device: int | None,
+        sample_rate: int,
+        channels: int,
+        on_samples: Callable[[Samples], None],
+    ) -> MicrophoneHandle:
+        sd = _sounddevice()
+
+        def callback(indata: Any, frames: int, time_info: Any, status: Any) -> None:
+            on_samples(np.array(indata, dtype=np.float32, copy=True))
+
+        try:
+            stream = sd.InputStream(
+                device=device, samplerate=sample_rate, channels=channels, dtype="float32", callback=callback
+            )
+            stream.start()
+        except Exception as exc:
+            raise SourceError(f"microphone could not be opened: {exc}") from exc
+        return _SoundDeviceMicrophone(stream)
+
+
+def _quiet_cv2() -> Any:
+    import cv2
+
+    # OpenCV logs a warning per failed probe; the pipeline reports failures itself, once.
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    return cv2
+
+
+def _sounddevice() -> Any:
+    try:
+        import sounddevice
+    except OSError as exc:  # raised when the PortAudio library (libportaudio2) is missing
+        raise SourceError(f"sound input is unavailable: {exc}") from exc
+    return sounddevice

@@ -1,0 +1,166 @@
+"""HTTP push: ordering, retries, coalescing, bounded buffering and fatal answers.
+
+These tests replace the network with httpx's MockTransport (the transport is the seam); the relay
+outage test in tests/app runs against the real relay process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+
+from pipeline.cmaf_packager import FileKind, PublishedFile
+from pipeline.outputs import HttpPushOutput, RetryPolicy
+
+FAST = RetryPolicy(initial=0.01, maximum=0.05)
+
+
+class Origin:
+    """A scripted origin: answers from ``script`` (status or exception) then 201 forever."""
+
+    def __init__(self, script: list[int | type[Exception]] | None = None) -> None:
+        self.script = list(script or [])
+        self.received: list[tuple[str, bytes, str]] = []
+        self.lock = threading.Lock()
+        self.down = threading.Event()
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        with self.lock:
+            if self.down.is_set():
+                raise httpx.ConnectError("connection refused", request=request)
+            action = self.script.pop(0) if self.script else 201
+        if isinstance(action, type):
+            raise action("scripted failure", request=request)  # type: ignore[call-arg]
+        if action < 300:
+            self.received.append((request.url.path, request.content, request.headers["authorization"]))
+        return httpx.Response(action, json={"error": "x", "message": f"scripted {action}"})
+
+    @property
+    def paths(self) -> list[str]:
+        return [p for p, _, _ in self.received]
+
+
+def segment(n: int) -> PublishedFile:
+    return PublishedFile(f"s/v/seg_{n:06d}.m4s", b"x" * 100, FileKind.SEGMENT)
+
+
+def playlist(n: int) -> PublishedFile:
+    return PublishedFile("s/v/index.m3u8", f"v{n}".encode(), FileKind.MEDIA_PLAYLIST)
+
+
+def push(origin: Origin, **kwargs: object) -> HttpPushOutput:
+    return HttpPushOutput(
+        "http://origin.test/ingest/demo/",
+        "KEY",
+        transport=httpx.MockTransport(origin),
+        retry=FAST,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_files_arrive_in_order_with_the_stream_key() -> None:
+    origin = Origin()
+    out = push(origin)
+    for n in range(5):
+        out.publish(segment(n))
+        out.publish(playlist(n))
+    report = out.close(5)
+    assert report.complete, report.message
+    assert {auth for _, _, auth in origin.received} == {"Bearer KEY"}
+    assert [p for p in origin.paths if p.endswith(".m4s")] == [f"/ingest/demo/s/v/seg_{n:06d}.m4s" for n in range(5)]
+    for index, (path, body, _) in enumerate(origin.received):
+        if path.endswith(".m3u8"):
+            listed = int(body.decode()[1:])
+            assert f"/ingest/demo/s/v/seg_{listed:06d}.m4s" in origin.paths[:index], "playlist sent before its segment"
+    assert origin.received[-1][1] == b"v4", "the newest playlist is always delivered"
+
+
+def test_an_outage_loses_no_segment_and_only_the_newest_playlist_is_sent_after_it() -> None:
+    origin = Origin()
+    out = push(origin)
+    out.publish(segment(0))
+    out.publish(playlist(0))
+    deadline = time.monotonic() + 5
+    while len(origin.received) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    origin.down.set()
+    for n in range(1, 6):
+        out.publish(segment(n))
+        out.publish(playlist(n))
+    time.sleep(0.3)
+    stats = out.stats()
+    assert stats.state == "retrying" and stats.retries > 0 and stats.retry_in is not None
+    origin.down.clear()
+    report = out.close(5)
+    assert report.complete, report.message
+    segments = [p.rsplit("/", 1)[1] for p in origin.paths if p.endswith(".m4s")]
+    assert segments == [f"seg_{n:06d}.m4s" for n in range(6)]
+    sent_playlists = [body for path, body, _ in origin.received if path.endswith(".m3u8")]
+    assert sent_playlists[-1] == b"v5"
+    assert len(sent_playlists) <= 3, "playlists superseded during the outage are not sent"
+    assert origin.paths.index("/ingest/demo/s/v/seg_000005.m4s") < len(origin.paths) - 1
+
+
+def test_server_errors_are_retried_and_4xx_rejections_are_dropped_and_counted() -> None:
+    origin = Origin([503, 500, httpx.ReadTimeout, 201, 413])
+    out = push(origin)
+    out.publish(segment(0))
+    out.publish(segment(1))
+    out.publish(segment(2))
+    report = out.close(5)
+    assert [p.rsplit("/", 1)[1] for p in origin.paths] == ["seg_000000.m4s", "seg_000002.m4s"]
+    assert not report.complete and report.unsent_files == 1
+    stats = out.stats()
+    assert stats.retries == 3 and stats.dropped_files == 1
+    assert "HTTP 413 scripted 413" in (stats.last_error or "")
+
+
+def test_a_wrong_stream_key_stops_the_output_with_the_relays_message() -> None:
+    origin = Origin([401])
+    out = push(origin)
+    out.publish(segment(0))
+    deadline = time.monotonic() + 5
+    while out.stats().state != "failed" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    out.publish(segment(1))
+    report = out.close(1)
+    assert not report.complete
+    assert "HTTP 401 scripted 401" in report.message
+    assert origin.received == []
+
+
+def test_the_buffer_is_bounded_and_drops_oldest_segments_first() -> None:
+    origin = Origin()
+    origin.down.set()
+    out = push(origin, max_buffer_bytes=450)
+    out.publish(playlist(0))
+    for n in range(10):
+        out.publish(segment(n))
+    stats = out.stats()
+    assert stats.queued_bytes <= 450
+    assert stats.dropped_files >= 6
+    origin.down.clear()
+    out.close(5)
+    assert origin.paths[-1].endswith("seg_000009.m4s")
+    assert "/ingest/demo/s/v/index.m3u8" in origin.paths, "the playlist survives the trim"
+
+
+def test_close_gives_up_after_its_timeout_and_reports_what_is_left() -> None:
+    origin = Origin()
+    origin.down.set()
+    out = push(origin)
+    for n in range(3):
+        out.publish(segment(n))
+    started = time.monotonic()
+    report = out.close(0.3)
+    assert time.monotonic() - started < 2
+    assert not report.complete and report.unsent_files == 3
+    assert "3 files not delivered" in report.message
+
+
+def test_push_url_must_be_http() -> None:
+    with pytest.raises(ValueError, match="http:// or https://"):
+        HttpPushOutput("ftp://x/", "k")
