@@ -1,0 +1,125 @@
+"""Room management (admin token) and public room information."""
+
+from __future__ import annotations
+
+import hmac
+import shutil
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, Field, field_validator
+
+from app.relay.context import RelayContext, bearer_token, get_context, unauthorized
+from app.relay.errors import ApiError
+from app.relay.rooms import ROOM_NAME, ROOM_NAME_RULE, Room, RoomExistsError
+
+router = APIRouter(prefix="/api/v1", tags=["rooms"])
+Context = Annotated[RelayContext, Depends(get_context)]
+
+
+def require_admin(request: Request, ctx: Context) -> None:
+    token = bearer_token(request)
+    if token is None:
+        raise unauthorized("this needs the relay's admin token: Authorization: Bearer <token>")
+    if not hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode()):
+        raise unauthorized("the admin token is wrong")
+
+
+Admin = Depends(require_admin)
+
+
+class RoomCreate(BaseModel):
+    room: str = Field(description=ROOM_NAME_RULE, examples=["demo"])
+    title: str = Field(default="", max_length=200, examples=["新品直播 · New arrivals"])
+
+    @field_validator("room")
+    @classmethod
+    def _room_name(cls, value: str) -> str:
+        if not ROOM_NAME.fullmatch(value):
+            raise ValueError(f"room name must be {ROOM_NAME_RULE}")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        value = value.strip()
+        if any(ord(c) < 32 for c in value):
+            raise ValueError("the title may not contain control characters")
+        return value
+
+
+class RoomCreated(BaseModel):
+    room: str
+    title: str
+    stream_key: str
+    owner_token: str
+    watch_url: str
+    hls_url: str
+    ingest_url: str
+
+
+class RoomInfo(BaseModel):
+    room: str
+    title: str
+    state: str = Field(description="offline, live or ended")
+    watch_url: str
+    hls_url: str
+
+
+class StreamKey(BaseModel):
+    room: str
+    stream_key: str
+
+
+def _urls(ctx: RelayContext, request: Request, room: Room) -> dict[str, str]:
+    base = ctx.base_url(request)
+    return {
+        "watch_url": f"{base}/watch/{room.name}",
+        "hls_url": f"{base}/live/{room.name}/master.m3u8",
+    }
+
+
+@router.post("/rooms", status_code=201, dependencies=[Admin], response_model=RoomCreated)
+def create_room(body: RoomCreate, request: Request, ctx: Context) -> RoomCreated:
+    try:
+        room = ctx.rooms.create(body.room, body.title or body.room)
+    except RoomExistsError:
+        raise ApiError(409, "room_exists", f"a room named {body.room!r} already exists") from None
+    return RoomCreated(
+        room=room.name,
+        title=room.title,
+        stream_key=room.stream_key,
+        owner_token=room.owner_token,
+        ingest_url=f"{ctx.base_url(request)}/ingest/{room.name}/",
+        **_urls(ctx, request, room),
+    )
+
+
+@router.get("/rooms", dependencies=[Admin], response_model=list[RoomInfo])
+def list_rooms(request: Request, ctx: Context) -> list[RoomInfo]:
+    return [
+        RoomInfo(room=r.name, title=r.title, state=ctx.room_state(r.name), **_urls(ctx, request, r))
+        for r in ctx.rooms.list()
+    ]
+
+
+@router.get("/rooms/{room}", response_model=RoomInfo)
+def room_info(room: str, request: Request, ctx: Context) -> RoomInfo:
+    found = ctx.room(room)
+    return RoomInfo(room=found.name, title=found.title, state=ctx.room_state(found.name), **_urls(ctx, request, found))
+
+
+@router.post("/rooms/{room}/stream-key", dependencies=[Admin], response_model=StreamKey)
+def rotate_stream_key(room: str, ctx: Context) -> StreamKey:
+    ctx.room(room)
+    rotated = ctx.rooms.rotate_key(room)
+    return StreamKey(room=rotated.name, stream_key=rotated.stream_key)
+
+
+@router.delete("/rooms/{room}", status_code=204, dependencies=[Admin])
+def delete_room(room: str, ctx: Context) -> Response:
+    ctx.room(room)
+    ctx.rooms.delete(room)
+    ctx.live.forget(room)
+    shutil.rmtree(ctx.media.root / room, ignore_errors=True)
+    return Response(status_code=204)

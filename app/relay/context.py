@@ -1,0 +1,74 @@
+"""What every relay endpoint shares: settings, rooms, media and live state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from fastapi import Request
+
+from app.relay.errors import ApiError
+from app.relay.media_store import LiveStates, MediaStore
+from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
+
+DEFAULT_MAX_BODY = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RelaySettings:
+    data_dir: Path
+    admin_token: str
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    """Largest file a broadcaster may PUT (a 2 s 1080p segment is ~1-2 MB)."""
+    public_url: str | None = None
+    """Base URL viewers use, when the relay sits behind a proxy; else taken from each request."""
+
+    def __post_init__(self) -> None:
+        if len(self.admin_token) < 16:
+            raise ValueError("the admin token must be at least 16 characters")
+        if not 1024 <= self.max_body_bytes <= 1024**3:
+            raise ValueError("max_body_bytes must be between 1 KiB and 1 GiB")
+
+
+@dataclass(slots=True)
+class RelayContext:
+    settings: RelaySettings
+    rooms: RoomRegistry
+    media: MediaStore
+    live: LiveStates = field(default_factory=LiveStates)
+
+    @classmethod
+    def open(cls, settings: RelaySettings) -> RelayContext:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return cls(settings, RoomRegistry(settings.data_dir / "rooms.json"), MediaStore(settings.data_dir / "media"))
+
+    def base_url(self, request: Request) -> str:
+        return (self.settings.public_url or str(request.base_url)).rstrip("/")
+
+    def room(self, name: str) -> Room:
+        if not valid_room_name(name):
+            raise ApiError(404, "room_not_found", f"there is no room named {name[:64]!r}")
+        try:
+            return self.rooms.get(name)
+        except RoomNotFoundError:
+            raise ApiError(404, "room_not_found", f"there is no room named {name!r}") from None
+
+    def room_state(self, name: str) -> str:
+        return self.live.state(name, self.media.exists(name, PurePosixPath("master.m3u8")))
+
+
+def get_context(request: Request) -> RelayContext:
+    context: RelayContext = request.app.state.relay
+    return context
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})

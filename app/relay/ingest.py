@@ -1,0 +1,78 @@
+"""Authenticated ingest: the broadcaster PUTs and DELETEs stream files under its room.
+
+Checks run before anything touches the disk, in this order: the room exists (404), the stream key
+is right (401), the file name stays inside the room (400), the body fits the limit (413).
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.relay.context import RelayContext, bearer_token, get_context, unauthorized
+from app.relay.errors import ApiError
+from app.relay.media_store import MediaPathError, parse_media_path
+
+router = APIRouter(tags=["ingest"])
+Context = Annotated[RelayContext, Depends(get_context)]
+
+_DRAIN_FACTOR = 8
+"""An oversized body up to this many times the limit is read and discarded, so the client gets
+the 413 answer instead of a reset connection; anything larger is cut off."""
+
+
+def _authorize(request: Request, ctx: RelayContext, room: str, path: str) -> PurePosixPath:
+    found = ctx.room(room)
+    key = bearer_token(request)
+    if key is None:
+        raise unauthorized("ingest needs the room's stream key: Authorization: Bearer <stream key>")
+    if not found.key_matches(key):
+        raise unauthorized(f"the stream key for room {room!r} is wrong")
+    try:
+        return parse_media_path(path)
+    except MediaPathError as exc:
+        raise ApiError(400, "bad_path", str(exc)) from None
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "too_large", f"the body is larger than the relay's limit of {limit} bytes")
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise ApiError(400, "bad_request", "Content-Length must be a whole number")
+        if int(declared) > limit * _DRAIN_FACTOR:
+            raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit * _DRAIN_FACTOR:
+            break
+        if size <= limit:
+            chunks.append(chunk)
+    if size > limit:
+        raise _too_large(limit)
+    return b"".join(chunks)
+
+
+@router.put("/ingest/{room}/{path:path}", status_code=201)
+async def put_file(room: str, path: str, request: Request, ctx: Context) -> Response:
+    rel = _authorize(request, ctx, room, path)
+    body = await _read_body(request, ctx.settings.max_body_bytes)
+    created = await run_in_threadpool(ctx.media.write, room, rel, body)
+    ctx.live.note_ingest(room, rel, body)
+    return Response(status_code=201 if created else 204)
+
+
+@router.delete("/ingest/{room}/{path:path}", status_code=204)
+async def delete_file(room: str, path: str, request: Request, ctx: Context) -> Response:
+    rel = _authorize(request, ctx, room, path)
+    if not await run_in_threadpool(ctx.media.delete, room, rel):
+        raise ApiError(404, "not_found", f"{rel} does not exist in room {room!r}")
+    return Response(status_code=204)

@@ -1,0 +1,124 @@
+"""Rooms: a name, a title and a stream key, persisted so a relay restart keeps them.
+
+The registry is a small JSON file written atomically; a live-commerce relay hosts a handful of
+rooms, not millions (the commerce data of issue 3 gets a real store).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+ROOM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+ROOM_NAME_RULE = "1-64 letters, digits, '-' or '_', starting with a letter or digit"
+
+
+class RoomExistsError(Exception):
+    pass
+
+
+class RoomNotFoundError(Exception):
+    pass
+
+
+class RoomFileError(Exception):
+    """The rooms file exists but cannot be read; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    name: str
+    title: str
+    stream_key: str
+    owner_token: str
+    created_at: float
+
+    def key_matches(self, presented: str) -> bool:
+        return hmac.compare_digest(self.stream_key.encode(), presented.encode())
+
+    def owner_matches(self, presented: str) -> bool:
+        return hmac.compare_digest(self.owner_token.encode(), presented.encode())
+
+
+def valid_room_name(name: str) -> bool:
+    return ROOM_NAME.fullmatch(name) is not None
+
+
+class RoomRegistry:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._rooms: dict[str, Room] = self._load()
+
+    def _load(self) -> dict[str, Room]:
+        if not self.path.exists():
+            return {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            rooms = {}
+            for entry in raw["rooms"]:
+                room = Room(
+                    name=str(entry["name"]),
+                    title=str(entry["title"]),
+                    stream_key=str(entry["stream_key"]),
+                    owner_token=str(entry["owner_token"]),
+                    created_at=float(entry["created_at"]),
+                )
+                if not valid_room_name(room.name):
+                    raise ValueError(f"invalid room name {room.name!r}")
+                rooms[room.name] = room
+            return rooms
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise RoomFileError(f"cannot read rooms from {self.path}: {exc}") from exc
+
+    def _save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        data = {"rooms": [asdict(r) for r in self._rooms.values()]}
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.chmod(0o600)  # holds stream keys
+        tmp.replace(self.path)
+
+    def create(self, name: str, title: str) -> Room:
+        if not valid_room_name(name):
+            raise ValueError(f"room name must be {ROOM_NAME_RULE}")
+        with self._lock:
+            if name in self._rooms:
+                raise RoomExistsError(name)
+            room = Room(name, title, secrets.token_urlsafe(24), secrets.token_urlsafe(24), time.time())
+            self._rooms[name] = room
+            self._save()
+            return room
+
+    def get(self, name: str) -> Room:
+        with self._lock:
+            room = self._rooms.get(name)
+        if room is None:
+            raise RoomNotFoundError(name)
+        return room
+
+    def list(self) -> list[Room]:
+        with self._lock:
+            return sorted(self._rooms.values(), key=lambda r: r.created_at)
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            if self._rooms.pop(name, None) is None:
+                raise RoomNotFoundError(name)
+            self._save()
+
+    def rotate_key(self, name: str) -> Room:
+        with self._lock:
+            room = self._rooms.get(name)
+            if room is None:
+                raise RoomNotFoundError(name)
+            room = replace(room, stream_key=secrets.token_urlsafe(24))
+            self._rooms[name] = room
+            self._save()
+            return room

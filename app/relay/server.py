@@ -1,0 +1,113 @@
+"""The relay application and how to run it."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.paths import hls_js_path
+from app.relay import api_rooms, egress, ingest, viewer
+from app.relay.context import RelayContext, RelaySettings
+from app.relay.errors import install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: RelaySettings) -> FastAPI:
+    app = FastAPI(
+        title="ShopCast relay",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.relay = RelayContext.open(settings)
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, object]:
+        context: RelayContext = app.state.relay
+        return {
+            "status": "ok",
+            "version": __version__,
+            "rooms": len(context.rooms.list()),
+            "player": hls_js_path().is_file(),
+        }
+
+    app.include_router(api_rooms.router)
+    app.include_router(ingest.router)
+    app.include_router(egress.router)
+    app.include_router(viewer.router)
+    app.mount("/static", StaticFiles(directory=viewer.web_dir()), name="static")
+    if not hls_js_path().is_file():
+        log.error("hls.js is missing at %s: viewers cannot play until the setup runs `npm ci`", hls_js_path())
+    return app
+
+
+def load_admin_token(data_dir: Path, given: str | None) -> tuple[str, bool]:
+    """The admin token: given, else the one saved in the data folder, else a new one (saved).
+
+    Returns (token, generated).
+    """
+    if given:
+        return given, False
+    saved = data_dir / "admin-token"
+    if saved.is_file():
+        token = saved.read_text(encoding="utf-8").strip()
+        if len(token) >= 16:
+            return token, False
+    token = secrets.token_urlsafe(32)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    saved.write_text(token + "\n", encoding="utf-8")
+    saved.chmod(0o600)
+    return token, True
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind before serving, so port 0 can pick a free port and the caller learns it race-free."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    settings: RelaySettings,
+    sock: socket.socket,
+    *,
+    access_log: bool = False,
+    on_started: Callable[[], None] | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM."""
+    config = uvicorn.Config(
+        create_app(settings),
+        log_level="info" if access_log else "warning",
+        access_log=access_log,
+        timeout_graceful_shutdown=3,
+    )
+    server = uvicorn.Server(config)
+    if on_started is not None:
+        original = server.startup
+
+        async def startup(sockets: list[socket.socket] | None = None) -> None:
+            await original(sockets)
+            if server.started:
+                on_started()
+
+        server.startup = startup  # type: ignore[method-assign]
+    server.run(sockets=[sock])

@@ -1,0 +1,112 @@
+"""The viewer page ``/watch/{room}`` and its static files, in the viewer's language."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from html import escape
+from pathlib import Path
+from string import Template
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from app.paths import assets_dir, hls_js_path
+from app.relay.context import RelayContext, get_context
+from app.relay.errors import ApiError
+
+router = APIRouter(tags=["viewer"])
+Context = Annotated[RelayContext, Depends(get_context)]
+
+LANGUAGES = ("en", "zh-CN")
+
+
+def web_dir() -> Path:
+    return assets_dir() / "web"
+
+
+@cache
+def strings(language: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((web_dir() / "i18n" / f"{language}.json").read_text(encoding="utf-8"))
+    return data
+
+
+@cache
+def _template() -> Template:
+    return Template((web_dir() / "watch.html").read_text(encoding="utf-8"))
+
+
+def pick_language(explicit: str | None, accept_language: str | None) -> str:
+    """``?lang=`` wins; else the first supported language in Accept-Language; else English."""
+    if explicit:
+        if explicit.lower().startswith("zh"):
+            return "zh-CN"
+        if explicit.lower().startswith("en"):
+            return "en"
+    ranked: list[tuple[float, int, str]] = []
+    for position, item in enumerate((accept_language or "").split(",")):
+        tag, _, params = item.strip().partition(";")
+        match = re.search(r"q=([0-9.]+)", params)
+        try:
+            weight = float(match.group(1)) if match else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((-weight, position, tag.strip().lower()))
+    for _, _, tag in sorted(ranked):
+        if tag.startswith("zh"):
+            return "zh-CN"
+        if tag.startswith("en"):
+            return "en"
+    return "en"
+
+
+def _script_json(value: Any) -> str:
+    # JSON inside <script> must not be able to close the tag.
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _page(language: str, title: str, config: dict[str, Any]) -> str:
+    text = strings(language)
+    fields = {f"t_{key}": escape(value) for key, value in text.items()}
+    return _template().substitute(
+        lang=language,
+        title=escape(title),
+        config_json=_script_json(config),
+        strings_json=_script_json(text),
+        **fields,
+    )
+
+
+@router.get("/watch/{room}", response_class=HTMLResponse)
+def watch(room: str, request: Request, ctx: Context, lang: str | None = None) -> HTMLResponse:
+    language = pick_language(lang, request.headers.get("accept-language"))
+    headers = {"Cache-Control": "no-cache", "Content-Language": language}
+    try:
+        found = ctx.room(room)
+    except ApiError:
+        text = strings(language)
+        body = (
+            f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<link rel="stylesheet" href="/static/watch.css"><title>{escape(text["not_found"])}</title>'
+            f'<main class="overlay"><p class="overlay-title">{escape(text["not_found"])}</p>'
+            f'<p class="overlay-hint">{escape(text["not_found_hint"])}</p></main></html>'
+        )
+        return HTMLResponse(body, status_code=404, headers=headers)
+    config = {
+        "room": found.name,
+        "hls_url": f"/live/{found.name}/master.m3u8",
+        "room_api": f"/api/v1/rooms/{found.name}",
+        "lang": language,
+    }
+    return HTMLResponse(_page(language, found.title, config), headers=headers)
+
+
+@router.get("/static/vendor/hls.min.js", include_in_schema=False)
+def hls_js() -> FileResponse:
+    path = hls_js_path()
+    if not path.is_file():
+        raise ApiError(503, "player_missing", "hls.js is not installed on this relay: run the setup (npm ci) first")
+    return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})

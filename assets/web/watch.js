@@ -1,0 +1,135 @@
+// ShopCast viewer page: waits for the room to go live, then plays its HLS ladder with hls.js
+// (or the browser's own HLS on iOS Safari). State lives on window.shopcast for tests and debugging.
+(function () {
+  "use strict";
+
+  const config = JSON.parse(document.getElementById("shopcast-config").textContent);
+  const t = JSON.parse(document.getElementById("shopcast-strings").textContent);
+  const video = document.getElementById("video");
+  const overlay = document.getElementById("overlay");
+  const overlayTitle = document.getElementById("overlay-title");
+  const overlayHint = document.getElementById("overlay-hint");
+  const badge = document.getElementById("live-badge");
+  const unmute = document.getElementById("unmute");
+  const qualityWrap = document.getElementById("quality-wrap");
+  const quality = document.getElementById("quality");
+
+  const POLL_MS = 2000;
+  const shopcast = { state: "offline", hls: null, errors: [] };
+  window.shopcast = shopcast;
+
+  const messages = {
+    offline: [t.offline, t.offline_hint],
+    connecting: [t.connecting, ""],
+    reconnecting: [t.reconnecting, ""],
+    ended: [t.ended, t.ended_hint],
+    unsupported: [t.no_player, ""],
+  };
+
+  function setState(state) {
+    shopcast.state = state;
+    overlay.dataset.state = state;
+    const playing = state === "live";
+    overlay.hidden = playing;
+    badge.hidden = !(state === "live" || state === "connecting");
+    if (!playing) {
+      const [title, hint] = messages[state] || ["", ""];
+      overlayTitle.textContent = title;
+      overlayHint.textContent = hint;
+    }
+  }
+
+  function stopPlayer() {
+    if (shopcast.hls) {
+      shopcast.hls.destroy();
+      shopcast.hls = null;
+    }
+    video.removeAttribute("src");
+    video.load();
+    qualityWrap.hidden = true;
+  }
+
+  function fillQualities(levels) {
+    quality.length = 1;
+    levels.forEach(function (level, index) {
+      const option = document.createElement("option");
+      option.value = String(index);
+      option.textContent = level.height + "p";
+      quality.appendChild(option);
+    });
+    qualityWrap.hidden = levels.length < 2;
+  }
+
+  function play() {
+    const attempt = video.play();
+    if (attempt && attempt.catch) attempt.catch(function () { /* autoplay refused: the unmute button stays */ });
+    unmute.hidden = !video.muted;
+  }
+
+  function startPlayer() {
+    setState("connecting");
+    if (window.Hls && window.Hls.isSupported()) {
+      const hls = new window.Hls({ liveSyncDurationCount: 3, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
+      shopcast.hls = hls;
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function (_event, data) {
+        fillQualities(data.levels);
+        play();
+      });
+      hls.on(window.Hls.Events.ERROR, function (_event, data) {
+        shopcast.errors.push(data.details);
+        if (!data.fatal) return;
+        if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
+          hls.recoverMediaError();
+          return;
+        }
+        stopPlayer();
+        setState("reconnecting");
+      });
+      hls.loadSource(config.hls_url);
+      hls.attachMedia(video);
+    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
+      video.src = config.hls_url;
+      play();
+    } else {
+      setState("unsupported");
+    }
+  }
+
+  video.addEventListener("playing", function () {
+    if (shopcast.state !== "ended") setState("live");
+  });
+  video.addEventListener("ended", function () {
+    stopPlayer();
+    setState("ended");
+  });
+  unmute.addEventListener("click", function () {
+    video.muted = false;
+    unmute.hidden = true;
+    play();
+  });
+  quality.addEventListener("change", function () {
+    if (shopcast.hls) shopcast.hls.currentLevel = Number(quality.value);
+  });
+
+  async function poll() {
+    try {
+      const response = await fetch(config.room_api, { cache: "no-store" });
+      if (response.ok) {
+        const room = await response.json();
+        shopcast.roomState = room.state;
+        const idle = shopcast.hls === null && !video.src;
+        if (room.state === "live" && (idle || shopcast.state === "reconnecting")) {
+          startPlayer();
+        } else if (room.state !== "live" && idle && shopcast.state !== "ended") {
+          setState(room.state === "ended" ? "ended" : "offline");
+        }
+      }
+    } catch (error) {
+      shopcast.errors.push(String(error));
+    }
+    window.setTimeout(poll, POLL_MS);
+  }
+
+  setState("offline");
+  poll();
+})();
