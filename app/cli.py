@@ -1,0 +1,398 @@
+"""``shopcast`` command line: relay, broadcast, studio, demo."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from app import __version__
+from app.session import (
+    BundledRelayConfig,
+    ExternalRelay,
+    SessionConfig,
+    SessionError,
+    StudioSession,
+)
+from pipeline.broadcast import BroadcastSettings, BroadcastStats
+from pipeline.cmaf_packager import PackagerSettings
+from pipeline.encoders import X264_PRESETS, parse_ladder
+from pipeline.program import ProgramSettings
+from pipeline.sources import SourceError, parse_audio_spec, parse_video_spec
+
+log = logging.getLogger("shopcast")
+
+DEFAULT_PORT = 8787
+DEMO_TITLE = "ShopCast 演示直播间 · Demo room"
+
+
+def data_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "shopcast"
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f"shopcast: {record.levelname.lower()}: {record.getMessage()}" + (
+            "\n" + self.formatException(record.exc_info) if record.exc_info else ""
+        )
+
+
+def setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Formatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+# --- argument types ------------------------------------------------------------------------------
+
+
+def _video_spec(value: str) -> str:
+    try:
+        parse_video_spec(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _audio_spec(value: str) -> str:
+    try:
+        parse_audio_spec(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _ladder(value: str) -> str:
+    try:
+        parse_ladder(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _positive_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if not 0 < seconds <= 7 * 24 * 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most a week")
+    return seconds
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free port)")
+    return int(value)
+
+
+def _fps(value: str) -> Fraction:
+    try:
+        fps = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a frame rate (e.g. 30 or 30000/1001)") from None
+    if not 1 <= fps <= 60:
+        raise argparse.ArgumentTypeError("the frame rate must be between 1 and 60")
+    return fps
+
+
+def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> None:
+    g = p.add_argument_group("media")
+    g.add_argument(
+        "--source", type=_video_spec, default=source, help="test | camera[:N] | file:PATH (default %(default)s)"
+    )
+    g.add_argument("--mic", type=_audio_spec, default=mic, help="none | tone | default | N (default %(default)s)")
+    g.add_argument(
+        "--ladder", type=_ladder, default="720p,480p,360p", help="rungs, highest first (default %(default)s)"
+    )
+    g.add_argument("--preset", choices=X264_PRESETS, default="veryfast", help="x264 preset (default %(default)s)")
+    g.add_argument("--fps", type=_fps, default=Fraction(30), help="frame rate (default 30)")
+    g.add_argument(
+        "--segment", type=_positive_seconds, default=1.0, help="segment and GOP length in seconds (default 1)"
+    )
+
+
+def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRelayConfig | None) -> SessionConfig:
+    rungs = parse_ladder(args.ladder)
+    top = rungs[0]
+    return SessionConfig(
+        source=args.source,
+        mic=args.mic,
+        program=ProgramSettings(width=top.width, height=top.height, fps=args.fps),
+        broadcast=BroadcastSettings(
+            rungs=rungs, fps=args.fps, preset=args.preset, packaging=PackagerSettings(segment_seconds=args.segment)
+        ),
+        relay=relay,
+        record_dir=getattr(args, "out", None),
+    )
+
+
+# --- relay ---------------------------------------------------------------------------------------
+
+
+def _watch_parent() -> None:
+    """Exit when the parent process closes our stdin (it died or stopped us)."""
+
+    def run() -> None:
+        sys.stdin.read()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=run, name="shopcast-parent-watch", daemon=True).start()
+
+
+def cmd_relay(args: argparse.Namespace) -> int:
+    from app.relay.context import RelaySettings
+    from app.relay.rooms import RoomFileError
+    from app.relay.server import bind_socket, load_admin_token, serve
+
+    data: Path = args.data
+    given = args.admin_token or os.environ.get("SHOPCAST_ADMIN_TOKEN")
+    try:
+        token, generated = load_admin_token(data, given)
+        settings = RelaySettings(
+            data_dir=data, admin_token=token, max_body_bytes=args.max_body_mb * 1024 * 1024, public_url=args.public_url
+        )
+        sock = bind_socket(args.host, args.port)
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 2
+    except OSError as exc:
+        log.error("cannot listen on %s:%s: %s", args.host, args.port, exc.strerror or exc)
+        return 2
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}"
+    if not given:
+        state = "generated and saved" if generated else "saved"
+        print(f"admin token ({state} in {data / 'admin-token'}): {token}", flush=True)
+    if args.exit_with_parent:
+        _watch_parent()
+    try:
+        serve(
+            settings,
+            sock,
+            access_log=args.access_log,
+            on_started=lambda: print(f"ShopCast relay ready at {url}  (data: {data})", flush=True),
+        )
+    except RoomFileError as exc:
+        log.error("%s", exc)
+        return 2
+    return 0
+
+
+# --- broadcast -----------------------------------------------------------------------------------
+
+
+def format_stats(stats: BroadcastStats) -> str:
+    live = int(stats.live_seconds)
+    parts = [f"live {live // 3600:02d}:{live % 3600 // 60:02d}:{live % 60:02d}"]
+    parts += [f"{r.name} {r.kbps:.0f} kb/s" for r in stats.rungs]
+    parts.append(f"skipped {stats.frames_skipped}")
+    for o in stats.outputs:
+        parts.append(f"{o.name} {o.state} (queue {o.queued_files})")
+    return " · ".join(parts)
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return stop
+
+
+def _run_live(session: StudioSession, duration: float | None, stop: threading.Event, quiet: bool) -> int:
+    """Go live, print progress until ``duration`` passes or a signal arrives, then end cleanly."""
+    started = session.go_live_now()
+    if started.watch_url:
+        print(f"Viewer URL: {started.watch_url}", flush=True)
+    deadline = session.clock.monotonic() + duration if duration else None
+    next_print = session.clock.monotonic() + 5
+    while not stop.is_set():
+        now = session.clock.monotonic()
+        if deadline is not None and now >= deadline:
+            break
+        stop.wait(min(0.5, deadline - now) if deadline is not None else 0.5)
+        if not quiet and session.clock.monotonic() >= next_print:
+            stats = session.stats().broadcast
+            if stats:
+                print(format_stats(stats), flush=True)
+            next_print += 5
+    report = session.end_live_now()
+    print(f"Stream {report.stream_id} ended after {report.segments} segments.", flush=True)
+    for output in report.outputs:
+        print(f"  {output.name}: {output.message}", flush=True)
+    return 0 if report.complete else 1
+
+
+def cmd_broadcast(args: argparse.Namespace) -> int:
+    key = args.key or os.environ.get("SHOPCAST_STREAM_KEY")
+    relay: ExternalRelay | None = None
+    if args.relay:
+        missing = [flag for flag, value in (("--room", args.room), ("--key", key)) if not value]
+        if missing or key is None:
+            log.error("pushing to a relay needs %s", " and ".join(missing))
+            return 2
+        if not args.relay.startswith(("http://", "https://")):
+            log.error("--relay must be an http:// or https:// URL, got %r", args.relay)
+            return 2
+        relay = ExternalRelay(args.relay.rstrip("/"), args.room, key)
+    elif args.out is None:
+        log.error("say where to send the stream: --relay URL --room R --key K, and/or --out DIR")
+        return 2
+    session = StudioSession(_session_config(args, relay))
+    stop = _stop_on_signals()
+    try:
+        session.start()
+    except (SourceError, ValueError) as exc:
+        log.error("%s", exc)
+        return 2
+    try:
+        if args.out is not None:
+            print(f"Writing HLS to {args.out}/master.m3u8", flush=True)
+        return _run_live(session, args.duration, stop, args.quiet)
+    except SessionError as exc:
+        log.error("%s", exc)
+        return 1
+    finally:
+        session.close()
+
+
+# --- studio and demo -----------------------------------------------------------------------------
+
+
+def has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM"))
+
+
+def _preferred_port(host: str, port: int) -> int:
+    """``port`` if it is free, else 0 (any free port)."""
+    if port == 0:
+        return 0
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            log.info("port %d is taken; the relay will use a free port", port)
+            return 0
+    return port
+
+
+def _bundled(args: argparse.Namespace, data: Path, title: str) -> BundledRelayConfig:
+    return BundledRelayConfig(
+        data_dir=data, room=args.room, title=title, host=args.host, port=_preferred_port(args.host, args.port)
+    )
+
+
+def cmd_studio(args: argparse.Namespace) -> int:
+    relay: ExternalRelay | BundledRelayConfig
+    if args.relay:
+        key = args.key or os.environ.get("SHOPCAST_STREAM_KEY")
+        if not key:
+            log.error("an external relay needs the room's stream key: --key K")
+            return 2
+        relay = ExternalRelay(args.relay.rstrip("/"), args.room, key)
+    else:
+        relay = _bundled(args, args.data, args.title)
+    from app.gui import run_studio
+
+    return run_studio(_session_config(args, relay), go_live=args.go_live, language=args.lang)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    relay = _bundled(args, args.data, DEMO_TITLE)
+    config = _session_config(args, relay)
+    if has_display() and not args.headless:
+        from app.gui import run_studio
+
+        return run_studio(config, go_live=True, language=args.lang)
+    print("No display: running the demo headless (Ctrl-C to stop).", flush=True)
+    session = StudioSession(config)
+    stop = _stop_on_signals()
+    try:
+        session.start()
+        ready = session.connect_relay_now()
+        print(f"Relay: {ready.relay_url}  (data: {args.data})", flush=True)
+        return _run_live(session, args.duration, stop, args.quiet)
+    except (SessionError, SourceError, OSError, RuntimeError) as exc:
+        log.error("%s", exc)
+        return 1
+    finally:
+        session.close()
+
+
+# --- parser --------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shopcast", description="ShopCast live-commerce broadcasting")
+    parser.add_argument("--version", action="version", version=f"shopcast {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("relay", help="run the relay / viewer server")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
+    p.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port (default %(default)s; 0 = any free port)")
+    p.add_argument("--data", type=Path, default=data_home() / "relay", help="data folder (default %(default)s)")
+    p.add_argument("--admin-token", help="management API token (default: $SHOPCAST_ADMIN_TOKEN, else generated)")
+    p.add_argument("--max-body-mb", type=int, default=32, help="largest ingest body in MiB (default %(default)s)")
+    p.add_argument("--public-url", help="base URL viewers use, when behind a proxy")
+    p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_relay)
+
+    p = sub.add_parser("broadcast", help="stream without a window")
+    p.add_argument("--room", help="room name on the relay")
+    p.add_argument("--relay", help="relay base URL, e.g. http://127.0.0.1:8787")
+    p.add_argument("--key", help="the room's stream key (default: $SHOPCAST_STREAM_KEY)")
+    p.add_argument("--out", type=Path, help="also (or only) write the HLS ladder to this folder")
+    p.add_argument("--duration", type=_positive_seconds, help="stop after this many seconds (default: until Ctrl-C)")
+    p.add_argument("--quiet", action="store_true", help="do not print stats every 5 s")
+    _add_media_options(p, source="camera", mic="default")
+    p.set_defaults(func=cmd_broadcast)
+
+    for name, help_text in (("studio", "open the studio window"), ("demo", "bundled relay + demo room + studio")):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--host", default="127.0.0.1", help="bundled relay address (default %(default)s)")
+        p.add_argument("--port", type=_port, default=DEFAULT_PORT, help="bundled relay port (default %(default)s)")
+        p.add_argument("--data", type=Path, default=data_home() / name, help="bundled relay data (default %(default)s)")
+        p.add_argument("--room", default="demo", help="room name (default %(default)s)")
+        p.add_argument("--lang", choices=("en", "zh_CN"), help="interface language (default: the system's)")
+        _add_media_options(p, source="camera", mic="default")
+        if name == "studio":
+            p.add_argument("--title", default="ShopCast live", help="room title (default %(default)s)")
+            p.add_argument("--relay", help="use this relay instead of the bundled one")
+            p.add_argument("--key", help="stream key for --relay (default: $SHOPCAST_STREAM_KEY)")
+            p.add_argument("--go-live", action="store_true", help="go live as soon as the relay is ready")
+            p.set_defaults(func=cmd_studio)
+        else:
+            p.add_argument("--headless", action="store_true", help="no window even if a display exists")
+            p.add_argument("--duration", type=_positive_seconds, help="headless: stop after this many seconds")
+            p.add_argument("--quiet", action="store_true", help="headless: do not print stats every 5 s")
+            p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    setup_logging(args.verbose)
+    result: int = args.func(args)
+    return result

@@ -1,0 +1,375 @@
+"""The studio session: the Qt-free controller behind the studio window and the headless broadcaster.
+
+It owns the program (sources → program picture and sound), the relay connection (a bundled relay it
+starts itself, or an external one) and, while live, the broadcast. Slow operations (opening a camera,
+starting the relay, going live, draining the push queue) run on one control thread, in order, so a
+caller such as a GUI thread never waits; their outcomes arrive as events. Headless callers use the
+``*_now`` methods, which do the same work synchronously.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.bundled_relay import BundledRelay
+from app.relay_client import RelayClient, RelayError
+from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
+from pipeline.clock import Clock, SystemClock
+from pipeline.outputs import FolderOutput, HttpPushOutput, Output
+from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
+from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
+
+log = logging.getLogger(__name__)
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExternalRelay:
+    """Push to a relay someone else runs: its URL, the room and the room's stream key."""
+
+    url: str
+    room: str
+    stream_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class BundledRelayConfig:
+    """Start a relay as a child process and open ``room`` on it."""
+
+    data_dir: Path
+    room: str = "demo"
+    title: str = "ShopCast demo"
+    host: str = "127.0.0.1"
+    port: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionConfig:
+    source: str = "camera"
+    mic: str = "default"
+    program: ProgramSettings = field(default_factory=ProgramSettings)
+    broadcast: BroadcastSettings = field(default_factory=BroadcastSettings)
+    relay: ExternalRelay | BundledRelayConfig | None = None
+    record_dir: Path | None = None
+    """Also write the stream's HLS files to this folder."""
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    level: str  # "info", "warning" or "error"
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelayReady:
+    relay_url: str
+    room: str
+    watch_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class RelayFailed:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceChanged:
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveStarted:
+    stream_id: str
+    watch_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LiveFailed:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiveEnded:
+    report: BroadcastReport
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStats:
+    program: ProgramStats
+    broadcast: BroadcastStats | None
+
+
+SessionEvent = Notice | RelayReady | RelayFailed | SourceChanged | LiveStarted | LiveFailed | LiveEnded | SessionStats
+Listener = Callable[[SessionEvent], None]
+
+
+class SessionError(RuntimeError):
+    pass
+
+
+class StudioSession:
+    """Signals (events passed to listeners, from the session's threads):
+    Notice, RelayReady, RelayFailed, SourceChanged, LiveStarted, LiveFailed, LiveEnded,
+    SessionStats (every ``stats_interval`` seconds).
+    """
+
+    def __init__(
+        self,
+        config: SessionConfig,
+        *,
+        clock: Clock | None = None,
+        devices: DeviceBackend | None = None,
+        stats_interval: float = 1.0,
+    ) -> None:
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.devices = devices
+        self._stats_interval = stats_interval
+        self._listeners: list[Listener] = []
+        self._control = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-control")
+        self._program: Program | None = None
+        self._broadcast: Broadcast | None = None
+        self._bundled: BundledRelay | None = None
+        self._target: ExternalRelay | None = None
+        self._watch_url: str | None = None
+        self._stop_stats = threading.Event()
+        self._stats_thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        self._preview_sinks: list[VideoSink] = []
+
+    # --- listeners -------------------------------------------------------------------------------
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def add_preview_sink(self, sink: VideoSink) -> None:
+        """Receive every program frame (from the program thread), now or once the program starts."""
+        self._preview_sinks.append(sink)
+        if self._program is not None:
+            self._program.add_video_sink(sink)
+
+    def _emit(self, event: SessionEvent) -> None:
+        if isinstance(event, Notice):
+            getattr(log, "warning" if event.level == "warning" else event.level, log.info)("%s", event.message)
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("session listener failed on %s", type(event).__name__)
+
+    def _warn(self, message: str) -> None:
+        self._emit(Notice("warning", message))
+
+    # --- state -----------------------------------------------------------------------------------
+
+    @property
+    def program(self) -> Program:
+        if self._program is None:
+            raise SessionError("the session has not started")
+        return self._program
+
+    @property
+    def live(self) -> bool:
+        return self._broadcast is not None
+
+    @property
+    def watch_url(self) -> str | None:
+        return self._watch_url
+
+    @property
+    def relay_url(self) -> str | None:
+        return self._target.url if self._target else None
+
+    @property
+    def bundled_relay(self) -> BundledRelay | None:
+        return self._bundled
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the sources and start the program (the preview runs from here on)."""
+        c = self.config
+        p = c.program
+        video = open_video_source(
+            c.source, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._warn
+        )
+        try:
+            audio = open_audio_source(
+                c.mic, sample_rate=p.sample_rate, channels=p.channels, devices=self.devices, warn=self._warn
+            )
+        except Exception:
+            video.stop()
+            raise
+        self._program = Program(p, self.clock, video, audio)
+        for sink in self._preview_sinks:
+            self._program.add_video_sink(sink)
+        self._program.start()
+        self._emit(SourceChanged(video.description))
+        self._stats_thread = threading.Thread(target=self._tick_stats, name="shopcast-stats", daemon=True)
+        self._stats_thread.start()
+
+    def close(self, drain_timeout: float = 10.0) -> None:
+        """End the live (if any), stop everything and join every thread this session started."""
+        if self._closed:
+            return
+        self._closed = True
+        self._control.shutdown(wait=True, cancel_futures=True)
+        if self._broadcast is not None:
+            self._end_live_now(drain_timeout)
+        self._stop_stats.set()
+        if self._stats_thread is not None:
+            self._stats_thread.join()
+        if self._program is not None:
+            self._program.stop()
+            self._program.video_source.stop()
+            self._program.audio_source.stop()
+        if self._bundled is not None:
+            self._bundled.stop()
+
+    def _tick_stats(self) -> None:
+        while not self._stop_stats.wait(self._stats_interval):
+            self._emit(self.stats())
+
+    def stats(self) -> SessionStats:
+        broadcast = self._broadcast
+        return SessionStats(self.program.stats(), broadcast.stats() if broadcast else None)
+
+    # --- commands (non-blocking) -----------------------------------------------------------------
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+        def run() -> Any:
+            try:
+                return fn(*args)
+            except Exception as exc:
+                log.exception("%s failed", fn.__name__)
+                self._emit(Notice("error", str(exc)))
+                return None
+
+        return self._control.submit(run)
+
+    def start_async(self) -> Future[Any]:
+        return self._submit(self.start)
+
+    def connect_relay(self) -> Future[Any]:
+        return self._submit(self._connect_relay_quietly)
+
+    def go_live(self) -> Future[Any]:
+        return self._submit(self._go_live_quietly)
+
+    def end_live(self) -> Future[Any]:
+        return self._submit(self._end_live_now)
+
+    def switch_video(self, spec: str) -> Future[Any]:
+        return self._submit(self.switch_video_now, spec)
+
+    def _connect_relay_quietly(self) -> None:
+        try:
+            self.connect_relay_now()
+        except (RelayError, SessionError, OSError) as exc:
+            self._emit(RelayFailed(str(exc)))
+
+    def _go_live_quietly(self) -> None:
+        try:
+            self.go_live_now()
+        except (RelayError, SessionError, ValueError, OSError) as exc:
+            self._emit(LiveFailed(str(exc)))
+
+    # --- the work itself (synchronous) -----------------------------------------------------------
+
+    def connect_relay_now(self) -> RelayReady:
+        relay = self.config.relay
+        if relay is None:
+            raise SessionError("no relay is configured")
+        if isinstance(relay, ExternalRelay):
+            self._target = relay
+            self._watch_url = f"{relay.url.rstrip('/')}/watch/{relay.room}"
+        else:
+            if self._bundled is None:
+                bundled = BundledRelay(
+                    relay.data_dir, relay.host, relay.port, on_restart=lambda m: self._emit(Notice("warning", m))
+                )
+                bundled.start()
+                self._bundled = bundled
+            assert self._bundled.url is not None
+            with RelayClient(self._bundled.url, self._bundled.admin_token) as client:
+                access = client.open_room(relay.room, relay.title)
+            self._target = ExternalRelay(self._bundled.url, access.room, access.stream_key)
+            self._watch_url = access.watch_url
+        ready = RelayReady(self._target.url, self._target.room, self._watch_url)
+        self._emit(ready)
+        return ready
+
+    def _outputs(self) -> list[Output]:
+        outputs: list[Output] = []
+        if self._target is not None:
+            base = f"{self._target.url.rstrip('/')}/ingest/{self._target.room}/"
+            outputs.append(HttpPushOutput(base, self._target.stream_key, name="relay"))
+        if self.config.record_dir is not None:
+            outputs.append(FolderOutput(self.config.record_dir, name="folder"))
+        return outputs
+
+    def go_live_now(self) -> LiveStarted:
+        with self._lock:
+            if self._broadcast is not None:
+                raise SessionError("already live")
+            if self._target is None and self.config.relay is not None:
+                self.connect_relay_now()
+            outputs = self._outputs()
+            if not outputs:
+                raise SessionError("nowhere to send the stream: configure a relay or an output folder")
+            broadcast = Broadcast(self.config.broadcast, outputs, self.clock)
+            try:
+                broadcast.start()
+            except Exception:
+                for output in outputs:
+                    output.close(0)
+                raise
+            self._broadcast = broadcast
+            self.program.add_video_sink(broadcast.push_video)
+            self.program.add_audio_sink(broadcast.push_audio)
+        started = LiveStarted(broadcast.stream_id, self._watch_url)
+        self._emit(started)
+        return started
+
+    def _end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport | None:
+        with self._lock:
+            broadcast = self._broadcast
+            if broadcast is None:
+                return None
+            self.program.remove_video_sink(broadcast.push_video)
+            self.program.remove_audio_sink(broadcast.push_audio)
+            report = broadcast.stop(drain_timeout)
+            self._broadcast = None
+        self._emit(LiveEnded(report))
+        return report
+
+    def end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport:
+        report = self._end_live_now(drain_timeout)
+        if report is None:
+            raise SessionError("not live")
+        return report
+
+    def switch_video_now(self, spec: str) -> str:
+        p = self.config.program
+        try:
+            source = open_video_source(
+                spec, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._warn
+            )
+        except (SourceError, ValueError) as exc:
+            raise SessionError(f"cannot switch to {spec}: {exc}") from exc
+        old = self.program.set_video_source(source)
+        old.stop()
+        self._emit(SourceChanged(source.description))
+        return source.description

@@ -1,0 +1,97 @@
+"""The `shopcast` command as a user runs it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.helpers.media import parse_media_playlist
+from tests.helpers.relay import REPO, RelayProcess
+
+
+def shopcast(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
+    )
+
+
+@pytest.mark.slow
+def test_broadcast_for_ten_seconds_leaves_three_rungs_on_the_relay(relay: RelayProcess) -> None:
+    key = relay.create_room("demo")["stream_key"]
+    result = shopcast(
+        "broadcast",
+        "--room",
+        "demo",
+        "--relay",
+        relay.url,
+        "--key",
+        key,
+        "--source",
+        "test",
+        "--mic",
+        "tone",
+        "--duration",
+        "10",
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"Viewer URL: {relay.url}/watch/demo" in result.stdout
+    master = httpx.get(f"{relay.url}/live/demo/master.m3u8")
+    assert master.status_code == 200
+    variants = re.findall(r"^(\S+/(\w+)/index\.m3u8)$", master.text, re.MULTILINE)
+    assert [name for _, name in variants] == ["720p", "480p", "360p"]
+    for uri, _ in variants:
+        playlist = parse_media_playlist(httpx.get(f"{relay.url}/live/demo/{uri}").text)
+        assert playlist["ended"] and len(playlist["segments"]) >= 9
+        base = uri.rsplit("/", 1)[0]
+        for segment, _ in playlist["segments"]:
+            assert httpx.head(f"{relay.url}/live/demo/{base}/{segment}").status_code == 200
+
+
+def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> None:
+    # Device numbers no machine has: the same fallback path as a machine with no devices at all.
+    result = shopcast(
+        "broadcast", "--out", str(tmp_path), "--source", "camera:57", "--mic", "57", "--duration", "2", "--quiet"
+    )
+    assert result.returncode == 0, result.stderr
+    camera = [line for line in result.stderr.splitlines() if "using the test pattern instead" in line]
+    microphone = [line for line in result.stderr.splitlines() if "sending silence instead" in line]
+    assert len(camera) == 1 and "camera" in camera[0] and camera[0].startswith("shopcast: warning:")
+    assert len(microphone) == 1 and "microphone" in microphone[0]
+    assert (tmp_path / "master.m3u8").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["broadcast", "--duration", "1"], "say where to send the stream"),
+        (["broadcast", "--relay", "http://127.0.0.1:9", "--duration", "1"], "needs --room and --key"),
+        (["broadcast", "--relay", "ftp://x", "--room", "r", "--key", "k"], "must be an http:// or https:// URL"),
+        (["broadcast", "--out", "x", "--source", "webcam"], "unknown video source 'webcam'"),
+        (["broadcast", "--out", "x", "--ladder", "720p,999p"], "unknown rung '999p'"),
+        (["broadcast", "--out", "x", "--duration", "-3"], "must be more than 0"),
+        (["relay", "--port", "70000"], "is not a port number"),
+    ],
+)
+def test_bad_arguments_exit_2_with_a_precise_message(args: list[str], message: str) -> None:
+    result = shopcast(*args, timeout=30)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_a_wrong_stream_key_fails_the_broadcast_with_the_relays_reason(relay: RelayProcess) -> None:
+    relay.create_room("keyed")
+    args = ["--room", "keyed", "--relay", relay.url, "--key", "not-the-key", "--source", "test", "--mic", "none"]
+    result = shopcast("broadcast", *args, "--duration", "3", "--quiet")
+    assert result.returncode == 1
+    assert "the stream key for room 'keyed' is wrong" in result.stderr + result.stdout
+
+
+def test_relay_refuses_a_busy_port(relay: RelayProcess, tmp_path: Path) -> None:
+    result = shopcast("relay", "--port", str(relay.port), "--data", str(tmp_path), timeout=30)
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{relay.port}" in result.stderr

@@ -1,0 +1,103 @@
+"""A relay that disappears mid-stream loses no segment: the push output buffers and resends."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from app.session import BundledRelayConfig, ExternalRelay, Notice, SessionConfig, StudioSession
+from pipeline.broadcast import BroadcastSettings
+from pipeline.encoders import parse_ladder
+from tests.helpers.fakes import FakeDevices
+from tests.helpers.media import parse_media_playlist
+from tests.helpers.relay import RelayProcess
+
+RENDITIONS = ("720p", "480p", "360p", "audio")
+
+
+def wait_until(condition: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def segment_count(base: str, room: str, stream_id: str) -> int:
+    response = httpx.get(f"{base}/live/{room}/{stream_id}/360p/index.m3u8")
+    if response.status_code != 200:
+        return 0
+    return len(parse_media_playlist(response.text)["segments"])
+
+
+def assert_nothing_missing(base: str, room: str, stream_id: str, renditions: tuple[str, ...] = RENDITIONS) -> int:
+    """Every rendition's final playlist ends, and every sequence number from 0 up is on the relay."""
+    counts = []
+    for name in renditions:
+        playlist = parse_media_playlist(httpx.get(f"{base}/live/{room}/{stream_id}/{name}/index.m3u8").text)
+        assert playlist["ended"], f"{name}: the final playlist reached the relay"
+        last = int(playlist["segments"][-1][0].removeprefix("seg_").removesuffix(".m4s"))
+        for sequence in range(last + 1):
+            url = f"{base}/live/{room}/{stream_id}/{name}/seg_{sequence:06d}.m4s"
+            response = httpx.get(url)
+            assert response.status_code == 200 and response.content, f"{name} segment {sequence} is missing"
+        counts.append(last + 1)
+    return min(counts)
+
+
+def test_push_survives_the_relay_being_gone_for_three_seconds(relay: RelayProcess, no_devices: FakeDevices) -> None:
+    room = relay.create_room("outage")
+    config = SessionConfig(
+        source="test",
+        mic="tone",
+        broadcast=BroadcastSettings(preset="ultrafast"),
+        relay=ExternalRelay(relay.url, "outage", room["stream_key"]),
+    )
+    session = StudioSession(config, devices=no_devices)
+    session.start()
+    try:
+        started = session.go_live_now()
+        wait_until(lambda: segment_count(relay.url, "outage", started.stream_id) >= 2, 20, "the first segments")
+        relay.kill()
+        time.sleep(1.5)
+        during = session.stats().broadcast
+        assert during is not None and during.outputs[0].state == "retrying"
+        time.sleep(1.5)
+        relay.restart()
+        time.sleep(3)
+        report = session.end_live_now()
+    finally:
+        session.close()
+    assert report.complete, report
+    assert report.outputs[0].message.startswith("all ")
+    assert assert_nothing_missing(relay.url, "outage", started.stream_id) >= 7
+
+
+def test_a_crashed_bundled_relay_is_restarted_and_the_stream_goes_on(tmp_path: object, no_devices: FakeDevices) -> None:
+    config = SessionConfig(
+        source="test",
+        mic="none",
+        broadcast=BroadcastSettings(rungs=parse_ladder("360p"), preset="ultrafast"),
+        relay=BundledRelayConfig(data_dir=tmp_path / "bundled", room="crash"),  # type: ignore[operator]
+    )
+    session = StudioSession(config, devices=no_devices)
+    notices: list[str] = []
+    session.add_listener(lambda e: notices.append(e.message) if isinstance(e, Notice) else None)
+    session.start()
+    try:
+        ready = session.connect_relay_now()
+        started = session.go_live_now()
+        wait_until(lambda: segment_count(ready.relay_url, "crash", started.stream_id) >= 2, 20, "segments")
+        bundled = session.bundled_relay
+        assert bundled is not None
+        bundled.kill()
+        wait_until(lambda: any("restarted" in n for n in notices), 20, "the relay to be restarted")
+        time.sleep(2)
+        report = session.end_live_now()
+        assert report.complete, report
+        # Read back while the bundled relay still runs (closing the session stops it).
+        assert assert_nothing_missing(ready.relay_url, "crash", started.stream_id, ("360p", "audio")) >= 4
+    finally:
+        session.close()

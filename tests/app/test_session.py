@@ -1,0 +1,108 @@
+"""The Qt-free studio session: sources with fallbacks, going live, switching, ending."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from app.session import (
+    LiveEnded,
+    LiveStarted,
+    Notice,
+    SessionConfig,
+    SessionError,
+    SessionStats,
+    SourceChanged,
+    StudioSession,
+)
+from pipeline.broadcast import BroadcastSettings
+from pipeline.encoders import parse_ladder
+from tests.helpers.fakes import FakeDevices
+from tests.helpers.media import parse_media_playlist
+from tests.pipeline.test_sources import make_clip
+
+SMALL = BroadcastSettings(rungs=parse_ladder("480p,360p"), preset="ultrafast")
+
+
+def test_no_camera_and_no_microphone_still_broadcast_and_say_so_once(tmp_path: Path, no_devices: FakeDevices) -> None:
+    events: list[object] = []
+    session = StudioSession(
+        SessionConfig(source="camera", mic="default", broadcast=SMALL, record_dir=tmp_path),
+        devices=no_devices,
+        stats_interval=0.2,
+    )
+    session.add_listener(events.append)
+    session.start()
+    try:
+        started = session.go_live_now()
+        time.sleep(2.5)
+        report = session.end_live_now()
+    finally:
+        session.close()
+    warnings = [e.message for e in events if isinstance(e, Notice) and e.level == "warning"]
+    assert warnings == [
+        "no camera found; using the test pattern instead",
+        "no microphone found; sending silence instead",
+    ]
+    assert any(isinstance(e, SourceChanged) and e.description == "test pattern" for e in events)
+    assert any(isinstance(e, LiveStarted) for e in events) and any(isinstance(e, LiveEnded) for e in events)
+    stats = [e for e in events if isinstance(e, SessionStats) and e.broadcast is not None]
+    assert stats and stats[-1].broadcast.rungs[0].kbps > 0  # type: ignore[union-attr]
+    assert report.complete and report.segments >= 2
+    playlist = parse_media_playlist((tmp_path / started.stream_id / "360p" / "index.m3u8").read_text())
+    assert playlist["ended"] and len(playlist["segments"]) == report.segments
+
+
+def test_switching_sources_while_live_keeps_the_stream_going(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    make_clip(clip, seconds=1.0, size=(320, 240))
+    devices = FakeDevices(cameras=1)
+    session = StudioSession(
+        SessionConfig(source="camera:0", mic="none", broadcast=SMALL, record_dir=tmp_path / "out"), devices=devices
+    )
+    session.start()
+    try:
+        assert session.program.video_source.description == "camera 0"
+        session.go_live_now()
+        time.sleep(0.7)
+        assert session.switch_video_now(f"file:{clip}") == "file clip.mp4"
+        assert devices.opened_cameras[0].closed, "the previous source is released"
+        time.sleep(0.7)
+        with pytest.raises(SessionError, match=re.escape("cannot switch to file:/nope.mp4: media file not found")):
+            session.switch_video_now("file:/nope.mp4")
+        assert session.switch_video_now("test") == "test pattern"
+        time.sleep(0.7)
+        before = session.program.stats().frames_rendered
+        report = session.end_live_now()
+        assert report.complete
+    finally:
+        session.close()
+    assert before >= 50
+
+
+def test_invalid_commands_are_refused_with_reasons(tmp_path: Path, no_devices: FakeDevices) -> None:
+    session = StudioSession(SessionConfig(source="test", mic="none", broadcast=SMALL), devices=no_devices)
+    session.start()
+    try:
+        with pytest.raises(SessionError, match="nowhere to send the stream"):
+            session.go_live_now()
+        with pytest.raises(SessionError, match="not live"):
+            session.end_live_now()
+    finally:
+        session.close()
+    recording = StudioSession(
+        SessionConfig(source="test", mic="none", broadcast=SMALL, record_dir=tmp_path), devices=no_devices
+    )
+    recording.start()
+    try:
+        started = recording.go_live_now()
+        with pytest.raises(SessionError, match="already live"):
+            recording.go_live_now()
+        time.sleep(1.5)
+    finally:
+        recording.close()  # ends the live on the way out
+    assert (tmp_path / "master.m3u8").is_file()
+    assert parse_media_playlist((tmp_path / started.stream_id / "360p" / "index.m3u8").read_text())["ended"]
