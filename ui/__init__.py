@@ -1,0 +1,1 @@
+"""The studio's PySide6 views. The only package that imports Qt."""

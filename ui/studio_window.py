@@ -1,0 +1,342 @@
+"""The studio's main window: preview, source picker, Go Live / End Live, viewer link, stream status."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.session import SessionStats, StudioSession
+from pipeline.broadcast import BroadcastReport
+from pipeline.sources import SystemDevices
+from ui.qt_preview import QtPreview
+from ui.session_bridge import QtSessionBridge
+
+GO_LIVE_STYLE = "QPushButton { background: #e5243b; color: white; font-weight: 600; padding: 6px 18px; }"
+END_LIVE_STYLE = "QPushButton { background: #3a3a44; color: white; font-weight: 600; padding: 6px 18px; }"
+
+# OBS's stats-dock thresholds: warn below 95% of the target frame rate, error below 80%.
+FPS_WARN, FPS_ERROR = 0.95, 0.80
+NOTICE_COLOURS = {"warning": QColor("#e0a100"), "error": QColor("#e5243b")}
+
+
+def format_clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def format_rate(kbps: float) -> str:
+    return f"{kbps / 1000:.2f} Mb/s" if kbps >= 1000 else f"{kbps:.0f} kb/s"
+
+
+class StudioWindow(QMainWindow):
+    def __init__(self, session: StudioSession, *, go_live: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.bridge = QtSessionBridge(session)
+        self._go_live_when_ready = go_live
+        self._live_state = "idle"  # idle, starting, live, ending
+        self._relay_ready = False
+        self._closing_without_asking = False
+        self.watch_url: str | None = None
+        self.setWindowTitle(self.tr("ShopCast Studio"))
+        self.resize(1280, 760)
+        self._build()
+        self._connect()
+        self._set_live_state("idle")
+
+    # --- layout ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.preview = QtPreview(self)
+        self.setCentralWidget(self.preview)
+
+        toolbar = QToolBar(self.tr("Broadcast"), self)
+        toolbar.setObjectName("broadcast-toolbar")
+        toolbar.setMovable(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        toolbar.addWidget(QLabel(self.tr("Source:") + " ", self))
+        self.source_picker = QComboBox(self)
+        self.source_picker.setMinimumWidth(220)
+        self._fill_sources()
+        toolbar.addWidget(self.source_picker)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.live_button = QPushButton(self.tr("Go Live"), self)
+        self.live_button.setObjectName("live-button")
+        toolbar.addWidget(self.live_button)
+
+        dock = QDockWidget(self.tr("Stream"), self)
+        dock.setObjectName("stream-dock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        panel = QWidget(dock)
+        layout = QVBoxLayout(panel)
+        layout.addWidget(QLabel(self.tr("Viewer link"), panel))
+        self.viewer_url = QLineEdit(panel)
+        self.viewer_url.setReadOnly(True)
+        self.viewer_url.setPlaceholderText(self.tr("Starting the relay…"))
+        layout.addWidget(self.viewer_url)
+        self.copy_button = QPushButton(self.tr("Copy link"), panel)
+        self.copy_button.setEnabled(False)
+        layout.addWidget(self.copy_button)
+        self.open_button = QPushButton(self.tr("Open in browser"), panel)
+        self.open_button.setEnabled(False)
+        layout.addWidget(self.open_button)
+        self.relay_status = QLabel(self.tr("Relay: starting…"), panel)
+        self.relay_status.setWordWrap(True)
+        layout.addWidget(self.relay_status)
+        layout.addWidget(QLabel(self.tr("Messages"), panel))
+        self.notices = QListWidget(panel)
+        self.notices.setWordWrap(True)
+        layout.addWidget(self.notices, 1)
+        dock.setWidget(panel)
+        dock.setMinimumWidth(300)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+
+        status = self.statusBar()
+        self.state_label = QLabel(self)
+        self.fps_label = QLabel(self)
+        self.rungs_label = QLabel(self)
+        self.push_label = QLabel(self)
+        for label in (self.state_label, self.fps_label, self.rungs_label, self.push_label):
+            status.addPermanentWidget(label)
+
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut("Ctrl+Q")
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+
+    def _fill_sources(self) -> None:
+        picker = self.source_picker
+        devices = self.session.devices or SystemDevices()
+        for camera in devices.cameras():
+            picker.addItem(self.tr("Camera %1").replace("%1", str(camera.index)), f"camera:{camera.index}")
+        picker.addItem(self.tr("Test pattern"), "test")
+        picker.addItem(self.tr("Media file…"), "file")
+
+    def _connect(self) -> None:
+        b = self.bridge
+        b.preview_frame.connect(self.preview.show_frame)
+        self.preview.frame_shown.connect(b.frame_taken)
+        b.stats.connect(self._on_stats)
+        b.notice.connect(self._on_notice)
+        b.relay_ready.connect(self._on_relay_ready)
+        b.relay_failed.connect(self._on_relay_failed)
+        b.source_changed.connect(self._on_source_changed)
+        b.live_started.connect(self._on_live_started)
+        b.live_failed.connect(self._on_live_failed)
+        b.live_ended.connect(self._on_live_ended)
+        self.live_button.clicked.connect(self._on_live_clicked)
+        self.copy_button.clicked.connect(self.copy_viewer_url)
+        self.open_button.clicked.connect(self.open_viewer_page)
+        self.source_picker.activated.connect(self._on_source_picked)
+
+    # --- start and stop ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the session: program first (preview), then the relay. Nothing here blocks."""
+        self.session.start_async()
+        if self.session.config.relay is not None:
+            self.session.connect_relay()
+        else:
+            self.relay_status.setText(self.tr("Relay: none configured"))
+
+    def shutdown(self) -> None:
+        """Stop everything the session started (ends the live if needed)."""
+        self.session.close()
+
+    def close_without_asking(self) -> None:
+        """Close even while live (Ctrl-C, SIGTERM, system shutdown): the live ends cleanly."""
+        self._closing_without_asking = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        asking = not self._closing_without_asking
+        if asking and self._live_state in ("live", "starting") and not self.confirm_end_live():
+            event.ignore()
+            return
+        event.accept()
+
+    def confirm_end_live(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            self.tr("End the live stream?"),
+            self.tr("Viewers will see that the live stream has ended."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    # --- live ----------------------------------------------------------------------------------
+
+    def _set_live_state(self, state: str) -> None:
+        self._live_state = state
+        button = self.live_button
+        if state == "live":
+            button.setText(self.tr("End Live"))
+            button.setStyleSheet(END_LIVE_STYLE)
+            button.setEnabled(True)
+        elif state == "idle":
+            button.setText(self.tr("Go Live"))
+            button.setStyleSheet(GO_LIVE_STYLE)
+            button.setEnabled(True)
+            self.state_label.setText(self.tr("Ready"))
+            self.rungs_label.clear()
+            self.push_label.clear()
+        else:
+            button.setText(self.tr("Going live…") if state == "starting" else self.tr("Ending…"))
+            button.setEnabled(False)
+            self.state_label.setText(button.text())
+
+    @property
+    def live_state(self) -> str:
+        return self._live_state
+
+    @Slot()
+    def _on_live_clicked(self) -> None:
+        if self._live_state == "idle":
+            self._set_live_state("starting")
+            self.session.go_live()
+        elif self._live_state == "live" and self.confirm_end_live():
+            self._set_live_state("ending")
+            self.session.end_live()
+
+    @Slot(str)
+    def _on_live_started(self, stream_id: str) -> None:
+        self._set_live_state("live")
+        self.state_label.setText("● " + self.tr("LIVE") + " 00:00:00")
+        self._add_notice("info", self.tr("You are live."))
+
+    @Slot(str)
+    def _on_live_failed(self, message: str) -> None:
+        self._set_live_state("idle")
+        self._add_notice("error", self.tr("Could not go live: %1").replace("%1", message))
+
+    @Slot(object)
+    def _on_live_ended(self, report: BroadcastReport) -> None:
+        self._set_live_state("idle")
+        if report.complete:
+            text = self.tr("Live ended: %1 segments delivered.").replace("%1", str(report.segments))
+            self._add_notice("info", text)
+        else:
+            details = "; ".join(o.message for o in report.outputs if not o.complete)
+            self._add_notice(
+                "error", self.tr("Live ended, but not everything was delivered: %1").replace("%1", details)
+            )
+
+    # --- relay -----------------------------------------------------------------------------------
+
+    @Slot(str, str)
+    def _on_relay_ready(self, relay_url: str, watch_url: str) -> None:
+        self._relay_ready = True
+        self.watch_url = watch_url
+        self.viewer_url.setText(watch_url)
+        self.copy_button.setEnabled(True)
+        self.open_button.setEnabled(True)
+        self.relay_status.setText(self.tr("Relay: ready at %1").replace("%1", relay_url))
+        if self._go_live_when_ready and self._live_state == "idle":
+            self._go_live_when_ready = False
+            self._set_live_state("starting")
+            self.session.go_live()
+
+    @Slot(str)
+    def _on_relay_failed(self, message: str) -> None:
+        self.relay_status.setText(self.tr("Relay: not available"))
+        self._add_notice("error", self.tr("The relay could not start: %1").replace("%1", message))
+
+    @Slot()
+    def open_viewer_page(self) -> None:
+        if self.watch_url:
+            QDesktopServices.openUrl(QUrl(self.watch_url))
+
+    @Slot()
+    def copy_viewer_url(self) -> None:
+        if self.watch_url:
+            QGuiApplication.clipboard().setText(self.watch_url)
+            self.statusBar().showMessage(self.tr("Viewer link copied"), 3000)
+
+    # --- sources -------------------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_source_picked(self, index: int) -> None:
+        spec = self.source_picker.itemData(index)
+        if spec == "file":
+            path, _ = QFileDialog.getOpenFileName(
+                self,
+                self.tr("Choose a video"),
+                str(Path.home()),
+                self.tr("Videos (*.mp4 *.mov *.mkv *.webm *.flv *.ts)"),
+            )
+            if not path:
+                return
+            spec = f"file:{path}"
+        self.session.switch_video(spec)
+
+    @Slot(str)
+    def _on_source_changed(self, description: str) -> None:
+        if description == "test pattern":
+            self.source_picker.setCurrentIndex(self.source_picker.findData("test"))
+        elif description.startswith("camera "):
+            index = self.source_picker.findData("camera:" + description.removeprefix("camera "))
+            if index >= 0:
+                self.source_picker.setCurrentIndex(index)
+        self.statusBar().showMessage(self.tr("Source: %1").replace("%1", description), 4000)
+
+    # --- stats and notices ---------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_stats(self, stats: SessionStats) -> None:
+        target = float(self.session.config.program.fps)
+        fps = stats.program.fps
+        colour = "#2ea043" if fps >= target * FPS_WARN else "#e0a100" if fps >= target * FPS_ERROR else "#e5243b"
+        self.fps_label.setText(f"<span style='color:{colour}'>{fps:.1f} fps</span>")
+        broadcast = stats.broadcast
+        if broadcast is None or self._live_state != "live":
+            return
+        self.state_label.setText("● " + self.tr("LIVE") + " " + format_clock(broadcast.live_seconds))
+        self.rungs_label.setText(" · ".join(f"{r.name} {format_rate(r.kbps)}" for r in broadcast.rungs))
+        pushes = []
+        for output in broadcast.outputs:
+            if output.state == "retrying" and output.retry_in is not None:
+                state = self.tr("reconnecting in %1 s").replace("%1", f"{output.retry_in:.0f}")
+            elif output.state == "failed":
+                state = self.tr("failed")
+            else:
+                state = self.tr("OK")
+            pushes.append(f"{output.name}: {state}")
+        skipped = broadcast.frames_skipped
+        if skipped:
+            pushes.append(self.tr("skipped %1 frames").replace("%1", str(skipped)))
+        self.push_label.setText(" · ".join(pushes))
+
+    @Slot(str, str)
+    def _on_notice(self, level: str, message: str) -> None:
+        self._add_notice(level, message)
+
+    def _add_notice(self, level: str, message: str) -> None:
+        item = QListWidgetItem(f"{time.strftime('%H:%M:%S')}  {message}")
+        if level in NOTICE_COLOURS:
+            item.setForeground(NOTICE_COLOURS[level])
+        self.notices.addItem(item)
+        self.notices.scrollToBottom()
+        if level != "info":
+            self.statusBar().showMessage(message, 8000)
