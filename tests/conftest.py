@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt must never look for a display in tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("SHOPCAST_LANG", "en")
+
+from tests.helpers.fakes import FakeDevices
+from tests.helpers.relay import RelayProcess
+
+
+def _ours() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("shopcast-")}
+
+
+@pytest.fixture(autouse=True)
+def no_thread_leaks() -> Iterator[None]:
+    """Fail any test that leaves one of ShopCast's threads running."""
+    before = _ours()
+    yield
+    deadline = time.monotonic() + 5
+    while (leaked := _ours() - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not leaked, f"threads left running: {sorted(t.name for t in leaked)}"
+
+
+@pytest.fixture
+def no_devices() -> FakeDevices:
+    return FakeDevices()
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[RelayProcess]:
+    process = RelayProcess(tmp_path / "relay").start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RelayProcess]:
+    process = RelayProcess(tmp_path_factory.mktemp("relay"), "--max-body-mb", "1").start()
+    yield process
+    process.stop()

@@ -1,0 +1,80 @@
+"""The viewer page in headless Chromium: waiting state, live playback of the ladder, the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from app.session import ExternalRelay, SessionConfig, StudioSession
+from pipeline.broadcast import BroadcastSettings
+from tests.helpers.browser import PHONE
+from tests.helpers.fakes import FakeDevices
+from tests.helpers.relay import RelayProcess
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def open_page(browser: Browser, url: str, locale: str = "en-US") -> Page:
+    context = browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    page.goto(url)
+    return page
+
+
+def test_viewer_waits_offline_then_plays_the_live_ladder_then_shows_the_end(
+    browser: Browser, relay: RelayProcess, no_devices: FakeDevices, tmp_path: Path
+) -> None:
+    room = relay.create_room("watch", "新品 <直播> & more")
+    page = open_page(browser, room["watch_url"])
+    assert page.locator("#room-title").inner_text() == "新品 <直播> & more"
+    page.wait_for_function("window.shopcast && window.shopcast.roomState === 'offline'", timeout=10_000)
+    assert page.locator("#overlay-title").inner_text() == "Offline — waiting for the stream"
+    assert page.locator("#overlay").is_visible()
+
+    session = StudioSession(
+        SessionConfig(
+            source="test", mic="tone", broadcast=BroadcastSettings(preset="ultrafast"),
+            relay=ExternalRelay(relay.url, "watch", room["stream_key"]),
+        ),
+        devices=no_devices,
+    )  # fmt: skip
+    session.start()
+    try:
+        session.go_live_now()
+        page.wait_for_function("window.shopcast.state === 'live'", timeout=30_000)
+        start = page.evaluate("document.getElementById('video').currentTime")
+        page.wait_for_function(f"document.getElementById('video').currentTime >= {start + 3}", timeout=20_000)
+        heights = page.evaluate("window.shopcast.hls.levels.map(l => l.height)")
+        assert sorted(heights) == [360, 480, 720]
+        assert page.locator("#live-badge").is_visible()
+        assert not page.locator("#overlay").is_visible()
+        assert page.evaluate("document.getElementById('video').muted") is True
+        assert page.locator("#unmute").is_visible()
+        page.screenshot(path=str(tmp_path / "live.png"))
+        report = session.end_live_now()
+        assert report.complete
+    finally:
+        session.close()
+    page.wait_for_function("window.shopcast.state === 'ended'", timeout=30_000)
+    assert page.locator("#overlay-title").inner_text() == "The live stream has ended"
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_viewer_page_speaks_the_browsers_language(browser: Browser, relay: RelayProcess) -> None:
+    room = relay.create_room("zh")
+    page = open_page(browser, room["watch_url"], locale="zh-CN")
+    page.wait_for_function("window.shopcast && window.shopcast.roomState === 'offline'", timeout=10_000)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator("#overlay-title").inner_text() == "直播未开始 — 等待主播开播"
+    english = open_page(browser, room["watch_url"] + "?lang=en", locale="zh-CN")
+    assert english.locator("#overlay-title").inner_text() == "Offline — waiting for the stream"
+
+
+def test_unknown_room_gets_a_friendly_404_page(browser: Browser, relay: RelayProcess) -> None:
+    page = open_page(browser, relay.url + "/watch/nobody-here")
+    assert page.locator(".overlay-title").inner_text() == "There is no live room here"
