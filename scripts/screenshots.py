@@ -1,0 +1,67 @@
+"""Regenerate the README screenshots: the studio window (offscreen) and the viewer page on a phone.
+
+    .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.session import BundledRelayConfig, SessionConfig, StudioSession  # noqa: E402
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
+from ui.i18n import install_translators  # noqa: E402
+from ui.studio_window import StudioWindow  # noqa: E402
+
+OUT = REPO / "docs" / "images"
+
+
+def wait(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    translators = install_translators(app, sys.argv[1] if len(sys.argv) > 1 else "en")
+    with tempfile.TemporaryDirectory() as data:
+        config = SessionConfig(
+            source="test", mic="tone", relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch")
+        )
+        window = StudioWindow(StudioSession(config), go_live=True)
+        window.resize(1280, 760)
+        window.show()
+        window.start()
+        deadline = time.monotonic() + 30
+        while window.live_state != "live" and time.monotonic() < deadline:
+            wait(app, 0.1)
+        wait(app, 6)
+        window.grab().save(str(OUT / "studio.png"))
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_context(locale="zh-CN", **PHONE).new_page()  # type: ignore[arg-type]
+            page.goto(window.watch_url or "")
+            page.wait_for_function("window.shopcast.state === 'live'", timeout=30_000)
+            time.sleep(3)
+            page.screenshot(path=str(OUT / "viewer.png"))
+            browser.close()
+        window.shutdown()
+    translators.clear()
+    print(f"wrote {OUT / 'studio.png'} and {OUT / 'viewer.png'}")
+
+
+if __name__ == "__main__":
+    main()
