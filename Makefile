@@ -1,21 +1,12 @@
-# The two commands of the README:
-#   make demo   set up, then run the demo (studio + bundled relay, or headless without a display)
-#   make test   set up with the test tools, then run every check and the whole test suite
-PY := .venv/bin/python
+# Conveniences for developers who have make; the README's commands are ./demo.sh and ./test.sh
+# (plain bash, so they work on a fresh Debian without make).
+.PHONY: demo test check lock clean
 
-.PHONY: demo test setup setup-test check lock clean
+demo:
+	./demo.sh
 
-demo: setup
-	$(PY) -m app demo
-
-test: setup-test
-	scripts/run-checks.sh
-
-setup:
-	scripts/setup.sh demo
-
-setup-test:
-	scripts/setup.sh test
+test:
+	./test.sh
 
 # Only the checks and tests, assuming the setup already ran.
 check:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything ShopCast needs on Debian/Ubuntu, idempotently:
-#   scripts/setup.sh demo   - what running the studio and the relay needs
-#   scripts/setup.sh test   - that plus the test tools (ffmpeg, Chromium, Xvfb, dev packages)
+#   scripts/setup.sh demo   - what running the studio and the relay needs (./demo.sh runs it)
+#   scripts/setup.sh test   - that plus the test tools: ffmpeg, Chromium, Xvfb, dev packages (./test.sh)
 # Debian packages are installed when running as root; otherwise the missing ones are named with the
 # command to install them. Python packages go into .venv (pinned by requirements/constraints.txt),
 # npm packages into node_modules (pinned by package-lock.json). Steps whose inputs have not changed
@@ -16,6 +16,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # --- Debian packages ---------------------------------------------------------------------------------
 runtime_debs=(
+  ca-certificates            # HTTPS to the package registries
   libportaudio2              # microphone input (sounddevice)
   libpulse0                  # Qt multimedia
   fonts-wqy-microhei         # Chinese text in the studio (boxes without a CJK font)

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# README command 2: set up with the test tools (idempotent), then run every check and the whole suite.
+# Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh test
+exec scripts/run-checks.sh "$@"
