@@ -127,6 +127,10 @@ class BundledRelay:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
+        if self._monitor is not None:
+            # Let a restart in progress finish first, so the process it starts is the one stopped.
+            self._monitor.join(25.0)
+            self._monitor = None
         process = self._process
         if process is not None and process.poll() is None:
             process.terminate()
@@ -137,9 +141,6 @@ class BundledRelay:
                 process.wait()
         if process is not None and process.stdin is not None:
             process.stdin.close()
-        if self._monitor is not None:
-            self._monitor.join(timeout)
-            self._monitor = None
         if self._reader is not None:
             self._reader.join(timeout)
             self._reader = None

@@ -239,8 +239,15 @@ class StudioSession:
             self._bundled.stop()
 
     def _tick_stats(self) -> None:
+        reported: set[tuple[str, str]] = set()
         while not self._stop_stats.wait(self._stats_interval):
-            self._emit(self.stats())
+            stats = self.stats()
+            self._emit(stats)
+            for output in stats.broadcast.outputs if stats.broadcast else ():
+                key = (stats.broadcast.stream_id if stats.broadcast else "", output.name)
+                if output.state == "failed" and key not in reported:
+                    reported.add(key)
+                    self._emit(Notice("error", f"{output.name}: {output.last_error}; nothing more is sent there"))
 
     def stats(self) -> SessionStats:
         broadcast = self._broadcast

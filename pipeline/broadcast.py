@@ -274,7 +274,10 @@ class Broadcast:
         if keyframe:
             self._next_key = (pts // self._segment_ticks + 1) * self._segment_ticks
         for worker in self._workers:
-            worker.queue.put_nowait((frame.image, pts, keyframe))
+            try:
+                worker.queue.put_nowait((frame.image, pts, keyframe))
+            except queue.Full:  # only while stop() is queueing its end markers
+                return
 
     def push_audio(self, chunk: AudioChunk) -> None:
         with self._audio_lock:

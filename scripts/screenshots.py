@@ -1,6 +1,6 @@
 """Regenerate the README screenshots: the studio window (offscreen) and the viewer page on a phone.
 
-    .venv/bin/python scripts/screenshots.py
+.venv/bin/python scripts/screenshots.py
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def main() -> None:
     translators = install_translators(app, sys.argv[1] if len(sys.argv) > 1 else "en")
     with tempfile.TemporaryDirectory() as data:
         config = SessionConfig(
-            source="test", mic="tone", relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch")
+            source="test",
+            mic="tone",
+            relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch"),
         )
         window = StudioWindow(StudioSession(config), go_live=True)
         window.resize(1280, 760)
