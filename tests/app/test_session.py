@@ -74,13 +74,14 @@ def test_switching_sources_while_live_keeps_the_stream_going(tmp_path: Path) -> 
         with pytest.raises(SessionError, match=re.escape("cannot switch to file:/nope.mp4: media file not found")):
             session.switch_video_now("file:/nope.mp4")
         assert session.switch_video_now("test") == "test pattern"
-        time.sleep(0.7)
-        before = session.program.stats().frames_rendered
+        rendered = session.program.stats().frames_rendered
+        time.sleep(1.2)
+        assert session.program.stats().frames_rendered > rendered, "the program keeps rendering after a switch"
         report = session.end_live_now()
         assert report.complete
+        assert report.segments >= 3, "segments kept coming through three source switches"
     finally:
         session.close()
-    assert before >= 50
 
 
 def test_invalid_commands_are_refused_with_reasons(tmp_path: Path, no_devices: FakeDevices) -> None:

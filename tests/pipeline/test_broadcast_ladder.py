@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from pipeline.broadcast import Broadcast, BroadcastSettings
 from pipeline.clock import SystemClock
-from pipeline.encoders import parse_ladder
+from pipeline.encoders import VideoEncoder, parse_ladder
 from pipeline.frames import AudioChunk, VideoFrame
 from pipeline.outputs import FolderOutput
 from pipeline.sources import FrameTime, TestPattern
@@ -93,14 +94,22 @@ def test_audio_rendition_is_aac(ladder_dir: Path) -> None:
     assert (stream["codec_name"], stream["sample_rate"], stream["channels"]) == ("aac", "48000", 2)
 
 
-def test_a_full_rung_skips_the_frame_on_every_rung(tmp_path: Path) -> None:
+def test_a_full_rung_skips_the_frame_on_every_rung(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = BroadcastSettings(rungs=parse_ladder("480p,360p"), preset="ultrafast", queue_frames=1)
+    original = VideoEncoder.encode
+
+    def slow_480p(self: VideoEncoder, image: object, pts: int, keyframe: bool) -> object:
+        if self.rung.name == "480p":
+            time.sleep(0.02)  # an overloaded rung: slower than the frames arrive
+        return original(self, image, pts, keyframe)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(VideoEncoder, "encode", slow_480p)
     broadcast = Broadcast(settings, [FolderOutput(tmp_path)], SystemClock(), stream_id="s2")
     broadcast.start()
     feed(broadcast, 3)
     report = broadcast.stop()
     stats = broadcast.stats()
-    assert stats.frames_skipped > 0, "pushing faster than real time must overflow a one-frame queue"
+    assert stats.frames_skipped > 0, "the slow rung's one-frame queue overflows"
     encoded = {r.name: r.frames for r in stats.rungs}
     assert encoded["480p"] == encoded["360p"] == stats.frames_in - stats.frames_skipped
     assert report.complete
