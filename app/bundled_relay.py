@@ -32,6 +32,7 @@ class BundledRelay:
         host: str = "127.0.0.1",
         port: int = 0,
         on_restart: Callable[[str], None] | None = None,
+        on_failed: Callable[[str], None] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.host = host
@@ -39,6 +40,7 @@ class BundledRelay:
         self.admin_token = secrets.token_urlsafe(32)
         self.url: str | None = None
         self._on_restart = on_restart
+        self._on_failed = on_failed
         self._process: subprocess.Popen[str] | None = None
         self._stopping = threading.Event()
         self._monitor: threading.Thread | None = None
@@ -117,7 +119,10 @@ class BundledRelay:
                     if self._stopping.wait(min(5.0, 0.5 * (attempt + 1))):
                         return
             else:
-                log.error("the bundled relay could not be restarted")
+                message = "the bundled relay stopped and could not be restarted: " + " / ".join(self._output[-3:])
+                log.error("%s", message)
+                if self._on_failed is not None:
+                    self._on_failed(message)
                 return
 
     def kill(self) -> None:

@@ -92,6 +92,13 @@ def _positive_seconds(value: str) -> float:
     return seconds
 
 
+def _segment_seconds(value: str) -> float:
+    seconds = _positive_seconds(value)
+    if not 0.1 <= seconds <= 10:
+        raise argparse.ArgumentTypeError("segments must be 0.1 to 10 seconds long")
+    return seconds
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free port)")
@@ -120,7 +127,7 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
     g.add_argument("--preset", choices=X264_PRESETS, default="veryfast", help="x264 preset (default %(default)s)")
     g.add_argument("--fps", type=_fps, default=Fraction(30), help="frame rate (default 30)")
     g.add_argument(
-        "--segment", type=_positive_seconds, default=1.0, help="segment and GOP length in seconds (default 1)"
+        "--segment", type=_segment_seconds, default=1.0, help="segment and GOP length in seconds (default 1)"
     )
 
 
@@ -162,7 +169,11 @@ def cmd_relay(args: argparse.Namespace) -> int:
     try:
         token, generated = load_admin_token(data, given)
         settings = RelaySettings(
-            data_dir=data, admin_token=token, max_body_bytes=args.max_body_mb * 1024 * 1024, public_url=args.public_url
+            data_dir=data,
+            admin_token=token,
+            max_body_bytes=args.max_body_mb * 1024 * 1024,
+            public_url=args.public_url,
+            live_timeout=args.live_timeout,
         )
         sock = bind_socket(args.host, args.port)
     except ValueError as exc:
@@ -355,6 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--admin-token", help="management API token (default: $SHOPCAST_ADMIN_TOKEN, else generated)")
     p.add_argument("--max-body-mb", type=int, default=32, help="largest ingest body in MiB (default %(default)s)")
     p.add_argument("--public-url", help="base URL viewers use, when behind a proxy")
+    p.add_argument(
+        "--live-timeout",
+        type=_positive_seconds,
+        default=15.0,
+        help="seconds without ingest before a stream counts as offline",
+    )
     p.add_argument("--access-log", action="store_true", help="log every request")
     p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_relay)

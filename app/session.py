@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.bundled_relay import BundledRelay
+from app.bundled_relay import BundledRelay, RelayStartError
 from app.relay_client import RelayClient, RelayError
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
 from pipeline.clock import Clock, SystemClock
@@ -221,22 +221,38 @@ class StudioSession:
         self._stats_thread.start()
 
     def close(self, drain_timeout: float = 10.0) -> None:
-        """End the live (if any), stop everything and join every thread this session started."""
+        """End the live (if any), stop everything and join every thread this session started.
+
+        Every step runs even if an earlier one fails, so nothing is left running.
+        """
         if self._closed:
             return
         self._closed = True
-        self._control.shutdown(wait=True, cancel_futures=True)
-        if self._broadcast is not None:
-            self._end_live_now(drain_timeout)
+        program = self._program
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("control thread", lambda: self._control.shutdown(wait=True, cancel_futures=True)),
+            ("live", lambda: self._end_live_now(drain_timeout)),
+            ("stats", self._stop_stats_thread),
+        ]
+        if program is not None:
+            steps += [
+                ("program", program.stop),
+                # Looked up when the step runs: a source switch may finish while the control thread stops.
+                ("video source", lambda: program.video_source.stop()),  # noqa: PLW0108
+                ("audio source", lambda: program.audio_source.stop()),  # noqa: PLW0108
+            ]
+        if self._bundled is not None:
+            steps.append(("bundled relay", self._bundled.stop))
+        for what, step in steps:
+            try:
+                step()
+            except Exception:
+                log.exception("closing the session: stopping the %s failed", what)
+
+    def _stop_stats_thread(self) -> None:
         self._stop_stats.set()
         if self._stats_thread is not None:
             self._stats_thread.join()
-        if self._program is not None:
-            self._program.stop()
-            self._program.video_source.stop()
-            self._program.audio_source.stop()
-        if self._bundled is not None:
-            self._bundled.stop()
 
     def _tick_stats(self) -> None:
         reported: set[tuple[str, str]] = set()
@@ -281,16 +297,23 @@ class StudioSession:
     def switch_video(self, spec: str) -> Future[Any]:
         return self._submit(self.switch_video_now, spec)
 
+    # A caller waiting for RelayReady/LiveStarted must hear back whatever goes wrong, so these
+    # catch everything (unexpected errors are logged with their traceback too).
+
     def _connect_relay_quietly(self) -> None:
         try:
             self.connect_relay_now()
-        except (RelayError, SessionError, OSError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, (RelayError, RelayStartError, SessionError, OSError)):
+                log.exception("connecting to the relay failed")
             self._emit(RelayFailed(str(exc)))
 
     def _go_live_quietly(self) -> None:
         try:
             self.go_live_now()
-        except (RelayError, SessionError, ValueError, OSError) as exc:
+        except Exception as exc:
+            if not isinstance(exc, (RelayError, RelayStartError, SessionError, ValueError, OSError)):
+                log.exception("going live failed")
             self._emit(LiveFailed(str(exc)))
 
     # --- the work itself (synchronous) -----------------------------------------------------------
@@ -305,7 +328,11 @@ class StudioSession:
         else:
             if self._bundled is None:
                 bundled = BundledRelay(
-                    relay.data_dir, relay.host, relay.port, on_restart=lambda m: self._emit(Notice("warning", m))
+                    relay.data_dir,
+                    relay.host,
+                    relay.port,
+                    on_restart=lambda m: self._emit(Notice("warning", m)),
+                    on_failed=lambda m: self._emit(RelayFailed(m)),
                 )
                 bundled.start()
                 self._bundled = bundled
@@ -331,6 +358,7 @@ class StudioSession:
         with self._lock:
             if self._broadcast is not None:
                 raise SessionError("already live")
+            program = self.program  # raises if the sources never opened
             if self._target is None and self.config.relay is not None:
                 self.connect_relay_now()
             outputs = self._outputs()
@@ -343,9 +371,9 @@ class StudioSession:
                 for output in outputs:
                     output.close(0)
                 raise
+            program.add_video_sink(broadcast.push_video)
+            program.add_audio_sink(broadcast.push_audio)
             self._broadcast = broadcast
-            self.program.add_video_sink(broadcast.push_video)
-            self.program.add_audio_sink(broadcast.push_audio)
         started = LiveStarted(broadcast.stream_id, self._watch_url)
         self._emit(started)
         return started
@@ -355,7 +383,7 @@ class StudioSession:
             broadcast = self._broadcast
             if broadcast is None:
                 return None
-            self.program.remove_video_sink(broadcast.push_video)
+            self.program.remove_video_sink(broadcast.push_video)  # a broadcast implies a program
             self.program.remove_audio_sink(broadcast.push_audio)
             report = broadcast.stop(drain_timeout)
             self._broadcast = None

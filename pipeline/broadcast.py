@@ -34,6 +34,9 @@ from pipeline.outputs.base import Output, OutputReport, OutputStats
 
 log = logging.getLogger(__name__)
 
+KEYFRAME_WAIT = 1.0
+"""Seconds the program may wait for a full rung before a segment's first frame is skipped."""
+
 
 def new_stream_id(clock: Clock) -> str:
     return time.strftime("%Y%m%d-%H%M%S", time.gmtime(clock.wall())) + "-" + secrets.token_hex(3)
@@ -150,7 +153,10 @@ class _RungWorker:
                 log.exception("%s: encoding the frame at pts %d failed", self.rung.name, pts)
                 continue
             self.meter.add_time(time.perf_counter() - started)
-            self._package(samples)
+            try:
+                self._package(samples)
+            except Exception:  # the thread must live on: a dead rung would stall every rung
+                log.exception("%s: packaging the frame at pts %d failed", self.rung.name, pts)
         try:
             self._package(self.encoder.flush())
         except Exception:
@@ -268,16 +274,29 @@ class Broadcast:
         self._frames_in += 1
         pts = round((frame.pts - self._origin_pts) * frame.time_base * VIDEO_TIMESCALE)
         keyframe = pts >= self._next_key
-        if any(w.queue.full() for w in self._workers):
+        if keyframe:
+            # A segment's first frame is never skipped: that would stretch the segment past the
+            # playlist's target duration. Wait (bounded) for the slowest rung instead.
+            if not self._wait_for_room(KEYFRAME_WAIT):
+                self._skipped += 1
+                return
+            self._next_key = (pts // self._segment_ticks + 1) * self._segment_ticks
+        elif any(w.queue.full() for w in self._workers):
             self._skipped += 1
             return
-        if keyframe:
-            self._next_key = (pts // self._segment_ticks + 1) * self._segment_ticks
         for worker in self._workers:
             try:
                 worker.queue.put_nowait((frame.image, pts, keyframe))
             except queue.Full:  # only while stop() is queueing its end markers
                 return
+
+    def _wait_for_room(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while any(w.queue.full() for w in self._workers):
+            if time.monotonic() >= deadline or not self._accepting:
+                return False
+            time.sleep(0.002)
+        return True
 
     def push_audio(self, chunk: AudioChunk) -> None:
         with self._audio_lock:

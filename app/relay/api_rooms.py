@@ -7,7 +7,8 @@ import shutil
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel, Field, field_validator
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from app.relay.context import RelayContext, bearer_token, get_context, unauthorized
 from app.relay.errors import ApiError
@@ -62,6 +63,9 @@ class RoomInfo(BaseModel):
     room: str
     title: str
     state: str = Field(description="offline, live or ended")
+    stream_started_at: float | None = Field(
+        description="Unix time the current (or last) stream began; changes with every new broadcast"
+    )
     watch_url: str
     hls_url: str
 
@@ -79,8 +83,31 @@ def _urls(ctx: RelayContext, request: Request, room: Room) -> dict[str, str]:
     }
 
 
-@router.post("/rooms", status_code=201, dependencies=[Admin], response_model=RoomCreated)
-def create_room(body: RoomCreate, request: Request, ctx: Context) -> RoomCreated:
+def _info(ctx: RelayContext, request: Request, room: Room) -> RoomInfo:
+    return RoomInfo(
+        room=room.name,
+        title=room.title,
+        state=ctx.room_state(room.name),
+        stream_started_at=ctx.live.stream_started_at(room.name),
+        **_urls(ctx, request, room),
+    )
+
+
+@router.post(
+    "/rooms",
+    status_code=201,
+    response_model=RoomCreated,
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": RoomCreate.model_json_schema()}}}
+    },
+)
+async def create_room(request: Request, ctx: Context) -> RoomCreated:
+    # The body is parsed by hand, after the token check: FastAPI would read it before any dependency.
+    require_admin(request, ctx)
+    try:
+        body = RoomCreate.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
     try:
         room = ctx.rooms.create(body.room, body.title or body.room)
     except RoomExistsError:
@@ -97,16 +124,12 @@ def create_room(body: RoomCreate, request: Request, ctx: Context) -> RoomCreated
 
 @router.get("/rooms", dependencies=[Admin], response_model=list[RoomInfo])
 def list_rooms(request: Request, ctx: Context) -> list[RoomInfo]:
-    return [
-        RoomInfo(room=r.name, title=r.title, state=ctx.room_state(r.name), **_urls(ctx, request, r))
-        for r in ctx.rooms.list()
-    ]
+    return [_info(ctx, request, r) for r in ctx.rooms.list()]
 
 
 @router.get("/rooms/{room}", response_model=RoomInfo)
 def room_info(room: str, request: Request, ctx: Context) -> RoomInfo:
-    found = ctx.room(room)
-    return RoomInfo(room=found.name, title=found.title, state=ctx.room_state(found.name), **_urls(ctx, request, found))
+    return _info(ctx, request, ctx.room(room))
 
 
 @router.post("/rooms/{room}/stream-key", dependencies=[Admin], response_model=StreamKey)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
+from pathlib import Path
 
 from fastapi import Request
 
@@ -22,12 +22,16 @@ class RelaySettings:
     """Largest file a broadcaster may PUT (a 2 s 1080p segment is ~1-2 MB)."""
     public_url: str | None = None
     """Base URL viewers use, when the relay sits behind a proxy; else taken from each request."""
+    live_timeout: float = 15.0
+    """Seconds without ingest after which a stream counts as offline (a studio that crashed)."""
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < 16:
             raise ValueError("the admin token must be at least 16 characters")
         if not 1024 <= self.max_body_bytes <= 1024**3:
             raise ValueError("max_body_bytes must be between 1 KiB and 1 GiB")
+        if not 1 <= self.live_timeout <= 600:
+            raise ValueError("live_timeout must be between 1 and 600 seconds")
 
 
 @dataclass(slots=True)
@@ -35,12 +39,14 @@ class RelayContext:
     settings: RelaySettings
     rooms: RoomRegistry
     media: MediaStore
-    live: LiveStates = field(default_factory=LiveStates)
+    live: LiveStates
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return cls(settings, RoomRegistry(settings.data_dir / "rooms.json"), MediaStore(settings.data_dir / "media"))
+        media = MediaStore(settings.data_dir / "media")
+        rooms = RoomRegistry(settings.data_dir / "rooms.json")
+        return cls(settings, rooms, media, LiveStates(media, settings.live_timeout))
 
     def base_url(self, request: Request) -> str:
         return (self.settings.public_url or str(request.base_url)).rstrip("/")
@@ -54,7 +60,7 @@ class RelayContext:
             raise ApiError(404, "room_not_found", f"there is no room named {name!r}") from None
 
     def room_state(self, name: str) -> str:
-        return self.live.state(name, self.media.exists(name, PurePosixPath("master.m3u8")))
+        return self.live.state(name)
 
 
 def get_context(request: Request) -> RelayContext:

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.relay.context import RelayContext, bearer_token, get_context, unauthorized
 from app.relay.errors import ApiError
-from app.relay.media_store import MediaPathError, parse_media_path
+from app.relay.media_store import MediaConflictError, MediaPathError, parse_media_path
 
 router = APIRouter(tags=["ingest"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -65,7 +65,13 @@ async def _read_body(request: Request, limit: int) -> bytes:
 async def put_file(room: str, path: str, request: Request, ctx: Context) -> Response:
     rel = _authorize(request, ctx, room, path)
     body = await _read_body(request, ctx.settings.max_body_bytes)
-    created = await run_in_threadpool(ctx.media.write, room, rel, body)
+    try:
+        created = await run_in_threadpool(ctx.media.write, room, rel, body)
+    except MediaConflictError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    except OSError as exc:
+        # A full or failing disk: 507 is retryable, so the broadcaster keeps the file and tries again.
+        raise ApiError(507, "storage_failed", f"the relay could not store {rel}: {exc.strerror or exc}") from None
     ctx.live.note_ingest(room, rel, body)
     return Response(status_code=201 if created else 204)
 
@@ -73,6 +79,10 @@ async def put_file(room: str, path: str, request: Request, ctx: Context) -> Resp
 @router.delete("/ingest/{room}/{path:path}", status_code=204)
 async def delete_file(room: str, path: str, request: Request, ctx: Context) -> Response:
     rel = _authorize(request, ctx, room, path)
-    if not await run_in_threadpool(ctx.media.delete, room, rel):
+    try:
+        deleted = await run_in_threadpool(ctx.media.delete, room, rel)
+    except MediaConflictError as exc:
+        raise ApiError(409, "conflict", str(exc)) from None
+    if not deleted:
         raise ApiError(404, "not_found", f"{rel} does not exist in room {room!r}")
     return Response(status_code=204)

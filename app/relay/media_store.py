@@ -7,6 +7,7 @@ written to a temporary name and renamed, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -28,10 +29,22 @@ _PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 MAX_DEPTH = 4
 LIVE_TIMEOUT = 15.0
 """Seconds without ingest after which a stream counts as offline (a studio that crashed)."""
+MULTIVARIANT = PurePosixPath("master.m3u8")
 
 
 class MediaPathError(ValueError):
     pass
+
+
+class MediaConflictError(Exception):
+    """A name collides with what is stored (a file where a folder is needed, or the reverse)."""
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file readable only by its owner from the moment it exists (it holds secrets)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def parse_media_path(path: str) -> PurePosixPath:
@@ -69,16 +82,22 @@ class MediaStore:
         return self.root.joinpath(room, *rel.parts)
 
     def write(self, room: str, rel: PurePosixPath, data: bytes) -> bool:
-        """Store ``data``; return True if the file is new."""
+        """Store ``data``; return True if the file is new. Raises :class:`MediaConflictError` when
+        the name collides with a stored file or folder, :class:`OSError` when the disk fails."""
         target = self._file(room, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        created = not target.exists()
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                raise MediaConflictError(f"{rel} is a folder of this room's stream, not a file")
+            created = not target.exists()
             tmp.write_bytes(data)
             tmp.replace(target)
+        except (FileExistsError, NotADirectoryError):
+            raise MediaConflictError(f"{rel} cannot be stored: part of its path is a file") from None
         finally:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
         return created
 
     def read(self, room: str, rel: PurePosixPath) -> bytes | None:
@@ -91,47 +110,83 @@ class MediaStore:
         return self._file(room, rel).is_file()
 
     def delete(self, room: str, rel: PurePosixPath) -> bool:
+        target = self._file(room, rel)
+        if target.is_dir():
+            raise MediaConflictError(f"{rel} is a folder; only files can be deleted")
         try:
-            self._file(room, rel).unlink()
+            target.unlink()
             return True
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return False
+
+    def mtime(self, room: str, rel: PurePosixPath) -> float | None:
+        try:
+            return self._file(room, rel).stat().st_mtime
+        except (FileNotFoundError, NotADirectoryError):
+            return None
 
 
 @dataclass(slots=True)
 class _StreamState:
-    last_ingest: float = 0.0
+    last_ingest: float
     ended: bool = False
+
+
+def stream_ended_on_disk(media: MediaStore, room: str) -> bool:
+    """Whether the room's last stream finished (its first media playlist carries ``EXT-X-ENDLIST``)."""
+    master = media.read(room, MULTIVARIANT)
+    if master is None:
+        return False
+    for line in master.decode("utf-8", "replace").splitlines():
+        uri = line.strip()
+        if uri and not uri.startswith("#"):
+            try:
+                playlist = media.read(room, parse_media_path(uri))
+            except MediaPathError:
+                return False
+            return playlist is not None and b"#EXT-X-ENDLIST" in playlist
+    return False
 
 
 class LiveStates:
     """Whether each room is live, from what its broadcaster sends.
 
     A room is live when its multivariant playlist exists, its playlists do not carry
-    ``EXT-X-ENDLIST``, and something arrived in the last :data:`LIVE_TIMEOUT` seconds.
+    ``EXT-X-ENDLIST``, and something arrived in the last ``timeout`` seconds. After a relay restart
+    a room's state is read back from its stored playlists (``ended`` survives; ``live`` needs ingest).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, media: MediaStore, timeout: float = LIVE_TIMEOUT) -> None:
+        self._media = media
+        self._timeout = timeout
         self._states: dict[str, _StreamState] = {}
         self._lock = threading.Lock()
 
     def note_ingest(self, room: str, rel: PurePosixPath, data: bytes) -> None:
         with self._lock:
-            state = self._states.setdefault(room, _StreamState())
+            state = self._states.setdefault(room, _StreamState(time.monotonic()))
             state.last_ingest = time.monotonic()
-            if rel.as_posix() == "master.m3u8":
+            if rel == MULTIVARIANT:
                 state.ended = False
             elif rel.suffix == ".m3u8" and b"#EXT-X-ENDLIST" in data:
                 state.ended = True
 
-    def state(self, room: str, has_multivariant: bool) -> str:
+    def state(self, room: str) -> str:
+        if not self._media.exists(room, MULTIVARIANT):
+            return "offline"
         with self._lock:
             state = self._states.get(room)
-            if state is None or not has_multivariant:
-                return "offline"
-            if state.ended:
-                return "ended"
-            return "live" if time.monotonic() - state.last_ingest <= LIVE_TIMEOUT else "offline"
+        if state is None:
+            ended = stream_ended_on_disk(self._media, room)
+            with self._lock:
+                state = self._states.setdefault(room, _StreamState(last_ingest=-self._timeout, ended=ended))
+        if state.ended:
+            return "ended"
+        return "live" if time.monotonic() - state.last_ingest <= self._timeout else "offline"
+
+    def stream_started_at(self, room: str) -> float | None:
+        """When the room's current stream began (its multivariant playlist was written)."""
+        return self._media.mtime(room, MULTIVARIANT)
 
     def forget(self, room: str) -> None:
         with self._lock:

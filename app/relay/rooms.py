@@ -15,6 +15,8 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from app.relay.media_store import write_private
+
 ROOM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 ROOM_NAME_RULE = "1-64 letters, digits, '-' or '_', starting with a letter or digit"
 
@@ -81,15 +83,15 @@ class RoomRegistry:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         data = {"rooms": [asdict(r) for r in self._rooms.values()]}
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.chmod(0o600)  # holds stream keys
+        write_private(tmp, json.dumps(data, ensure_ascii=False, indent=1).encode())  # holds stream keys
         tmp.replace(self.path)
 
     def create(self, name: str, title: str) -> Room:
         if not valid_room_name(name):
             raise ValueError(f"room name must be {ROOM_NAME_RULE}")
         with self._lock:
-            if name in self._rooms:
+            # Case-insensitively unique: on macOS or Windows "Shop" and "shop" would share a folder.
+            if name.lower() in {existing.lower() for existing in self._rooms}:
                 raise RoomExistsError(name)
             room = Room(name, title, secrets.token_urlsafe(24), secrets.token_urlsafe(24), time.time())
             self._rooms[name] = room

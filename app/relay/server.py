@@ -15,8 +15,10 @@ from fastapi.staticfiles import StaticFiles
 from app import __version__
 from app.paths import hls_js_path
 from app.relay import api_rooms, egress, ingest, viewer
+from app.relay.body_limit import BodyLimitMiddleware
 from app.relay.context import RelayContext, RelaySettings
 from app.relay.errors import install_error_handlers
+from app.relay.media_store import write_private
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ def create_app(settings: RelaySettings) -> FastAPI:
         redoc_url=None,
     )
     app.state.relay = RelayContext.open(settings)
+    app.add_middleware(BodyLimitMiddleware)
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])
@@ -66,8 +69,7 @@ def load_admin_token(data_dir: Path, given: str | None) -> tuple[str, bool]:
             return token, False
     token = secrets.token_urlsafe(32)
     data_dir.mkdir(parents=True, exist_ok=True)
-    saved.write_text(token + "\n", encoding="utf-8")
-    saved.chmod(0o600)
+    write_private(saved, (token + "\n").encode())
     return token, True
 
 

@@ -15,7 +15,8 @@
   const quality = document.getElementById("quality");
 
   const POLL_MS = 2000;
-  const shopcast = { state: "offline", hls: null, errors: [] };
+  // streamStartedAt identifies the stream being played: the relay changes it with every broadcast.
+  const shopcast = { state: "offline", hls: null, errors: [], streamStartedAt: null, roomState: null };
   window.shopcast = shopcast;
 
   const messages = {
@@ -44,9 +45,14 @@
       shopcast.hls.destroy();
       shopcast.hls = null;
     }
+    shopcast.streamStartedAt = null;
     video.removeAttribute("src");
     video.load();
     qualityWrap.hidden = true;
+  }
+
+  function hasPlayer() {
+    return shopcast.hls !== null || video.hasAttribute("src");
   }
 
   function fillQualities(levels) {
@@ -66,7 +72,9 @@
     unmute.hidden = !video.muted;
   }
 
-  function startPlayer() {
+  function startPlayer(streamStartedAt) {
+    stopPlayer();
+    shopcast.streamStartedAt = streamStartedAt;
     setState("connecting");
     if (window.Hls && window.Hls.isSupported()) {
       const hls = new window.Hls({ liveSyncDurationCount: 3, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
@@ -102,6 +110,14 @@
     stopPlayer();
     setState("ended");
   });
+  video.addEventListener("error", function () {
+    // Native HLS (Safari) reports failures here; hls.js reports through its own ERROR event.
+    if (shopcast.hls === null && video.hasAttribute("src")) {
+      shopcast.errors.push("video error " + (video.error ? video.error.code : "?"));
+      stopPlayer();
+      setState("reconnecting");
+    }
+  });
   unmute.addEventListener("click", function () {
     video.muted = false;
     unmute.hidden = true;
@@ -117,11 +133,18 @@
       if (response.ok) {
         const room = await response.json();
         shopcast.roomState = room.state;
-        const idle = shopcast.hls === null && !video.src;
-        if (room.state === "live" && (idle || shopcast.state === "reconnecting")) {
-          startPlayer();
-        } else if (room.state !== "live" && idle && shopcast.state !== "ended") {
-          setState(room.state === "ended" ? "ended" : "offline");
+        const playing = hasPlayer();
+        if (room.state === "live") {
+          // Start, restart after an error, or switch to a new broadcast that replaced this one.
+          if (!playing || shopcast.state === "reconnecting" || room.stream_started_at !== shopcast.streamStartedAt) {
+            startPlayer(room.stream_started_at);
+          }
+        } else if (room.state === "offline") {
+          // The stream stopped without ending (the studio crashed or lost its network).
+          if (playing) stopPlayer();
+          setState("offline");
+        } else if (!playing) {
+          setState("ended"); // when playing, the player reaches the end by itself
         }
       }
     } catch (error) {

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import httpx
 
-from pipeline.cmaf_packager import PublishedFile
+from pipeline.cmaf_packager import FileKind, PublishedFile
 from pipeline.outputs.base import OutputReport, OutputStats
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,11 @@ class HttpPushOutput:
         self._queue = kept
 
     def _trim(self) -> None:
-        while self._queued_bytes > self._max_bytes and len(self._queue) > 1:
-            victim = next((f for f in self._queue if not f.kind.is_playlist), self._queue[0])
+        # Only media segments may go: without its init segment or playlists no segment is playable.
+        while self._queued_bytes > self._max_bytes:
+            victim = next((f for f in self._queue if f.kind is FileKind.SEGMENT), None)
+            if victim is None:
+                return
             self._queue.remove(victim)
             self._queued_bytes -= len(victim.data)
             self._dropped += 1
@@ -199,17 +202,22 @@ class HttpPushOutput:
             )
 
     def close(self, timeout: float) -> OutputReport:
-        """Send what is queued, waiting at most ``timeout`` seconds, then stop."""
+        """Send what is queued, waiting at most ``timeout`` seconds, then stop.
+
+        A request in flight when the time is up is allowed to finish or time out (at most the
+        client timeout), so the worker has always ended when this returns.
+        """
         with self._cond:
             self._closing = True
             self._cond.notify_all()
         self._thread.join(timeout)
         with self._cond:
-            unsent = len(self._queue)
             self._abort = True
             self._cond.notify_all()
-        self._thread.join(5.0)
+        self._thread.join()
         self._client.close()
+        with self._cond:
+            unsent = len(self._queue)
         with self._cond:
             dropped = self._dropped
             state = self._state

@@ -74,6 +74,7 @@ def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> 
         (["broadcast", "--out", "x", "--source", "webcam"], "unknown video source 'webcam'"),
         (["broadcast", "--out", "x", "--ladder", "720p,999p"], "unknown rung '999p'"),
         (["broadcast", "--out", "x", "--duration", "-3"], "must be more than 0"),
+        (["broadcast", "--out", "x", "--segment", "20"], "segments must be 0.1 to 10 seconds long"),
         (["relay", "--port", "70000"], "is not a port number"),
     ],
 )

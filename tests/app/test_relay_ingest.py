@@ -160,3 +160,29 @@ def test_room_state_follows_the_stream(shared_relay: RelayProcess) -> None:
     assert state() == "ended"
     put(shared_relay, "state/master.m3u8", b"#EXTM3U\n", key)
     assert state() == "live", "a new broadcast starts with a new multivariant playlist"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("PUT", "ingest/conflict/index.m3u8/seg.m4s"),  # a stored file where a folder is needed
+        ("PUT", "ingest/folder.m3u8"),  # a stored folder where a file is wanted
+        ("DELETE", "ingest/folder.m3u8"),
+    ],
+)
+def test_names_that_collide_with_stored_files_are_409_not_500(
+    shared_relay: RelayProcess, room: dict[str, str], method: str, path: str
+) -> None:
+    key = room["stream_key"]
+    assert put(shared_relay, "ingest/conflict/index.m3u8", b"#EXTM3U\n", key).status_code in (201, 204)
+    assert put(shared_relay, "ingest/folder.m3u8/inside.m4s", b"x", key).status_code in (201, 204)
+    body = b"x" if method == "PUT" else None
+    response = httpx.request(
+        method, f"{shared_relay.url}/ingest/{path}", content=body, headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 409, response.text
+    assert response.json()["error"] == "conflict"
+    under_a_file = httpx.delete(
+        f"{shared_relay.url}/ingest/ingest/conflict/index.m3u8/x.m4s", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert under_a_file.status_code == 404

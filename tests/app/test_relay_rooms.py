@@ -100,3 +100,64 @@ def test_rooms_survive_a_relay_restart(relay: RelayProcess) -> None:
 def test_openapi_document_is_published(shared_relay: RelayProcess) -> None:
     spec = httpx.get(shared_relay.url + "/api/openapi.json").json()
     assert "/api/v1/rooms" in spec["paths"] and "/ingest/{room}/{path}" in spec["paths"]
+
+
+def test_api_bodies_are_capped_before_anything_reads_them(shared_relay: RelayProcess) -> None:
+    big = b"{" + b" " * (1024 * 1024) + b"}"
+    response = httpx.post(shared_relay.url + "/api/v1/rooms", content=big, headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"] == "too_large"
+
+    def chunks() -> object:
+        yield b'{"room": "x", "title": "'
+        for _ in range(64):
+            yield b"x" * 4096
+        yield b'"}'
+
+    with shared_relay.admin() as admin:  # without the token the body is never read at all (401)
+        streamed = admin.post("/api/v1/rooms", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+
+
+def test_the_token_is_checked_before_the_body_is_parsed(shared_relay: RelayProcess) -> None:
+    response = httpx.post(
+        shared_relay.url + "/api/v1/rooms", content=b"{oops", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 401
+
+
+def test_room_names_are_unique_ignoring_case(shared_relay: RelayProcess) -> None:
+    shared_relay.create_room("CaseRoom")
+    with shared_relay.admin() as admin:
+        response = admin.post("/api/v1/rooms", json={"room": "caseroom"})
+    assert response.status_code == 409
+
+
+def test_secrets_are_private_files(relay: RelayProcess) -> None:
+    relay.create_room("private")
+    assert (relay.data_dir / "rooms.json").stat().st_mode & 0o077 == 0
+    own = RelayProcess(relay.data_dir.parent / "generated")
+    own.admin_token = ""  # let the relay generate and save its token
+    own.start()
+    try:
+        assert (own.data_dir / "admin-token").stat().st_mode & 0o777 == 0o600
+    finally:
+        own.stop()
+
+
+def test_an_ended_stream_stays_ended_after_a_relay_restart(relay: RelayProcess) -> None:
+    key = relay.create_room("after")["stream_key"]
+    auth = {"Authorization": f"Bearer {key}"}
+    httpx.put(f"{relay.url}/ingest/after/s/v/index.m3u8", content=b"#EXTM3U\n#EXT-X-ENDLIST\n", headers=auth)
+    httpx.put(
+        f"{relay.url}/ingest/after/master.m3u8",
+        content=b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\ns/v/index.m3u8\n",
+        headers=auth,
+    )
+    info = httpx.get(f"{relay.url}/api/v1/rooms/after").json()
+    started = info["stream_started_at"]
+    assert started is not None
+    relay.stop()
+    relay.restart()
+    after = httpx.get(f"{relay.url}/api/v1/rooms/after").json()
+    assert after["state"] == "ended"
+    assert after["stream_started_at"] == started

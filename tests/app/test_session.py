@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from app.session import (
+    BundledRelayConfig,
     LiveEnded,
+    LiveFailed,
     LiveStarted,
     Notice,
+    RelayFailed,
     SessionConfig,
     SessionError,
     SessionStats,
@@ -107,3 +110,36 @@ def test_invalid_commands_are_refused_with_reasons(tmp_path: Path, no_devices: F
         recording.close()  # ends the live on the way out
     assert (tmp_path / "master.m3u8").is_file()
     assert parse_media_playlist((tmp_path / started.stream_id / "360p" / "index.m3u8").read_text())["ended"]
+
+
+def test_going_live_before_the_sources_open_is_refused_and_close_still_works(tmp_path: Path) -> None:
+    session = StudioSession(SessionConfig(source=f"file:{tmp_path / 'missing.mp4'}", mic="none", record_dir=tmp_path))
+    with pytest.raises(Exception, match="media file not found"):
+        session.start()
+    with pytest.raises(SessionError, match="has not started"):
+        session.go_live_now()
+    assert not session.live
+    session.close()  # nothing left running (the conftest fixture checks the threads)
+
+
+def test_a_bundled_relay_that_cannot_start_fails_the_commands_with_the_reason(
+    tmp_path: Path, no_devices: FakeDevices
+) -> None:
+    data = tmp_path / "relay"
+    data.mkdir()
+    (data / "rooms.json").write_text("{ this is not json")
+    config = SessionConfig(source="test", mic="none", broadcast=SMALL, relay=BundledRelayConfig(data_dir=data))
+    session = StudioSession(config, devices=no_devices)
+    events: list[object] = []
+    session.add_listener(events.append)
+    session.start()
+    try:
+        session.connect_relay().result(timeout=60)
+        session.go_live().result(timeout=60)
+    finally:
+        session.close()
+    relay_failed = [e for e in events if isinstance(e, RelayFailed)]
+    live_failed = [e for e in events if isinstance(e, LiveFailed)]
+    assert relay_failed and "cannot read rooms from" in relay_failed[0].message
+    assert live_failed and "did not start" in live_failed[0].message
+    assert not session.live

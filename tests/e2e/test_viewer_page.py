@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from app.session import ExternalRelay, SessionConfig, StudioSession
 from pipeline.broadcast import BroadcastSettings
 from tests.helpers.browser import PHONE
 from tests.helpers.fakes import FakeDevices
-from tests.helpers.relay import RelayProcess
+from tests.helpers.relay import REPO, RelayProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -78,3 +80,46 @@ def test_viewer_page_speaks_the_browsers_language(browser: Browser, relay: Relay
 def test_unknown_room_gets_a_friendly_404_page(browser: Browser, relay: RelayProcess) -> None:
     page = open_page(browser, relay.url + "/watch/nobody-here")
     assert page.locator(".overlay-title").inner_text() == "There is no live room here"
+
+
+def test_viewer_leaves_a_dead_stream_and_picks_up_the_next_broadcast(
+    browser: Browser, tmp_path: Path, no_devices: FakeDevices
+) -> None:
+    relay = RelayProcess(tmp_path / "relay", "--live-timeout", "2").start()
+    crashed: subprocess.Popen[str] | None = None
+    try:
+        room = relay.create_room("phoenix")
+        crashed = subprocess.Popen(
+            [sys.executable, "-m", "app", "broadcast", "--room", "phoenix", "--relay", relay.url, "--key",
+             room["stream_key"], "--source", "test", "--mic", "none", "--preset", "ultrafast", "--quiet"],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+        )  # fmt: skip
+        page = open_page(browser, room["watch_url"])
+        page.wait_for_function("window.shopcast.state === 'live'", timeout=40_000)
+        first = page.evaluate("window.shopcast.streamStartedAt")
+        crashed.kill()  # the studio dies: no EXT-X-ENDLIST ever arrives
+        crashed.wait()
+        page.wait_for_function("window.shopcast.state === 'offline'", timeout=20_000)
+        assert page.locator("#overlay-title").inner_text() == "Offline — waiting for the stream"
+
+        session = StudioSession(
+            SessionConfig(
+                source="test", mic="none", broadcast=BroadcastSettings(preset="ultrafast"),
+                relay=ExternalRelay(relay.url, "phoenix", room["stream_key"]),
+            ),
+            devices=no_devices,
+        )  # fmt: skip
+        session.start()
+        try:
+            session.go_live_now()
+            page.wait_for_function(
+                f"window.shopcast.state === 'live' && window.shopcast.streamStartedAt !== {first}", timeout=40_000
+            )
+            start = page.evaluate("document.getElementById('video').currentTime")
+            page.wait_for_function(f"document.getElementById('video').currentTime >= {start + 2}", timeout=20_000)
+        finally:
+            session.close()
+    finally:
+        if crashed is not None and crashed.poll() is None:
+            crashed.kill()
+        relay.stop()

@@ -120,7 +120,12 @@ def test_a_full_rung_skips_the_frame_on_every_rung(tmp_path: Path, monkeypatch: 
         joined.write_bytes(init + b"".join(p.read_bytes() for p in sorted((tmp_path / "s2" / name).glob("seg_*.m4s"))))
         keyframes[name] = [int(p["pts"]) for p in video_packets(joined) if p["flags"].startswith("K")]
     assert keyframes["480p"] == keyframes["360p"]
-    assert len(keyframes["480p"]) >= 3
+    assert keyframes["480p"] == [0, 90000, 180000], "segment starts are never the frames skipped"
+    for name in ("480p", "360p"):
+        playlist = parse_media_playlist((tmp_path / "s2" / name / "index.m3u8").read_text())
+        durations = [d for _, d in playlist["segments"]]
+        assert durations[:2] == [1.0, 1.0]
+        assert all(round(d) <= playlist["target"] for d in durations)
 
 
 def test_settings_and_ladder_specs_are_validated() -> None:

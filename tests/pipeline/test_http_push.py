@@ -6,6 +6,7 @@ outage test in tests/app runs against the real relay process.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 
@@ -136,14 +137,16 @@ def test_the_buffer_is_bounded_and_drops_oldest_segments_first() -> None:
     origin = Origin()
     origin.down.set()
     out = push(origin, max_buffer_bytes=450)
+    out.publish(PublishedFile("s/v/init.mp4", b"i" * 200, FileKind.INIT))
     out.publish(playlist(0))
     for n in range(10):
         out.publish(segment(n))
     stats = out.stats()
     assert stats.queued_bytes <= 450
-    assert stats.dropped_files >= 6
+    assert stats.dropped_files >= 8
     origin.down.clear()
     out.close(5)
+    assert origin.paths[0] == "/ingest/demo/s/v/init.mp4", "without its init segment nothing would play"
     assert origin.paths[-1].endswith("seg_000009.m4s")
     assert "/ingest/demo/s/v/index.m3u8" in origin.paths, "the playlist survives the trim"
 
@@ -164,3 +167,16 @@ def test_close_gives_up_after_its_timeout_and_reports_what_is_left() -> None:
 def test_push_url_must_be_http() -> None:
     with pytest.raises(ValueError, match="http:// or https://"):
         HttpPushOutput("ftp://x/", "k")
+
+
+def test_close_waits_for_a_stalled_request_so_no_thread_outlives_it() -> None:
+    with socket.socket() as server:  # accepts, then never answers
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        out = HttpPushOutput(f"http://127.0.0.1:{port}/ingest/demo/", "KEY", retry=FAST, timeout=1.0)
+        out.publish(segment(0))
+        time.sleep(0.2)
+        report = out.close(0.1)
+        assert not any(t.name == "shopcast-push-relay" for t in threading.enumerate())
+        assert not report.complete and report.unsent_files == 1
