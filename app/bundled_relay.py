@@ -68,6 +68,9 @@ class BundledRelay:
             text=True,
             env=env,
             cwd=str(Path(__file__).resolve().parents[1]),
+            # Its own session: Ctrl-C in the terminal stops the studio, which ends the live (the relay
+            # still receiving) and then stops the relay; the relay exits with us via its stdin pipe.
+            start_new_session=True,
         )
         self._process = process
         found: list[str] = []

@@ -19,12 +19,16 @@ runtime_debs=(
   ca-certificates            # HTTPS to the package registries
   libportaudio2              # microphone input (sounddevice)
   libpulse0                  # Qt multimedia
+  libglib2.0-0               # libQt6Core and lrelease link glib
   fonts-wqy-microhei         # Chinese text in the studio (boxes without a CJK font)
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1   # Qt's xcb platform plugin
 )
-test_debs=(ffmpeg chromium xvfb xauth)
+test_debs=(
+  ffmpeg chromium xvfb xauth
+  libatomic1                 # Playwright's bundled node driver links it (gcc brings it on a dev box)
+)
 
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
@@ -63,7 +67,9 @@ extra=""
 [ "$purpose" = test ] && extra="[dev]"
 stamp=".venv/.shopcast-$purpose"
 inputs="$(cat pyproject.toml requirements/constraints.txt | sha256sum | cut -d' ' -f1)"
-if [ "$(cat "$stamp" 2>/dev/null)" != "$inputs" ]; then
+installed() { [ "$(cat ".venv/.shopcast-$1" 2>/dev/null)" = "$inputs" ]; }
+# The test install is a superset of the demo install.
+if ! installed "$purpose" && ! { [ "$purpose" = demo ] && installed test; }; then
   say "Installing Python packages${extra:+ (with test tools)}"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
   .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements/constraints.txt -e ".$extra"
