@@ -9,7 +9,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -58,28 +58,17 @@ def setup_logging(verbose: bool) -> None:
 # --- argument types ------------------------------------------------------------------------------
 
 
-def _video_spec(value: str) -> str:
-    try:
-        parse_video_spec(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
+def _checked_by(parse: Callable[[str], object]) -> Callable[[str], str]:
+    """An argparse type that keeps the text but refuses what ``parse`` refuses, with its message."""
 
+    def check(value: str) -> str:
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return value
 
-def _audio_spec(value: str) -> str:
-    try:
-        parse_audio_spec(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
-
-
-def _ladder(value: str) -> str:
-    try:
-        parse_ladder(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
+    return check
 
 
 def _positive_seconds(value: str) -> float:
@@ -118,11 +107,19 @@ def _fps(value: str) -> Fraction:
 def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> None:
     g = p.add_argument_group("media")
     g.add_argument(
-        "--source", type=_video_spec, default=source, help="test | camera[:N] | file:PATH (default %(default)s)"
+        "--source",
+        type=_checked_by(parse_video_spec),
+        default=source,
+        help="test | camera[:N] | file:PATH (default %(default)s)",
     )
-    g.add_argument("--mic", type=_audio_spec, default=mic, help="none | tone | default | N (default %(default)s)")
     g.add_argument(
-        "--ladder", type=_ladder, default="720p,480p,360p", help="rungs, highest first (default %(default)s)"
+        "--mic", type=_checked_by(parse_audio_spec), default=mic, help="none | tone | default | N (default %(default)s)"
+    )
+    g.add_argument(
+        "--ladder",
+        type=_checked_by(parse_ladder),
+        default="720p,480p,360p",
+        help="rungs, highest first (default %(default)s)",
     )
     g.add_argument("--preset", choices=X264_PRESETS, default="veryfast", help="x264 preset (default %(default)s)")
     g.add_argument("--fps", type=_fps, default=Fraction(30), help="frame rate (default 30)")

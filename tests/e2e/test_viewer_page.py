@@ -28,6 +28,17 @@ def open_page(browser: Browser, url: str, locale: str = "en-US") -> Page:
     return page
 
 
+def streaming_session(relay: RelayProcess, room: dict[str, str], devices: FakeDevices) -> StudioSession:
+    """A studio session streaming the test pattern and tone to ``room``."""
+    config = SessionConfig(
+        source="test",
+        mic="tone",
+        broadcast=BroadcastSettings(preset="ultrafast"),
+        relay=ExternalRelay(relay.url, room["room"], room["stream_key"]),
+    )
+    return StudioSession(config, devices=devices)
+
+
 def test_viewer_waits_offline_then_plays_the_live_ladder_then_shows_the_end(
     browser: Browser, relay: RelayProcess, no_devices: FakeDevices, tmp_path: Path
 ) -> None:
@@ -38,13 +49,7 @@ def test_viewer_waits_offline_then_plays_the_live_ladder_then_shows_the_end(
     assert page.locator("#overlay-title").inner_text() == "Offline — waiting for the stream"
     assert page.locator("#overlay").is_visible()
 
-    session = StudioSession(
-        SessionConfig(
-            source="test", mic="tone", broadcast=BroadcastSettings(preset="ultrafast"),
-            relay=ExternalRelay(relay.url, "watch", room["stream_key"]),
-        ),
-        devices=no_devices,
-    )  # fmt: skip
+    session = streaming_session(relay, room, no_devices)
     session.start()
     try:
         session.go_live_now()
@@ -102,13 +107,7 @@ def test_viewer_leaves_a_dead_stream_and_picks_up_the_next_broadcast(
         page.wait_for_function("window.shopcast.state === 'offline'", timeout=20_000)
         assert page.locator("#overlay-title").inner_text() == "Offline — waiting for the stream"
 
-        session = StudioSession(
-            SessionConfig(
-                source="test", mic="none", broadcast=BroadcastSettings(preset="ultrafast"),
-                relay=ExternalRelay(relay.url, "phoenix", room["stream_key"]),
-            ),
-            devices=no_devices,
-        )  # fmt: skip
+        session = streaming_session(relay, room, no_devices)
         session.start()
         try:
             session.go_live_now()
