@@ -128,6 +128,10 @@ class BundledRelay:
                     self._on_failed(message)
                 return
 
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
     def kill(self) -> None:
         """Kill the relay process abruptly (tests use this to simulate a crash)."""
         if self._process is not None:

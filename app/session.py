@@ -228,26 +228,25 @@ class StudioSession:
         if self._closed:
             return
         self._closed = True
+        # First let the control thread finish what it is doing (it may be creating the program or
+        # the bundled relay right now); only then is it known what there is to stop.
+        self._attempt("control thread", lambda: self._control.shutdown(wait=True, cancel_futures=True))
+        self._attempt("live", lambda: self._end_live_now(drain_timeout))
+        self._attempt("stats", self._stop_stats_thread)
         program = self._program
-        steps: list[tuple[str, Callable[[], object]]] = [
-            ("control thread", lambda: self._control.shutdown(wait=True, cancel_futures=True)),
-            ("live", lambda: self._end_live_now(drain_timeout)),
-            ("stats", self._stop_stats_thread),
-        ]
         if program is not None:
-            steps += [
-                ("program", program.stop),
-                # Looked up when the step runs: a source switch may finish while the control thread stops.
-                ("video source", lambda: program.video_source.stop()),  # noqa: PLW0108
-                ("audio source", lambda: program.audio_source.stop()),  # noqa: PLW0108
-            ]
+            self._attempt("program", program.stop)
+            self._attempt("video source", program.video_source.stop)
+            self._attempt("audio source", program.audio_source.stop)
         if self._bundled is not None:
-            steps.append(("bundled relay", self._bundled.stop))
-        for what, step in steps:
-            try:
-                step()
-            except Exception:
-                log.exception("closing the session: stopping the %s failed", what)
+            self._attempt("bundled relay", self._bundled.stop)
+
+    @staticmethod
+    def _attempt(what: str, step: Callable[[], object]) -> None:
+        try:
+            step()
+        except Exception:
+            log.exception("closing the session: stopping the %s failed", what)
 
     def _stop_stats_thread(self) -> None:
         self._stop_stats.set()

@@ -143,3 +143,13 @@ def test_a_bundled_relay_that_cannot_start_fails_the_commands_with_the_reason(
     assert relay_failed and "cannot read rooms from" in relay_failed[0].message
     assert live_failed and "did not start" in live_failed[0].message
     assert not session.live
+
+
+def test_closing_while_the_control_thread_is_still_starting_things_stops_them(tmp_path: Path) -> None:
+    config = SessionConfig(source="test", mic="none", broadcast=SMALL, relay=BundledRelayConfig(data_dir=tmp_path))
+    session = StudioSession(config, devices=FakeDevices())
+    session.start_async()
+    session.connect_relay()  # still queued or running when close() begins
+    session.close()
+    relay = session.bundled_relay
+    assert relay is None or not relay.running
