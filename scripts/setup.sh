@@ -7,6 +7,8 @@
 # npm packages into node_modules (pinned by package-lock.json). Steps whose inputs have not changed
 # since the last run are skipped.
 set -euo pipefail
+# Stop when interrupted, even if the interrupted step (apt-get, say) exits as if nothing happened.
+trap 'echo "interrupted" >&2; exit 130' INT TERM
 
 cd "$(dirname "$0")/.."
 purpose="${1:-demo}"
