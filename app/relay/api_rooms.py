@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["rooms"])
 Context = Annotated[RelayContext, Depends(get_context)]
 
 
-def require_admin(request: Request, ctx: Context) -> None:
+async def require_admin(request: Request, ctx: Context) -> None:
     token = bearer_token(request)
     if token is None:
         raise unauthorized("this needs the relay's admin token: Authorization: Bearer <token>")
@@ -75,6 +75,11 @@ class StreamKey(BaseModel):
     stream_key: str
 
 
+class OwnerToken(BaseModel):
+    room: str
+    owner_token: str
+
+
 def _urls(ctx: RelayContext, request: Request, room: Room) -> dict[str, str]:
     base = ctx.base_url(request)
     return {
@@ -103,7 +108,7 @@ def _info(ctx: RelayContext, request: Request, room: Room) -> RoomInfo:
 )
 async def create_room(request: Request, ctx: Context) -> RoomCreated:
     # The body is parsed by hand, after the token check: FastAPI would read it before any dependency.
-    require_admin(request, ctx)
+    await require_admin(request, ctx)
     try:
         body = RoomCreate.model_validate_json(await request.body())
     except ValidationError as exc:
@@ -139,10 +144,18 @@ def rotate_stream_key(room: str, ctx: Context) -> StreamKey:
     return StreamKey(room=rotated.name, stream_key=rotated.stream_key)
 
 
+@router.post("/rooms/{room}/owner-token", dependencies=[Admin], response_model=OwnerToken)
+def rotate_owner_token(room: str, ctx: Context) -> OwnerToken:
+    ctx.room(room)
+    rotated = ctx.rooms.rotate_owner_token(room)
+    return OwnerToken(room=rotated.name, owner_token=rotated.owner_token)
+
+
 @router.delete("/rooms/{room}", status_code=204, dependencies=[Admin])
-def delete_room(room: str, ctx: Context) -> Response:
+async def delete_room(room: str, ctx: Context) -> Response:
     ctx.room(room)
     ctx.rooms.delete(room)
     ctx.live.forget(room)
+    await ctx.commits.run(ctx.engine.delete_room, room)
     shutil.rmtree(ctx.media.root / room, ignore_errors=True)
     return Response(status_code=204)

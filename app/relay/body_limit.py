@@ -28,8 +28,11 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await self._refuse(send)
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > self.limit:
+                await self._refuse(send)
+            else:  # the server reads exactly Content-Length bytes: nothing more to watch
+                await self.app(scope, receive, send)
             return
         received = 0
         started = False

@@ -7,8 +7,11 @@ from pathlib import Path
 
 from fastapi import Request
 
+from app.commerce.engine import RoomEngine
+from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
 from app.relay.media_store import LiveStates, MediaStore
+from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
 
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
@@ -40,13 +43,19 @@ class RelayContext:
     rooms: RoomRegistry
     media: MediaStore
     live: LiveStates
+    engine: RoomEngine
+    commits: CommitQueue
+    realtime: Realtime
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         media = MediaStore(settings.data_dir / "media")
         rooms = RoomRegistry(settings.data_dir / "rooms.json")
-        return cls(settings, rooms, media, LiveStates(media, settings.live_timeout))
+        live = LiveStates(media, settings.live_timeout)
+        engine = RoomEngine(settings.data_dir / "commerce.sqlite3", stream_time=live.stream_time)
+        commits = CommitQueue(engine)
+        return cls(settings, rooms, media, live, engine, commits, Realtime(engine, commits))
 
     def base_url(self, request: Request) -> str:
         return (self.settings.public_url or str(request.base_url)).rstrip("/")
@@ -63,7 +72,8 @@ class RelayContext:
         return self.live.state(name)
 
 
-def get_context(request: Request) -> RelayContext:
+async def get_context(request: Request) -> RelayContext:
+    # async: FastAPI runs a plain ``def`` dependency in its thread pool, a hop on every request.
     context: RelayContext = request.app.state.relay
     return context
 

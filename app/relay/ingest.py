@@ -41,7 +41,7 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, "too_large", f"the body is larger than the relay's limit of {limit} bytes")
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_limited_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
@@ -64,7 +64,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
 @router.put("/ingest/{room}/{path:path}", status_code=201)
 async def put_file(room: str, path: str, request: Request, ctx: Context) -> Response:
     rel = _authorize(request, ctx, room, path)
-    body = await _read_body(request, ctx.settings.max_body_bytes)
+    body = await read_limited_body(request, ctx.settings.max_body_bytes)
     try:
         created = await run_in_threadpool(ctx.media.write, room, rel, body)
     except MediaConflictError as exc:
@@ -72,7 +72,9 @@ async def put_file(room: str, path: str, request: Request, ctx: Context) -> Resp
     except OSError as exc:
         # A full or failing disk: 507 is retryable, so the broadcaster keeps the file and tries again.
         raise ApiError(507, "storage_failed", f"the relay could not store {rel}: {exc.strerror or exc}") from None
-    ctx.live.note_ingest(room, rel, body)
+    change = ctx.live.note_ingest(room, rel, body)
+    if change is not None:
+        await ctx.commits.run(ctx.engine.log, room, f"stream.{change}")
     return Response(status_code=201 if created else 204)
 
 

@@ -130,6 +130,8 @@ class MediaStore:
 class _StreamState:
     last_ingest: float
     ended: bool = False
+    started_at: float | None = None
+    """Wall time the current stream's multivariant playlist arrived."""
 
 
 def stream_ended_on_disk(media: MediaStore, room: str) -> bool:
@@ -162,14 +164,30 @@ class LiveStates:
         self._states: dict[str, _StreamState] = {}
         self._lock = threading.Lock()
 
-    def note_ingest(self, room: str, rel: PurePosixPath, data: bytes) -> None:
+    def note_ingest(self, room: str, rel: PurePosixPath, data: bytes) -> str | None:
+        """Record a file received; return ``"started"`` or ``"ended"`` when the stream did that."""
         with self._lock:
             state = self._states.setdefault(room, _StreamState(time.monotonic()))
             state.last_ingest = time.monotonic()
             if rel == MULTIVARIANT:
                 state.ended = False
-            elif rel.suffix == ".m3u8" and b"#EXT-X-ENDLIST" in data:
+                state.started_at = time.time()
+                return "started"
+            if rel.suffix == ".m3u8" and b"#EXT-X-ENDLIST" in data and not state.ended:
                 state.ended = True
+                return "ended"
+            return None
+
+    def stream_time(self, room: str) -> float | None:
+        """Seconds into the current stream, or None when the room is not live."""
+        if self.state(room) != "live":
+            return None
+        with self._lock:
+            state = self._states.get(room)
+            started = state.started_at if state else None
+        if started is None:
+            started = self.stream_started_at(room)
+        return None if started is None else max(0.0, time.time() - started)
 
     def state(self, room: str) -> str:
         if not self._media.exists(room, MULTIVARIANT):

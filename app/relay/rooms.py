@@ -124,3 +124,13 @@ class RoomRegistry:
             self._rooms[name] = room
             self._save()
             return room
+
+    def rotate_owner_token(self, name: str) -> Room:
+        with self._lock:
+            room = self._rooms.get(name)
+            if room is None:
+                raise RoomNotFoundError(name)
+            room = replace(room, owner_token=secrets.token_urlsafe(24))
+            self._rooms[name] = room
+            self._save()
+            return room

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import uvicorn
@@ -14,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app import __version__
 from app.paths import hls_js_path
-from app.relay import api_rooms, egress, ingest, viewer
+from app.relay import api_host, api_live, api_rooms, api_viewer, egress, ingest, viewer
 from app.relay.body_limit import BodyLimitMiddleware
 from app.relay.context import RelayContext, RelaySettings
 from app.relay.errors import install_error_handlers
@@ -23,20 +25,47 @@ from app.relay.media_store import write_private
 log = logging.getLogger(__name__)
 
 
+TICK_S = 0.2
+"""How often timers run: flash sales opening and closing, draws closing, group windows ending."""
+
+
+async def _tick(context: RelayContext) -> None:
+    while True:
+        await asyncio.sleep(TICK_S)
+        try:
+            await context.commits.run(context.engine.tick)
+        except Exception:
+            log.exception("the room engine's timer tick failed")
+
+
 def create_app(settings: RelaySettings) -> FastAPI:
+    context = RelayContext.open(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(context.realtime.run()), asyncio.create_task(_tick(context))]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            context.engine.close()
+
     app = FastAPI(
         title="ShopCast relay",
         version=__version__,
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=lifespan,
     )
-    app.state.relay = RelayContext.open(settings)
+    app.state.relay = context
     app.add_middleware(BodyLimitMiddleware)
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, object]:
+    async def healthz() -> dict[str, object]:
         context: RelayContext = app.state.relay
         return {
             "status": "ok",
@@ -45,7 +74,10 @@ def create_app(settings: RelaySettings) -> FastAPI:
             "player": hls_js_path().is_file(),
         }
 
+    app.include_router(api_viewer.router)  # first: the viewers' routes carry the load
     app.include_router(api_rooms.router)
+    app.include_router(api_host.router)
+    app.include_router(api_live.router)
     app.include_router(ingest.router)
     app.include_router(egress.router)
     app.include_router(viewer.router)
@@ -100,6 +132,7 @@ def serve(
         create_app(settings),
         log_level="info" if access_log else "warning",
         access_log=access_log,
+        proxy_headers=False,  # behind a proxy, --public-url sets the viewers' base URL
         timeout_graceful_shutdown=3,
     )
     server = uvicorn.Server(config)

@@ -1,0 +1,195 @@
+"""The engine's foundation: the SQLite store, transactions that append to the event log, and
+notifications released to the realtime layer only after a transaction commits."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from app.commerce.payments import PaymentProvider, TestModePayment
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+SCHEMA_VERSION = "1"
+
+
+class CommerceError(Exception):
+    """A refused request. ``code`` is stable for programs; ``message`` is a sentence for people."""
+
+    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+
+
+def not_found(what: str) -> CommerceError:
+    return CommerceError(404, "not_found", f"{what} does not exist in this room")
+
+
+def refused(code: str, message: str, **details: Any) -> CommerceError:
+    return CommerceError(409, code, message, **details)
+
+
+class Clock(Protocol):
+    def time(self) -> float:
+        """Unix time in seconds."""
+        ...
+
+
+class SystemClock:
+    def time(self) -> float:
+        return time.time()
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A realtime message for a room: ``public`` for everyone, ``owner`` (if given) for the streamer's
+    console instead (with the details only the owner may see, such as viewer ids)."""
+
+    room: str
+    public: dict[str, Any] | None
+    owner: dict[str, Any] | None = None
+    to_viewer: str | None = None
+    """Deliver only to this viewer's connections (e.g. the result of their own draw entry)."""
+    key: str | None = None
+    """Messages with the same key replace each other within one realtime tick (e.g. a poll's
+    latest results), so a burst of votes sends one update."""
+
+
+Listener = Callable[[list[Notification]], None]
+StreamTime = Callable[[str], float | None]
+
+
+@dataclass(slots=True)
+class Tx:
+    """One transaction: the SQL cursor plus what to log and announce if it commits."""
+
+    db: sqlite3.Connection
+    now: float
+    stream_time: StreamTime
+    notifications: list[Notification] = field(default_factory=list)
+
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, params)
+
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
+        return row
+
+    def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        return list(self.db.execute(sql, params).fetchall())
+
+    def log(self, room: str, kind: str, viewer_id: str | None = None, **data: Any) -> None:
+        """Append to the event log (in this transaction)."""
+        self.db.execute(
+            "INSERT INTO events (room, wall, stream_time, type, viewer_id, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (room, self.now, self.stream_time(room), kind, viewer_id, json.dumps(data, ensure_ascii=False)),
+        )
+
+    def notify(
+        self,
+        room: str,
+        public: dict[str, Any] | None,
+        owner: dict[str, Any] | None = None,
+        to_viewer: str | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.notifications.append(Notification(room, public, owner, to_viewer, key))
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(6)}"
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open the store. WAL with synchronous=NORMAL: a committed transaction survives a crash of the
+    relay process (it is in the OS's file cache); only a power cut could lose the last moments."""
+    db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=5000")
+    db.executescript(SCHEMA.read_text(encoding="utf-8"))
+    found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if found is None:
+        db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+    elif found["value"] != SCHEMA_VERSION:
+        raise RuntimeError(f"{path} holds schema {found['value']}; this ShopCast expects {SCHEMA_VERSION}")
+    return db
+
+
+class EngineCore:
+    """Holds the connection and runs transactions. Not thread-safe by design: one thread drives it.
+
+    Transactions nest: one opened inside another is a SAVEPOINT, so a caller can run many
+    operations in one commit (group commit) while each still succeeds or fails on its own.
+    Notifications are released once, after the outermost transaction commits.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Clock | None = None,
+        stream_time: StreamTime | None = None,
+        payment: PaymentProvider | None = None,
+    ) -> None:
+        self.db = connect(path)
+        self.clock = clock or SystemClock()
+        self.stream_time: StreamTime = stream_time or (lambda room: None)
+        self.payment = payment or TestModePayment()
+        self._listeners: list[Listener] = []
+        self._outer: Tx | None = None
+        self._depth = 0
+
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        if self._outer is not None:
+            yield from self._savepoint(self._outer)
+            return
+        tx = Tx(self.db, self.clock.time(), self.stream_time)
+        self.db.execute("BEGIN IMMEDIATE")
+        self._outer = tx
+        try:
+            yield tx
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        finally:
+            self._outer = None
+        self.db.execute("COMMIT")
+        if tx.notifications:
+            for listener in self._listeners:
+                listener(tx.notifications)
+
+    def _savepoint(self, tx: Tx) -> Iterator[Tx]:
+        self._depth += 1
+        name = f"op{self._depth}"
+        mark = len(tx.notifications)
+        tx.now = self.clock.time()
+        self.db.execute(f"SAVEPOINT {name}")
+        try:
+            yield tx
+        except BaseException:
+            self.db.execute(f"ROLLBACK TO {name}")
+            self.db.execute(f"RELEASE {name}")
+            del tx.notifications[mark:]
+            raise
+        finally:
+            self._depth -= 1
+        self.db.execute(f"RELEASE {name}")
+
+    def close(self) -> None:
+        self.db.close()

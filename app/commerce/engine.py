@@ -1,0 +1,332 @@
+"""RoomEngine: every room operation as one transaction, plus rate limits, timers and snapshots."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict, deque
+from pathlib import Path
+from typing import Any
+
+from app.commerce import chat, coupons, draws, flash_sales, group_buys, orders, polls, products, questions
+from app.commerce.catalog import ProductInput
+from app.commerce.core import Clock, CommerceError, EngineCore, Listener, StreamTime
+from app.commerce.coupons import CouponInput
+from app.commerce.flash_sales import FlashSaleInput
+from app.commerce.group_buys import GroupBuyInput
+from app.commerce.orders import OrderRequest
+from app.commerce.payments import PaymentProvider, PaymentUpdate
+
+
+class RateLimiter:
+    """At most ``count`` actions per ``window`` seconds per key."""
+
+    def __init__(self, count: int, window: float) -> None:
+        self.count = count
+        self.window = window
+        self._times: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+
+    def check(self, key: tuple[str, str], now: float) -> None:
+        times = self._times[key]
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if len(times) >= self.count:
+            wait = self.window - (now - times[0])
+            raise CommerceError(429, "slow_down", f"too fast: wait {wait:.0f} s", retry_after=wait)
+        times.append(now)
+        if len(self._times) > 100_000:  # forget idle keys so memory stays bounded
+            for stale in [k for k, v in self._times.items() if not v or now - v[-1] >= self.window]:
+                del self._times[stale]
+
+
+class RoomEngine:
+    """Not thread-safe by design: one thread (the relay's event loop) calls it."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Clock | None = None,
+        stream_time: StreamTime | None = None,
+        payment: PaymentProvider | None = None,
+    ) -> None:
+        self.core = EngineCore(path, clock=clock, stream_time=stream_time, payment=payment)
+        self.comment_limit = RateLimiter(5, 10.0)
+        self.like_limit = RateLimiter(3, 1.0)
+        self.question_limit = RateLimiter(3, 60.0)
+
+    @property
+    def payment(self) -> PaymentProvider:
+        return self.core.payment
+
+    @property
+    def now(self) -> float:
+        return self.core.clock.time()
+
+    def add_listener(self, listener: Listener) -> None:
+        self.core.add_listener(listener)
+
+    def close(self) -> None:
+        self.core.close()
+
+    # --- products and pins ---------------------------------------------------------------------------
+
+    def add_product(self, room: str, item: ProductInput) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return products.add(tx, room, item)
+
+    def import_catalog(self, room: str, items: list[ProductInput]) -> int:
+        with self.core.transaction() as tx:
+            return products.import_catalog(tx, room, items)
+
+    def cart(self, room: str) -> list[dict[str, Any]]:
+        with self.core.transaction() as tx:
+            return products.cart(tx, room)
+
+    def product(self, room: str, sku: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return products.view(products.get(tx, room, sku))
+
+    def pin(self, room: str, sku: str) -> list[str]:
+        with self.core.transaction() as tx:
+            return products.pin(tx, room, sku)
+
+    def unpin(self, room: str, sku: str) -> list[str]:
+        with self.core.transaction() as tx:
+            return products.unpin(tx, room, sku)
+
+    # --- orders --------------------------------------------------------------------------------------
+
+    def place_order(
+        self, room: str, viewer: str, nickname: str, request: OrderRequest, idempotency_key: str
+    ) -> tuple[dict[str, Any], bool]:
+        with self.core.transaction() as tx:
+            return orders.place(tx, self.payment, room, viewer, nickname, request, idempotency_key)
+
+    def refund_order(self, room: str, order_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return orders.refund(tx, self.payment, room, order_id)
+
+    def orders(self, room: str, limit: int = 100) -> list[dict[str, Any]]:
+        with self.core.transaction() as tx:
+            return orders.recent(tx, room, self.payment.test_mode, limit)
+
+    def apply_payment_updates(self, updates: list[PaymentUpdate]) -> None:
+        with self.core.transaction() as tx:
+            for update in updates:
+                orders.apply_payment_update(tx, self.payment, update)
+
+    # --- campaigns -----------------------------------------------------------------------------------
+
+    def create_flash_sale(self, room: str, sale: FlashSaleInput) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return flash_sales.create(tx, room, sale)
+
+    def flash_sale(self, room: str, sale_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return flash_sales.view(tx, flash_sales.get(tx, room, sale_id))
+
+    def end_flash_sale(self, room: str, sale_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return flash_sales.end(tx, room, sale_id)
+
+    def create_coupon(self, room: str, coupon: CouponInput) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return coupons.create(tx, room, coupon)
+
+    def claim_coupon(self, room: str, viewer: str, coupon_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return coupons.claim(tx, room, viewer, coupon_id)
+
+    def end_coupon(self, room: str, coupon_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return coupons.end(tx, room, coupon_id)
+
+    def create_group_buy(self, room: str, campaign: GroupBuyInput) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return group_buys.create(tx, room, campaign)
+
+    def group_buy(self, room: str, group_buy_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return group_buys.view(tx, group_buys.get(tx, room, group_buy_id))
+
+    def group(self, room: str, group_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return group_buys.group_view(tx, group_buys.get_group(tx, room, group_id))
+
+    def end_group_buy(self, room: str, group_buy_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return group_buys.end(tx, room, group_buy_id)
+
+    # --- interaction ---------------------------------------------------------------------------------
+
+    def open_poll(self, room: str, question: str, options: list[str]) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return polls.open_poll(tx, room, question, options)
+
+    def vote(self, room: str, viewer: str, poll_id: str, option: int) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return polls.vote(tx, room, viewer, poll_id, option)
+
+    def close_poll(self, room: str, poll_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return polls.close(tx, room, poll_id)
+
+    def ask(self, room: str, viewer: str, nickname: str, question: str) -> dict[str, Any]:
+        self.question_limit.check((room, viewer), self.now)
+        with self.core.transaction() as tx:
+            return questions.ask(tx, room, viewer, nickname, question)
+
+    def update_question(
+        self, room: str, question_id: str, *, status: str | None, pinned: bool | None, answer: str | None
+    ) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return questions.update(tx, room, question_id, status=status, pinned=pinned, answer=answer)
+
+    def questions(self, room: str) -> list[dict[str, Any]]:
+        with self.core.transaction() as tx:
+            return questions.queue(tx, room)
+
+    def open_draw(self, room: str, prize: str, winners: int, keyword: str | None, duration_s: float) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return draws.open_draw(tx, room, prize, winners, keyword, duration_s)
+
+    def enter_draw(self, room: str, viewer: str, nickname: str, draw_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return draws.enter(tx, room, viewer, nickname, draw_id)
+
+    def close_draw(self, room: str, draw_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return draws.close(tx, room, draw_id)
+
+    def draw_verification(self, room: str, draw_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return draws.verification(tx, room, draw_id)
+
+    def comment(self, room: str, viewer: str, nickname: str, text: str) -> dict[str, Any]:
+        self.comment_limit.check((room, viewer), self.now)
+        with self.core.transaction() as tx:
+            return chat.comment(tx, room, viewer, nickname, text)
+
+    def delete_comment(self, room: str, comment_id: int) -> None:
+        with self.core.transaction() as tx:
+            chat.delete_comment(tx, room, comment_id)
+
+    def mute(self, room: str, viewer: str, minutes: float) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return chat.mute(tx, room, viewer, minutes)
+
+    def unmute(self, room: str, viewer: str) -> None:
+        with self.core.transaction() as tx:
+            chat.unmute(tx, room, viewer)
+
+    def blocked_words(self, room: str) -> list[str]:
+        with self.core.transaction() as tx:
+            return chat.blocked_words(tx, room)
+
+    def set_blocked_words(self, room: str, words: list[str]) -> list[str]:
+        with self.core.transaction() as tx:
+            return chat.set_blocked_words(tx, room, words)
+
+    def like(self, room: str, viewer: str, count: int) -> int:
+        self.like_limit.check((room, viewer), self.now)
+        with self.core.transaction() as tx:
+            return chat.like(tx, room, viewer, count)
+
+    def interaction(self, room: str, viewer: str, kind: str, skus: list[str], via: str | None = None) -> None:
+        with self.core.transaction() as tx:
+            chat.interaction(tx, room, viewer, kind, skus, via)
+
+    def viewer_enter(self, room: str, viewer: str, nickname: str) -> None:
+        with self.core.transaction() as tx:
+            chat.viewer_enter(tx, room, viewer, nickname)
+
+    def viewer_leave(self, room: str, viewer: str, watched_s: float) -> None:
+        with self.core.transaction() as tx:
+            chat.viewer_leave(tx, room, viewer, watched_s)
+
+    def log(self, room: str, kind: str, viewer: str | None = None, **data: Any) -> None:
+        """Record something the engine did not do itself (a stream started, a co-host joined, ...)."""
+        with self.core.transaction() as tx:
+            tx.log(room, kind, viewer, **data)
+
+    # --- time and views ------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Open and close flash sales, close draws, fail groups whose window ended (all rooms)."""
+        with self.core.transaction() as tx:
+            flash_sales.tick(tx)
+            draws.tick(tx)
+            for group in group_buys.expired(tx):
+                orders.fail_group(tx, self.payment, group)
+
+    def snapshot(self, room: str, *, owner: bool = False) -> dict[str, Any]:
+        """The room as a newly arrived viewer (or the host's console) needs it."""
+        with self.core.transaction() as tx:
+            result: dict[str, Any] = {
+                "room": room,
+                "server_time": tx.now,
+                "payment": {"provider": self.payment.name, "test_mode": self.payment.test_mode},
+                "currency": orders.CURRENCY,
+                "cart": products.cart(tx, room),
+                "pins": products.pins(tx, room),
+                "flash_sales": flash_sales.active(tx, room),
+                "coupons": coupons.active(tx, room),
+                "group_buys": group_buys.active(tx, room),
+                "polls": polls.active(tx, room),
+                "questions": questions.public(tx, room),
+                "draws": draws.active(tx, room),
+                "comments": chat.recent_comments(tx, room, with_viewer=owner),
+                "likes": chat.likes_total(tx, room),
+            }
+            if owner:
+                result["question_queue"] = questions.queue(tx, room)
+                result["blocked_words"] = chat.blocked_words(tx, room)
+                result["orders"] = orders.recent(tx, room, self.payment.test_mode, 50)
+            return result
+
+    def me(self, room: str, viewer: str) -> dict[str, Any]:
+        """What one viewer has done in the room (after a page reload)."""
+        with self.core.transaction() as tx:
+            entered = [
+                r["draw_id"]
+                for r in tx.all(
+                    "SELECT e.draw_id FROM draw_entries e JOIN draws d ON d.id = e.draw_id"
+                    " WHERE d.room = ? AND e.viewer_id = ?",
+                    (room, viewer),
+                )
+            ]
+            return {
+                "viewer_id": viewer,
+                "orders": orders.of_viewer(tx, room, viewer, self.payment.test_mode),
+                "coupons": coupons.mine(tx, room, viewer),
+                "votes": polls.my_votes(tx, room, viewer),
+                "draws_entered": entered,
+                "muted_for_s": chat.muted_for(tx, room, viewer),
+            }
+
+    def events(self, room: str, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+        """The room's event log, oldest first, from id ``after`` (exclusive)."""
+        with self.core.transaction() as tx:
+            rows = tx.all(
+                "SELECT * FROM events WHERE room = ? AND id > ? ORDER BY id LIMIT ?", (room, after, min(limit, 10_000))
+            )
+            return [
+                {"id": r["id"], "wall": r["wall"], "stream_time": r["stream_time"], "type": r["type"],
+                 "viewer_id": r["viewer_id"], "data": json.loads(r["data"])}
+                for r in rows
+            ]  # fmt: skip
+
+    def delete_room(self, room: str) -> None:
+        with self.core.transaction() as tx:
+            for child, key, parent in (
+                ("flash_sale_buyers", "flash_sale_id", "flash_sales"),
+                ("poll_votes", "poll_id", "polls"),
+                ("draw_entries", "draw_id", "draws"),
+            ):
+                tx.execute(f"DELETE FROM {child} WHERE {key} IN (SELECT id FROM {parent} WHERE room = ?)", (room,))  # noqa: S608
+            for table in (
+                "products", "pins", "orders", "flash_sales", "coupons", "coupon_claims", "group_buys",
+                "buy_groups", "polls", "questions", "draws", "comments", "mutes", "blocked_words",
+                "room_totals", "viewers", "events",
+            ):  # fmt: skip
+                tx.execute(f"DELETE FROM {table} WHERE room = ?", (room,))  # noqa: S608 - fixed table names

@@ -1,0 +1,178 @@
+"""Flash sales (秒杀): a deal price on a reserved number of units, opening after a countdown.
+
+Server time is the truth. Units are moved from the product's stock into the sale when it is created
+and unsold ones go back when it closes, so product stock and sale stock never count a unit twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.commerce import products
+from app.commerce.core import Tx, new_id, not_found, refused
+from app.commerce.values import in_range, invalid, money
+
+COUNTDOWN_S = (10, 300)
+DURATION_S = (60, 1200)
+
+
+@dataclass(frozen=True, slots=True)
+class FlashSaleInput:
+    sku: str
+    price_cents: int
+    stock: int
+    per_user_limit: int
+    countdown_s: float
+    duration_s: float
+
+
+def phase(row: Any, now: float) -> str:
+    if row["phase"] == "closed":
+        return "closed"
+    if now < row["opens_at"]:
+        return "scheduled"
+    return "open" if now < row["closes_at"] else "closed"
+
+
+def view(tx: Tx, row: Any) -> dict[str, Any]:
+    product = tx.one(
+        "SELECT title, price_cents, image FROM products WHERE room = ? AND sku = ?", (row["room"], row["sku"])
+    )
+    return {
+        "id": row["id"],
+        "sku": row["sku"],
+        "title": product["title"] if product else row["sku"],
+        "image": product["image"] if product else None,
+        "price": money(row["price_cents"]),
+        "regular_price": money(product["price_cents"]) if product else None,
+        "stock": row["stock"],
+        "sold": row["sold"],
+        "remaining": row["stock"] - row["sold"],
+        "per_user_limit": row["per_user_limit"],
+        "opens_at": row["opens_at"],
+        "closes_at": row["closes_at"],
+        "phase": phase(row, tx.now),
+    }
+
+
+def get(tx: Tx, room: str, sale_id: str) -> Any:
+    row = tx.one("SELECT * FROM flash_sales WHERE id = ? AND room = ?", (sale_id, room))
+    if row is None:
+        raise not_found(f"flash sale {sale_id!r}")
+    return row
+
+
+def _announce(tx: Tx, row: Any) -> None:
+    tx.notify(row["room"], {"type": "flash_sale", "sale": view(tx, row)}, key=f"flash_sale:{row['id']}")
+
+
+def create(tx: Tx, room: str, sale: FlashSaleInput) -> dict[str, Any]:
+    product = products.orderable(tx, room, sale.sku)
+    in_range(sale.countdown_s, *COUNTDOWN_S, "countdown_s")
+    in_range(sale.duration_s, *DURATION_S, "duration_s")
+    in_range(sale.per_user_limit, 1, 99, "per_user_limit")
+    in_range(sale.stock, 1, 1_000_000, "stock")
+    if sale.price_cents > product["price_cents"]:
+        raise invalid(f"the deal price must not exceed the regular price ({money(product['price_cents'])})")
+    if sale.stock > product["stock"]:
+        raise refused("not_enough_stock", f"only {product['stock']} of {product['title']} are in stock")
+    tx.execute("UPDATE products SET stock = stock - ? WHERE room = ? AND sku = ?", (sale.stock, room, sale.sku))
+    sale_id = new_id("fs")
+    opens_at = tx.now + sale.countdown_s
+    tx.execute(
+        """INSERT INTO flash_sales (id, room, sku, price_cents, stock, per_user_limit, opens_at, closes_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (sale_id, room, sale.sku, sale.price_cents, sale.stock, sale.per_user_limit, opens_at,
+         opens_at + sale.duration_s, tx.now),
+    )  # fmt: skip
+    row = get(tx, room, sale_id)
+    tx.log(room, "flash_sale.created", id=sale_id, sku=sale.sku, price_cents=sale.price_cents, stock=sale.stock,
+           per_user_limit=sale.per_user_limit, opens_at=opens_at, closes_at=row["closes_at"])  # fmt: skip
+    _announce(tx, row)
+    products.announce_stock(tx, room, sale.sku)
+    return view(tx, row)
+
+
+def check_purchase(tx: Tx, row: Any, viewer: str, qty: int) -> None:
+    """Refuse a purchase the sale does not allow, with the reason a shopper understands."""
+    now = tx.now
+    if row["phase"] == "closed" or now >= row["closes_at"]:
+        raise refused("flash_sale_closed", "this flash sale has ended")
+    if now < row["opens_at"]:
+        wait = row["opens_at"] - now
+        raise refused("not_open_yet", f"this flash sale opens in {wait:.0f} s", opens_at=row["opens_at"])
+    remaining = row["stock"] - row["sold"]
+    if remaining <= 0:
+        raise refused("sold_out", "sold out: every unit of this deal is gone")
+    if qty > remaining:
+        raise refused("not_enough_stock", f"only {remaining} left at the deal price")
+    bought = tx.one("SELECT qty FROM flash_sale_buyers WHERE flash_sale_id = ? AND viewer_id = ?", (row["id"], viewer))
+    already = bought["qty"] if bought else 0
+    if already + qty > row["per_user_limit"]:
+        limit = row["per_user_limit"]
+        raise refused("limit_reached", f"each viewer may buy at most {limit} of this deal (you have {already})")
+
+
+def record_purchase(tx: Tx, row: Any, viewer: str, qty: int) -> None:
+    updated = tx.execute(
+        "UPDATE flash_sales SET sold = sold + ? WHERE id = ? AND sold + ? <= stock", (qty, row["id"], qty)
+    ).rowcount
+    if updated != 1:  # cannot happen after check_purchase in one transaction; the guard stays anyway
+        raise refused("sold_out", "sold out: every unit of this deal is gone")
+    tx.execute(
+        """INSERT INTO flash_sale_buyers (flash_sale_id, viewer_id, qty) VALUES (?, ?, ?)
+           ON CONFLICT (flash_sale_id, viewer_id) DO UPDATE SET qty = qty + excluded.qty""",
+        (row["id"], viewer, qty),
+    )
+    _announce(tx, get(tx, row["room"], row["id"]))
+
+
+def return_units(tx: Tx, row: Any, qty: int, viewer: str) -> None:
+    """A refunded order gives its units back to the sale while it runs, else to the product."""
+    if phase(row, tx.now) != "closed":
+        tx.execute("UPDATE flash_sales SET sold = sold - ? WHERE id = ?", (qty, row["id"]))
+        tx.execute(
+            "UPDATE flash_sale_buyers SET qty = qty - ? WHERE flash_sale_id = ? AND viewer_id = ?",
+            (qty, row["id"], viewer),
+        )
+        _announce(tx, get(tx, row["room"], row["id"]))
+    else:
+        tx.execute("UPDATE products SET stock = stock + ? WHERE room = ? AND sku = ?", (qty, row["room"], row["sku"]))
+
+
+def _close(tx: Tx, row: Any, reason: str) -> None:
+    unsold = row["stock"] - row["sold"]
+    tx.execute(
+        "UPDATE flash_sales SET phase = 'closed', closes_at = MIN(closes_at, ?) WHERE id = ?", (tx.now, row["id"])
+    )
+    tx.execute("UPDATE products SET stock = stock + ? WHERE room = ? AND sku = ?", (unsold, row["room"], row["sku"]))
+    tx.log(row["room"], "flash_sale.closed", id=row["id"], sku=row["sku"], sold=row["sold"], reason=reason)
+    _announce(tx, get(tx, row["room"], row["id"]))
+    products.announce_stock(tx, row["room"], row["sku"])
+
+
+def end(tx: Tx, room: str, sale_id: str) -> dict[str, Any]:
+    row = get(tx, room, sale_id)
+    if phase(row, tx.now) == "closed":
+        raise refused("already_closed", "this flash sale has already ended")
+    _close(tx, row, "ended by the host")
+    return view(tx, get(tx, room, sale_id))
+
+
+def active(tx: Tx, room: str) -> list[dict[str, Any]]:
+    rows = tx.all(
+        "SELECT * FROM flash_sales WHERE room = ? AND (phase != 'closed' OR closes_at > ?) ORDER BY opens_at",
+        (room, tx.now - 60),
+    )
+    return [view(tx, r) for r in rows]
+
+
+def tick(tx: Tx) -> None:
+    """Announce openings and close sales whose time is up (all rooms)."""
+    for row in tx.all("SELECT * FROM flash_sales WHERE phase = 'scheduled' AND opens_at <= ?", (tx.now,)):
+        tx.execute("UPDATE flash_sales SET phase = 'open' WHERE id = ?", (row["id"],))
+        tx.log(row["room"], "flash_sale.opened", id=row["id"], sku=row["sku"])
+        _announce(tx, get(tx, row["room"], row["id"]))
+    for row in tx.all("SELECT * FROM flash_sales WHERE phase != 'closed' AND closes_at <= ?", (tx.now,)):
+        _close(tx, row, "time")

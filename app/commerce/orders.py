@@ -1,0 +1,253 @@
+"""Orders: one tap to buy, idempotent, never overselling.
+
+Stock moves in the same transaction as the order, guarded in SQL (``stock >= qty``), and every
+transaction runs on one thread, so no interleaving can sell a unit twice. An ``Idempotency-Key``
+names an order attempt per viewer: the same key returns the same order, and the same key with a
+different request is refused.
+
+States: created → paid → refunded, or created → cancelled (a group that did not fill; its charge is
+refunded and the order says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.commerce import coupons, flash_sales, group_buys, products
+from app.commerce.core import CommerceError, Tx, new_id, not_found, refused
+from app.commerce.payments import Charge, PaymentProvider, PaymentUpdate
+from app.commerce.values import in_range, invalid, money
+
+CURRENCY = "CNY"
+MAX_QTY = 99
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    sku: str
+    qty: int = 1
+    flash_sale_id: str | None = None
+    coupon_id: str | None = None
+    group_buy_id: str | None = None
+    """Start a new group of this group-buy."""
+    group_id: str | None = None
+    """Join this open group."""
+
+    def fingerprint(self) -> str:
+        fields = (self.sku, self.qty, self.flash_sale_id, self.coupon_id, self.group_buy_id, self.group_id)
+        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+
+
+def view(tx: Tx, row: Any, test_mode: bool, title: str | None = None) -> dict[str, Any]:
+    if title is None:
+        product = tx.one("SELECT title FROM products WHERE room = ? AND sku = ?", (row["room"], row["sku"]))
+        title = product["title"] if product else row["sku"]
+    return {
+        "order_id": row["id"],
+        "status": row["status"],
+        "sku": row["sku"],
+        "title": title,
+        "qty": row["qty"],
+        "unit_price": money(row["unit_cents"]),
+        "discount": money(row["discount_cents"]),
+        "total": money(row["total_cents"]),
+        "currency": CURRENCY,
+        "flash_sale_id": row["flash_sale_id"],
+        "group_id": row["group_id"],
+        "refunded": row["refund_ref"] is not None,
+        "test_mode": test_mode,
+        "created_at": row["created_at"],
+    }
+
+
+def get(tx: Tx, room: str, order_id: str) -> Any:
+    row = tx.one("SELECT * FROM orders WHERE id = ? AND room = ?", (order_id, room))
+    if row is None:
+        raise not_found(f"order {order_id!r}")
+    return row
+
+
+def _take_stock(tx: Tx, room: str, product: Any, qty: int) -> None:
+    taken = tx.execute(
+        "UPDATE products SET stock = stock - ?, sold = sold + ? WHERE room = ? AND sku = ? AND stock >= ?",
+        (qty, qty, room, product["sku"], qty),
+    ).rowcount
+    if taken == 1:
+        return
+    left = tx.one("SELECT stock FROM products WHERE room = ? AND sku = ?", (room, product["sku"]))
+    if left is None or left["stock"] <= 0:
+        raise refused("sold_out", f"sold out: {product['title']} is gone")
+    raise refused("not_enough_stock", f"only {left['stock']} of {product['title']} left")
+
+
+def place(
+    tx: Tx,
+    payment: PaymentProvider,
+    room: str,
+    viewer: str,
+    nickname: str,
+    request: OrderRequest,
+    idempotency_key: str,
+) -> tuple[dict[str, Any], bool]:
+    """Place an order; return (order view, whether it was created now rather than replayed)."""
+    fingerprint = request.fingerprint()
+    existing = tx.one(
+        "SELECT * FROM orders WHERE room = ? AND viewer_id = ? AND idempotency_key = ?",
+        (room, viewer, idempotency_key),
+    )
+    if existing is not None:
+        if existing["request_hash"] != fingerprint:
+            raise refused("idempotency_key_reused", "this Idempotency-Key was already used for a different order")
+        return view(tx, existing, payment.test_mode), False
+
+    in_range(request.qty, 1, MAX_QTY, "qty")
+    campaigns = [x for x in (request.flash_sale_id, request.group_buy_id, request.group_id) if x]
+    if len(campaigns) > 1:
+        raise invalid("an order can use one of flash_sale_id, group_buy_id or group_id, not several")
+    product = products.orderable(tx, room, request.sku)
+    order_id = new_id("o")
+    group_id: str | None = None
+    if request.flash_sale_id:
+        sale = flash_sales.get(tx, room, request.flash_sale_id)
+        if sale["sku"] != request.sku:
+            raise refused("wrong_product", f"this flash sale is for {sale['sku']!r}, not {request.sku!r}")
+        flash_sales.check_purchase(tx, sale, viewer, request.qty)
+        flash_sales.record_purchase(tx, sale, viewer, request.qty)
+        tx.execute(
+            "UPDATE products SET sold = sold + ? WHERE room = ? AND sku = ?", (request.qty, room, request.sku)
+        )  # the units were reserved from stock when the sale was created
+        unit = sale["price_cents"]
+    elif request.group_buy_id or request.group_id:
+        if request.group_id:
+            campaign = group_buys.check_join(tx, room, viewer, request.group_id, request.sku)
+            group_id = request.group_id
+        else:
+            assert request.group_buy_id is not None
+            group_id, campaign = group_buys.open_group(tx, room, viewer, request.group_buy_id, request.sku)
+        _take_stock(tx, room, product, request.qty)
+        unit = campaign["price_cents"]
+    else:
+        _take_stock(tx, room, product, request.qty)
+        unit = product["price_cents"]
+
+    subtotal = unit * request.qty
+    claim_id, discount = None, 0
+    if request.coupon_id:
+        claim_id, discount = coupons.redeem(tx, room, viewer, request.coupon_id, subtotal, order_id)
+    total = subtotal - discount
+    outcome = payment.charge(Charge(order_id, total, CURRENCY))
+    status = "created" if group_id else outcome.status
+    tx.execute(
+        """INSERT INTO orders (id, room, viewer_id, nickname, sku, qty, unit_cents, discount_cents, total_cents,
+             flash_sale_id, coupon_claim_id, group_id, status, payment_ref, idempotency_key, request_hash,
+             created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (order_id, room, viewer, nickname, request.sku, request.qty, unit, discount, total, request.flash_sale_id,
+         claim_id, group_id, status, outcome.reference, idempotency_key, fingerprint, tx.now, tx.now),
+    )  # fmt: skip
+    tx.log(room, "order.created", viewer, order_id=order_id, sku=request.sku, qty=request.qty, total_cents=total,
+           flash_sale_id=request.flash_sale_id, group_id=group_id, coupon_id=request.coupon_id)  # fmt: skip
+    if status == "paid":
+        tx.log(room, "order.paid", viewer, order_id=order_id, total_cents=total)
+    if group_id:
+        tx.log(room, "group.joined", viewer, group_id=group_id, order_id=order_id)
+        if group_buys.fill_if_complete(tx, room, group_id):
+            status = "paid"
+        group_buys.announce(tx, room, group_buys.get_group(tx, room, group_id)["group_buy_id"])
+    products.announce_stock(tx, room, request.sku)
+    result = view(tx, {
+        "id": order_id, "room": room, "status": status, "sku": request.sku, "qty": request.qty, "unit_cents": unit,
+        "discount_cents": discount, "total_cents": total, "flash_sale_id": request.flash_sale_id,
+        "group_id": group_id, "refund_ref": None, "created_at": tx.now,
+    }, payment.test_mode, product["title"])  # fmt: skip
+    tx.notify(room, None, owner={"type": "order", "order": {**result, "viewer_id": viewer, "nickname": nickname}})
+    return result, True
+
+
+def _give_back(tx: Tx, row: Any) -> None:
+    """Return an order's units and coupon."""
+    room = row["room"]
+    if row["flash_sale_id"]:
+        flash_sales.return_units(tx, flash_sales.get(tx, room, row["flash_sale_id"]), row["qty"], row["viewer_id"])
+        tx.execute("UPDATE products SET sold = sold - ? WHERE room = ? AND sku = ?", (row["qty"], room, row["sku"]))
+    else:
+        tx.execute(
+            "UPDATE products SET stock = stock + ?, sold = sold - ? WHERE room = ? AND sku = ?",
+            (row["qty"], row["qty"], room, row["sku"]),
+        )
+    if row["coupon_claim_id"]:
+        coupons.release(tx, row["coupon_claim_id"])
+    products.announce_stock(tx, room, row["sku"])
+
+
+def _refund(tx: Tx, payment: PaymentProvider, row: Any, status: str, reason: str) -> None:
+    outcome = payment.refund(Charge(row["id"], row["total_cents"], CURRENCY), row["payment_ref"])
+    tx.execute(
+        "UPDATE orders SET status = ?, refund_ref = ?, updated_at = ? WHERE id = ?",
+        (status, outcome.reference, tx.now, row["id"]),
+    )
+    _give_back(tx, row)
+    tx.log(row["room"], f"order.{status}", row["viewer_id"], order_id=row["id"], total_cents=row["total_cents"],
+           reason=reason)  # fmt: skip
+    tx.notify(
+        row["room"],
+        None,
+        owner={"type": "order", "order": {**view(tx, get(tx, row["room"], row["id"]), payment.test_mode)}},
+    )
+    tx.notify(row["room"], {"type": "my_order", "order": view(tx, get(tx, row["room"], row["id"]), payment.test_mode)},
+              to_viewer=row["viewer_id"])  # fmt: skip
+
+
+def refund(tx: Tx, payment: PaymentProvider, room: str, order_id: str) -> dict[str, Any]:
+    """The streamer refunds a paid order (units and coupon go back)."""
+    row = get(tx, room, order_id)
+    if row["status"] != "paid":
+        raise refused("not_refundable", f"only paid orders can be refunded; this one is {row['status']}")
+    _refund(tx, payment, row, "refunded", "refunded by the host")
+    return view(tx, get(tx, room, order_id), payment.test_mode)
+
+
+def fail_group(tx: Tx, payment: PaymentProvider, group: Any) -> None:
+    """A group whose window ended before it filled: cancel its orders and refund their charges."""
+    tx.execute("UPDATE buy_groups SET status = 'failed' WHERE id = ?", (group["id"],))
+    for row in tx.all("SELECT * FROM orders WHERE group_id = ? AND status = 'created'", (group["id"],)):
+        _refund(tx, payment, row, "cancelled", "the group did not fill in time")
+    tx.log(group["room"], "group.failed", group_id=group["id"], group_buy_id=group["group_buy_id"])
+    group_buys.announce(tx, group["room"], group["group_buy_id"])
+
+
+def apply_payment_update(tx: Tx, payment: PaymentProvider, update: PaymentUpdate) -> None:
+    """A provider's webhook: confirm a pending payment or report a refund it made."""
+    row = tx.one("SELECT * FROM orders WHERE id = ?", (update.order_id,))
+    if row is None:
+        raise not_found(f"order {update.order_id!r}")
+    allowed = {("created", "paid"), ("created", "cancelled"), ("paid", "refunded")}
+    if (row["status"], update.status) not in allowed:
+        if row["status"] == update.status:
+            return  # providers retry webhooks; a repeat changes nothing
+        raise CommerceError(
+            409, "bad_transition", f"order {row['id']} cannot go from {row['status']} to {update.status}"
+        )
+    if update.status == "paid":
+        tx.execute("UPDATE orders SET status = 'paid', payment_ref = ?, updated_at = ? WHERE id = ?",
+                   (update.reference or row["payment_ref"], tx.now, row["id"]))  # fmt: skip
+        tx.log(row["room"], "order.paid", row["viewer_id"], order_id=row["id"], total_cents=row["total_cents"])
+    else:
+        tx.execute("UPDATE orders SET status = ?, refund_ref = ?, updated_at = ? WHERE id = ?",
+                   (update.status, update.reference, tx.now, row["id"]))  # fmt: skip
+        _give_back(tx, row)
+        tx.log(row["room"], f"order.{update.status}", row["viewer_id"], order_id=row["id"],
+               total_cents=row["total_cents"], reason="payment provider")  # fmt: skip
+
+
+def of_viewer(tx: Tx, room: str, viewer: str, test_mode: bool) -> list[dict[str, Any]]:
+    rows = tx.all("SELECT * FROM orders WHERE room = ? AND viewer_id = ? ORDER BY created_at", (room, viewer))
+    return [view(tx, r, test_mode) for r in rows]
+
+
+def recent(tx: Tx, room: str, test_mode: bool, limit: int = 100) -> list[dict[str, Any]]:
+    rows = tx.all("SELECT * FROM orders WHERE room = ? ORDER BY created_at DESC LIMIT ?", (room, limit))
+    return [{**view(tx, r, test_mode), "viewer_id": r["viewer_id"], "nickname": r["nickname"]} for r in rows]

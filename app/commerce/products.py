@@ -1,0 +1,153 @@
+"""Products, the room's cart (小黄车) and pins (讲解中)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from app.commerce.catalog import ProductInput
+from app.commerce.core import Tx, not_found, refused
+from app.commerce.values import money
+
+MAX_PINS = 3
+
+
+def view(row: Any) -> dict[str, Any]:
+    return {
+        "sku": row["sku"],
+        "title": row["title"],
+        "price": money(row["price_cents"]),
+        "stock": row["stock"],
+        "sold": row["sold"],
+        "image": row["image"],
+        "parent_sku": row["parent_sku"],
+        "option": row["option"],
+    }
+
+
+def get(tx: Tx, room: str, sku: str) -> Any:
+    row = tx.one("SELECT * FROM products WHERE room = ? AND sku = ?", (room, sku))
+    if row is None:
+        raise not_found(f"product {sku!r}")
+    return row
+
+
+def has_variants(tx: Tx, room: str, sku: str) -> bool:
+    return tx.one("SELECT 1 FROM products WHERE room = ? AND parent_sku = ? LIMIT 1", (room, sku)) is not None
+
+
+def orderable(tx: Tx, room: str, sku: str) -> Any:
+    row = tx.one(
+        """SELECT p.*, EXISTS (SELECT 1 FROM products c WHERE c.room = p.room AND c.parent_sku = p.sku) AS has_options
+           FROM products p WHERE p.room = ? AND p.sku = ?""",
+        (room, sku),
+    )
+    if row is None:
+        raise not_found(f"product {sku!r}")
+    if row["has_options"]:
+        raise refused("choose_option", f"{row['title']} comes in several options; choose one to buy")
+    return row
+
+
+def _upsert(tx: Tx, room: str, item: ProductInput, position: int) -> None:
+    tx.execute(
+        """INSERT INTO products (room, sku, title, price_cents, image, stock, parent_sku, option, position, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (room, sku) DO UPDATE SET title = excluded.title, price_cents = excluded.price_cents,
+             image = excluded.image, stock = excluded.stock, parent_sku = excluded.parent_sku,
+             option = excluded.option""",
+        (room, item.sku, item.title, item.price_cents, item.image, item.stock, item.parent_sku, item.option,
+         position, tx.now),
+    )  # fmt: skip
+
+
+def _next_position(tx: Tx, room: str) -> int:
+    row = tx.one("SELECT COALESCE(MAX(position), 0) AS p FROM products WHERE room = ?", (room,))
+    return int(row["p"] if row else 0) + 1
+
+
+def add(tx: Tx, room: str, item: ProductInput) -> dict[str, Any]:
+    if tx.one("SELECT 1 FROM products WHERE room = ? AND sku = ?", (room, item.sku)):
+        raise refused("product_exists", f"a product with sku {item.sku!r} is already in this room")
+    if item.parent_sku:
+        get(tx, room, item.parent_sku)
+    _upsert(tx, room, item, _next_position(tx, room))
+    tx.log(room, "product.added", sku=item.sku, title=item.title, price_cents=item.price_cents, stock=item.stock)
+    tx.notify(room, {"type": "cart", "products": cart(tx, room)})
+    return view(get(tx, room, item.sku))
+
+
+def import_catalog(tx: Tx, room: str, items: list[ProductInput]) -> int:
+    """Add or update every product (matched by sku); a product's variants follow it."""
+    position = _next_position(tx, room)
+    known = {item.sku for item in items}
+    for item in items:
+        if item.parent_sku and item.parent_sku not in known:
+            get(tx, room, item.parent_sku)
+        _upsert(tx, room, item, position)
+        position += 1
+    tx.log(room, "catalog.imported", products=len(items))
+    tx.notify(room, {"type": "cart", "products": cart(tx, room)})
+    return len(items)
+
+
+def cart(tx: Tx, room: str) -> list[dict[str, Any]]:
+    """Products as the cart shows them: top-level products in order, each with its options."""
+    rows = tx.all("SELECT * FROM products WHERE room = ? ORDER BY position, sku", (room,))
+    options: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if row["parent_sku"]:
+            options[row["parent_sku"]].append(view(row))
+    result = []
+    for row in rows:
+        if row["parent_sku"]:
+            continue
+        item = view(row)
+        item["options"] = options.get(row["sku"], [])
+        if item["options"]:
+            item["stock"] = sum(o["stock"] for o in item["options"])
+            item["sold"] = sum(o["sold"] for o in item["options"])
+        result.append(item)
+    return result
+
+
+def pins(tx: Tx, room: str) -> list[str]:
+    return [r["sku"] for r in tx.all("SELECT sku FROM pins WHERE room = ? ORDER BY pinned_at, sku", (room,))]
+
+
+def pin(tx: Tx, room: str, sku: str) -> list[str]:
+    row = get(tx, room, sku)
+    if row["parent_sku"]:
+        raise refused("pin_parent", f"pin the product {row['parent_sku']!r}, not one of its options")
+    current = pins(tx, room)
+    if sku in current:
+        raise refused("already_pinned", f"{row['title']} is already pinned")
+    if len(current) >= MAX_PINS:
+        raise refused("too_many_pins", f"up to {MAX_PINS} products can be pinned at once; unpin one first")
+    tx.execute("INSERT INTO pins (room, sku, pinned_at) VALUES (?, ?, ?)", (room, sku, tx.now))
+    tx.log(room, "pin", sku=sku)
+    result = pins(tx, room)
+    tx.notify(room, {"type": "pins", "pins": result})
+    return result
+
+
+def unpin(tx: Tx, room: str, sku: str) -> list[str]:
+    if tx.execute("DELETE FROM pins WHERE room = ? AND sku = ?", (room, sku)).rowcount == 0:
+        raise not_found(f"a pin of {sku!r}")
+    tx.log(room, "unpin", sku=sku)
+    result = pins(tx, room)
+    tx.notify(room, {"type": "pins", "pins": result})
+    return result
+
+
+def announce_stock(tx: Tx, room: str, sku: str) -> None:
+    row = get(tx, room, sku)
+    tx.notify(room, {"type": "stock", "sku": sku, "stock": row["stock"], "sold": row["sold"]})
+    if row["parent_sku"]:
+        parent = row["parent_sku"]
+        total = tx.one(
+            "SELECT SUM(stock) AS stock, SUM(sold) AS sold FROM products WHERE room = ? AND parent_sku = ?",
+            (room, parent),
+        )
+        if total is not None:
+            tx.notify(room, {"type": "stock", "sku": parent, "stock": total["stock"], "sold": total["sold"]})

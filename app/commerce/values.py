@@ -1,0 +1,78 @@
+"""Rules for the values the engine accepts: money, viewer ids, names and texts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from app.commerce.core import CommerceError
+
+MAX_PRICE_CENTS = 100_000_000  # 1,000,000.00
+VIEWER_ID = re.compile(r"[A-Za-z0-9_-]{6,64}")
+SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def invalid(message: str) -> CommerceError:
+    return CommerceError(422, "invalid_request", message)
+
+
+def cents(value: Decimal | str | int | float, what: str = "price") -> int:
+    """Money in cents from a decimal amount with at most two decimals, e.g. ``59.9`` → 5990."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise invalid(f"{what} must be a number, got {value!r}") from None
+    if not amount.is_finite() or amount < 0:
+        raise invalid(f"{what} must be zero or more")
+    scaled = amount * 100
+    if scaled != scaled.to_integral_value():
+        raise invalid(f"{what} may have at most two decimals, got {value}")
+    result = int(scaled)
+    if result > MAX_PRICE_CENTS:
+        raise invalid(f"{what} must be at most 1000000")
+    return result
+
+
+def money(amount_cents: int) -> float:
+    return round(amount_cents / 100, 2)
+
+
+def viewer_id(value: str | None) -> str:
+    if not value or not VIEWER_ID.fullmatch(value):
+        raise CommerceError(
+            400, "bad_viewer_id", "X-Viewer-Id must be 6-64 letters, digits, '-' or '_' (the page creates one)"
+        )
+    return value
+
+
+def sku(value: str) -> str:
+    if not SKU.fullmatch(value):
+        raise invalid(f"sku {value[:70]!r} must be 1-64 letters, digits, '.', '-' or '_'")
+    return value
+
+
+def text(value: str, what: str, max_length: int, min_length: int = 1) -> str:
+    """Normalised user text: NFC, trimmed, no control characters, within length bounds."""
+    cleaned = unicodedata.normalize("NFC", value).strip()
+    cleaned = "".join(c for c in cleaned if unicodedata.category(c) != "Cc" or c == "\n")
+    if len(cleaned) < min_length:
+        raise invalid(f"{what} is empty" if min_length == 1 else f"{what} needs at least {min_length} characters")
+    if len(cleaned) > max_length:
+        raise invalid(f"{what} is longer than {max_length} characters")
+    return cleaned
+
+
+def nickname(value: str | None, viewer: str) -> str:
+    if value:
+        try:
+            return text(value, "nickname", 24).replace("\n", " ")
+        except CommerceError:
+            pass
+    return f"Viewer {viewer[-4:]}"
+
+
+def in_range(value: float, low: float, high: float, what: str) -> float:
+    if not low <= value <= high:
+        raise invalid(f"{what} must be between {low:g} and {high:g}, got {value:g}")
+    return value

@@ -1,0 +1,201 @@
+"""The host's console API: everything here needs the room's owner token (a viewer gets 403)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.commerce.catalog import ProductInput, parse_catalog
+from app.commerce.coupons import CouponInput
+from app.commerce.flash_sales import FlashSaleInput
+from app.commerce.group_buys import GroupBuyInput
+from app.relay.context import RelayContext, get_context
+from app.relay.ingest import read_limited_body
+from app.relay.room_auth import require_owner
+from app.relay.room_models import (
+    BlockedWords,
+    CouponCreate,
+    DrawCreate,
+    FlashSaleCreate,
+    GroupBuyCreate,
+    MuteCreate,
+    PinCreate,
+    PollCreate,
+    ProductCreate,
+    QuestionUpdate,
+    to_cents,
+)
+
+router = APIRouter(prefix="/api/v1/rooms/{room}", tags=["host"])
+Context = Annotated[RelayContext, Depends(get_context)]
+CATALOG_LIMIT = 4 * 1024 * 1024
+
+
+async def _owner(request: Request, ctx: Context, room: str) -> None:
+    require_owner(request, ctx, room)
+
+
+Owner = Depends(_owner)
+
+
+@router.post("/products", status_code=201, dependencies=[Owner])
+async def add_product(room: str, body: ProductCreate, ctx: Context) -> dict[str, Any]:
+    item = ProductInput(body.sku, body.title.strip(), to_cents(body.price), body.stock, body.image)
+    return await ctx.commits.run(ctx.engine.add_product, room, item)
+
+
+@router.post(
+    "/catalog",
+    dependencies=[Owner],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def import_catalog(room: str, request: Request, ctx: Context) -> dict[str, Any]:
+    """Add or update products from a JSON list or a CSV file (sku,title,price,stock[,image,parent_sku,option])."""
+    data = await read_limited_body(request, CATALOG_LIMIT)
+    items = parse_catalog(data, request.headers.get("content-type", ""))
+    imported = await ctx.commits.run(ctx.engine.import_catalog, room, items)
+    return {"imported": imported, "cart": ctx.engine.cart(room)}
+
+
+@router.post("/pins", status_code=201, dependencies=[Owner])
+async def pin(room: str, body: PinCreate, ctx: Context) -> dict[str, Any]:
+    return {"pins": await ctx.commits.run(ctx.engine.pin, room, body.sku)}
+
+
+@router.delete("/pins/{sku}", dependencies=[Owner])
+async def unpin(room: str, sku: str, ctx: Context) -> dict[str, Any]:
+    return {"pins": await ctx.commits.run(ctx.engine.unpin, room, sku)}
+
+
+@router.post("/flash-sales", status_code=201, dependencies=[Owner])
+async def create_flash_sale(room: str, body: FlashSaleCreate, ctx: Context) -> dict[str, Any]:
+    sale = FlashSaleInput(
+        body.sku, to_cents(body.price), body.stock, body.per_user_limit, body.countdown_s, body.duration_s
+    )
+    return await ctx.commits.run(ctx.engine.create_flash_sale, room, sale)
+
+
+@router.post("/flash-sales/{sale_id}/end", dependencies=[Owner])
+async def end_flash_sale(room: str, sale_id: str, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.end_flash_sale, room, sale_id)
+
+
+@router.post("/coupons", status_code=201, dependencies=[Owner])
+async def create_coupon(room: str, body: CouponCreate, ctx: Context) -> dict[str, Any]:
+    coupon = CouponInput(body.title.strip(), to_cents(body.amount), to_cents(body.min_spend), body.quota,
+                         body.per_user_limit, body.valid_s)  # fmt: skip
+    return await ctx.commits.run(ctx.engine.create_coupon, room, coupon)
+
+
+@router.post("/coupons/{coupon_id}/end", dependencies=[Owner])
+async def end_coupon(room: str, coupon_id: str, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.end_coupon, room, coupon_id)
+
+
+@router.post("/group-buys", status_code=201, dependencies=[Owner])
+async def create_group_buy(room: str, body: GroupBuyCreate, ctx: Context) -> dict[str, Any]:
+    campaign = GroupBuyInput(body.sku, to_cents(body.price), body.group_size, body.window_s)
+    return await ctx.commits.run(ctx.engine.create_group_buy, room, campaign)
+
+
+@router.post("/group-buys/{group_buy_id}/end", dependencies=[Owner])
+async def end_group_buy(room: str, group_buy_id: str, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.end_group_buy, room, group_buy_id)
+
+
+@router.post("/polls", status_code=201, dependencies=[Owner])
+async def open_poll(room: str, body: PollCreate, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.open_poll, room, body.question, body.options)
+
+
+@router.post("/polls/{poll_id}/close", dependencies=[Owner])
+async def close_poll(room: str, poll_id: str, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.close_poll, room, poll_id)
+
+
+@router.get("/questions", dependencies=[Owner])
+async def question_queue(room: str, ctx: Context) -> list[dict[str, Any]]:
+    return ctx.engine.questions(room)
+
+
+@router.patch("/questions/{question_id}", dependencies=[Owner])
+async def update_question(room: str, question_id: str, body: QuestionUpdate, ctx: Context) -> dict[str, Any]:
+    def update() -> dict[str, Any]:
+        return ctx.engine.update_question(room, question_id, status=body.status, pinned=body.pinned, answer=body.answer)
+
+    return await ctx.commits.run(update)
+
+
+@router.post("/draws", status_code=201, dependencies=[Owner])
+async def open_draw(room: str, body: DrawCreate, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.open_draw, room, body.prize, body.winners, body.keyword, body.duration_s)
+
+
+@router.post("/draws/{draw_id}/close", dependencies=[Owner])
+async def close_draw(room: str, draw_id: str, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.close_draw, room, draw_id)
+
+
+@router.delete("/comments/{comment_id}", status_code=204, dependencies=[Owner])
+async def delete_comment(room: str, comment_id: int, ctx: Context) -> Response:
+    await ctx.commits.run(ctx.engine.delete_comment, room, comment_id)
+    return Response(status_code=204)
+
+
+@router.post("/mutes", status_code=201, dependencies=[Owner])
+async def mute(room: str, body: MuteCreate, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.mute, room, body.viewer_id, body.minutes)
+
+
+@router.delete("/mutes/{viewer_id}", status_code=204, dependencies=[Owner])
+async def unmute(room: str, viewer_id: str, ctx: Context) -> Response:
+    await ctx.commits.run(ctx.engine.unmute, room, viewer_id)
+    return Response(status_code=204)
+
+
+@router.get("/blocked-words", dependencies=[Owner])
+async def blocked_words(room: str, ctx: Context) -> dict[str, Any]:
+    return {"words": ctx.engine.blocked_words(room)}
+
+
+@router.put("/blocked-words", dependencies=[Owner])
+async def set_blocked_words(room: str, body: BlockedWords, ctx: Context) -> dict[str, Any]:
+    return {"words": await ctx.commits.run(ctx.engine.set_blocked_words, room, body.words)}
+
+
+@router.get("/orders", dependencies=[Owner])
+async def orders(room: str, ctx: Context, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    return ctx.engine.orders(room, limit)
+
+
+@router.post("/orders/{order_id}/refund", dependencies=[Owner])
+async def refund(room: str, order_id: str, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.refund_order, room, order_id)
+
+
+@router.get("/console-state", dependencies=[Owner])
+async def console_state(room: str, ctx: Context) -> dict[str, Any]:
+    """Everything the host's console shows, at once (the feed then keeps it current)."""
+    state = ctx.engine.snapshot(room, owner=True)
+    state["online"] = ctx.realtime.online(room)
+    return state
+
+
+@router.get("/events", dependencies=[Owner])
+async def events(
+    room: str,
+    ctx: Context,
+    after: Annotated[int, Query(ge=0, description="return events with a larger id")] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> list[dict[str, Any]]:
+    """The room's event log, oldest first: every viewer and host action with wall and stream time."""
+    return ctx.engine.events(room, after, limit)

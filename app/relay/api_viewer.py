@@ -1,0 +1,136 @@
+"""What a viewer's page calls: the room's state, buying, claiming, voting, asking, entering draws.
+
+A viewer is an anonymous id the page keeps (header ``X-Viewer-Id``). Refusals are 409 with
+``{"error": code, "message": sentence}``; the page shows its own translation of the code.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from app.commerce.orders import OrderRequest
+from app.commerce.values import nickname
+from app.relay.context import RelayContext, get_context
+from app.relay.errors import ApiError
+from app.relay.room_auth import require_viewer
+from app.relay.room_models import CommentCreate, DrawEntry, OrderCreate, QuestionCreate, VoteCreate
+
+router = APIRouter(prefix="/api/v1/rooms/{room}", tags=["viewer"])
+Context = Annotated[RelayContext, Depends(get_context)]
+
+
+async def _viewer(request: Request, ctx: Context, room: str) -> str:
+    return require_viewer(request, ctx, room)
+
+
+Viewer = Annotated[str, Depends(_viewer)]
+
+
+@router.get("/live-state")
+async def live_state(room: str, ctx: Context) -> dict[str, Any]:
+    """The room as a newly arrived viewer sees it (the live feed sends the same on connect)."""
+    ctx.room(room)
+    state = ctx.engine.snapshot(room)
+    state["online"] = ctx.realtime.online(room)
+    return state
+
+
+@router.get("/me")
+async def me(room: str, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+    return ctx.engine.me(room, viewer)
+
+
+@router.get("/products")
+async def products(room: str, ctx: Context) -> list[dict[str, Any]]:
+    ctx.room(room)
+    return ctx.engine.cart(room)
+
+
+_ORDER_DOC: dict[str, Any] = {
+    "parameters": [
+        {"name": "X-Viewer-Id", "in": "header", "required": True, "schema": {"type": "string"}},
+        {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 100}},
+    ],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": OrderCreate.model_json_schema()}}},
+}
+
+
+@router.post("/orders", status_code=201, openapi_extra=_ORDER_DOC)
+async def place_order(room: str, request: Request) -> Response:
+    """Buy with one tap. The same Idempotency-Key returns the same order; reusing it for another
+    request is 409. Refusals (sold out, limit reached, not open yet, ...) are 409 with a reason.
+
+    The hottest endpoint in a flash sale, so it takes only the request and does its own parsing:
+    FastAPI's dependency solving cost more than the order itself (measured with wrk)."""
+    ctx: RelayContext = request.app.state.relay
+    viewer = require_viewer(request, ctx, room)
+    key = request.headers.get("idempotency-key")
+    if not key or len(key) > 100 or not key.isprintable():
+        raise ApiError(400, "missing_idempotency_key", "send an Idempotency-Key header (1-100 printable characters)")
+    try:
+        body = OrderCreate.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
+    order_request = OrderRequest(
+        body.sku, body.qty, body.flash_sale_id, body.coupon_id, body.group_buy_id, body.group_id
+    )
+    name = nickname(body.nickname, viewer)
+    order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, order_request, key)
+    headers = None if created else {"Idempotent-Replayed": "true"}
+    return JSONResponse(order, status_code=201, headers=headers)
+
+
+@router.get("/flash-sales/{sale_id}")
+async def flash_sale(room: str, sale_id: str, ctx: Context) -> dict[str, Any]:
+    ctx.room(room)
+    return ctx.engine.flash_sale(room, sale_id)
+
+
+@router.post("/coupons/{coupon_id}/claims", status_code=201)
+async def claim_coupon(room: str, coupon_id: str, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.claim_coupon, room, viewer, coupon_id)
+
+
+@router.get("/group-buys/{group_buy_id}")
+async def group_buy(room: str, group_buy_id: str, ctx: Context) -> dict[str, Any]:
+    ctx.room(room)
+    return ctx.engine.group_buy(room, group_buy_id)
+
+
+@router.get("/groups/{group_id}")
+async def group(room: str, group_id: str, ctx: Context) -> dict[str, Any]:
+    ctx.room(room)
+    return ctx.engine.group(room, group_id)
+
+
+@router.post("/polls/{poll_id}/votes", status_code=201)
+async def vote(room: str, poll_id: str, body: VoteCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.vote, room, viewer, poll_id, body.option)
+
+
+@router.post("/questions", status_code=201)
+async def ask(room: str, body: QuestionCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.ask, room, viewer, nickname(body.nickname, viewer), body.text)
+
+
+@router.post("/draws/{draw_id}/entries", status_code=201)
+async def enter_draw(room: str, draw_id: str, body: DrawEntry, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+    return await ctx.commits.run(ctx.engine.enter_draw, room, viewer, nickname(body.nickname, viewer), draw_id)
+
+
+@router.get("/draws/{draw_id}")
+async def draw(room: str, draw_id: str, ctx: Context) -> dict[str, Any]:
+    """The draw and, once closed, everything needed to verify it: seed, entrants, winners, the rule."""
+    ctx.room(room)
+    return ctx.engine.draw_verification(room, draw_id)
+
+
+@router.post("/comments", status_code=201)
+async def comment(room: str, body: CommentCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+    """The same as the live feed's ``comment`` message, for clients without a WebSocket."""
+    return await ctx.commits.run(ctx.engine.comment, room, viewer, nickname(body.nickname, viewer), body.text)

@@ -1,0 +1,138 @@
+"""The live feed over real WebSockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+
+from tests.helpers.relay import RelayProcess
+from tests.helpers.room import Room, open_room
+
+
+@pytest.fixture(scope="module")
+def room(shared_relay: RelayProcess) -> Room:
+    return open_room(shared_relay, "live")
+
+
+def feed_url(room: Room, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return room.api.replace("http://", "ws://") + f"/live?{query}"
+
+
+async def next_event(ws: Any, kind: str, timeout: float = 5.0, match: Any = None) -> dict[str, Any]:
+    """The next event of ``kind`` (inside batches, or a top-level message)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+        events = message["events"] if message["type"] == "batch" else [message]
+        for event in events:
+            if event["type"] == kind and (match is None or match(event)):
+                return event
+
+
+def test_a_pin_reaches_viewers_within_a_second(room: Room) -> None:
+    async def scenario() -> float:
+        async with websockets.connect(feed_url(room, viewer_id="viewer-pin", nickname="Pat")) as ws:
+            snapshot = json.loads(await ws.recv())
+            assert snapshot["type"] == "snapshot" and [p["sku"] for p in snapshot["cart"]][:2] == ["tee", "mug"]
+            assert snapshot["payment"]["test_mode"] is True and snapshot["me"]["viewer_id"] == "viewer-pin"
+            started = time.monotonic()
+            with room.host() as host:
+                assert host.post("/pins", json={"sku": "tee"}).status_code == 201
+            event = await next_event(ws, "pins")
+            elapsed = time.monotonic() - started
+            assert event["pins"] == ["tee"]
+            with room.host() as host:
+                host.delete("/pins/tee")
+            return elapsed
+
+    assert asyncio.run(scenario()) < 1.0
+
+
+def test_comments_fan_out_and_refusals_go_back_to_the_sender(room: Room) -> None:
+    async def scenario() -> None:
+        async with (
+            websockets.connect(feed_url(room, viewer_id="viewer-talk", nickname="Tal")) as talker,
+            websockets.connect(feed_url(room, viewer_id="viewer-read", nickname="Rea")) as reader,
+            websockets.connect(feed_url(room, token=room.owner_token)) as console,
+        ):
+            for ws in (talker, reader, console):
+                await ws.recv()  # snapshot
+            await talker.send(json.dumps({"type": "comment", "text": "<b>好看!</b>"}))
+            seen = await next_event(reader, "comment", match=lambda e: e["nickname"] == "Tal")
+            assert seen["text"] == "<b>好看!</b>" and "viewer_id" not in seen, "viewers never see each other's ids"
+            host_seen = await next_event(console, "comment", match=lambda e: e["nickname"] == "Tal")
+            assert host_seen["viewer_id"] == "viewer-talk", "the host sees who to moderate"
+            for n in range(6):
+                await talker.send(json.dumps({"type": "comment", "text": f"spam {n}", "id": n}))
+            error = await next_event(talker, "error")
+            assert error["code"] == "slow_down"
+            await talker.send("not json")
+            await next_event(talker, "error", match=lambda e: e["code"] == "bad_message")
+            await talker.send(json.dumps({"type": "teleport"}))
+            unknown = await next_event(talker, "error", match=lambda e: "unknown message type" in e["message"])
+            assert unknown["code"] == "bad_message"
+
+    asyncio.run(scenario())
+
+
+def test_orders_show_on_the_console_and_stock_on_every_page(room: Room) -> None:
+    async def scenario() -> None:
+        async with (
+            websockets.connect(feed_url(room, viewer_id="viewer-watch")) as watcher,
+            websockets.connect(feed_url(room, token=room.owner_token)) as console,
+        ):
+            await watcher.recv()
+            await console.recv()
+            before = next(p for p in room_state(room)["cart"] if p["sku"] == "mug")["stock"]
+            order = room.order("viewer-buyer", "k-live", sku="mug", qty=2).json()
+            stock = await next_event(watcher, "stock", match=lambda e: e["sku"] == "mug")
+            assert stock["stock"] == before - 2
+            seen = await next_event(console, "order")
+            assert seen["order"]["order_id"] == order["order_id"] and seen["order"]["viewer_id"] == "viewer-buyer"
+
+    asyncio.run(scenario())
+
+
+def room_state(room: Room) -> dict[str, Any]:
+    state: dict[str, Any] = httpx.get(f"{room.api}/live-state").json()
+    return state
+
+
+def test_likes_are_totalled_and_presence_is_logged(room: Room) -> None:
+    async def scenario() -> None:
+        async with websockets.connect(feed_url(room, viewer_id="viewer-likes", nickname="Lee")) as ws:
+            snapshot = json.loads(await ws.recv())
+            assert snapshot["online"] >= 1
+            start = snapshot["likes"]
+            await ws.send(json.dumps({"type": "like", "count": 7}))
+            likes = await next_event(ws, "likes", match=lambda e: e["total"] >= start + 7)
+            assert likes["total"] == start + 7
+            await ws.send(json.dumps({"type": "ping", "id": 3}))
+            pong = await next_event(ws, "pong")
+            assert pong["id"] == 3 and abs(pong["t"] - time.time()) < 2
+
+    asyncio.run(scenario())
+    time.sleep(0.3)
+    with room.host() as host:
+        events = host.get("/events", params={"limit": 10000}).json()
+    mine = [e for e in events if e["viewer_id"] == "viewer-likes"]
+    assert [e["type"] for e in mine] == ["viewer.enter", "like", "viewer.leave"]
+    assert mine[1]["data"]["count"] == 7 and mine[2]["data"]["watched_s"] >= 0
+
+
+@pytest.mark.parametrize("query", ["viewer_id=x", "", "token=wrong-token-123"])
+def test_bad_connections_are_refused(room: Room, query: str) -> None:
+    async def scenario() -> None:
+        url = room.api.replace("http://", "ws://") + f"/live?{query}"
+        with pytest.raises(websockets.exceptions.InvalidStatus):
+            async with websockets.connect(url):
+                pass
+
+    asyncio.run(scenario())

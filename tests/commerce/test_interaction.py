@@ -1,0 +1,110 @@
+"""Pins, polls, Q&A, lucky draws, comments and moderation."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from app.commerce.catalog import ProductInput
+from app.commerce.core import CommerceError, Notification
+from app.commerce.draws import pick_winners
+from app.commerce.engine import RoomEngine
+from tests.commerce.conftest import ManualClock
+
+
+def test_up_to_three_pins_each_logged_with_stream_time(
+    engine: RoomEngine, clock: ManualClock, notifications: list[Notification]
+) -> None:
+    engine.core.stream_time = lambda room: 12.5
+    engine.add_product("r", ProductInput("hat", "Hat", 100, 1))
+    for sku in ("tee", "mug", "shoe"):
+        engine.pin("r", sku)
+        clock.advance(1)
+    with pytest.raises(CommerceError) as fourth:
+        engine.pin("r", "hat")
+    assert fourth.value.code == "too_many_pins"
+    with pytest.raises(CommerceError) as option:
+        engine.pin("r", "shoe-40")
+    assert option.value.code == "pin_parent"
+    assert engine.unpin("r", "mug") == ["tee", "shoe"]
+    pins = [e for e in engine.events("r") if e["type"] in ("pin", "unpin")]
+    assert [(e["type"], e["data"]["sku"], e["stream_time"]) for e in pins] == [
+        ("pin", "tee", 12.5), ("pin", "mug", 12.5), ("pin", "shoe", 12.5), ("unpin", "mug", 12.5),
+    ]  # fmt: skip
+    assert notifications[-1].public == {"type": "pins", "pins": ["tee", "shoe"]}
+
+
+def test_polls_count_one_vote_per_viewer(engine: RoomEngine) -> None:
+    poll = engine.open_poll("r", "Which colour?", ["Red", "Blue"])
+    engine.vote("r", "viewer-a", poll["id"], 1)
+    engine.vote("r", "viewer-b", poll["id"], 1)
+    with pytest.raises(CommerceError, match="already voted"):
+        engine.vote("r", "viewer-a", poll["id"], 0)
+    with pytest.raises(CommerceError, match="a poll is already open"):
+        engine.open_poll("r", "Another?", ["Yes", "No"])
+    closed = engine.close_poll("r", poll["id"])
+    assert [o["votes"] for o in closed["options"]] == [0, 2]
+    with pytest.raises(CommerceError, match="closed"):
+        engine.vote("r", "viewer-c", poll["id"], 0)
+
+
+def test_questions_are_queued_for_the_host_and_pinned_answers_are_public(engine: RoomEngine) -> None:
+    asked = engine.ask("r", "viewer-a", "Ann", "  Does it shrink?  ")
+    assert asked["text"] == "Does it shrink?"
+    assert engine.snapshot("r")["questions"] == []
+    engine.update_question("r", asked["id"], status=None, pinned=True, answer="No, it is pre-shrunk")
+    public = engine.snapshot("r")["questions"]
+    assert [(q["text"], q["answer"], q["status"]) for q in public] == [
+        ("Does it shrink?", "No, it is pre-shrunk", "answered")
+    ]
+
+
+def test_a_lucky_draw_is_verifiable_from_its_published_seed(engine: RoomEngine, clock: ManualClock) -> None:
+    draw = engine.open_draw("r", "Free tee", winners=2, keyword="抽奖", duration_s=60)
+    published_hash = draw["seed_hash"]
+    assert draw["seed"] is None, "the seed stays secret while the draw is open"
+    for n in range(6):
+        engine.enter_draw("r", f"viewer-{n}", f"V{n}", draw["id"])
+    engine.comment("r", "viewer-9", "Nine", "我要抽奖！")
+    with pytest.raises(CommerceError, match="already in this draw"):
+        engine.enter_draw("r", "viewer-1", "V1", draw["id"])
+    clock.advance(60)
+    engine.tick()
+    proof = engine.draw_verification("r", draw["id"])
+    assert hashlib.sha256(proof["seed"].encode()).hexdigest() == published_hash
+    entrants = [e["viewer_id"] for e in proof["entrant_list"]]
+    assert "viewer-9" in entrants and len(entrants) == 7
+    assert [w["viewer_id"] for w in proof["winner_list"]] == pick_winners(proof["seed"], entrants, 2)
+    # An independent recomputation, straight from the published rule:
+    ranked = sorted(entrants, key=lambda v: hashlib.sha256(f"{proof['seed']}:{v}".encode()).hexdigest())
+    assert [w["viewer_id"] for w in proof["winner_list"]] == ranked[:2]
+
+
+def test_comments_are_rate_limited_moderated_and_blocked_words_refused(engine: RoomEngine, clock: ManualClock) -> None:
+    for n in range(5):
+        engine.comment("r", "viewer-a", "Ann", f"hello {n}")
+    with pytest.raises(CommerceError) as fast:
+        engine.comment("r", "viewer-a", "Ann", "one more")
+    assert (fast.value.status, fast.value.code) == (429, "slow_down")
+    clock.advance(10)
+    engine.set_blocked_words("r", ["Fake"])
+    with pytest.raises(CommerceError, match="does not allow"):
+        engine.comment("r", "viewer-b", "Bo", "this is FAKE stuff")
+    shown = engine.comment("r", "viewer-b", "Bo", "<script>alert(1)</script>")
+    assert shown["text"] == "<script>alert(1)</script>", "stored as text; the page shows it as text"
+    engine.delete_comment("r", shown["id"])
+    assert all(c["id"] != shown["id"] for c in engine.snapshot("r")["comments"])
+    engine.mute("r", "viewer-b", 5)
+    with pytest.raises(CommerceError) as muted:
+        engine.comment("r", "viewer-b", "Bo", "hi")
+    assert muted.value.code == "muted" and "5 min" in muted.value.message
+    with pytest.raises(CommerceError, match="longer than 200"):
+        engine.comment("r", "viewer-c", "Cy", "x" * 201)
+
+
+def test_likes_are_totalled_and_logged_per_message(engine: RoomEngine) -> None:
+    assert engine.like("r", "viewer-a", 5) == 5
+    assert engine.like("r", "viewer-b", 3) == 8
+    logged = [(e["viewer_id"], e["data"]["count"]) for e in engine.events("r") if e["type"] == "like"]
+    assert logged == [("viewer-a", 5), ("viewer-b", 3)]

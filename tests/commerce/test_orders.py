@@ -1,0 +1,106 @@
+"""Orders: idempotency, stock, states, refunds and the event log."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.commerce.core import CommerceError
+from app.commerce.engine import RoomEngine
+from app.commerce.orders import OrderRequest
+from app.commerce.payments import PaymentUpdate, TestModePayment
+
+
+def test_an_order_takes_stock_is_paid_in_test_mode_and_is_logged(engine: RoomEngine) -> None:
+    order, created = engine.place_order("r", "viewer-a", "Ann", OrderRequest("tee", 2), "key-1")
+    assert created
+    assert (order["status"], order["total"], order["qty"], order["test_mode"]) == ("paid", 118.0, 2, True)
+    assert engine.product("r", "tee")["stock"] == 498 and engine.product("r", "tee")["sold"] == 2
+    kinds = [e["type"] for e in engine.events("r")]
+    assert kinds[-2:] == ["order.created", "order.paid"]
+
+
+def test_the_same_key_returns_the_same_order_and_a_different_request_is_refused(engine: RoomEngine) -> None:
+    first, _ = engine.place_order("r", "viewer-a", "Ann", OrderRequest("tee", 1), "key-1")
+    again, created = engine.place_order("r", "viewer-a", "Ann", OrderRequest("tee", 1), "key-1")
+    assert not created and again["order_id"] == first["order_id"]
+    assert engine.product("r", "tee")["sold"] == 1
+    with pytest.raises(CommerceError) as refused:
+        engine.place_order("r", "viewer-a", "Ann", OrderRequest("tee", 3), "key-1")
+    assert (refused.value.status, refused.value.code) == (409, "idempotency_key_reused")
+    other, created = engine.place_order("r", "viewer-b", "Bo", OrderRequest("tee", 1), "key-1")
+    assert created and other["order_id"] != first["order_id"], "keys belong to one viewer"
+
+
+def test_stock_never_goes_below_zero(engine: RoomEngine) -> None:
+    engine.place_order("r", "viewer-a", "Ann", OrderRequest("mug", 2), "k1")
+    with pytest.raises(CommerceError) as short:
+        engine.place_order("r", "viewer-b", "Bo", OrderRequest("mug", 2), "k2")
+    assert short.value.code == "not_enough_stock" and "only 1" in short.value.message
+    engine.place_order("r", "viewer-b", "Bo", OrderRequest("mug", 1), "k3")
+    with pytest.raises(CommerceError) as gone:
+        engine.place_order("r", "viewer-c", "Cy", OrderRequest("mug", 1), "k4")
+    assert gone.value.code == "sold_out"
+    assert engine.product("r", "mug")["stock"] == 0
+
+
+def test_products_with_options_are_bought_by_option(engine: RoomEngine) -> None:
+    with pytest.raises(CommerceError) as choose:
+        engine.place_order("r", "viewer-a", "Ann", OrderRequest("shoe", 1), "k1")
+    assert choose.value.code == "choose_option"
+    order, _ = engine.place_order("r", "viewer-a", "Ann", OrderRequest("shoe-41", 1), "k2")
+    assert order["total"] == 419.0
+    shoe = next(p for p in engine.cart("r") if p["sku"] == "shoe")
+    assert shoe["stock"] == 9 and [o["option"] for o in shoe["options"]] == ["40", "41"]
+
+
+def test_refund_returns_stock_and_only_paid_orders_refund(engine: RoomEngine) -> None:
+    order, _ = engine.place_order("r", "viewer-a", "Ann", OrderRequest("mug", 3), "k1")
+    refunded = engine.refund_order("r", order["order_id"])
+    assert refunded["status"] == "refunded" and refunded["refunded"]
+    assert engine.product("r", "mug")["stock"] == 3
+    with pytest.raises(CommerceError) as again:
+        engine.refund_order("r", order["order_id"])
+    assert again.value.code == "not_refundable"
+
+
+@pytest.mark.parametrize(
+    ("qty", "message"), [(0, "qty must be between 1 and 99"), (100, "qty must be between 1 and 99")]
+)
+def test_quantities_are_bounded(engine: RoomEngine, qty: int, message: str) -> None:
+    with pytest.raises(CommerceError, match=message):
+        engine.place_order("r", "viewer-a", "Ann", OrderRequest("tee", qty), "k1")
+
+
+def test_unknown_products_are_404(engine: RoomEngine) -> None:
+    with pytest.raises(CommerceError) as missing:
+        engine.place_order("r", "viewer-a", "Ann", OrderRequest("nope", 1), "k1")
+    assert missing.value.status == 404
+
+
+def test_a_payment_webhook_is_verified_and_applied(engine: RoomEngine) -> None:
+    order, _ = engine.place_order("r", "viewer-a", "Ann", OrderRequest("mug", 1), "k1")
+    provider = engine.payment
+    assert isinstance(provider, TestModePayment)
+    body = b'{"events": [{"order_id": "%s", "status": "refunded", "reference": "re_1"}]}' % order["order_id"].encode()
+    updates = provider.parse_webhook({"x-shopcast-signature": provider.sign(body)}, body)
+    assert updates == [PaymentUpdate(order["order_id"], "refunded", "re_1")]
+    engine.apply_payment_updates(updates)
+    engine.apply_payment_updates(updates)  # providers retry; a repeat changes nothing
+    assert engine.product("r", "mug")["stock"] == 3
+    from app.commerce.payments import WebhookError
+
+    with pytest.raises(WebhookError, match="signature"):
+        provider.parse_webhook({"x-shopcast-signature": "sha256=00"}, body)
+
+
+def test_operations_in_one_commit_succeed_or_fail_on_their_own(engine: RoomEngine, notifications: list) -> None:
+    with engine.core.transaction():
+        engine.place_order("r", "viewer-a", "A", OrderRequest("mug", 2), "k1")
+        with pytest.raises(CommerceError):
+            engine.place_order("r", "viewer-b", "B", OrderRequest("mug", 2), "k1")  # only 1 left: refused
+        engine.place_order("r", "viewer-c", "C", OrderRequest("mug", 1), "k1")
+        assert notifications == [], "nothing is announced before the commit"
+    assert engine.product("r", "mug")["stock"] == 0
+    assert sorted(o["nickname"] for o in engine.orders("r")) == ["A", "C"]
+    owners = [n.owner["order"]["nickname"] for n in notifications if n.owner and n.owner.get("type") == "order"]
+    assert owners == ["A", "C"], "the refused order's notifications were dropped with it"
