@@ -156,6 +156,9 @@ def place(
         tx.log(room, "group.joined", viewer, group_id=group_id, order_id=order_id)
         if group_buys.fill_if_complete(tx, room, group_id):
             status = "paid"
+            for member in tx.all("SELECT * FROM orders WHERE group_id = ? AND id != ?", (group_id, order_id)):
+                message = {"type": "my_order", "order": view(tx, member, payment.test_mode)}
+                tx.notify(room, message, to_viewer=member["viewer_id"])
         group_buys.announce(tx, room, group_buys.get_group(tx, room, group_id)["group_buy_id"])
     products.announce_stock(tx, room, request.sku)
     result = view(tx, {

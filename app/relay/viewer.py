@@ -34,8 +34,8 @@ def strings(language: str) -> dict[str, str]:
 
 
 @cache
-def _template() -> Template:
-    return Template((web_dir() / "watch.html").read_text(encoding="utf-8"))
+def _template(name: str = "watch.html") -> Template:
+    return Template((web_dir() / name).read_text(encoding="utf-8"))
 
 
 def pick_language(explicit: str | None, accept_language: str | None) -> str:
@@ -67,10 +67,10 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
-def _page(language: str, title: str, config: dict[str, Any]) -> str:
+def _page(language: str, title: str, config: dict[str, Any], template: str = "watch.html") -> str:
     text = strings(language)
     fields = {f"t_{key}": escape(value) for key, value in text.items()}
-    return _template().substitute(
+    return _template(template).substitute(
         lang=language,
         title=escape(title),
         config_json=_script_json(config),
@@ -102,6 +102,18 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         "lang": language,
     }
     return HTMLResponse(_page(language, found.title, config), headers=headers)
+
+
+@router.get("/verify/{room}/{draw_id}", response_class=HTMLResponse)
+def verify_draw(room: str, draw_id: str, request: Request, ctx: Context, lang: str | None = None) -> HTMLResponse:
+    """A page that recomputes a lucky draw's winners in the viewer's own browser."""
+    language = pick_language(lang, request.headers.get("accept-language"))
+    found = ctx.room(room)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", draw_id):
+        raise ApiError(404, "not_found", "there is no such draw")
+    config = {"room": found.name, "draw": draw_id, "lang": language}
+    page = _page(language, strings(language)["verify_title"], config, "verify.html")
+    return HTMLResponse(page, headers={"Cache-Control": "no-cache", "Content-Language": language})
 
 
 @router.get("/static/vendor/hls.min.js", include_in_schema=False)

@@ -139,3 +139,11 @@ def test_a_group_that_does_not_fill_is_cancelled_and_refunded_when_its_window_en
     assert engine.product("r", "mug")["stock"] == 3, "the reserved units came back"
     kinds = [e["type"] for e in engine.events("r")]
     assert kinds.count("order.cancelled") == 2 and kinds[-1] == "group.failed"
+
+
+def test_members_hear_when_their_group_fills(engine: RoomEngine, notifications: list) -> None:
+    campaign = engine.create_group_buy("r", GroupBuyInput("tee", 3900, group_size=2, window_s=600))
+    first, _ = engine.place_order("r", "viewer-a", "A", OrderRequest("tee", 1, group_buy_id=campaign["id"]), "k1")
+    engine.place_order("r", "viewer-b", "B", OrderRequest("tee", 1, group_id=first["group_id"]), "k1")
+    told = [n for n in notifications if n.to_viewer == "viewer-a" and n.public and n.public["type"] == "my_order"]
+    assert [n.public["order"]["status"] for n in told] == ["paid"]  # type: ignore[index]

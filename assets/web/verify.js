@@ -1,0 +1,47 @@
+// Recomputes a lucky draw from what the relay published, in the viewer's own browser.
+(async function () {
+  "use strict";
+  const config = JSON.parse(document.getElementById("shopcast-config").textContent);
+  const t = JSON.parse(document.getElementById("shopcast-strings").textContent);
+  const $ = (id) => document.getElementById(id);
+  const response = await fetch("/api/v1/rooms/" + encodeURIComponent(config.room) + "/draws/" + encodeURIComponent(config.draw));
+  const draw = await response.json();
+  const result = { done: false };
+  window.shopcastVerify = result;
+  if (!response.ok) {
+    $("status").textContent = draw.message || response.statusText;
+    result.done = true;
+    return;
+  }
+  $("prize").textContent = draw.prize;
+  $("rule").textContent = draw.algorithm;
+  $("hash").textContent = draw.seed_hash;
+  if (draw.status !== "closed") {
+    $("status").textContent = t.verify_open;
+    result.done = true;
+    return;
+  }
+  $("seed").textContent = draw.seed;
+  const hashOk = (await window.sha256Hex(draw.seed)) === draw.seed_hash;
+  $("hash-check").textContent = hashOk ? "✓ " + t.verify_hash_ok : "✗ " + t.verify_hash_bad;
+  const entrants = draw.entrant_list.map((e) => e.viewer_id);
+  $("entrant-count").textContent = String(entrants.length);
+  $("entrants").replaceChildren(...draw.entrant_list.map((e) => {
+    const item = document.createElement("li");
+    item.textContent = e.nickname + " (" + e.viewer_id + ")";
+    return item;
+  }));
+  const ranked = [];
+  for (const viewer of entrants) ranked.push([await window.sha256Hex(draw.seed + ":" + viewer), viewer]);
+  ranked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  const computed = ranked.slice(0, draw.winners).map((r) => r[1]);
+  const announced = (draw.winner_list || []).map((w) => w.viewer_id);
+  const winnersOk = JSON.stringify(computed) === JSON.stringify(announced);
+  $("winners").replaceChildren(...(draw.winner_list || []).map((w) => {
+    const item = document.createElement("li");
+    item.textContent = w.nickname + " (" + w.viewer_id + ")";
+    return item;
+  }));
+  $("winners-check").textContent = winnersOk ? "✓ " + t.verify_winners_ok : "✗ " + t.verify_winners_bad;
+  Object.assign(result, { done: true, hashOk: hashOk, winnersOk: winnersOk, computed: computed });
+})();
