@@ -14,6 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from app import __version__
+from app.paths import assets_dir
 from app.session import (
     BundledRelayConfig,
     ExternalRelay,
@@ -140,6 +141,7 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         ),
         relay=relay,
         record_dir=getattr(args, "out", None),
+        catalog=getattr(args, "catalog", None),
     )
 
 
@@ -317,7 +319,10 @@ def cmd_studio(args: argparse.Namespace) -> int:
         if not key:
             log.error("an external relay needs the room's stream key: --key K")
             return 2
-        relay = ExternalRelay(args.relay.rstrip("/"), args.room, key)
+        owner = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
+        if not owner:
+            log.warning("no --owner-token: the commerce panels stay empty (the stream still works)")
+        relay = ExternalRelay(args.relay.rstrip("/"), args.room, key, owner)
     else:
         relay = _bundled(args, args.data, args.title)
     from app.gui import run_studio
@@ -390,11 +395,21 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data", type=Path, default=data_home() / name, help="bundled relay data (default %(default)s)")
         p.add_argument("--room", default="demo", help="room name (default %(default)s)")
         p.add_argument("--lang", choices=("en", "zh_CN"), help="interface language (default: the system's)")
+        p.add_argument(
+            "--catalog",
+            type=Path,
+            default=assets_dir() / "demo" / "catalog.json" if name == "demo" else None,
+            help="products (JSON or CSV) to put in the room if it has none yet"
+            + (" (default: the demo catalog)" if name == "demo" else ""),
+        )
         _add_media_options(p, source="camera", mic="default")
         if name == "studio":
             p.add_argument("--title", default="ShopCast live", help="room title (default %(default)s)")
             p.add_argument("--relay", help="use this relay instead of the bundled one")
             p.add_argument("--key", help="stream key for --relay (default: $SHOPCAST_STREAM_KEY)")
+            p.add_argument(
+                "--owner-token", help="owner token for --relay's commerce API (default: $SHOPCAST_OWNER_TOKEN)"
+            )
             p.add_argument("--go-live", action="store_true", help="go live as soon as the relay is ready")
             p.set_defaults(func=cmd_studio)
         else:

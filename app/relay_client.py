@@ -17,6 +17,7 @@ class RoomAccess:
     room: str
     title: str
     stream_key: str
+    owner_token: str
     watch_url: str
     hls_url: str
 
@@ -69,11 +70,18 @@ class RelayClient:
         response = self._call("POST", "/api/v1/rooms", json={"room": room, "title": title})
         if response.status_code == 201:
             data = response.json()
-            return RoomAccess(data["room"], data["title"], data["stream_key"], data["watch_url"], data["hls_url"])
+            return RoomAccess(
+                data["room"], data["title"], data["stream_key"], data["owner_token"], data["watch_url"], data["hls_url"]
+            )
         if response.status_code != 409:
             raise self._fail(response)
-        rotated = self._call("POST", f"/api/v1/rooms/{room}/stream-key")
-        if rotated.status_code != 200:
-            raise self._fail(rotated)
+        keys = {}
+        for what in ("stream-key", "owner-token"):
+            rotated = self._call("POST", f"/api/v1/rooms/{room}/{what}")
+            if rotated.status_code != 200:
+                raise self._fail(rotated)
+            keys.update(rotated.json())
         info = self.room_info(room)
-        return RoomAccess(room, info["title"], rotated.json()["stream_key"], info["watch_url"], info["hls_url"])
+        return RoomAccess(
+            room, info["title"], keys["stream_key"], keys["owner_token"], info["watch_url"], info["hls_url"]
+        )

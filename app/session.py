@@ -19,6 +19,7 @@ from typing import Any
 
 from app.bundled_relay import BundledRelay, RelayStartError
 from app.relay_client import RelayClient, RelayError
+from app.room_client import RoomClient, RoomFeed
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
 from pipeline.clock import Clock, SystemClock
 from pipeline.outputs import FolderOutput, HttpPushOutput, Output
@@ -33,11 +34,13 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class ExternalRelay:
-    """Push to a relay someone else runs: its URL, the room and the room's stream key."""
+    """Push to a relay someone else runs: its URL, the room and the room's stream key (and, to run
+    the room's commerce console, its owner token)."""
 
     url: str
     room: str
     stream_key: str
+    owner_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,8 @@ class SessionConfig:
     relay: ExternalRelay | BundledRelayConfig | None = None
     record_dir: Path | None = None
     """Also write the stream's HLS files to this folder."""
+    catalog: Path | None = None
+    """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -105,12 +110,43 @@ class LiveEnded:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomMessage:
+    """A message from the room's live feed (``snapshot`` or ``batch``)."""
+
+    message: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RoomActionDone:
+    tag: str
+    result: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RoomActionFailed:
+    tag: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class SessionStats:
     program: ProgramStats
     broadcast: BroadcastStats | None
 
 
-SessionEvent = Notice | RelayReady | RelayFailed | SourceChanged | LiveStarted | LiveFailed | LiveEnded | SessionStats
+SessionEvent = (
+    Notice
+    | RelayReady
+    | RelayFailed
+    | SourceChanged
+    | LiveStarted
+    | LiveFailed
+    | LiveEnded
+    | SessionStats
+    | RoomMessage
+    | RoomActionDone
+    | RoomActionFailed
+)
 Listener = Callable[[SessionEvent], None]
 
 
@@ -138,6 +174,10 @@ class StudioSession:
         self._stats_interval = stats_interval
         self._listeners: list[Listener] = []
         self._control = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-control")
+        # Host actions (pin, launch a flash sale, ...) run apart from the media commands, in order.
+        self._room_actions = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-room-actions")
+        self._room: RoomClient | None = None
+        self._feed: RoomFeed | None = None
         self._program: Program | None = None
         self._broadcast: Broadcast | None = None
         self._bundled: BundledRelay | None = None
@@ -231,6 +271,11 @@ class StudioSession:
         # First let the control thread finish what it is doing (it may be creating the program or
         # the bundled relay right now); only then is it known what there is to stop.
         self._attempt("control thread", lambda: self._control.shutdown(wait=True, cancel_futures=True))
+        self._attempt("room actions", lambda: self._room_actions.shutdown(wait=True, cancel_futures=True))
+        if self._feed is not None:
+            self._attempt("room feed", self._feed.stop)
+        if self._room is not None:
+            self._attempt("room client", self._room.close)
         self._attempt("live", lambda: self._end_live_now(drain_timeout))
         self._attempt("stats", self._stop_stats_thread)
         program = self._program
@@ -324,6 +369,7 @@ class StudioSession:
         if isinstance(relay, ExternalRelay):
             self._target = relay
             self._watch_url = f"{relay.url.rstrip('/')}/watch/{relay.room}"
+            owner_token = relay.owner_token
         else:
             if self._bundled is None:
                 bundled = BundledRelay(
@@ -338,11 +384,61 @@ class StudioSession:
             assert self._bundled.url is not None
             with RelayClient(self._bundled.url, self._bundled.admin_token) as client:
                 access = client.open_room(relay.room, relay.title)
-            self._target = ExternalRelay(self._bundled.url, access.room, access.stream_key)
+            self._target = ExternalRelay(self._bundled.url, access.room, access.stream_key, access.owner_token)
             self._watch_url = access.watch_url
+            owner_token = access.owner_token
+        if owner_token and self._room is None:
+            self._open_room(self._target.url, self._target.room, owner_token)
+            if self.config.catalog is not None:
+                self._seed_catalog(self.config.catalog)
         ready = RelayReady(self._target.url, self._target.room, self._watch_url)
         self._emit(ready)
         return ready
+
+    def _open_room(self, url: str, room: str, owner_token: str) -> None:
+        self._room = RoomClient(url, room, owner_token)
+        self._feed = RoomFeed(url, room, owner_token, lambda message: self._emit(RoomMessage(message)))
+        self._feed.start()
+
+    def _seed_catalog(self, path: Path) -> None:
+        room = self._room
+        assert room is not None
+        try:
+            if room.console_state()["cart"]:
+                return  # the room has products already: leave the host's catalog alone
+            result = room.import_catalog(path)
+            room.pin(result["cart"][0]["sku"])
+        except (RelayError, OSError, KeyError, IndexError) as exc:
+            self._warn(f"could not import the catalog {path}: {exc}")
+            return
+        self._emit(Notice("info", f"imported {result['imported']} products from {path.name}"))
+
+    @property
+    def room(self) -> RoomClient | None:
+        return self._room
+
+    def room_action(self, tag: str, action: Callable[[RoomClient], Any]) -> Future[Any]:
+        """Run a host action against the room on the room-actions thread; the outcome arrives as
+        :class:`RoomActionDone` or :class:`RoomActionFailed` carrying ``tag``."""
+
+        def run() -> Any:
+            room = self._room
+            if room is None:
+                self._emit(RoomActionFailed(tag, "the room's console is not connected (no owner token yet)"))
+                return None
+            try:
+                result = action(room)
+            except (RelayError, OSError, ValueError) as exc:
+                self._emit(RoomActionFailed(tag, str(exc)))
+                return None
+            except Exception as exc:
+                log.exception("room action %s failed", tag)
+                self._emit(RoomActionFailed(tag, str(exc)))
+                return None
+            self._emit(RoomActionDone(tag, result))
+            return result
+
+        return self._room_actions.submit(run)
 
     def _outputs(self) -> list[Output]:
         outputs: list[Output] = []

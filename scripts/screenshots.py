@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import httpx  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -33,6 +34,30 @@ def wait(app: QApplication, seconds: float) -> None:
         time.sleep(0.02)
 
 
+def stage_room(window: StudioWindow) -> None:
+    """A room in full swing: a flash sale, a coupon, a poll, viewers talking and buying."""
+    room = window.session.room
+    assert room is not None
+    room.launch_flash_sale("mug-ceramic", 9.9, 50, 2, 60, 600)
+    room.issue_coupon("满200减30", 30, 200, 500, 1, 3600)
+    room.open_poll("下一款讲哪个？ What next?", ["跑鞋 Shoes", "口红 Lipstick", "龙井 Tea"])
+    api = f"{window.session.relay_url}/api/v1/rooms/demo"
+    chatter = [
+        ("小美", "这件T恤有白色吗？"),
+        ("Sam", "Does the tea ship abroad?"),
+        ("阿强", "已下单！"),
+        ("Lin", "好看"),
+    ]
+    for n, (name, text) in enumerate(chatter):
+        headers = {"X-Viewer-Id": f"viewer-shot{n}"}
+        httpx.post(f"{api}/comments", json={"text": text, "nickname": name}, headers=headers, timeout=10)
+        order = {"sku": "tee-basic-m", "nickname": name}
+        httpx.post(f"{api}/orders", json=order, headers={**headers, "Idempotency-Key": "shot"}, timeout=10)
+    httpx.post(
+        f"{api}/questions", json={"text": "M码适合多高？", "nickname": "小美"}, headers={"X-Viewer-Id": "viewer-shot0"}
+    )
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
@@ -42,6 +67,7 @@ def main() -> None:
             source="test",
             mic="tone",
             relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch"),
+            catalog=REPO / "assets" / "demo" / "catalog.json",
         )
         window = StudioWindow(StudioSession(config), go_live=True)
         window.resize(1280, 760)
@@ -50,7 +76,8 @@ def main() -> None:
         deadline = time.monotonic() + 30
         while window.live_state != "live" and time.monotonic() < deadline:
             wait(app, 0.1)
-        wait(app, 6)
+        stage_room(window)
+        wait(app, 4)
         window.grab().save(str(OUT / "studio.png"))
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -3,4 +3,4 @@
 # Then translate the new entries (Qt Linguist: .venv/bin/pyside6-linguist) and run the setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/pyside6-lupdate ui/*.py -ts assets/translations/shopcast_zh_CN.ts
+.venv/bin/pyside6-lupdate ui/*.py ui/panels/*.py -ts assets/translations/shopcast_zh_CN.ts

@@ -23,6 +23,9 @@ from app.session import (
     Notice,
     RelayFailed,
     RelayReady,
+    RoomActionDone,
+    RoomActionFailed,
+    RoomMessage,
     SessionEvent,
     SessionStats,
     SourceChanged,
@@ -42,6 +45,9 @@ class QtSessionBridge(QObject):
     live_started(str): the stream id.
     live_failed(str): why going live failed.
     live_ended(object): the BroadcastReport.
+    room_message(object): a message from the room's live feed (snapshot or batch).
+    room_action_done(str, object): a host action's tag and the relay's answer.
+    room_action_failed(str, str): a host action's tag and why it failed.
     """
 
     preview_frame = Signal(QImage)
@@ -53,6 +59,9 @@ class QtSessionBridge(QObject):
     live_started = Signal(str)
     live_failed = Signal(str)
     live_ended = Signal(object)
+    room_message = Signal(object)
+    room_action_done = Signal(str, object)
+    room_action_failed = Signal(str, str)
 
     def __init__(self, session: StudioSession, preview_width: int = 960, preview_fps: float = 15.0) -> None:
         super().__init__()
@@ -103,3 +112,9 @@ class QtSessionBridge(QObject):
             self.live_failed.emit(event.message)
         elif isinstance(event, LiveEnded):
             self.live_ended.emit(event.report)
+        elif isinstance(event, RoomMessage):
+            self.room_message.emit(event.message)
+        elif isinstance(event, RoomActionDone):
+            self.room_action_done.emit(event.tag, event.result)
+        elif isinstance(event, RoomActionFailed):
+            self.room_action_failed.emit(event.tag, event.message)

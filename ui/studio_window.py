@@ -27,6 +27,15 @@ from PySide6.QtWidgets import (
 from app.session import SessionStats, StudioSession
 from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices
+from ui.panels.comments_panel import QtCommentsPanel
+from ui.panels.coupons_panel import QtCouponsPanel
+from ui.panels.draw_panel import QtDrawPanel
+from ui.panels.flash_sale_panel import QtFlashSalePanel
+from ui.panels.group_buy_panel import QtGroupBuyPanel
+from ui.panels.polls_panel import QtPollsPanel
+from ui.panels.products_panel import QtProductsPanel
+from ui.panels.questions_panel import QtQuestionsPanel
+from ui.qt_console import QtConsole
 from ui.qt_preview import QtPreview
 from ui.session_bridge import QtSessionBridge
 
@@ -52,13 +61,14 @@ class StudioWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.bridge = QtSessionBridge(session)
+        self.console = QtConsole(session, self.bridge)
         self._go_live_when_ready = go_live
         self._live_state = "idle"  # idle, starting, live, ending
         self._relay_ready = False
         self._closing_without_asking = False
         self.watch_url: str | None = None
         self.setWindowTitle(self.tr("ShopCast Studio"))
-        self.resize(1280, 760)
+        self.resize(1440, 880)
         self._build()
         self._connect()
         self._set_live_state("idle")
@@ -104,6 +114,9 @@ class StudioWindow(QMainWindow):
         self.relay_status = QLabel(self.tr("Relay: starting…"), panel)
         self.relay_status.setWordWrap(True)
         layout.addWidget(self.relay_status)
+        self.room_summary = QLabel(panel)
+        self.room_summary.setWordWrap(True)
+        layout.addWidget(self.room_summary)
         layout.addWidget(QLabel(self.tr("Messages"), panel))
         self.notices = QListWidget(panel)
         self.notices.setWordWrap(True)
@@ -111,6 +124,7 @@ class StudioWindow(QMainWindow):
         dock.setWidget(panel)
         dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self._build_room_docks(dock)
 
         status = self.statusBar()
         self.state_label = QLabel(self)
@@ -124,6 +138,66 @@ class StudioWindow(QMainWindow):
         quit_action.setShortcut("Ctrl+Q")
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
+
+    def _build_room_docks(self, stream_dock: QDockWidget) -> None:
+        """The commerce console: selling on the left, talking with viewers on the right."""
+        self.panels = {
+            "products": QtProductsPanel(self.console),
+            "flash_sale": QtFlashSalePanel(self.console),
+            "coupons": QtCouponsPanel(self.console),
+            "group_buy": QtGroupBuyPanel(self.console),
+            "comments": QtCommentsPanel(self.console),
+            "questions": QtQuestionsPanel(self.console),
+            "polls": QtPollsPanel(self.console),
+            "draw": QtDrawPanel(self.console),
+        }
+        titles = {
+            "products": self.tr("Products"),
+            "flash_sale": self.tr("Flash sale"),
+            "coupons": self.tr("Coupons"),
+            "group_buy": self.tr("Group-buy"),
+            "comments": self.tr("Comments"),
+            "questions": self.tr("Q&&A"),  # && shows one &: a single & marks a keyboard shortcut
+            "polls": self.tr("Polls"),
+            "draw": self.tr("Lucky draw"),
+        }
+        self.docks: dict[str, QDockWidget] = {}
+        for name, widget in self.panels.items():
+            dock = QDockWidget(titles[name], self)
+            dock.setMinimumWidth(380)
+            dock.setObjectName(f"{name}-dock")
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            )
+            dock.setWidget(widget)
+            self.docks[name] = dock
+        left = [self.docks[n] for n in ("products", "flash_sale", "coupons", "group_buy")]
+        right = [self.docks[n] for n in ("comments", "questions", "polls", "draw")]
+        for dock in left:
+            self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right[0])
+        self.splitDockWidget(stream_dock, right[0], Qt.Orientation.Vertical)
+        for group in (left, right):
+            for dock in group[1:]:
+                self.tabifyDockWidget(group[0], dock)
+            group[0].raise_()
+        self.console.section_changed.connect(self._on_room_section)
+
+    @Slot(str)
+    def _on_room_section(self, section: str) -> None:
+        if section not in ("online", "likes", "orders", "products"):
+            return
+        state = self.console.state
+        payments = self.tr("test mode — orders are not charged") if state.test_mode else self.tr("live")
+        paid = sum(1 for o in state.orders if o["status"] == "paid")
+        self.room_summary.setText(
+            self.tr("Watching: %1 · Likes: %2 · Paid orders: %3")
+            .replace("%1", str(state.online))
+            .replace("%2", str(state.likes))
+            .replace("%3", str(paid))
+            + "\n"
+            + self.tr("Payments: %1").replace("%1", payments)
+        )
 
     def _fill_sources(self) -> None:
         picker = self.source_picker

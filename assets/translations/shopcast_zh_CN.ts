@@ -1,6 +1,471 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>QtCommentsPanel</name>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="21" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="22" />
+        <source>Mute 10 min</source>
+        <translation>禁言10分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="28" />
+        <source>Blocked words, comma separated</source>
+        <translation>屏蔽词，用逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="29" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="61" />
+        <location filename="../../ui/panels/comments_panel.py" line="70" />
+        <source>Select a comment first</source>
+        <translation>请先选择一条评论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="64" />
+        <source>Comment deleted</source>
+        <translation>评论已删除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="73" />
+        <source>%1 is muted for 10 min</source>
+        <translation>%1 已被禁言10分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/comments_panel.py" line="81" />
+        <source>%1 blocked words saved</source>
+        <translation>已保存 %1 个屏蔽词</translation>
+    </message>
+</context>
+<context>
+    <name>QtCouponsPanel</name>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="19" />
+        <source>e.g. 满100减20</source>
+        <translation>例如：满100减20</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="37" />
+        <source>Title</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="38" />
+        <source>Amount off</source>
+        <translation>优惠金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="39" />
+        <source>Minimum spend</source>
+        <translation>使用门槛</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="40" />
+        <source>How many</source>
+        <translation>发放数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="41" />
+        <source>Per viewer</source>
+        <translation>每人限领</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="42" />
+        <source>Valid for</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="44" />
+        <source>Issue coupon</source>
+        <translation>发放优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="46" />
+        <location filename="../../ui/panels/coupons_panel.py" line="61" />
+        <source>Coupon</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="46" />
+        <source>Off</source>
+        <translation>减</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="46" />
+        <source>Min</source>
+        <translation>门槛</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="46" />
+        <source>Claimed</source>
+        <translation>已领</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="48" />
+        <source>End selected coupon</source>
+        <translation>结束所选优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="66" />
+        <source>Coupon issued: %1</source>
+        <translation>已发放优惠券：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="73" />
+        <source>Select a coupon first</source>
+        <translation>请先选择一张优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/coupons_panel.py" line="75" />
+        <source>Coupon ended</source>
+        <translation>优惠券已结束</translation>
+    </message>
+</context>
+<context>
+    <name>QtDrawPanel</name>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="22" />
+        <source>optional, e.g. 抽奖</source>
+        <translation>可选，例如：抽奖</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="27" />
+        <source>Prize</source>
+        <translation>奖品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="28" />
+        <source>Winners</source>
+        <translation>中奖人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="29" />
+        <source>Comment keyword</source>
+        <translation>评论口令</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="30" />
+        <source>Open for</source>
+        <translation>持续时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="32" />
+        <source>Open lucky draw</source>
+        <translation>发起福袋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="38" />
+        <source>Draw now</source>
+        <translation>立即开奖</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="54" />
+        <source>No lucky draw yet</source>
+        <translation>还没有福袋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="57" />
+        <source>%1 entered</source>
+        <translation>%1 人参与</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="58" />
+        <source>Seed hash: %1</source>
+        <translation>种子哈希：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="61" />
+        <source>Draws in %1 s</source>
+        <translation>%1 秒后开奖</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="63" />
+        <source>nobody entered</source>
+        <translation>无人参与</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="64" />
+        <source>Winners: %1</source>
+        <translation>中奖者：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="65" />
+        <source>Seed: %1</source>
+        <translation>种子：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="73" />
+        <source>Lucky draw opened</source>
+        <translation>福袋已发起</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="79" />
+        <source>No lucky draw is open</source>
+        <translation>没有进行中的福袋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/draw_panel.py" line="84" />
+        <source>Drawn: %1 winner(s)</source>
+        <translation>已开奖：%1 人中奖</translation>
+    </message>
+</context>
+<context>
+    <name>QtFlashSalePanel</name>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="48" />
+        <location filename="../../ui/panels/flash_sale_panel.py" line="58" />
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="49" />
+        <source>Deal price</source>
+        <translation>秒杀价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="50" />
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="51" />
+        <source>Limit per viewer</source>
+        <translation>每人限购</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="52" />
+        <source>Countdown</source>
+        <translation>开抢倒计时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="53" />
+        <source>Duration</source>
+        <translation>持续时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="55" />
+        <source>Launch flash sale</source>
+        <translation>发起秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="58" />
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="58" />
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="58" />
+        <source>Left</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="58" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="61" />
+        <source>End selected sale</source>
+        <translation>结束所选秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="85" />
+        <source>ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="87" />
+        <source>opens in %1 s</source>
+        <translation>%1 秒后开抢</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="89" />
+        <source>sold out</source>
+        <translation>已抢光</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="90" />
+        <source>open, %1 s left</source>
+        <translation>进行中，剩 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="102" />
+        <source>Add products first</source>
+        <translation>请先添加商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="108" />
+        <source>Flash sale launched: opens in %1 s</source>
+        <translation>秒杀已发起：%1 秒后开抢</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="115" />
+        <source>Select a sale first</source>
+        <translation>请先选择一场秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/flash_sale_panel.py" line="117" />
+        <source>Flash sale ended</source>
+        <translation>秒杀已结束</translation>
+    </message>
+</context>
+<context>
+    <name>QtGroupBuyPanel</name>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="30" />
+        <location filename="../../ui/panels/group_buy_panel.py" line="37" />
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="31" />
+        <source>Group price</source>
+        <translation>拼团价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="32" />
+        <source>Group size</source>
+        <translation>成团人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="33" />
+        <source>Time to fill</source>
+        <translation>成团时限</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="35" />
+        <source>Start group-buy</source>
+        <translation>发起拼团活动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="37" />
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="37" />
+        <source>Size</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="37" />
+        <source>Open groups</source>
+        <translation>进行中的团</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="39" />
+        <source>End selected group-buy</source>
+        <translation>结束所选拼团</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="62" />
+        <source>Add products first</source>
+        <translation>请先添加商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="67" />
+        <source>Group-buy started: groups of %1</source>
+        <translation>拼团已发起：%1 人成团</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="74" />
+        <source>Select a group-buy first</source>
+        <translation>请先选择一个拼团</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/group_buy_panel.py" line="76" />
+        <source>Group-buy ended</source>
+        <translation>拼团已结束</translation>
+    </message>
+</context>
+<context>
+    <name>QtPanel</name>
+    <message>
+        <location filename="../../ui/panels/base.py" line="46" />
+        <source>Working…</source>
+        <translation>处理中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/base.py" line="58" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>QtPollsPanel</name>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="20" />
+        <source>One option per line (2 to 6)</source>
+        <translation>每行一个选项（2到6个）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="22" />
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="23" />
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="25" />
+        <source>Open poll</source>
+        <translation>发起投票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="33" />
+        <source>Close poll</source>
+        <translation>结束投票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="52" />
+        <source>No poll yet</source>
+        <translation>还没有投票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="55" />
+        <source>open</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="55" />
+        <source>closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="57" />
+        <source>%1 votes</source>
+        <translation>%1 票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="71" />
+        <source>Poll opened</source>
+        <translation>投票已发起</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="77" />
+        <source>No poll is open</source>
+        <translation>没有进行中的投票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/polls_panel.py" line="80" />
+        <source>Poll closed</source>
+        <translation>投票已结束</translation>
+    </message>
+</context>
+<context>
     <name>QtPreview</name>
     <message>
         <location filename="../../ui/qt_preview.py" line="40" />
@@ -9,196 +474,408 @@
     </message>
 </context>
 <context>
+    <name>QtProductsPanel</name>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="20" />
+        <source>Search by name or SKU</source>
+        <translation>按名称或SKU搜索</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="23" />
+        <source>SKU</source>
+        <translation>SKU</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="23" />
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="23" />
+        <source>Price</source>
+        <translation>价格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="23" />
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="24" />
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="24" />
+        <source>Pinned</source>
+        <translation>讲解中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="27" />
+        <source>Pin (now showing)</source>
+        <translation>置顶讲解</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="28" />
+        <source>Unpin</source>
+        <translation>取消讲解</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="29" />
+        <source>Import catalog…</source>
+        <translation>导入商品…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="55" />
+        <location filename="../../ui/panels/products_panel.py" line="63" />
+        <source>Select a product first</source>
+        <translation>请先选择一个商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="57" />
+        <source>Pinned %1</source>
+        <translation>已置顶讲解 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="65" />
+        <source>Unpinned %1</source>
+        <translation>已取消讲解 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="70" />
+        <source>Import a catalog</source>
+        <translation>导入商品目录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="70" />
+        <source>Catalogs (*.json *.csv)</source>
+        <translation>商品目录 (*.json *.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/products_panel.py" line="78" />
+        <source>Imported %1 products</source>
+        <translation>已导入 %1 个商品</translation>
+    </message>
+</context>
+<context>
+    <name>QtQuestionsPanel</name>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="17" />
+        <source>From</source>
+        <translation>提问者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="17" />
+        <source>Question</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="17" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="17" />
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="20" />
+        <source>Answer (shown to everyone when pinned)</source>
+        <translation>回答（置顶后所有人可见）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="23" />
+        <source>Mark answered</source>
+        <translation>标记已回答</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="24" />
+        <source>Pin with answer</source>
+        <translation>置顶并回答</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="25" />
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="35" />
+        <source>waiting</source>
+        <translation>待回答</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="35" />
+        <source>answered</source>
+        <translation>已回答</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="35" />
+        <source>dismissed</source>
+        <translation>已忽略</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="49" />
+        <source>Select a question first</source>
+        <translation>请先选择一个问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/questions_panel.py" line="54" />
+        <source>Question updated</source>
+        <translation>问题已更新</translation>
+    </message>
+</context>
+<context>
     <name>StudioWindow</name>
     <message>
-        <location filename="../../ui/studio_window.py" line="59" />
+        <location filename="../../ui/studio_window.py" line="70" />
         <source>ShopCast Studio</source>
         <translation>ShopCast 直播工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="71" />
+        <location filename="../../ui/studio_window.py" line="82" />
         <source>Broadcast</source>
         <translation>直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="75" />
+        <location filename="../../ui/studio_window.py" line="86" />
         <source>Source:</source>
         <translation>画面来源：</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="83" />
-        <location filename="../../ui/studio_window.py" line="192" />
+        <location filename="../../ui/studio_window.py" line="94" />
+        <location filename="../../ui/studio_window.py" line="273" />
         <source>Go Live</source>
         <translation>开始直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="87" />
+        <location filename="../../ui/studio_window.py" line="98" />
         <source>Stream</source>
         <translation>推流</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="92" />
+        <location filename="../../ui/studio_window.py" line="103" />
         <source>Viewer link</source>
         <translation>观众链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="95" />
+        <location filename="../../ui/studio_window.py" line="106" />
         <source>Starting the relay…</source>
         <translation>正在启动中继服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="97" />
+        <location filename="../../ui/studio_window.py" line="108" />
         <source>Copy link</source>
         <translation>复制链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="100" />
+        <location filename="../../ui/studio_window.py" line="111" />
         <source>Open in browser</source>
         <translation>在浏览器中打开</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="103" />
+        <location filename="../../ui/studio_window.py" line="114" />
         <source>Relay: starting…</source>
         <translation>中继：正在启动…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="106" />
+        <location filename="../../ui/studio_window.py" line="120" />
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="122" />
+        <location filename="../../ui/studio_window.py" line="137" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="131" />
+        <location filename="../../ui/studio_window.py" line="155" />
+        <source>Products</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="156" />
+        <source>Flash sale</source>
+        <translation>秒杀</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="157" />
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="158" />
+        <source>Group-buy</source>
+        <translation>拼团</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="159" />
+        <source>Comments</source>
+        <translation>评论</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="160" />
+        <source>Q&amp;&amp;A</source>
+        <translation>问答</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="161" />
+        <source>Polls</source>
+        <translation>投票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="162" />
+        <source>Lucky draw</source>
+        <translation>福袋</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="191" />
+        <source>test mode — orders are not charged</source>
+        <translation>测试模式 — 订单不会真实扣款</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="191" />
+        <source>live</source>
+        <translation>正式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="194" />
+        <source>Watching: %1 · Likes: %2 · Paid orders: %3</source>
+        <translation>在线：%1 · 点赞：%2 · 已支付订单：%3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="199" />
+        <source>Payments: %1</source>
+        <translation>支付：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="206" />
         <source>Camera %1</source>
         <translation>摄像头 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="132" />
+        <location filename="../../ui/studio_window.py" line="207" />
         <source>Test pattern</source>
         <translation>测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="133" />
+        <location filename="../../ui/studio_window.py" line="208" />
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="160" />
+        <location filename="../../ui/studio_window.py" line="235" />
         <source>Relay: none configured</source>
         <translation>中继：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="175" />
+        <location filename="../../ui/studio_window.py" line="256" />
         <source>End the live stream?</source>
         <translation>结束直播？</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="176" />
+        <location filename="../../ui/studio_window.py" line="257" />
         <source>Viewers will see that the live stream has ended.</source>
         <translation>观众将看到直播已结束。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="188" />
+        <location filename="../../ui/studio_window.py" line="269" />
         <source>End Live</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="195" />
+        <location filename="../../ui/studio_window.py" line="276" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="199" />
+        <location filename="../../ui/studio_window.py" line="280" />
         <source>Going live…</source>
         <translation>正在开播…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="199" />
+        <location filename="../../ui/studio_window.py" line="280" />
         <source>Ending…</source>
         <translation>正在结束…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="219" />
-        <location filename="../../ui/studio_window.py" line="298" />
+        <location filename="../../ui/studio_window.py" line="300" />
+        <location filename="../../ui/studio_window.py" line="389" />
         <source>LIVE</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="220" />
+        <location filename="../../ui/studio_window.py" line="301" />
         <source>You are live.</source>
         <translation>已开播。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="225" />
+        <location filename="../../ui/studio_window.py" line="306" />
         <source>Could not go live: %1</source>
         <translation>无法开播：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="231" />
+        <location filename="../../ui/studio_window.py" line="312" />
         <source>Live ended: %1 segments delivered.</source>
         <translation>直播已结束：已送达 %1 个分片。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="235" />
+        <location filename="../../ui/studio_window.py" line="317" />
         <source>Live ended, but not everything was delivered: %1</source>
         <translation>直播已结束，但部分内容未送达：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="246" />
+        <location filename="../../ui/studio_window.py" line="329" />
         <source>Relay: ready at %1</source>
         <translation>中继：已就绪（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="254" />
+        <location filename="../../ui/studio_window.py" line="337" />
         <source>Relay: not available</source>
         <translation>中继：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="255" />
+        <location filename="../../ui/studio_window.py" line="338" />
         <source>The relay could not start: %1</source>
         <translation>中继服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="261" />
+        <location filename="../../ui/studio_window.py" line="349" />
         <source>Viewer link copied</source>
         <translation>观众链接已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="270" />
+        <location filename="../../ui/studio_window.py" line="359" />
         <source>Choose a video</source>
         <translation>选择视频</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="270" />
+        <location filename="../../ui/studio_window.py" line="361" />
         <source>Videos (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</source>
         <translation>视频 (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="285" />
+        <location filename="../../ui/studio_window.py" line="376" />
         <source>Source: %1</source>
         <translation>画面来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="303" />
+        <location filename="../../ui/studio_window.py" line="394" />
         <source>reconnecting in %1 s</source>
         <translation>%1 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="305" />
+        <location filename="../../ui/studio_window.py" line="396" />
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="307" />
+        <location filename="../../ui/studio_window.py" line="398" />
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="311" />
+        <location filename="../../ui/studio_window.py" line="402" />
         <source>skipped %1 frames</source>
         <translation>跳过 %1 帧</translation>
     </message>

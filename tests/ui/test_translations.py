@@ -34,7 +34,7 @@ def sources(ts: Path) -> dict[tuple[str, str], ET.Element]:
 def test_every_string_in_the_ui_is_in_the_translation_file(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
     subprocess.run(
-        [LUPDATE, *map(str, sorted((REPO_ROOT / "ui").glob("*.py"))), "-ts", str(fresh)],
+        [LUPDATE, *map(str, sorted((REPO_ROOT / "ui").rglob("*.py"))), "-ts", str(fresh)],
         check=True,
         capture_output=True,
     )

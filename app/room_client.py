@@ -1,0 +1,179 @@
+"""The host's side of a live room: REST calls with the owner token, and the console's live feed.
+
+Qt-free: the studio's panels call it through the session (on a worker thread) and receive the feed's
+messages as session events.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
+
+from app.relay_client import RelayError
+
+log = logging.getLogger(__name__)
+
+FeedListener = Callable[[dict[str, Any]], None]
+
+
+class RoomClient:
+    """Host actions on one room. Every method returns the relay's answer or raises :class:`RelayError`
+    with the relay's own sentence (e.g. "up to 3 products can be pinned at once; unpin one first")."""
+
+    def __init__(self, base_url: str, room: str, owner_token: str, timeout: float = 10.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.room = room
+        self.owner_token = owner_token
+        self._http = httpx.Client(
+            base_url=f"{self.base_url}/api/v1/rooms/{room}",
+            headers={"Authorization": f"Bearer {owner_token}"},
+            timeout=timeout,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise RelayError(f"cannot reach the relay: {exc}") from exc
+        if response.status_code >= 400:
+            try:
+                message = response.json().get("message") or response.text
+            except ValueError:
+                message = response.text
+            raise RelayError(str(message))
+        return response.json() if response.content else None
+
+    # products and pins
+    def console_state(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", "/console-state")
+        return result
+
+    def import_catalog(self, path: Path) -> dict[str, Any]:
+        kind = "text/csv" if path.suffix.lower() == ".csv" else "application/json"
+        result: dict[str, Any] = self._call(
+            "POST", "/catalog", content=path.read_bytes(), headers={"Content-Type": kind}
+        )
+        return result
+
+    def add_product(self, sku: str, title: str, price: float, stock: int) -> Any:
+        return self._call("POST", "/products", json={"sku": sku, "title": title, "price": price, "stock": stock})
+
+    def pin(self, sku: str) -> Any:
+        return self._call("POST", "/pins", json={"sku": sku})
+
+    def unpin(self, sku: str) -> Any:
+        return self._call("DELETE", f"/pins/{sku}")
+
+    # campaigns
+    def launch_flash_sale(
+        self, sku: str, price: float, stock: int, per_user_limit: int, countdown_s: float, duration_s: float
+    ) -> Any:
+        body = {"sku": sku, "price": price, "stock": stock, "per_user_limit": per_user_limit,
+                "countdown_s": countdown_s, "duration_s": duration_s}  # fmt: skip
+        return self._call("POST", "/flash-sales", json=body)
+
+    def end_flash_sale(self, sale_id: str) -> Any:
+        return self._call("POST", f"/flash-sales/{sale_id}/end")
+
+    def issue_coupon(
+        self, title: str, amount: float, min_spend: float, quota: int, per_user_limit: int, valid_s: float
+    ) -> Any:
+        body = {"title": title, "amount": amount, "min_spend": min_spend, "quota": quota,
+                "per_user_limit": per_user_limit, "valid_s": valid_s}  # fmt: skip
+        return self._call("POST", "/coupons", json=body)
+
+    def end_coupon(self, coupon_id: str) -> Any:
+        return self._call("POST", f"/coupons/{coupon_id}/end")
+
+    def start_group_buy(self, sku: str, price: float, group_size: int, window_s: float) -> Any:
+        body = {"sku": sku, "price": price, "group_size": group_size, "window_s": window_s}
+        return self._call("POST", "/group-buys", json=body)
+
+    def end_group_buy(self, group_buy_id: str) -> Any:
+        return self._call("POST", f"/group-buys/{group_buy_id}/end")
+
+    # interaction
+    def open_poll(self, question: str, options: list[str]) -> Any:
+        return self._call("POST", "/polls", json={"question": question, "options": options})
+
+    def close_poll(self, poll_id: str) -> Any:
+        return self._call("POST", f"/polls/{poll_id}/close")
+
+    def update_question(
+        self, question_id: str, *, status: str | None = None, pinned: bool | None = None, answer: str | None = None
+    ) -> Any:
+        body = {k: v for k, v in (("status", status), ("pinned", pinned), ("answer", answer)) if v is not None}
+        return self._call("PATCH", f"/questions/{question_id}", json=body)
+
+    def open_draw(self, prize: str, winners: int, keyword: str | None, duration_s: float) -> Any:
+        body = {"prize": prize, "winners": winners, "keyword": keyword or None, "duration_s": duration_s}
+        return self._call("POST", "/draws", json=body)
+
+    def close_draw(self, draw_id: str) -> Any:
+        return self._call("POST", f"/draws/{draw_id}/close")
+
+    def delete_comment(self, comment_id: int) -> Any:
+        return self._call("DELETE", f"/comments/{comment_id}")
+
+    def mute(self, viewer_id: str, minutes: float) -> Any:
+        return self._call("POST", "/mutes", json={"viewer_id": viewer_id, "minutes": minutes})
+
+    def set_blocked_words(self, words: list[str]) -> Any:
+        return self._call("PUT", "/blocked-words", json={"words": words})
+
+    def refund(self, order_id: str) -> Any:
+        return self._call("POST", f"/orders/{order_id}/refund")
+
+
+class RoomFeed:
+    """The console's live feed on its own thread: the snapshot, then every batch, to ``listener``.
+    Reconnects with backoff; each reconnection starts with a fresh snapshot."""
+
+    def __init__(self, base_url: str, room: str, owner_token: str, listener: FeedListener) -> None:
+        ws_base = base_url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
+        self.url = f"{ws_base}/api/v1/rooms/{room}/live?token={owner_token}"
+        self.listener = listener
+        self.connected = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="shopcast-room-feed", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        delay = 0.5
+        while not self._stop.is_set():
+            try:
+                with connect(self.url, open_timeout=5, close_timeout=1) as ws:
+                    self.connected.set()
+                    delay = 0.5
+                    while not self._stop.is_set():
+                        try:
+                            raw = ws.recv(timeout=0.5)
+                        except TimeoutError:
+                            continue
+                        self.listener(json.loads(raw))
+            except InvalidStatus as exc:
+                log.error("the room's feed refused the console: %s", exc)
+            except (OSError, ConnectionClosed, TimeoutError) as exc:
+                log.info("room feed disconnected (%s); reconnecting", exc)
+            except Exception:
+                log.exception("room feed failed")
+            self.connected.clear()
+            self._stop.wait(delay)
+            delay = min(delay * 2, 10.0)
