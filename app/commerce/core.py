@@ -76,6 +76,8 @@ class Tx:
     now: float
     stream_time: StreamTime
     notifications: list[Notification] = field(default_factory=list)
+    events: list[tuple[str, float, float | None, str, str | None, str]] = field(default_factory=list)
+    """Event-log rows, written in one executemany just before the commit."""
 
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
@@ -88,11 +90,18 @@ class Tx:
         return list(self.db.execute(sql, params).fetchall())
 
     def log(self, room: str, kind: str, viewer_id: str | None = None, **data: Any) -> None:
-        """Append to the event log (in this transaction)."""
-        self.db.execute(
-            "INSERT INTO events (room, wall, stream_time, type, viewer_id, data) VALUES (?, ?, ?, ?, ?, ?)",
-            (room, self.now, self.stream_time(room), kind, viewer_id, json.dumps(data, ensure_ascii=False)),
+        """Append to the event log (written with this transaction's commit, in order)."""
+        self.events.append(
+            (room, self.now, self.stream_time(room), kind, viewer_id, json.dumps(data, ensure_ascii=False))
         )
+
+    def write_events(self) -> None:
+        if self.events:
+            self.db.executemany(
+                "INSERT INTO events (room, wall, stream_time, type, viewer_id, data) VALUES (?, ?, ?, ?, ?, ?)",
+                self.events,
+            )
+            self.events.clear()
 
     def notify(
         self,
@@ -164,6 +173,7 @@ class EngineCore:
         self._outer = tx
         try:
             yield tx
+            tx.write_events()
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -177,7 +187,7 @@ class EngineCore:
     def _savepoint(self, tx: Tx) -> Iterator[Tx]:
         self._depth += 1
         name = f"op{self._depth}"
-        mark = len(tx.notifications)
+        mark, events_mark = len(tx.notifications), len(tx.events)
         tx.now = self.clock.time()
         self.db.execute(f"SAVEPOINT {name}")
         try:
@@ -186,6 +196,7 @@ class EngineCore:
             self.db.execute(f"ROLLBACK TO {name}")
             self.db.execute(f"RELEASE {name}")
             del tx.notifications[mark:]
+            del tx.events[events_mark:]
             raise
         finally:
             self._depth -= 1

@@ -12,7 +12,6 @@ refunded and the order says so).
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +37,7 @@ class OrderRequest:
 
     def fingerprint(self) -> str:
         fields = (self.sku, self.qty, self.flash_sale_id, self.coupon_id, self.group_buy_id, self.group_id)
-        return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+        return hashlib.sha256("\x1f".join(map(str, fields)).encode()).hexdigest()
 
 
 def view(tx: Tx, row: Any, test_mode: bool, title: str | None = None) -> dict[str, Any]:
@@ -70,13 +69,15 @@ def get(tx: Tx, room: str, order_id: str) -> Any:
     return row
 
 
-def _take_stock(tx: Tx, room: str, product: Any, qty: int) -> None:
-    taken = tx.execute(
-        "UPDATE products SET stock = stock - ?, sold = sold + ? WHERE room = ? AND sku = ? AND stock >= ?",
+def _take_stock(tx: Tx, room: str, product: Any, qty: int) -> tuple[int, int]:
+    """Take ``qty`` units; return the product's (stock, sold) afterwards."""
+    taken = tx.one(
+        """UPDATE products SET stock = stock - ?, sold = sold + ? WHERE room = ? AND sku = ? AND stock >= ?
+           RETURNING stock, sold""",
         (qty, qty, room, product["sku"], qty),
-    ).rowcount
-    if taken == 1:
-        return
+    )
+    if taken is not None:
+        return int(taken["stock"]), int(taken["sold"])
     left = tx.one("SELECT stock FROM products WHERE room = ? AND sku = ?", (room, product["sku"]))
     if left is None or left["stock"] <= 0:
         raise refused("sold_out", f"sold out: {product['title']} is gone")
@@ -110,6 +111,7 @@ def place(
     product = products.orderable(tx, room, request.sku)
     order_id = new_id("o")
     group_id: str | None = None
+    after: tuple[int, int] | None = None  # (stock, sold) when known without another query
     if request.flash_sale_id:
         sale = flash_sales.get(tx, room, request.flash_sale_id)
         if sale["sku"] != request.sku:
@@ -130,7 +132,7 @@ def place(
         _take_stock(tx, room, product, request.qty)
         unit = campaign["price_cents"]
     else:
-        _take_stock(tx, room, product, request.qty)
+        after = _take_stock(tx, room, product, request.qty)
         unit = product["price_cents"]
 
     subtotal = unit * request.qty
@@ -160,7 +162,11 @@ def place(
                 message = {"type": "my_order", "order": view(tx, member, payment.test_mode)}
                 tx.notify(room, message, to_viewer=member["viewer_id"])
         group_buys.announce(tx, room, group_buys.get_group(tx, room, group_id)["group_buy_id"])
-    products.announce_stock(tx, room, request.sku)
+    if after is not None and not product["parent_sku"]:
+        stock, sold = after
+        tx.notify(room, {"type": "stock", "sku": request.sku, "stock": stock, "sold": sold}, key=f"stock:{request.sku}")
+    else:
+        products.announce_stock(tx, room, request.sku)
     result = view(tx, {
         "id": order_id, "room": room, "status": status, "sku": request.sku, "qty": request.qty, "unit_cents": unit,
         "discount_cents": discount, "total_cents": total, "flash_sale_id": request.flash_sale_id,

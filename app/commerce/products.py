@@ -142,7 +142,7 @@ def unpin(tx: Tx, room: str, sku: str) -> list[str]:
 
 def announce_stock(tx: Tx, room: str, sku: str) -> None:
     row = get(tx, room, sku)
-    tx.notify(room, {"type": "stock", "sku": sku, "stock": row["stock"], "sold": row["sold"]})
+    tx.notify(room, {"type": "stock", "sku": sku, "stock": row["stock"], "sold": row["sold"]}, key=f"stock:{sku}")
     if row["parent_sku"]:
         parent = row["parent_sku"]
         total = tx.one(
@@ -150,4 +150,5 @@ def announce_stock(tx: Tx, room: str, sku: str) -> None:
             (room, parent),
         )
         if total is not None:
-            tx.notify(room, {"type": "stock", "sku": parent, "stock": total["stock"], "sold": total["sold"]})
+            message = {"type": "stock", "sku": parent, "stock": total["stock"], "sold": total["sold"]}
+            tx.notify(room, message, key=f"stock:{parent}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -42,27 +43,35 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(CommerceError)
-    async def _commerce(request: Request, exc: CommerceError) -> JSONResponse:
-        headers = (
-            {"Retry-After": f"{max(1, round(exc.details['retry_after']))}"} if "retry_after" in exc.details else None
-        )
-        return JSONResponse(error_body(exc.code, exc.message, **exc.details), status_code=exc.status, headers=headers)
+ErrorResponse = tuple[int, dict[str, Any], Mapping[str, str] | None]
 
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=exc.headers)
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+def error_response(exc: Exception) -> ErrorResponse | None:
+    """(status, body, headers) for the errors endpoints raise; None for anything else (a bug: 500)."""
+    if isinstance(exc, CommerceError):
+        retry = exc.details.get("retry_after")
+        headers = {"Retry-After": str(max(1, round(retry)))} if retry is not None else None
+        return exc.status, error_body(exc.code, exc.message, **exc.details), headers
+    if isinstance(exc, ApiError):
+        return exc.status, error_body(exc.code, exc.message), exc.headers
+    if isinstance(exc, RequestValidationError):
         errors = list(exc.errors())
         message = "; ".join(_describe(e) for e in errors[:5]) or "the request is not valid"
         details = [{"field": _describe(e).split(":")[0], "problem": e.get("msg")} for e in errors[:20]]
-        return JSONResponse(error_body("invalid_request", message, details=details), status_code=422)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return 422, error_body("invalid_request", message, details=details), None
+    if isinstance(exc, StarletteHTTPException):
         code = _STATUS_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
-        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
+        return exc.status_code, error_body(code, message), exc.headers
+    return None
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        mapped = error_response(exc)
+        assert mapped is not None, f"no error mapping for {type(exc).__name__}"
+        status, body, headers = mapped
+        return JSONResponse(body, status_code=status, headers=headers)
+
+    for kind in (CommerceError, ApiError, RequestValidationError, StarletteHTTPException):
+        app.add_exception_handler(kind, handle)

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.types import Receive, Send
 
 from app.commerce.core import CommerceError, Notification
 from app.commerce.engine import RoomEngine
@@ -41,9 +41,16 @@ def _dump(message: dict[str, Any]) -> str:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
 
+class ClientGoneError(Exception):
+    pass
+
+
 @dataclass(eq=False)
 class Connection:
-    ws: WebSocket
+    """One accepted WebSocket, spoken to in raw ASGI messages (see :mod:`app.relay.live_lane`)."""
+
+    send: Send
+    receive: Receive
     room: str
     viewer_id: str
     nickname: str
@@ -51,6 +58,22 @@ class Connection:
     joined: float = field(default_factory=time.monotonic)
     outbox: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(OUTBOX))
     too_slow: bool = False
+
+    async def send_text(self, text: str) -> None:
+        await self.send({"type": "websocket.send", "text": text})
+
+    async def close(self, code: int, reason: str) -> None:
+        await self.send({"type": "websocket.close", "code": code, "reason": reason})
+
+    async def receive_text(self) -> str:
+        message = await self.receive()
+        if message["type"] == "websocket.disconnect":
+            raise ClientGoneError
+        text = message.get("text")
+        if text is None:
+            data = message.get("bytes") or b""
+            text = data.decode("utf-8", "replace")
+        return str(text)
 
     def offer(self, text: str) -> None:
         if self.too_slow:
@@ -174,7 +197,7 @@ class Realtime:
                 snapshot["me"] = self.engine.me(conn.room, conn.viewer_id)
             conn.offer(_dump({"type": "snapshot", **snapshot}))
             await self._receive(conn)
-        except WebSocketDisconnect:
+        except ClientGoneError:
             pass
         finally:
             sender.cancel()
@@ -197,23 +220,23 @@ class Realtime:
             text = await conn.outbox.get()
             if conn.too_slow:
                 with contextlib.suppress(Exception):
-                    await conn.ws.close(code=1013, reason="too slow: reconnect for a fresh snapshot")
+                    await conn.close(1013, "too slow: reconnect for a fresh snapshot")
                 return
             try:
-                await conn.ws.send_text(text)
+                await conn.send_text(text)
             except Exception:  # the peer went away; the receive loop notices too
                 return
 
     async def _receive(self, conn: Connection) -> None:
         window_start, count = time.monotonic(), 0
         while True:
-            raw = await conn.ws.receive_text()
+            raw = await conn.receive_text()
             now = time.monotonic()
             if now - window_start >= 1.0:
                 window_start, count = now, 0
             count += 1
             if count > MESSAGES_PER_SECOND:
-                await conn.ws.close(code=1008, reason="too many messages")
+                await conn.close(1008, "too many messages")
                 return
             if len(raw) > MAX_MESSAGE:
                 self._error(conn, "too_large", f"messages are limited to {MAX_MESSAGE} bytes")

@@ -54,6 +54,11 @@ class RelayProcess:
         self.port = int(self.url.rsplit(":", 1)[1])
         return self
 
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
+
     def kill(self) -> None:
         """Simulate a crash."""
         assert self._process is not None

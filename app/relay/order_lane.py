@@ -1,0 +1,107 @@
+"""Placing an order, shared by the documented route and the fast lane in front of the framework.
+
+In a flash sale the order endpoint is the load: thousands of taps in seconds. Profiling the relay
+under wrk showed half its CPU in framework layers (routing, dependency plumbing, exception and
+body-limit middleware) and a quarter in the order itself. :class:`OrderFastLane` answers
+``POST /api/v1/rooms/{room}/orders`` directly, ahead of those layers, with the same function and the
+same error mapping as the FastAPI route, which stays for the OpenAPI document and for apps built
+without the lane.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.commerce.orders import OrderRequest
+from app.commerce.values import nickname, viewer_id
+from app.relay.body_limit import API_BODY_LIMIT
+from app.relay.context import RelayContext
+from app.relay.errors import ApiError, error_response
+from app.relay.room_models import OrderCreate
+
+log = logging.getLogger(__name__)
+
+ORDER_PATH = re.compile(r"/api/v1/rooms/([^/]+)/orders")
+
+
+async def place_order(
+    ctx: RelayContext, room: str, headers: Mapping[str, str], body: bytes
+) -> tuple[dict[str, Any], bool]:
+    """Validate and place one order; return (order, created now rather than replayed)."""
+    ctx.room(room)
+    viewer = viewer_id(headers.get("x-viewer-id"))
+    key = headers.get("idempotency-key")
+    if not key or len(key) > 100 or not key.isprintable():
+        raise ApiError(400, "missing_idempotency_key", "send an Idempotency-Key header (1-100 printable characters)")
+    try:
+        parsed = OrderCreate.model_validate_json(body)
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
+    request = OrderRequest(
+        parsed.sku, parsed.qty, parsed.flash_sale_id, parsed.coupon_id, parsed.group_buy_id, parsed.group_id
+    )
+    name = nickname(parsed.nickname, viewer)
+    order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)
+    return order, created
+
+
+class OrderFastLane:
+    def __init__(self, app: ASGIApp, context: RelayContext) -> None:
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            match = ORDER_PATH.fullmatch(scope["path"])
+            if match is not None:
+                await self._order(match.group(1), scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _order(self, room: str, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        status, extra = 201, {}
+        try:
+            body = await self._body(headers, receive)
+            order, created = await place_order(self.context, room, headers, body)
+            payload: dict[str, Any] = order
+            if not created:
+                extra["idempotent-replayed"] = "true"
+        except Exception as exc:
+            mapped = error_response(exc)
+            if mapped is None:
+                log.exception("placing an order failed")
+                mapped = 500, {"error": "internal_error", "message": "the relay failed to place the order"}, None
+            status, payload, more = mapped
+            extra.update(more or {})
+        data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        response_headers = [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]
+        response_headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        await send({"type": "http.response.body", "body": data})
+
+    @staticmethod
+    async def _body(headers: Mapping[str, str], receive: Receive) -> bytes:
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > API_BODY_LIMIT):
+            raise ApiError(413, "too_large", f"request bodies here are limited to {API_BODY_LIMIT} bytes")
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise ApiError(400, "bad_request", "the client went away while sending the body")
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > API_BODY_LIMIT:
+                raise ApiError(413, "too_large", f"request bodies here are limited to {API_BODY_LIMIT} bytes")
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)

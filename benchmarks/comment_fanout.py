@@ -1,0 +1,216 @@
+"""Comment fan-out: N WebSocket viewers, comments at a steady rate, delivery latency on every viewer.
+
+    .venv/bin/python benchmarks/comment_fanout.py [--viewers 500,2000] [--rate 50] [--seconds 20]
+
+Each comment carries its send time; every viewer's connection receives the room's batches. A sample of
+viewers (``--measure``) decodes every batch and records send→receive latency for each comment. The
+other viewers connect from a separate process and only read their sockets: real viewers are separate
+phones, and one process draining 2,000 sockets would add its own queueing to the latency it measures.
+Posters are viewers too, each within the relay's comment rate limit. Latency includes the relay's
+batching tick (100 ms), by design. Everything runs on this machine, so the relay shares its cores
+with both load processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import aiohttp  # noqa: E402
+
+from tests.helpers.relay import RelayProcess  # noqa: E402
+from tests.helpers.room import open_room  # noqa: E402
+
+POST_INTERVAL = 2.5
+"""Seconds between one poster's comments: 4 per 10 s, inside the relay's limit of 5."""
+
+
+def raise_file_limit() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else float("nan")
+
+
+async def connect_all(
+    session: aiohttp.ClientSession, url: str, first: int, count: int
+) -> list[aiohttp.ClientWebSocketResponse]:
+    sockets: list[aiohttp.ClientWebSocketResponse] = []
+    for start in range(first, first + count, 200):  # connect in waves, as a room fills
+        batch = [
+            session.ws_connect(f"{url}?viewer_id=bench-{n:05d}&nickname=v{n}", max_msg_size=0, heartbeat=None)
+            for n in range(start, min(first + count, start + 200))
+        ]
+        sockets += await asyncio.gather(*batch)
+        await asyncio.sleep(0.05)
+    return sockets
+
+
+def background_viewers(url: str, first: int, count: int, ready: Any, done: Any) -> None:
+    """A separate process of viewers that only read (drain) their sockets."""
+    raise_file_limit()
+
+    async def main() -> None:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
+            sockets = await connect_all(session, url, first, count)
+
+            async def drain(ws: aiohttp.ClientWebSocketResponse) -> None:
+                async for _ in ws:
+                    pass
+
+            readers = [asyncio.create_task(drain(ws)) for ws in sockets]
+            ready.set()
+            while not done.is_set():
+                await asyncio.sleep(0.2)
+            for ws in sockets:
+                await ws.close()
+            await asyncio.gather(*readers, return_exceptions=True)
+
+    asyncio.run(main())
+
+
+async def run(api: str, viewers: int, rate: float, seconds: float, measure: int, relay_pid: int) -> dict[str, float]:
+    url = api.replace("http://", "ws://") + "/live"
+    latencies: list[float] = []
+    received = 0
+    closed_early = 0
+    stop = asyncio.Event()
+    posters_needed = int(rate * POST_INTERVAL) + 1
+    own_count = measure + posters_needed
+    context = multiprocessing.get_context("spawn")
+    ready, done = context.Event(), context.Event()
+    background = context.Process(
+        target=background_viewers, args=(url, own_count, max(0, viewers - own_count), ready, done)
+    )
+    background.start()
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        sockets = await connect_all(session, url, 0, own_count)
+        while not ready.is_set():
+            await asyncio.sleep(0.1)
+
+        async def read(ws: aiohttp.ClientWebSocketResponse, measured: bool) -> None:
+            nonlocal received, closed_early
+            async for message in ws:
+                if message.type != aiohttp.WSMsgType.TEXT:
+                    break
+                if not measured:
+                    continue
+                now = time.time()
+                data = json.loads(message.data)
+                for event in data.get("events", ()):
+                    if event.get("type") == "comment" and event["text"].startswith("t="):
+                        latencies.append(now - float(event["text"][2:]))
+                        received += 1
+            if not stop.is_set():
+                closed_early += 1
+
+        readers = [asyncio.create_task(read(ws, n < measure)) for n, ws in enumerate(sockets)]
+        await asyncio.sleep(1.0)  # snapshots delivered
+        posters = sockets[measure:own_count]
+        sent = 0
+        cpu_before, wall_before = cpu_seconds(relay_pid), time.monotonic()
+        own_before = cpu_seconds(os.getpid()) + cpu_seconds(background.pid)  # type: ignore[arg-type]
+
+        async def post(ws: aiohttp.ClientWebSocketResponse, offset: float) -> None:
+            nonlocal sent
+            await asyncio.sleep(offset)
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline:
+                await ws.send_str(json.dumps({"type": "comment", "text": f"t={time.time():.6f}"}))
+                sent += 1
+                await asyncio.sleep(POST_INTERVAL)
+
+        spacing = POST_INTERVAL / max(1, len(posters))
+        await asyncio.gather(*(post(ws, n * spacing) for n, ws in enumerate(posters)))
+        await asyncio.sleep(1.0)  # the last batches
+        elapsed = time.monotonic() - wall_before
+        cpu = (cpu_seconds(relay_pid) - cpu_before) / elapsed
+        own = (cpu_seconds(os.getpid()) + cpu_seconds(background.pid) - own_before) / elapsed  # type: ignore[arg-type]
+        memory = rss_mb(relay_pid)
+        stop.set()
+        for ws in sockets:
+            await ws.close()
+        await asyncio.gather(*readers, return_exceptions=True)
+    done.set()
+    background.join(30)
+    expected = sent * measure
+    return {
+        "viewers": viewers,
+        "rate": sent / seconds,
+        "p50": percentile(latencies, 0.5) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "max": max(latencies) * 1000 if latencies else float("nan"),
+        "delivered": received / expected * 100 if expected else float("nan"),
+        "dropped": closed_early,
+        "cpu": cpu * 100,
+        "own": own * 100,
+        "rss": memory,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--viewers", default="500,2000", help="comma-separated room sizes")
+    parser.add_argument("--rate", type=float, default=50.0, help="comments per second")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--measure", type=int, default=100, help="viewers that time every comment")
+    args = parser.parse_args()
+    raise_file_limit()
+    rows = []
+    for viewers in (int(v) for v in args.viewers.split(",")):
+        with tempfile.TemporaryDirectory() as data:
+            relay = RelayProcess(Path(data)).start()
+            try:
+                room = open_room(relay, "fanout")
+                rows.append(asyncio.run(run(room.api, viewers, args.rate, args.seconds, args.measure, relay.pid)))
+            finally:
+                relay.stop()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"{args.rate:g} comments/s for {args.seconds:g} s; latency measured on {args.measure} viewers")  # fmt: skip
+    headers = ["viewers", "comments/s", "p50 ms", "p99 ms", "max ms", "delivered", "dropped", "relay CPU",
+               "relay RSS", "load CPU"]  # fmt: skip
+    print("| " + " | ".join(headers) + " |")
+    print("|" + "|".join("-" * (len(h) + 2) for h in headers) + "|")
+    for r in rows:
+        values = [f"{r['viewers']:.0f}", f"{r['rate']:.1f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}", f"{r['max']:.1f}",
+                  f"{r['delivered']:.1f}%", f"{r['dropped']:.0f}", f"{r['cpu']:.0f}%", f"{r['rss']:.0f} MB",
+                  f"{r['own']:.0f}%"]  # fmt: skip
+        cells = [v.rjust(len(h)) for v, h in zip(values, headers, strict=True)]
+        print("| " + " | ".join(cells) + " |")
+    big = [r for r in rows if r["viewers"] >= 2000]
+    if big:
+        ok = big[0]["p99"] <= 200 and big[0]["delivered"] >= 99.9
+        print(f"floor 2000 viewers, p99 <= 200 ms at 50 comments/s: {'meets' if ok else 'BELOW'}")
+
+
+if __name__ == "__main__":
+    main()
