@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from app.commerce.core import CommerceError
+from app.commerce.strict_json import load_json
 from app.commerce.values import cents, invalid, sku, text
 
 MAX_PRODUCTS = 2000
@@ -69,7 +69,7 @@ def product_input(raw: dict[str, Any], where: str, parent: ProductInput | None =
 
 def parse_json(data: bytes) -> list[ProductInput]:
     try:
-        loaded = json.loads(data)
+        loaded = load_json(data)
     except ValueError as exc:
         raise invalid(f"the catalog is not valid JSON: {exc}") from None
     items = loaded.get("products") if isinstance(loaded, dict) else loaded

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from dataclasses import dataclass
 from typing import Protocol
+
+from app.commerce.strict_json import load_json
 
 ORDER_STATUSES = ("created", "paid", "cancelled", "refunded")
 
@@ -82,7 +83,7 @@ class TestModePayment:
         if not hmac.compare_digest(signature, self.sign(body)):
             raise WebhookError("the webhook signature does not match")
         try:
-            data = json.loads(body)
+            data = load_json(body)
             events = data["events"] if isinstance(data, dict) else None
             if not isinstance(events, list):
                 raise TypeError("'events' must be a list")

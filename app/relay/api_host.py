@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from app.commerce.catalog import ProductInput, parse_catalog
 from app.commerce.coupons import CouponInput
@@ -146,7 +146,7 @@ async def close_draw(room: str, draw_id: str, ctx: Context) -> dict[str, Any]:
 
 
 @router.delete("/comments/{comment_id}", status_code=204, dependencies=[Owner])
-async def delete_comment(room: str, comment_id: int, ctx: Context) -> Response:
+async def delete_comment(room: str, comment_id: Annotated[int, Path(ge=1, le=2**63 - 1)], ctx: Context) -> Response:
     await ctx.commits.run(ctx.engine.delete_comment, room, comment_id)
     return Response(status_code=204)
 
@@ -194,7 +194,7 @@ async def console_state(room: str, ctx: Context) -> dict[str, Any]:
 async def events(
     room: str,
     ctx: Context,
-    after: Annotated[int, Query(ge=0, description="return events with a larger id")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1, description="return events with a larger id")] = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> list[dict[str, Any]]:
     """The room's event log, oldest first: every viewer and host action with wall and stream time."""

@@ -22,7 +22,8 @@ PLAYLIST_CACHE = "no-cache, no-store, must-revalidate"
 SEGMENT_CACHE = "public, max-age=31536000, immutable"
 
 
-@router.api_route("/live/{room}/{path:path}", methods=["GET", "HEAD"])
+@router.get("/live/{room}/{path:path}", operation_id="get_stream_file")
+@router.head("/live/{room}/{path:path}", operation_id="head_stream_file")
 async def get_stream_file(room: str, path: str, ctx: Context) -> Response:
     ctx.room(room)
     try:

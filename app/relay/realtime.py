@@ -26,6 +26,7 @@ from starlette.types import Receive, Send
 
 from app.commerce.core import CommerceError, Notification
 from app.commerce.engine import RoomEngine
+from app.commerce.strict_json import load_json
 from app.commerce.values import nickname as clean_nickname
 from app.relay.commit_queue import CommitQueue
 
@@ -242,7 +243,7 @@ class Realtime:
                 self._error(conn, "too_large", f"messages are limited to {MAX_MESSAGE} bytes")
                 continue
             try:
-                message = json.loads(raw)
+                message = load_json(raw)
                 if not isinstance(message, dict) or not isinstance(message.get("type"), str):
                     raise ValueError("a message is a JSON object with a 'type'")
             except ValueError as exc:

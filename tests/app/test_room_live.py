@@ -73,8 +73,9 @@ def test_comments_fan_out_and_refusals_go_back_to_the_sender(room: Room) -> None
                 await talker.send(json.dumps({"type": "comment", "text": f"spam {n}", "id": n}))
             error = await next_event(talker, "error")
             assert error["code"] == "slow_down"
-            await talker.send("not json")
-            await next_event(talker, "error", match=lambda e: e["code"] == "bad_message")
+            for hostile in ("not json", "[" * 2000 + "]" * 2000, '{"type": "like", "count": NaN}'):
+                await talker.send(hostile)
+                await next_event(talker, "error", match=lambda e: e["code"] == "bad_message")
             await talker.send(json.dumps({"type": "teleport"}))
             unknown = await next_event(talker, "error", match=lambda e: "unknown message type" in e["message"])
             assert unknown["code"] == "bad_message"
