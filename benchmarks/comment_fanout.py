@@ -1,14 +1,29 @@
 """Comment fan-out: N WebSocket viewers, comments at a steady rate, delivery latency on every viewer.
 
     .venv/bin/python benchmarks/comment_fanout.py [--viewers 500,2000] [--rate 50] [--seconds 20]
+                                                  [--servers relay,peer]
 
 Each comment carries its send time; every viewer's connection receives the room's batches. A sample of
 viewers (``--measure``) decodes every batch and records send→receive latency for each comment. The
 other viewers connect from a separate process and only read their sockets: real viewers are separate
 phones, and one process draining 2,000 sockets would add its own queueing to the latency it measures.
-Posters are viewers too, each within the relay's comment rate limit. Latency includes the relay's
-batching tick (100 ms), by design. Everything runs on this machine, so the relay shares its cores
+Posters are viewers too, each within the relay's comment rate limit. Latency includes the server's
+batching tick (100 ms), by design. Everything runs on this machine, so the server shares its cores
 with both load processes.
+
+Each room size is measured against two servers, one after the other, with the same clients and load:
+
+* ``relay``: our relay (``python -m app relay``), a real room, every comment through the engine and
+  the database, with its rate limits and slow-viewer cut-off.
+* ``peer``: benchmarks/_peer_feed.py, a bare broadcast server on the ``websockets`` library that speaks
+  just enough of the feed protocol (snapshot on connect, ``comment`` in, one batch per 100 ms tick,
+  serialised once, per-message-deflate off) and does nothing else: no database, no limits, no auth.
+  It is what the library alone does with the same batching: its ``broadcast()`` writes each tick's
+  batch to every socket in one go and it sleeps a tick after each flush, where the relay keeps a
+  fixed tick rate and lets incoming comments in between groups of writes.
+
+The table has one row per (server, room size); "server CPU" and "server RSS" are that server's
+process. The verdict on the floor (2,000 viewers, p99 <= 200 ms at 50 comments/s) is the relay's alone.
 """
 
 from __future__ import annotations
@@ -20,6 +35,8 @@ import multiprocessing
 import os
 import platform
 import resource
+import select
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +53,58 @@ from tests.helpers.room import open_room  # noqa: E402
 
 POST_INTERVAL = 2.5
 """Seconds between one poster's comments: 4 per 10 s, inside the relay's limit of 5."""
+SERVERS = ("relay", "peer")
+ROOM = "fanout"
+
+
+class PeerProcess:
+    """benchmarks/_peer_feed.py on a free loopback port."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self._process: subprocess.Popen[str] | None = None
+
+    def start(self, timeout: float = 20.0) -> PeerProcess:
+        command = [sys.executable, str(Path(__file__).with_name("_peer_feed.py")), "--port", "0"]
+        self._process = process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=REPO)
+        assert process.stdout is not None
+        readable, _, _ = select.select([process.stdout], [], [], timeout)
+        line = process.stdout.readline() if readable else ""  # the peer's only output
+        if not line.startswith("peer ready at "):
+            process.kill()
+            process.wait(10)
+            raise RuntimeError(f"peer did not start: {line!r}")
+        self.url = line.split()[-1]
+        return self
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None
+        return self._process.pid
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(10)
+
+
+def measure_server(server: str, viewers: int, args: argparse.Namespace) -> dict[str, Any]:
+    """One run against a fresh server process; the row for the table."""
+    with tempfile.TemporaryDirectory() as data:
+        process = RelayProcess(Path(data)).start() if server == "relay" else PeerProcess().start()
+        try:
+            if isinstance(process, RelayProcess):
+                url = open_room(process, ROOM).api.replace("http://", "ws://") + "/live"
+            else:
+                url = f"{process.url}/api/v1/rooms/{ROOM}/live"
+            row = asyncio.run(run(url, viewers, args.rate, args.seconds, args.measure, process.pid))
+        finally:
+            process.stop()
+    return {"server": server, **row}
 
 
 def raise_file_limit() -> None:
@@ -97,8 +166,7 @@ def background_viewers(url: str, first: int, count: int, ready: Any, done: Any) 
     asyncio.run(main())
 
 
-async def run(api: str, viewers: int, rate: float, seconds: float, measure: int, relay_pid: int) -> dict[str, float]:
-    url = api.replace("http://", "ws://") + "/live"
+async def run(url: str, viewers: int, rate: float, seconds: float, measure: int, server_pid: int) -> dict[str, float]:
     latencies: list[float] = []
     received = 0
     closed_early = 0
@@ -137,7 +205,7 @@ async def run(api: str, viewers: int, rate: float, seconds: float, measure: int,
         await asyncio.sleep(1.0)  # snapshots delivered
         posters = sockets[measure:own_count]
         sent = 0
-        cpu_before, wall_before = cpu_seconds(relay_pid), time.monotonic()
+        cpu_before, wall_before = cpu_seconds(server_pid), time.monotonic()
         own_before = cpu_seconds(os.getpid()) + cpu_seconds(background.pid)  # type: ignore[arg-type]
 
         async def post(ws: aiohttp.ClientWebSocketResponse, offset: float) -> None:
@@ -153,9 +221,9 @@ async def run(api: str, viewers: int, rate: float, seconds: float, measure: int,
         await asyncio.gather(*(post(ws, n * spacing) for n, ws in enumerate(posters)))
         await asyncio.sleep(1.0)  # the last batches
         elapsed = time.monotonic() - wall_before
-        cpu = (cpu_seconds(relay_pid) - cpu_before) / elapsed
+        cpu = (cpu_seconds(server_pid) - cpu_before) / elapsed
         own = (cpu_seconds(os.getpid()) + cpu_seconds(background.pid) - own_before) / elapsed  # type: ignore[arg-type]
-        memory = rss_mb(relay_pid)
+        memory = rss_mb(server_pid)
         stop.set()
         for ws in sockets:
             await ws.close()
@@ -183,30 +251,30 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50.0, help="comments per second")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--measure", type=int, default=100, help="viewers that time every comment")
+    parser.add_argument("--servers", default=",".join(SERVERS), help="comma-separated: relay, peer (both)")
     args = parser.parse_args()
+    servers = [s.strip() for s in args.servers.split(",") if s.strip()]
+    unknown = sorted(set(servers) - set(SERVERS))
+    if unknown or not servers:
+        parser.error(f"--servers takes {', '.join(SERVERS)}; got {args.servers!r}")
     raise_file_limit()
     rows = []
     for viewers in (int(v) for v in args.viewers.split(",")):
-        with tempfile.TemporaryDirectory() as data:
-            relay = RelayProcess(Path(data)).start()
-            try:
-                room = open_room(relay, "fanout")
-                rows.append(asyncio.run(run(room.api, viewers, args.rate, args.seconds, args.measure, relay.pid)))
-            finally:
-                relay.stop()
+        for server in servers:  # interleaved, so both servers see much the same machine
+            rows.append(measure_server(server, viewers, args))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"{args.rate:g} comments/s for {args.seconds:g} s; latency measured on {args.measure} viewers")  # fmt: skip
-    headers = ["viewers", "comments/s", "p50 ms", "p99 ms", "max ms", "delivered", "dropped", "relay CPU",
-               "relay RSS", "load CPU"]  # fmt: skip
+    headers = ["server", "viewers", "comments/s", "p50 ms", "p99 ms", "max ms", "delivered", "dropped",
+               "server CPU", "server RSS", "load CPU"]  # fmt: skip
     print("| " + " | ".join(headers) + " |")
     print("|" + "|".join("-" * (len(h) + 2) for h in headers) + "|")
     for r in rows:
-        values = [f"{r['viewers']:.0f}", f"{r['rate']:.1f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}", f"{r['max']:.1f}",
-                  f"{r['delivered']:.1f}%", f"{r['dropped']:.0f}", f"{r['cpu']:.0f}%", f"{r['rss']:.0f} MB",
-                  f"{r['own']:.0f}%"]  # fmt: skip
+        values = [r["server"], f"{r['viewers']:.0f}", f"{r['rate']:.1f}", f"{r['p50']:.1f}", f"{r['p99']:.1f}",
+                  f"{r['max']:.1f}", f"{r['delivered']:.1f}%", f"{r['dropped']:.0f}", f"{r['cpu']:.0f}%",
+                  f"{r['rss']:.0f} MB", f"{r['own']:.0f}%"]  # fmt: skip
         cells = [v.rjust(len(h)) for v, h in zip(values, headers, strict=True)]
         print("| " + " | ".join(cells) + " |")
-    big = [r for r in rows if r["viewers"] >= 2000]
+    big = [r for r in rows if r["server"] == "relay" and r["viewers"] >= 2000]
     if big:
         ok = big[0]["p99"] <= 200 and big[0]["delivered"] >= 99.9
         print(f"floor 2000 viewers, p99 <= 200 ms at 50 comments/s: {'meets' if ok else 'BELOW'}")

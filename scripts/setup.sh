@@ -30,6 +30,7 @@ runtime_debs=(
 test_debs=(
   ffmpeg chromium xvfb xauth
   libatomic1                 # Playwright's bundled node driver links it (gcc brings it on a dev box)
+  wrk                        # the HTTP load generator of benchmarks/orders.py
 )
 
 missing=()

@@ -152,6 +152,9 @@ def serve(
         # The live feed sends the same small batch to thousands of sockets; compressing it once per
         # socket (and inflating it on every phone) cost more CPU than it saved bytes.
         ws_per_message_deflate=False,
+        # Its send to a writable socket completes without suspending, which the feed relies on to
+        # write a tick's batch without a task per connection (app/relay/realtime.py).
+        ws="websockets-sansio",
         timeout_graceful_shutdown=3,
     )
     server = uvicorn.Server(config)
