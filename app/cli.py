@@ -89,6 +89,16 @@ def _segment_seconds(value: str) -> float:
     return seconds
 
 
+def _part_seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from None
+    if seconds != 0 and not 0.05 <= seconds <= 5:
+        raise argparse.ArgumentTypeError("LL-HLS parts must be 0.05 to 5 seconds long (0 turns them off)")
+    return seconds
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free port)")
@@ -127,6 +137,18 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
     g.add_argument(
         "--segment", type=_segment_seconds, default=1.0, help="segment and GOP length in seconds (default 1)"
     )
+    g.add_argument(
+        "--part",
+        type=_part_seconds,
+        default=1 / 3,
+        help="LL-HLS part length in seconds, 0 for plain HLS (default 0.333)",
+    )
+    g.add_argument(
+        "--record",
+        type=Path,
+        metavar="DIR",
+        help="record the top rung and the sound to DIR/shopcast-<time>.mp4 (plays even after a crash)",
+    )
 
 
 def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRelayConfig | None) -> SessionConfig:
@@ -137,10 +159,14 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         mic=args.mic,
         program=ProgramSettings(width=top.width, height=top.height, fps=args.fps),
         broadcast=BroadcastSettings(
-            rungs=rungs, fps=args.fps, preset=args.preset, packaging=PackagerSettings(segment_seconds=args.segment)
+            rungs=rungs,
+            fps=args.fps,
+            preset=args.preset,
+            packaging=PackagerSettings(segment_seconds=args.segment, part_seconds=args.part or None),
         ),
         relay=relay,
         record_dir=getattr(args, "out", None),
+        recording_dir=args.record,
         catalog=getattr(args, "catalog", None),
     )
 
@@ -262,8 +288,8 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             log.error("--relay must be an http:// or https:// URL, got %r", args.relay)
             return 2
         relay = ExternalRelay(args.relay.rstrip("/"), args.room, key)
-    elif args.out is None:
-        log.error("say where to send the stream: --relay URL --room R --key K, and/or --out DIR")
+    elif args.out is None and args.record is None:
+        log.error("say where to send the stream: --relay URL --room R --key K, --out DIR and/or --record DIR")
         return 2
     session = StudioSession(_session_config(args, relay))
     stop = _stop_on_signals()
@@ -421,7 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    part, segment = getattr(args, "part", 0), getattr(args, "segment", 1.0)
+    if part and part > segment / 2:
+        parser.error(f"--part {part:g} is longer than half a segment ({segment / 2:g} s); use 0 for plain HLS")
     setup_logging(args.verbose)
     result: int = args.func(args)
     return result

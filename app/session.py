@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from app.relay_client import RelayClient, RelayError
 from app.room_client import RoomClient, RoomFeed
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
 from pipeline.clock import Clock, SystemClock
-from pipeline.outputs import FolderOutput, HttpPushOutput, Output
+from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput
 from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
 
@@ -63,6 +64,8 @@ class SessionConfig:
     relay: ExternalRelay | BundledRelayConfig | None = None
     record_dir: Path | None = None
     """Also write the stream's HLS files to this folder."""
+    recording_dir: Path | None = None
+    """Record the top rung and the audio to a fragmented MP4 in this folder (playable after a crash)."""
     catalog: Path | None = None
     """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
 
@@ -447,6 +450,15 @@ class StudioSession:
             outputs.append(HttpPushOutput(base, self._target.stream_key, name="relay"))
         if self.config.record_dir is not None:
             outputs.append(FolderOutput(self.config.record_dir, name="folder"))
+        if self.config.recording_dir is not None:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            path = self.config.recording_dir / f"shopcast-{stamp}.mp4"
+            n = 1
+            while path.exists():
+                n += 1
+                path = self.config.recording_dir / f"shopcast-{stamp}-{n}.mp4"
+            top = self.config.broadcast.rungs[0].name
+            outputs.append(RecordingOutput(path, video=top, audio="audio"))
         return outputs
 
     def go_live_now(self) -> LiveStarted:

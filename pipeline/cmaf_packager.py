@@ -23,6 +23,8 @@ from pipeline.fmp4 import AudioTrack, Sample, Track, VideoTrack, fragment, init_
 from pipeline.frames import EncodedSample
 from pipeline.hls_playlist import (
     AudioEntry,
+    LowLatency,
+    PartEntry,
     SegmentEntry,
     VariantEntry,
     media_playlist,
@@ -41,6 +43,7 @@ _STREAM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 class FileKind(Enum):
     INIT = "init"
+    PART = "part"
     SEGMENT = "segment"
     MEDIA_PLAYLIST = "media-playlist"
     MULTIVARIANT_PLAYLIST = "multivariant-playlist"
@@ -52,6 +55,7 @@ class FileKind(Enum):
 
 CONTENT_TYPES = {
     FileKind.INIT: "video/mp4",
+    FileKind.PART: "video/iso.segment",
     FileKind.SEGMENT: "video/iso.segment",
     FileKind.MEDIA_PLAYLIST: "application/vnd.apple.mpegurl",
     FileKind.MULTIVARIANT_PLAYLIST: "application/vnd.apple.mpegurl",
@@ -79,12 +83,23 @@ class PackagerSettings:
     segment_seconds: float = 1.0
     window: int = 10
     """Segments listed in a live media playlist."""
+    part_seconds: float | None = 1 / 3
+    """LL-HLS partial segments of at most this long; None for plain HLS."""
 
     def __post_init__(self) -> None:
         if not 0.1 <= self.segment_seconds <= 10:
             raise ValueError(f"segment duration {self.segment_seconds} s is outside 0.1..10 s")
         if not 3 <= self.window <= 1000:
             raise ValueError(f"playlist window {self.window} is outside 3..1000 segments")
+        if self.part_seconds is not None and not 0.05 <= self.part_seconds <= self.segment_seconds / 2:
+            raise ValueError(
+                f"part duration {self.part_seconds:.3f} s is outside 0.05 s .. half a segment "
+                f"({self.segment_seconds / 2:.3f} s)"
+            )
+
+    @property
+    def low_latency(self) -> bool:
+        return self.part_seconds is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +116,20 @@ class AudioRendition:
     track: AudioTrack
 
 
+RenditionReport = tuple[str, int, int]
+"""(directory, last media sequence number, last part index) of a rendition, for LL-HLS reports."""
+
+
 class TrackPackager:
-    """Segments one track. Not thread-safe: one thread feeds it (its encoder's)."""
+    """Segments one track. Not thread-safe: one thread feeds it (its encoder's).
+
+    With ``part_seconds`` set (LL-HLS), each segment is published first as parts: a part closes
+    before the sample that would make it longer than the part target, so every part's duration is
+    at most the target, and the first part of each segment starts with the segment's keyframe. A
+    part is one ``moof``+``mdat`` fragment, and the complete segment is the concatenation of its
+    parts' bytes, so a plain-HLS player reading segments and an LL-HLS player reading parts get the
+    same fragments. Parts are named ``seg_NNNNNN.K.m4s``.
+    """
 
     def __init__(
         self,
@@ -114,22 +141,32 @@ class TrackPackager:
         wall_origin: float,
         default_duration: int,
         on_first_playlist: Callable[[], None] | None = None,
+        reports: Callable[[str, RenditionReport], list[RenditionReport]] | None = None,
     ) -> None:
         self.directory = directory
         self.track = track
         self._ticks = track.timescale
         self._segment_ticks = round(settings.segment_seconds * self._ticks)
         self._target = target_duration(settings.segment_seconds)
+        self._part_seconds = settings.part_seconds
+        self._part_ticks = round(settings.part_seconds * self._ticks) if settings.part_seconds else 0
         self._entries: deque[SegmentEntry] = deque(maxlen=settings.window)
         self._publish = publish
         self._wall_origin = wall_origin
         self._last_duration = default_duration
         self._on_first_playlist = on_first_playlist
+        self._reports = reports
         self._samples: list[Sample] = []
         self._segment_start = 0
         self._next_boundary: int | None = None
         self._pending: EncodedSample | None = None
         self._sequence = 0
+        self._fragments = 0
+        self._part_samples: list[Sample] = []
+        self._part_start = 0
+        self._part_ticks_used = 0
+        self._parts: list[PartEntry] = []
+        self._part_data: list[bytes] = []
         self._finished = False
         self.dropped_samples = 0
         self.segment_bytes = 0
@@ -165,13 +202,45 @@ class TrackPackager:
             self._segment_start = sample.dts
             if self._next_boundary is None:
                 self._next_boundary = (sample.dts // self._segment_ticks + 1) * self._segment_ticks
-        self._samples.append(Sample(sample.data, duration, sample.keyframe, sample.pts - sample.dts))
+        if self._part_ticks:
+            if self._part_samples and self._part_ticks_used + duration > self._part_ticks:
+                self._close_part()
+            if not self._part_samples:
+                self._part_start = sample.dts
+                self._part_ticks_used = 0
+            self._part_ticks_used += duration
+        entry = Sample(sample.data, duration, sample.keyframe, sample.pts - sample.dts)
+        self._samples.append(entry)
+        self._part_samples.append(entry)
         self._last_duration = duration
+
+    def _next_fragment(self) -> int:
+        self._fragments += 1
+        return self._fragments
+
+    def _close_part(self, *, announce: bool = True) -> None:
+        """Publish the open part; then, unless the segment's own playlist follows, a playlist."""
+        samples = self._part_samples
+        if not samples:
+            return
+        data = fragment(self._next_fragment(), self.track.track_id, self._part_start, samples)
+        uri = f"seg_{self._sequence:06d}.{len(self._parts)}.m4s"
+        self._publish(PublishedFile(f"{self.directory}/{uri}", data, FileKind.PART))
+        self._parts.append(PartEntry(uri, sum(s.duration for s in samples) / self._ticks, samples[0].sync))
+        self._part_data.append(data)
+        self._part_samples = []
+        if announce:
+            self._publish_playlist(ended=False)
 
     def _close(self, end: int, *, ended: bool) -> None:
         sequence = self._sequence
+        if self._part_ticks:
+            self._close_part(announce=False)
+            data = b"".join(self._part_data)
+        else:
+            data = fragment(self._next_fragment(), self.track.track_id, self._segment_start, self._samples)
+            self._part_samples = []
         self._sequence += 1
-        data = fragment(sequence + 1, self.track.track_id, self._segment_start, self._samples)
         uri = f"seg_{sequence:06d}.m4s"
         self._publish(PublishedFile(f"{self.directory}/{uri}", data, FileKind.SEGMENT))
         self.segment_bytes += len(data)
@@ -181,16 +250,52 @@ class TrackPackager:
                 uri,
                 (end - self._segment_start) / self._ticks,
                 self._wall_origin + self._segment_start / self._ticks,
+                tuple(self._parts),
             )
         )
         self._samples = []
+        self._parts = []
+        self._part_data = []
         self._next_boundary = (end // self._segment_ticks + 1) * self._segment_ticks
         self._publish_playlist(ended)
         if sequence == 0 and self._on_first_playlist is not None:
             self._on_first_playlist()
 
+    def _low_latency(self, ended: bool) -> LowLatency | None:
+        if self._part_seconds is None:
+            return None
+        if self._parts:
+            last_msn, last_part = self._sequence, len(self._parts) - 1
+        elif self._entries:
+            last_msn, last_part = self._entries[-1].sequence, len(self._entries[-1].parts) - 1
+        else:
+            last_msn, last_part = 0, -1
+        others = self._reports(self.directory, (self.directory, last_msn, last_part)) if self._reports else []
+        name = self.directory.rsplit("/", 1)[-1]
+        return LowLatency(
+            part_target=self._part_ticks / self._ticks,
+            part_hold_back=3 * self._part_ticks / self._ticks,
+            hold_back=3.0 * self._target,
+            open_parts=tuple(self._parts),
+            open_program_date_time=self._wall_origin + self._segment_start / self._ticks if self._parts else None,
+            preload_hint=None if ended else f"seg_{self._sequence:06d}.{len(self._parts)}.m4s",
+            rendition_reports=tuple(
+                (f"../{d.rsplit('/', 1)[-1]}/{MEDIA_PLAYLIST_NAME}", msn, part)
+                for d, msn, part in others
+                if d.rsplit("/", 1)[-1] != name and part >= 0
+            ),
+        )
+
     def _publish_playlist(self, ended: bool) -> None:
-        text = media_playlist(target=self._target, segments=list(self._entries), map_uri=INIT_NAME, ended=ended)
+        if not self._entries and not self._parts and not ended:
+            return  # nothing to list yet
+        text = media_playlist(
+            target=self._target,
+            segments=list(self._entries),
+            map_uri=INIT_NAME,
+            ended=ended,
+            low_latency=self._low_latency(ended),
+        )
         self._publish(PublishedFile(f"{self.directory}/{MEDIA_PLAYLIST_NAME}", text.encode(), FileKind.MEDIA_PLAYLIST))
 
     def finish(self) -> None:
@@ -242,6 +347,7 @@ class HlsPackager:
         self._publish = publish
         self._lock = threading.Lock()
         self._waiting = set(names)
+        self._renditions: dict[str, RenditionReport] = {}
         self.multivariant_published = False
         self.video_tracks = [
             TrackPackager(
@@ -252,6 +358,7 @@ class HlsPackager:
                 wall_origin=wall_origin,
                 default_duration=round(v.track.timescale / v.frame_rate),
                 on_first_playlist=partial(self._ready, v.name),
+                reports=self._report,
             )
             for v in video
         ]
@@ -264,10 +371,17 @@ class HlsPackager:
                 wall_origin=wall_origin,
                 default_duration=1024,
                 on_first_playlist=partial(self._ready, audio.name),
+                reports=self._report,
             )
             if audio
             else None
         )
+
+    def _report(self, directory: str, state: RenditionReport) -> list[RenditionReport]:
+        """Note one rendition's position; return every rendition's (for EXT-X-RENDITION-REPORT)."""
+        with self._lock:
+            self._renditions[directory] = state
+            return list(self._renditions.values())
 
     def _ready(self, name: str) -> None:
         with self._lock:

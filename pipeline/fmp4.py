@@ -302,3 +302,68 @@ def iter_boxes(data: bytes) -> list[tuple[bytes, int, int]]:
         out.append((kind, pos, size))
         pos += size
     return out
+
+
+def _children(data: bytes, start: int, end: int) -> list[tuple[bytes, int, int]]:
+    """Boxes inside a container's payload ``data[start:end]`` as (type, absolute offset, size)."""
+    return [(kind, start + offset, size) for kind, offset, size in iter_boxes(data[start:end])]
+
+
+def _set_u32(data: bytearray, offset: int, value: int) -> None:
+    struct.pack_into(">I", data, offset, value)
+
+
+def combine_inits(inits: list[bytes]) -> bytes:
+    """One ``ftyp`` + ``moov`` holding the tracks of several one-track init segments (ours).
+
+    Track N of the result (1-based) is the track of ``inits[N-1]``, renumbered to N in its ``tkhd``
+    and ``trex``; fragments of that track must be renumbered the same way
+    (:func:`renumber_fragments`). Used by the recording, which keeps video and audio in one file.
+    """
+    if not inits:
+        raise Fmp4Error("combining needs at least one init segment")
+    traks: list[bytes] = []
+    trexs: list[bytes] = []
+    ftyp = b""
+    mvhd = b""
+    for number, init in enumerate(inits, start=1):
+        top = {kind: (offset, size) for kind, offset, size in iter_boxes(init)}
+        if b"moov" not in top or b"ftyp" not in top:
+            raise Fmp4Error("an init segment needs ftyp and moov")
+        ftyp = ftyp or init[top[b"ftyp"][0] : top[b"ftyp"][0] + top[b"ftyp"][1]]
+        moov_at, moov_size = top[b"moov"]
+        moov = {kind: (offset, size) for kind, offset, size in _children(init, moov_at + 8, moov_at + moov_size)}
+        if b"trak" not in moov or b"mvex" not in moov or b"mvhd" not in moov:
+            raise Fmp4Error("an init segment's moov needs mvhd, trak and mvex")
+        mvhd = mvhd or init[moov[b"mvhd"][0] : moov[b"mvhd"][0] + moov[b"mvhd"][1]]
+        trak_at, trak_size = moov[b"trak"]
+        trak = bytearray(init[trak_at : trak_at + trak_size])
+        tkhd = {kind: (o, s) for kind, o, s in _children(bytes(trak), 8, len(trak))}.get(b"tkhd")
+        if tkhd is None:
+            raise Fmp4Error("a trak needs a tkhd")
+        _set_u32(trak, tkhd[0] + 8 + 4 + 8, number)  # version 0: creation, modification, then track_ID
+        traks.append(bytes(trak))
+        mvex_at, mvex_size = moov[b"mvex"]
+        for kind, offset, size in _children(init, mvex_at + 8, mvex_at + mvex_size):
+            if kind == b"trex":
+                trex = bytearray(init[offset : offset + size])
+                _set_u32(trex, 12, number)
+                trexs.append(bytes(trex))
+    header = bytearray(mvhd)
+    _set_u32(header, len(header) - 4, len(inits) + 1)  # next_track_ID
+    return ftyp + box(b"moov", bytes(header), *traks, box(b"mvex", *trexs))
+
+
+def renumber_fragments(data: bytes, track_id: int) -> bytes:
+    """``data`` (one or more ``moof`` + ``mdat`` pairs) with every ``tfhd`` naming ``track_id``."""
+    out = bytearray(data)
+    for kind, offset, size in iter_boxes(data):
+        if kind != b"moof":
+            continue
+        for child, child_at, child_size in _children(data, offset + 8, offset + size):
+            if child != b"traf":
+                continue
+            for grand, grand_at, _ in _children(data, child_at + 8, child_at + child_size):
+                if grand == b"tfhd":
+                    _set_u32(out, grand_at + 12, track_id)
+    return bytes(out)

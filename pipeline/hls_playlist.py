@@ -11,12 +11,40 @@ HLS_VERSION = 7
 
 
 @dataclass(frozen=True, slots=True)
+class PartEntry:
+    """A partial segment (LL-HLS): a run of samples published before its segment is complete."""
+
+    uri: str
+    duration: float
+    independent: bool
+
+
+@dataclass(frozen=True, slots=True)
 class SegmentEntry:
     sequence: int
     uri: str
     duration: float
     program_date_time: float | None = None
     """Unix time of the segment's first sample."""
+    parts: tuple[PartEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LowLatency:
+    """What a low-latency media playlist says beyond the segments (RFC 8216bis section 4.4.3.7-8)."""
+
+    part_target: float
+    part_hold_back: float
+    hold_back: float
+    open_parts: tuple[PartEntry, ...]
+    """Parts of the segment still being built, after the last complete segment."""
+    open_program_date_time: float | None
+    preload_hint: str | None
+    """URI of the next part, which the origin answers as soon as it exists."""
+    rendition_reports: tuple[tuple[str, int, int], ...] = ()
+    """(uri, last media sequence number, last part index) of the other renditions."""
+    part_segments: int = 3
+    """Complete segments at the end of the playlist that keep their parts listed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,30 +76,64 @@ def target_duration(segment_seconds: float) -> int:
     return max(1, math.ceil(segment_seconds))
 
 
+def _part_line(part: PartEntry) -> str:
+    independent = ",INDEPENDENT=YES" if part.independent else ""
+    return f'#EXT-X-PART:DURATION={part.duration:.5f},URI="{part.uri}"{independent}'
+
+
+def _up(value: float) -> str:
+    """A duration rounded up to 5 decimals: a stated maximum must not round below what it bounds."""
+    return f"{math.ceil(value * 100000 - 1e-6) / 100000:.5f}"
+
+
 def media_playlist(
     *,
     target: int,
     segments: Sequence[SegmentEntry],
     map_uri: str,
     ended: bool,
+    low_latency: LowLatency | None = None,
 ) -> str:
-    """A live (sliding window) or ended media playlist for fMP4 segments."""
+    """A live (sliding window) or ended media playlist for fMP4 segments, low-latency when asked."""
     first = segments[0].sequence if segments else 0
     lines = [
         "#EXTM3U",
         f"#EXT-X-VERSION:{HLS_VERSION}",
         f"#EXT-X-TARGETDURATION:{target}",
+    ]
+    ll = low_latency
+    if ll is not None:
+        lines.append(
+            f"#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK={ll.part_hold_back:.5f},"
+            f"HOLD-BACK={ll.hold_back:.5f}"
+        )
+        lines.append(f"#EXT-X-PART-INF:PART-TARGET={_up(ll.part_target)}")
+    lines += [
         f"#EXT-X-MEDIA-SEQUENCE:{first}",
         "#EXT-X-INDEPENDENT-SEGMENTS",
         f'#EXT-X-MAP:URI="{map_uri}"',
     ]
-    for seg in segments:
+    with_parts = len(segments) - ll.part_segments if ll is not None else len(segments)
+    for index, seg in enumerate(segments):
         if seg.program_date_time is not None:
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_date_time(seg.program_date_time)}")
+        if index >= with_parts:
+            lines += [_part_line(part) for part in seg.parts]
         lines.append(f"#EXTINF:{seg.duration:.5f},")
         lines.append(seg.uri)
+    if ll is not None and not ended:
+        if ll.open_parts and ll.open_program_date_time is not None:
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_date_time(ll.open_program_date_time)}")
+        lines += [_part_line(part) for part in ll.open_parts]
+        if ll.preload_hint is not None:
+            lines.append(f'#EXT-X-PRELOAD-HINT:TYPE=PART,URI="{ll.preload_hint}"')
     if ended:
         lines.append("#EXT-X-ENDLIST")
+    if ll is not None and not ended:
+        lines += [
+            f'#EXT-X-RENDITION-REPORT:URI="{uri}",LAST-MSN={msn},LAST-PART={part}'
+            for uri, msn, part in ll.rendition_reports
+        ]
     return "\n".join(lines) + "\n"
 
 

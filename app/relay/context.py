@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import Request
@@ -10,6 +10,7 @@ from fastapi import Request
 from app.commerce.engine import RoomEngine
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
+from app.relay.ll_hls import LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
 from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
@@ -46,6 +47,7 @@ class RelayContext:
     engine: RoomEngine
     commits: CommitQueue
     realtime: Realtime
+    low_latency: LowLatencyWatch = field(default_factory=LowLatencyWatch)
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:

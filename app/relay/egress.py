@@ -1,18 +1,22 @@
 """HLS egress: the room's stream files, with the content types and cache rules players and CDNs need.
 
-Playlists change every segment and must never be cached; segments and init segments never change
-once written (each broadcast has its own stream id in their path), so they are immutable.
+Playlists change every part and must never be cached; segments, parts and init segments never change
+once written (each broadcast has its own stream id in their path), so they are immutable. LL-HLS
+blocking requests (``_HLS_msn``/``_HLS_part``, and parts named by a preload hint before they exist)
+are held by :mod:`app.relay.ll_hls`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
+from app.relay.ll_hls import delivery_directives
 from app.relay.media_store import MediaPathError, media_type, parse_media_path
 
 router = APIRouter(tags=["hls"])
@@ -24,15 +28,32 @@ SEGMENT_CACHE = "public, max-age=31536000, immutable"
 
 @router.get("/live/{room}/{path:path}", operation_id="get_stream_file")
 @router.head("/live/{room}/{path:path}", operation_id="head_stream_file")
-async def get_stream_file(room: str, path: str, ctx: Context) -> Response:
+async def get_stream_file(room: str, path: str, request: Request, ctx: Context) -> Response:
     ctx.room(room)
     try:
         rel = parse_media_path(path)
     except MediaPathError as exc:
         raise ApiError(400, "bad_path", str(exc)) from None
-    # Read whole files: playlists are replaced every second, and a stat-then-stream response could
-    # pair one version's length with another version's bytes.
-    data = await run_in_threadpool(ctx.media.read, room, rel)
+    watch = ctx.low_latency
+    if rel.suffix == ".m3u8":
+        directives = delivery_directives(dict(request.query_params))
+        if directives is not None:
+            if watch.position(room, rel) is None:  # e.g. after a relay restart: read what is stored
+                stored = await run_in_threadpool(ctx.media.read, room, rel)
+                if stored is not None:
+                    watch.stored(room, rel, stored)
+            await watch.wait_for_playlist(room, rel, *directives)
+
+    # Read whole files: playlists are replaced several times a second, and a stat-then-stream
+    # response could pair one version's length with another version's bytes.
+    def read() -> Awaitable[bytes | None]:
+        return run_in_threadpool(ctx.media.read, room, rel)
+
+    if rel.suffix == ".m4s" and ctx.live.state(room) == "live":
+        # Perhaps a part the playlist hinted at (EXT-X-PRELOAD-HINT): answered as soon as it arrives.
+        data = await watch.read_when_stored(room, rel, read)
+    else:
+        data = await read()
     if data is None:
         raise ApiError(404, "not_found", f"{rel} is not in room {room!r}'s stream (yet)")
     cache = PLAYLIST_CACHE if rel.suffix == ".m3u8" else SEGMENT_CACHE

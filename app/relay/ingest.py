@@ -72,6 +72,7 @@ async def put_file(room: str, path: str, request: Request, ctx: Context) -> Resp
     except OSError as exc:
         # A full or failing disk: 507 is retryable, so the broadcaster keeps the file and tries again.
         raise ApiError(507, "storage_failed", f"the relay could not store {rel}: {exc.strerror or exc}") from None
+    ctx.low_latency.stored(room, rel, body)
     change = ctx.live.note_ingest(room, rel, body)
     if change is not None:
         await ctx.commits.run(ctx.engine.log, room, f"stream.{change}")

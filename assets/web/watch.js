@@ -77,7 +77,11 @@
     shopcast.streamStartedAt = streamStartedAt;
     setState("connecting");
     if (window.Hls && window.Hls.isSupported()) {
-      const hls = new window.Hls({ liveSyncDurationCount: 3, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
+      // Low-latency mode loads LL-HLS parts and holds back PART-HOLD-BACK (1 s) from the live edge;
+      // a plain-HLS stream falls back to HOLD-BACK. No liveSyncDuration here: set, it would override both.
+      // ?ll=0 plays whole segments only (a steadier picture on a poor network, ~3 s behind).
+      const lowLatency = new URLSearchParams(location.search).get("ll") !== "0";
+      const hls = new window.Hls({ lowLatencyMode: lowLatency, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
       shopcast.hls = hls;
       hls.on(window.Hls.Events.MANIFEST_PARSED, function (_event, data) {
         fillQualities(data.levels);
@@ -127,6 +131,17 @@
     if (shopcast.hls) shopcast.hls.currentLevel = Number(quality.value);
   });
 
+  let lastTime = -1;
+  function stuckAtTheEnd() {
+    const hls = shopcast.hls;
+    const level = hls && hls.currentLevel >= 0 ? hls.levels[hls.currentLevel] : null;
+    if (!level || !level.details || level.details.live || video.buffered.length === 0) return false;
+    const atEnd = video.buffered.end(video.buffered.length - 1) - video.currentTime < 0.5;
+    const still = video.currentTime === lastTime;
+    lastTime = video.currentTime;
+    return atEnd && still;
+  }
+
   async function poll() {
     try {
       const response = await fetch(config.room_api, { cache: "no-store" });
@@ -143,8 +158,12 @@
           // The stream stopped without ending (the studio crashed or lost its network).
           if (playing) stopPlayer();
           setState("offline");
-        } else if (!playing) {
-          setState("ended"); // when playing, the player reaches the end by itself
+        } else if (!playing || stuckAtTheEnd()) {
+          // A playing player normally reaches the end by itself ("ended" below). With LL-HLS the
+          // audio's last part can reach past the video's, and hls.js then never closes the stream:
+          // playback sits a few milliseconds before the end, so that counts as the end too.
+          if (playing) stopPlayer();
+          setState("ended");
         }
       }
     } catch (error) {

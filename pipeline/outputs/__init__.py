@@ -1,7 +1,8 @@
-"""Where the packaged stream goes: a local folder, an HTTP origin (the relay), ..."""
+"""Where the packaged stream goes: a local folder, an HTTP origin (the relay), a recording, ..."""
 
 from pipeline.outputs.base import Output, OutputReport, OutputStats
 from pipeline.outputs.folder import FolderOutput
 from pipeline.outputs.http_push import HttpPushOutput, RetryPolicy
+from pipeline.outputs.recording import RecordingOutput
 
-__all__ = ["FolderOutput", "HttpPushOutput", "Output", "OutputReport", "OutputStats", "RetryPolicy"]
+__all__ = ["FolderOutput", "HttpPushOutput", "Output", "OutputReport", "OutputStats", "RecordingOutput", "RetryPolicy"]

@@ -4,8 +4,10 @@ to a short outage.
 Files queue in order; one worker thread sends them. A connection failure or a 5xx answer is retried
 with exponential backoff, the file staying at the head of the queue, so order is kept and nothing is
 skipped. While the origin is away, a newer playlist replaces an older one still waiting (only the
-latest playlist matters) but every segment waits its turn. The queue is bounded in bytes; if an outage
-outlasts it, the oldest segments are dropped and counted, so memory stays bounded. A 401/403/404 means
+latest playlist matters) but every segment waits its turn; LL-HLS parts still waiting when their
+complete segment is queued during an outage are skipped (the segment holds the same bytes). The queue is bounded in
+bytes; if an outage outlasts it, parts and then the oldest segments are dropped and counted, so
+memory stays bounded. A 401/403/404 means
 the stream key or room is wrong: retrying cannot help, so the output stops and says so.
 """
 
@@ -75,6 +77,8 @@ class HttpPushOutput:
         )
         self._queue: deque[PublishedFile] = deque()
         self._queued_bytes = 0
+        self.skipped_parts = 0
+        """Parts not sent because their complete segment was queued behind them."""
         self._cond = threading.Condition()
         self._closing = False
         self._abort = False
@@ -97,6 +101,8 @@ class HttpPushOutput:
                 return
             if item.kind.is_playlist:
                 self._drop_queued(item.path)
+            elif item.kind is FileKind.SEGMENT and self._state == "retrying":
+                self._drop_stale_parts(item.path)
             self._queue.append(item)
             self._queued_bytes += len(item.data)
             self._trim()
@@ -107,10 +113,23 @@ class HttpPushOutput:
         self._queued_bytes -= sum(len(f.data) for f in self._queue if f.path == path)
         self._queue = kept
 
+    def _drop_stale_parts(self, segment_path: str) -> None:
+        """A segment is queued behind its own unsent parts while the origin is away: by the time
+        they could go they would only repeat its bytes, late, so they go and the backlog clears
+        twice as fast. (While the origin answers, every part is sent: players need each one.)"""
+        prefix = segment_path.removesuffix(".m4s") + "."
+        stale = [f for f in self._queue if f.kind is FileKind.PART and f.path.startswith(prefix)]
+        if stale:
+            self._queue = deque(f for f in self._queue if f not in stale)
+            self._queued_bytes -= sum(len(f.data) for f in stale)
+            self.skipped_parts += len(stale)
+
     def _trim(self) -> None:
-        # Only media segments may go: without its init segment or playlists no segment is playable.
+        # Parts first, then media segments: without its init segment or playlists nothing is playable.
         while self._queued_bytes > self._max_bytes:
-            victim = next((f for f in self._queue if f.kind is FileKind.SEGMENT), None)
+            victim = next((f for f in self._queue if f.kind is FileKind.PART), None) or next(
+                (f for f in self._queue if f.kind is FileKind.SEGMENT), None
+            )
             if victim is None:
                 return
             self._queue.remove(victim)

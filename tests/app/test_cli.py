@@ -75,6 +75,8 @@ def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> 
         (["broadcast", "--out", "x", "--ladder", "720p,999p"], "unknown rung '999p'"),
         (["broadcast", "--out", "x", "--duration", "-3"], "must be more than 0"),
         (["broadcast", "--out", "x", "--segment", "20"], "segments must be 0.1 to 10 seconds long"),
+        (["broadcast", "--out", "x", "--part", "0.6"], "--part 0.6 is longer than half a segment (0.5 s)"),
+        (["broadcast", "--out", "x", "--part", "fast"], "'fast' is not a number of seconds"),
         (["relay", "--port", "70000"], "is not a port number"),
     ],
 )

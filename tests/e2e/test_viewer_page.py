@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,38 @@ def test_viewer_waits_offline_then_plays_the_live_ladder_then_shows_the_end(
     page.wait_for_function("window.shopcast.state === 'ended'", timeout=30_000)
     assert page.locator("#overlay-title").inner_text() == "The live stream has ended"
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("low_latency", [True, False], ids=["ll-hls", "plain-hls-client"])
+def test_hls_js_plays_ll_hls_parts_and_a_plain_client_plays_the_same_stream(
+    browser: Browser, relay: RelayProcess, no_devices: FakeDevices, low_latency: bool
+) -> None:
+    room = relay.create_room(f"ll-{low_latency}".lower(), "LL")
+    session = streaming_session(relay, room, no_devices)
+    session.start()
+    try:
+        session.go_live_now()
+        context = browser.new_context(**PHONE)  # type: ignore[arg-type]
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(room["watch_url"] + ("" if low_latency else "?ll=0"))
+        page.wait_for_function("window.shopcast.state === 'live'", timeout=30_000)
+        start = page.evaluate("document.getElementById('video').currentTime")
+        page.wait_for_function(f"document.getElementById('video').currentTime >= {start + 3}", timeout=20_000)
+        details = "window.shopcast.hls.levels[window.shopcast.hls.currentLevel].details"
+        assert page.evaluate(f"{details}.partList !== null && {details}.partList.length > 0"), "the playlist has parts"
+        assert page.evaluate(f"{details}.canBlockReload") is True
+        blocking = [u for u in requests if "_HLS_msn=" in u]
+        parts = [u for u in requests if re.search(r"/seg_\d{6}\.\d+\.m4s$", u)]
+        if low_latency:
+            assert blocking and parts, "hls.js reloads with delivery directives and loads parts"
+        else:
+            assert not parts, "a client without low-latency mode loads whole segments only"
+            assert any(re.search(r"/seg_\d{6}\.m4s$", u) for u in requests)
+        context.close()
+    finally:
+        session.close()
 
 
 def test_viewer_page_speaks_the_browsers_language(browser: Browser, relay: RelayProcess) -> None:

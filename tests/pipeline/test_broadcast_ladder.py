@@ -72,13 +72,16 @@ def test_each_rung_is_valid_hls_that_ffprobe_reads_at_its_resolution(ladder_dir:
     assert (video[0]["codec_name"], video[0]["width"], video[0]["height"]) == ("h264", width, height)
 
 
+SEGMENT_GLOB = "seg_[0-9][0-9][0-9][0-9][0-9][0-9].m4s"
+
+
 def test_segment_starts_are_keyframes_at_the_same_pts_on_every_rung(ladder_dir: Path) -> None:
     starts: dict[str, list[tuple[int, str]]] = {}
     for name in ("720p", "480p", "360p"):
         rung_dir = ladder_dir / "s1" / name
         init = (rung_dir / "init.mp4").read_bytes()
         firsts = []
-        for segment in sorted(rung_dir.glob("seg_*.m4s")):
+        for segment in sorted(rung_dir.glob(SEGMENT_GLOB)):
             joined = rung_dir / f"probe-{segment.stem}.mp4"
             joined.write_bytes(init + segment.read_bytes())
             first = video_packets(joined)[0]
@@ -87,6 +90,23 @@ def test_segment_starts_are_keyframes_at_the_same_pts_on_every_rung(ladder_dir: 
     assert [pts for pts, _ in starts["720p"]] == [0, 90000, 180000, 270000, 360000]
     assert all(flags.startswith("K") for firsts in starts.values() for _, flags in firsts)
     assert starts["720p"] == starts["480p"] == starts["360p"]
+
+
+def test_each_segment_is_its_ll_hls_parts_and_only_first_parts_start_with_a_keyframe(ladder_dir: Path) -> None:
+    for name in ("720p", "480p", "360p", "audio"):
+        rung_dir = ladder_dir / "s1" / name
+        init = (rung_dir / "init.mp4").read_bytes()
+        for segment in sorted(rung_dir.glob(SEGMENT_GLOB)):
+            parts = sorted(rung_dir.glob(f"{segment.stem}.*.m4s"), key=lambda p: int(p.suffixes[0][1:]))
+            assert len(parts) >= 2, f"{name}/{segment.name} has {len(parts)} parts"
+            assert segment.read_bytes() == b"".join(p.read_bytes() for p in parts)
+            if name == "audio":
+                continue
+            for index, part in enumerate(parts):
+                joined = rung_dir / f"probe-{part.stem}.mp4"
+                joined.write_bytes(init + part.read_bytes())
+                flags = [p["flags"] for p in video_packets(joined)]
+                assert flags[0].startswith("K") == (index == 0), f"{name}/{part.name} starts with {flags[0]}"
 
 
 def test_audio_rendition_is_aac(ladder_dir: Path) -> None:
@@ -117,7 +137,7 @@ def test_a_full_rung_skips_the_frame_on_every_rung(tmp_path: Path, monkeypatch: 
     for name in ("480p", "360p"):
         init = (tmp_path / "s2" / name / "init.mp4").read_bytes()
         joined = tmp_path / f"{name}.mp4"
-        joined.write_bytes(init + b"".join(p.read_bytes() for p in sorted((tmp_path / "s2" / name).glob("seg_*.m4s"))))
+        joined.write_bytes(init + b"".join(p.read_bytes() for p in sorted((tmp_path / "s2" / name).glob(SEGMENT_GLOB))))
         keyframes[name] = [int(p["pts"]) for p in video_packets(joined) if p["flags"].startswith("K")]
     assert keyframes["480p"] == keyframes["360p"]
     assert keyframes["480p"] == [0, 90000, 180000], "segment starts are never the frames skipped"

@@ -105,6 +105,37 @@ def test_an_outage_loses_no_segment_and_only_the_newest_playlist_is_sent_after_i
     assert origin.paths.index("/ingest/demo/s/v/seg_000005.m4s") < len(origin.paths) - 1
 
 
+def part(n: int, k: int) -> PublishedFile:
+    return PublishedFile(f"s/v/seg_{n:06d}.{k}.m4s", b"p" * 30, FileKind.PART)
+
+
+def test_parts_go_out_as_they_come_but_are_skipped_once_their_segment_is_queued_behind_them() -> None:
+    origin = Origin()
+    out = push(origin)
+    for k in range(3):  # the origin is up: every part is sent, even one queued right before its segment
+        out.publish(part(0, k))
+    out.publish(segment(0))
+    deadline = time.monotonic() + 5
+    while len(origin.received) < 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    origin.down.set()  # an outage: seg 1's parts pile up, then seg 1 itself
+    for k in range(3):
+        out.publish(part(1, k))
+    deadline = time.monotonic() + 5
+    while out.stats().state != "retrying" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    out.publish(part(2, 0))
+    out.publish(segment(1))
+    origin.down.clear()
+    report = out.close(5)
+    assert report.complete, report.message
+    names = [p.rsplit("/", 1)[1] for p in origin.paths]
+    assert names[:4] == ["seg_000000.0.m4s", "seg_000000.1.m4s", "seg_000000.2.m4s", "seg_000000.m4s"]
+    assert "seg_000001.m4s" in names and "seg_000002.0.m4s" in names, "other segments' parts stay"
+    assert len([n for n in names if n.startswith("seg_000001.") and n.count(".") == 2]) <= 1, "but the one on the wire"
+    assert out.skipped_parts >= 2
+
+
 def test_server_errors_are_retried_and_4xx_rejections_are_dropped_and_counted() -> None:
     origin = Origin([503, 500, httpx.ReadTimeout, 201, 413])
     out = push(origin)
