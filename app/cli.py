@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from app import __version__
 from app.paths import assets_dir
@@ -99,6 +100,13 @@ def _part_seconds(value: str) -> float:
     return seconds
 
 
+def _rtmp_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("rtmp", "rtmps") or not parts.hostname or parts.path.count("/") < 2:
+        raise argparse.ArgumentTypeError("an RTMP destination looks like rtmp://host[:port]/app/stream-key")
+    return value
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free port)")
@@ -149,6 +157,14 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
         metavar="DIR",
         help="record the top rung and the sound to DIR/shopcast-<time>.mp4 (plays even after a crash)",
     )
+    g.add_argument(
+        "--rtmp",
+        type=_rtmp_url,
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also push to this RTMP ingest, e.g. rtmp://live.example.com/app/KEY (repeat for more)",
+    )
 
 
 def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRelayConfig | None) -> SessionConfig:
@@ -167,6 +183,7 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         relay=relay,
         record_dir=getattr(args, "out", None),
         recording_dir=args.record,
+        rtmp_urls=tuple(args.rtmp),
         catalog=getattr(args, "catalog", None),
     )
 
@@ -288,8 +305,8 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             log.error("--relay must be an http:// or https:// URL, got %r", args.relay)
             return 2
         relay = ExternalRelay(args.relay.rstrip("/"), args.room, key)
-    elif args.out is None and args.record is None:
-        log.error("say where to send the stream: --relay URL --room R --key K, --out DIR and/or --record DIR")
+    elif args.out is None and args.record is None and not args.rtmp:
+        log.error("say where to send the stream: --relay URL --room R --key K, --out DIR, --record DIR or --rtmp URL")
         return 2
     session = StudioSession(_session_config(args, relay))
     stop = _stop_on_signals()

@@ -23,7 +23,7 @@ from app.relay_client import RelayClient, RelayError
 from app.room_client import RoomClient, RoomFeed
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
 from pipeline.clock import Clock, SystemClock
-from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput
+from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput
 from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
 
@@ -66,6 +66,8 @@ class SessionConfig:
     """Also write the stream's HLS files to this folder."""
     recording_dir: Path | None = None
     """Record the top rung and the audio to a fragmented MP4 in this folder (playable after a crash)."""
+    rtmp_urls: tuple[str, ...] = ()
+    """Also push the top rung and the audio to these RTMP ingests, each with its own reconnect."""
     catalog: Path | None = None
     """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
 
@@ -457,8 +459,9 @@ class StudioSession:
             while path.exists():
                 n += 1
                 path = self.config.recording_dir / f"shopcast-{stamp}-{n}.mp4"
-            top = self.config.broadcast.rungs[0].name
-            outputs.append(RecordingOutput(path, video=top, audio="audio"))
+            outputs.append(RecordingOutput(path, video=self.config.broadcast.rungs[0].name, audio="audio"))
+        for url in self.config.rtmp_urls:
+            outputs.append(RtmpOutput(url, video=self.config.broadcast.rungs[0].name, audio="audio"))
         return outputs
 
     def go_live_now(self) -> LiveStarted:

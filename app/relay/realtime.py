@@ -88,6 +88,8 @@ class Connection:
     """The task finishing a blocked write and then the backlog; None while writes go straight out."""
     too_slow: bool = False
     gone: bool = False
+    ready: bool = False
+    """Its snapshot has been sent: batches go to it from then on, never before the snapshot."""
 
     async def send_text(self, text: str) -> None:
         await self.send({"type": "websocket.send", "text": text})
@@ -249,13 +251,13 @@ class Realtime:
                 channel.owner.append(online)
             if channel.owner:
                 text = _dump({"type": "batch", "t": now, "events": channel.owner})
-                out.extend((conn, text) for conn in channel.connections if conn.owner)
+                out.extend((conn, text) for conn in channel.connections if conn.owner and conn.ready)
             if channel.public:
                 text = _dump({"type": "batch", "t": now, "events": channel.public})
-                out.extend((conn, text) for conn in channel.connections if not conn.owner)
+                out.extend((conn, text) for conn in channel.connections if not conn.owner and conn.ready)
             for viewer, messages in channel.private.items():
                 text = _dump({"type": "batch", "t": now, "events": messages})
-                out.extend((conn, text) for conn in channel.viewers.get(viewer, ()))
+                out.extend((conn, text) for conn in channel.viewers.get(viewer, ()) if conn.ready)
             if channel.public or channel.owner:
                 self.sent_batches += 1
             channel.public, channel.owner, channel.keyed, channel.private = [], [], {}, {}
@@ -289,6 +291,7 @@ class Realtime:
             if not conn.owner:
                 snapshot["me"] = self.engine.me(conn.room, conn.viewer_id)
             conn.offer(_dump({"type": "snapshot", **snapshot}))
+            conn.ready = True  # no await since the snapshot was taken: no batch can slip in before it
             await self._receive(conn)
         except ClientGoneError:
             pass

@@ -4,5 +4,15 @@ from pipeline.outputs.base import Output, OutputReport, OutputStats
 from pipeline.outputs.folder import FolderOutput
 from pipeline.outputs.http_push import HttpPushOutput, RetryPolicy
 from pipeline.outputs.recording import RecordingOutput
+from pipeline.outputs.rtmp import RtmpOutput
 
-__all__ = ["FolderOutput", "HttpPushOutput", "Output", "OutputReport", "OutputStats", "RecordingOutput", "RetryPolicy"]
+__all__ = [
+    "FolderOutput",
+    "HttpPushOutput",
+    "Output",
+    "OutputReport",
+    "OutputStats",
+    "RecordingOutput",
+    "RetryPolicy",
+    "RtmpOutput",
+]

@@ -137,3 +137,20 @@ def test_bad_connections_are_refused(room: Room, query: str) -> None:
                 pass
 
     asyncio.run(scenario())
+
+
+def test_the_first_message_is_always_the_snapshot_even_while_the_room_is_busy(room: Room) -> None:
+    async def first_message(n: int) -> str:
+        async with websockets.connect(feed_url(room, viewer_id=f"viewer-burst-{n:03d}", nickname="B")) as ws:
+            return str(json.loads(await ws.recv())["type"])
+
+    async def scenario() -> list[str]:
+        # Viewers arrive while every arrival changes the online count (a batch each tick).
+        kinds: list[str] = []
+        for wave in range(4):
+            kinds += await asyncio.gather(*(first_message(wave * 40 + n) for n in range(40)))
+            await asyncio.sleep(0.05)
+        return kinds
+
+    kinds = asyncio.run(scenario())
+    assert kinds == ["snapshot"] * 160

@@ -1,0 +1,62 @@
+"""The RTMP pusher process: a fragmented MP4 stream on stdin → FLV over RTMP, without re-encoding.
+
+    python pipeline/outputs/rtmp_child.py rtmp://host/app/key  < stream.mp4
+
+Started by :class:`pipeline.outputs.rtmp.RtmpOutput`, one per destination. Prints ``connected`` on
+stdout once the ingest accepted the stream; on failure prints one line on stderr saying why (without
+the stream key) and exits non-zero. Imports nothing but PyAV.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+import av
+
+
+def redact(url: str) -> str:
+    parts = urlsplit(url)
+    path = parts.path.rsplit("/", 1)[0] + "/…" if parts.path.count("/") >= 2 else parts.path
+    netloc = f"{parts.hostname}:{parts.port}" if parts.port else (parts.hostname or "")
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+def main(url: str) -> int:
+    shown = redact(url)
+    try:
+        source = av.open(sys.stdin.buffer, mode="r", format="mp4")
+    except av.FFmpegError as exc:
+        print(f"cannot read the stream: {exc}", file=sys.stderr)
+        return 3
+    try:
+        target = av.open(url, mode="w", format="flv", timeout=(10.0, 10.0))
+    except (av.FFmpegError, OSError) as exc:
+        print(f"cannot connect to {shown}: {str(exc).replace(url, shown)}", file=sys.stderr)
+        return 4
+    streams = {s.index: target.add_stream_from_template(s) for s in source.streams}
+    connected = False
+    try:
+        for packet in source.demux():
+            if packet.dts is None:
+                continue
+            packet.stream = streams[packet.stream.index]
+            target.mux(packet)
+            if not connected:
+                connected = True
+                print("connected", flush=True)
+    except (av.FFmpegError, OSError) as exc:
+        print(f"pushing to {shown} failed: {str(exc).replace(url, shown)}", file=sys.stderr)
+        return 5
+    finally:
+        with contextlib.suppress(av.FFmpegError, OSError):
+            target.close()
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print("usage: rtmp_child.py rtmp://host/app/key  (fragmented MP4 on stdin)", file=sys.stderr)
+        raise SystemExit(2)
+    raise SystemExit(main(sys.argv[1]))
