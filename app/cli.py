@@ -140,7 +140,12 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
         default="720p,480p,360p",
         help="rungs, highest first (default %(default)s)",
     )
-    g.add_argument("--preset", choices=X264_PRESETS, default="veryfast", help="x264 preset (default %(default)s)")
+    g.add_argument(
+        "--preset",
+        choices=("auto", *X264_PRESETS),
+        default="auto",
+        help="x264 preset; auto measures the machine before going live and adapts while live (default %(default)s)",
+    )
     g.add_argument("--fps", type=_fps, default=Fraction(30), help="frame rate (default 30)")
     g.add_argument(
         "--segment", type=_segment_seconds, default=1.0, help="segment and GOP length in seconds (default 1)"

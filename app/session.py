@@ -14,15 +14,17 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from app.bundled_relay import BundledRelay, RelayStartError
 from app.relay_client import RelayClient, RelayError
 from app.room_client import RoomClient, RoomFeed
+from pipeline.adaptive import preflight
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
 from pipeline.clock import Clock, SystemClock
+from pipeline.frames import Image
 from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput
 from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
@@ -305,9 +307,13 @@ class StudioSession:
 
     def _tick_stats(self) -> None:
         reported: set[tuple[str, str]] = set()
+        note: str | None = None
         while not self._stop_stats.wait(self._stats_interval):
             stats = self.stats()
             self._emit(stats)
+            if stats.broadcast is not None and stats.broadcast.preset_note not in (None, note):
+                note = stats.broadcast.preset_note
+                self._emit(Notice("warning", note or ""))
             for output in stats.broadcast.outputs if stats.broadcast else ():
                 key = (stats.broadcast.stream_id if stats.broadcast else "", output.name)
                 if output.state == "failed" and key not in reported:
@@ -474,7 +480,10 @@ class StudioSession:
             outputs = self._outputs()
             if not outputs:
                 raise SessionError("nowhere to send the stream: configure a relay or an output folder")
-            broadcast = Broadcast(self.config.broadcast, outputs, self.clock)
+            settings = self.config.broadcast
+            if settings.preset == "auto":
+                settings = self._preflight(settings, program.picture)
+            broadcast = Broadcast(settings, outputs, self.clock)
             try:
                 broadcast.start()
             except Exception:
@@ -487,6 +496,19 @@ class StudioSession:
         started = LiveStarted(broadcast.stream_id, self._watch_url)
         self._emit(started)
         return started
+
+    def _preflight(self, settings: BroadcastSettings, picture: Image) -> BroadcastSettings:
+        """Measure the ladder on the current picture and take the best preset with headroom."""
+        result = preflight(settings.rungs, settings.fps, picture)
+        measured = ", ".join(f"{preset} {fps:.0f} fps" for preset, fps in result.fps.items())
+        verdict = (
+            f"pre-flight: the ladder encodes at {measured}; going live with {result.preset}"
+            f" (needs {result.target:.0f} fps)"
+        )
+        if result.fps[result.preset] < result.target:
+            verdict += ": this machine is short of CPU for this ladder; expect skipped frames or use fewer rungs"
+        self._emit(Notice("info" if result.fps[result.preset] >= result.target else "warning", verdict))
+        return replace(settings, preset=result.preset)
 
     def _end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport | None:
         with self._lock:

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from pipeline.adaptive import PresetGovernor
 from pipeline.clock import Clock
 from pipeline.cmaf_packager import (
     AudioRendition,
@@ -28,7 +29,7 @@ from pipeline.cmaf_packager import (
     TrackPackager,
     VideoRendition,
 )
-from pipeline.encoders import DEFAULT_LADDER, VIDEO_TIMESCALE, AudioEncoder, Rung, VideoEncoder
+from pipeline.encoders import ADAPTIVE_PRESETS, DEFAULT_LADDER, VIDEO_TIMESCALE, AudioEncoder, Rung, VideoEncoder
 from pipeline.frames import AudioChunk, EncodedSample, Image, VideoFrame
 from pipeline.outputs.base import Output, OutputReport, OutputStats
 
@@ -53,6 +54,8 @@ class BroadcastSettings:
     audio_bitrate: int = 128_000
     queue_frames: int = 3
     """Frames a rung may hold before new frames are skipped."""
+    adaptive: bool = True
+    """Step to a faster x264 preset when encoding falls behind, and back (pipeline/adaptive.py)."""
 
     def __post_init__(self) -> None:
         if not self.rungs:
@@ -86,6 +89,10 @@ class BroadcastStats:
     audio_kbps: float
     segments: int
     outputs: tuple[OutputStats, ...]
+    preset: str = ""
+    """The x264 preset the rungs encode with now."""
+    preset_note: str | None = None
+    """Why the preset last changed (the stage that was overloaded), if it did."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +140,7 @@ class _Meter:
 
 class _RungWorker:
     def __init__(self, broadcast: Broadcast, encoder: VideoEncoder, depth: int) -> None:
+        self.broadcast = broadcast
         self.encoder = encoder
         self.rung = encoder.rung
         self.queue: queue.Queue[tuple[Image, int, bool] | None] = queue.Queue(maxsize=depth)
@@ -147,6 +155,13 @@ class _RungWorker:
                 break
             image, pts, keyframe = item
             started = time.perf_counter()
+            wanted = self.broadcast.preset
+            if keyframe and wanted != self.encoder.preset:
+                try:
+                    if not self.encoder.switch_preset(wanted):
+                        log.warning("%s: preset %s would change the codec headers; kept", self.rung.name, wanted)
+                except Exception:
+                    log.exception("%s: switching to preset %s failed", self.rung.name, wanted)
             try:
                 samples = self.encoder.encode(image, pts, keyframe)
             except Exception:
@@ -198,6 +213,15 @@ class Broadcast:
         self._origin_seconds = 0.0
         self._next_key = 0
         self._segment_ticks = round(settings.packaging.segment_seconds * VIDEO_TIMESCALE)
+        self.preset = settings.preset
+        """The preset rung workers switch to at their next keyframe."""
+        self.preset_note: str | None = None
+        self._governor = (
+            PresetGovernor(settings.preset, float(settings.fps))
+            if settings.adaptive and settings.preset in ADAPTIVE_PRESETS
+            else None
+        )
+        self._governor_lock = threading.Lock()
         self._started_at: float | None = None
         self._frames_in = 0
         self._skipped = 0
@@ -313,7 +337,20 @@ class Broadcast:
 
     # --- reporting -------------------------------------------------------------------------------
 
+    def _govern(self) -> None:
+        governor = self._governor
+        if governor is None or self._started_at is None:
+            return
+        with self._governor_lock:
+            encode_ms = {w.rung.name: w.meter.mean_ms() for w in self._workers}
+            change = governor.observe(self.clock.monotonic(), self._frames_in, self._skipped, encode_ms)
+            if change is not None:
+                self.preset, self.preset_note = change.preset, change.reason
+                log.warning("%s", change.reason)
+
     def stats(self) -> BroadcastStats:
+        """Counters now; also lets the preset governor look at them (the session asks once a second)."""
+        self._govern()
         live = self.clock.monotonic() - self._started_at if self._started_at is not None else 0.0
         return BroadcastStats(
             stream_id=self.stream_id,
@@ -335,4 +372,6 @@ class Broadcast:
             audio_kbps=self._audio_meter.kbps(),
             segments=self._packager.video_tracks[0].segments if self._packager else 0,
             outputs=tuple(o.stats() for o in self.outputs),
+            preset=self.preset,
+            preset_note=self.preset_note,
         )

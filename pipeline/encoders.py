@@ -89,6 +89,13 @@ def parse_ladder(spec: str) -> tuple[Rung, ...]:
     return tuple(sorted(rungs, key=lambda r: r.bitrate, reverse=True))
 
 
+ADAPTIVE_PRESETS = ("veryfast", "superfast", "ultrafast")
+"""Presets the live governor moves between, best picture first. With CABAC, 8x8 transforms and
+weighted prediction pinned (``_SAME_HEADERS``) the three write byte-identical SPS/PPS, so an encoder
+can be swapped for another at a keyframe with no new init segment (tests/pipeline/test_adaptive.py)."""
+_SAME_HEADERS = "cabac=1:8x8dct=1:weightp=0"
+
+
 class VideoEncoder:
     """One x264 encoder for one rung. Keyframes happen only where the caller forces them."""
 
@@ -96,6 +103,36 @@ class VideoEncoder:
         if preset not in X264_PRESETS:
             raise ValueError(f"unknown x264 preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
         self.rung = rung
+        self.fps = fps
+        self.preset = preset
+        self._ctx = self._open(preset)
+        extradata = self._ctx.extradata
+        if not extradata:
+            raise RuntimeError("x264 returned no codec headers")
+        self._extradata = bytes(extradata)
+        self.track = VideoTrack.from_annexb_extradata(
+            self._extradata, track_id=track_id, timescale=VIDEO_TIMESCALE, width=rung.width, height=rung.height
+        )
+
+    def switch_preset(self, preset: str) -> bool:
+        """Continue with ``preset`` from the next frame (call it just before a keyframe).
+
+        Returns False, keeping the current encoder, when the new one would write other codec
+        headers (a preset outside :data:`ADAPTIVE_PRESETS`): players would need a new init segment.
+        """
+        if preset == self.preset:
+            return True
+        ctx = self._open(preset)
+        if bytes(ctx.extradata or b"") != self._extradata:
+            return False
+        leftover = self._ctx.encode(None)  # zerolatency, no B-frames: nothing is held back
+        if leftover:
+            raise RuntimeError(f"{self.rung.name}: the old encoder still held {len(leftover)} packets")
+        self._ctx, self.preset = ctx, preset
+        return True
+
+    def _open(self, preset: str) -> av.video.codeccontext.VideoCodecContext:
+        rung, fps = self.rung, self.fps
         ctx = av.CodecContext.create("libx264", "w")
         ctx.width = rung.width
         ctx.height = rung.height
@@ -110,16 +147,11 @@ class VideoEncoder:
             "tune": "zerolatency",
             "maxrate": str(int(rung.bitrate * 1.2)),
             "bufsize": str(rung.bitrate),
-            "x264-params": f"scenecut=0:keyint={keyint}:min-keyint={keyint}:open-gop=0:forced-idr=1",
+            "x264-params": f"scenecut=0:keyint={keyint}:min-keyint={keyint}:open-gop=0:forced-idr=1"
+            + (f":{_SAME_HEADERS}" if preset in ADAPTIVE_PRESETS else ""),
         }
         ctx.open()
-        self._ctx = ctx
-        extradata = ctx.extradata
-        if not extradata:
-            raise RuntimeError("x264 returned no codec headers")
-        self.track = VideoTrack.from_annexb_extradata(
-            bytes(extradata), track_id=track_id, timescale=VIDEO_TIMESCALE, width=rung.width, height=rung.height
-        )
+        return ctx
 
     def encode(self, image: Image, pts: int, keyframe: bool) -> list[EncodedSample]:
         """Encode one BGR picture (any size; scaled to the rung) at ``pts`` (1/90000 s)."""

@@ -122,6 +122,11 @@ class Program:
         old, self._audio = self._audio, source
         return old
 
+    @property
+    def picture(self) -> Image:
+        """The last rendered picture (black before the first)."""
+        return self._last
+
     def add_video_sink(self, sink: VideoSink) -> None:
         with self._sink_lock:
             self._video_sinks = (*self._video_sinks, sink)
