@@ -151,6 +151,11 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
         "--segment", type=_segment_seconds, default=1.0, help="segment and GOP length in seconds (default 1)"
     )
     g.add_argument(
+        "--fixed-preset",
+        action="store_true",
+        help="keep the x264 preset for the whole stream (by default it steps faster when encoding lags, and back)",
+    )
+    g.add_argument(
         "--part",
         type=_part_seconds,
         default=1 / 3,
@@ -183,6 +188,7 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
             rungs=rungs,
             fps=args.fps,
             preset=args.preset,
+            adaptive=not args.fixed_preset,
             packaging=PackagerSettings(segment_seconds=args.segment, part_seconds=args.part or None),
         ),
         relay=relay,

@@ -346,7 +346,7 @@ class Broadcast:
             change = governor.observe(self.clock.monotonic(), self._frames_in, self._skipped, encode_ms)
             if change is not None:
                 self.preset, self.preset_note = change.preset, change.reason
-                log.warning("%s", change.reason)
+                log.debug("%s", change.reason)  # the session turns it into a notice
 
     def stats(self) -> BroadcastStats:
         """Counters now; also lets the preset governor look at them (the session asks once a second)."""

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.session import SessionStats, StudioSession
+from app.stream_health import HealthTracker, fps_level
 from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices
+from ui.health_dock import LEVEL_COLOURS, HealthDock
 from ui.panels.comments_panel import QtCommentsPanel
 from ui.panels.coupons_panel import QtCouponsPanel
 from ui.panels.draw_panel import QtDrawPanel
@@ -42,9 +44,7 @@ from ui.session_bridge import QtSessionBridge
 GO_LIVE_STYLE = "QPushButton { background: #e5243b; color: white; font-weight: 600; padding: 6px 18px; }"
 END_LIVE_STYLE = "QPushButton { background: #3a3a44; color: white; font-weight: 600; padding: 6px 18px; }"
 
-# OBS's stats-dock thresholds: warn below 95% of the target frame rate, error below 80%.
-FPS_WARN, FPS_ERROR = 0.95, 0.80
-NOTICE_COLOURS = {"warning": QColor("#e0a100"), "error": QColor("#e5243b")}
+NOTICE_COLOURS = {level: QColor(LEVEL_COLOURS[level]) for level in ("warning", "error")}
 
 
 def format_clock(seconds: float) -> str:
@@ -125,6 +125,7 @@ class StudioWindow(QMainWindow):
         dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self._build_room_docks(dock)
+        self._build_health_dock(dock)
 
         status = self.statusBar()
         self.state_label = QLabel(self)
@@ -182,6 +183,27 @@ class StudioWindow(QMainWindow):
                 self.tabifyDockWidget(group[0], dock)
             group[0].raise_()
         self.console.section_changed.connect(self._on_room_section)
+
+    def _build_health_dock(self, stream_dock: QDockWidget) -> None:
+        """Stream health (OBS's stats dock), fed by ``_on_stats``: a tab next to the stream dock."""
+        self.health = HealthTracker(float(self.session.config.program.fps))
+        self.health_dock = HealthDock(self)
+        self.health_dock.setMinimumWidth(300)
+        self.health_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.docks["health"] = self.health_dock
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.health_dock)
+        self._stream_dock = stream_dock
+        self._health_tabbed = False
+
+    def _tab_health_dock(self) -> None:
+        # Tabbed once the window is shown: tabbing into a split dock area before that leaves a stale
+        # copy of the tab bar on the window, visible once it is resized (Qt 6.11, xcb and offscreen).
+        if not self._health_tabbed:
+            self._health_tabbed = True
+            self.tabifyDockWidget(self._stream_dock, self.health_dock)
+            self._stream_dock.raise_()
 
     @Slot(str)
     def _on_room_section(self, section: str) -> None:
@@ -242,6 +264,10 @@ class StudioWindow(QMainWindow):
         """Close even while live (Ctrl-C, SIGTERM, system shutdown): the live ends cleanly."""
         self._closing_without_asking = True
         self.close()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._tab_health_dock()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         asking = not self._closing_without_asking
@@ -381,10 +407,12 @@ class StudioWindow(QMainWindow):
     def _on_stats(self, stats: SessionStats) -> None:
         target = float(self.session.config.program.fps)
         fps = stats.program.fps
-        colour = "#2ea043" if fps >= target * FPS_WARN else "#e0a100" if fps >= target * FPS_ERROR else "#e5243b"
+        colour = LEVEL_COLOURS[fps_level(fps, target)]
         self.fps_label.setText(f"<span style='color:{colour}'>{fps:.1f} fps</span>")
         broadcast = stats.broadcast
-        if broadcast is None or self._live_state != "live":
+        live = broadcast is not None and self._live_state == "live"
+        self.health_dock.update_report(self.health.update(stats if live else SessionStats(stats.program, None)))
+        if broadcast is None or not live:
             return
         self.state_label.setText("● " + self.tr("LIVE") + " " + format_clock(broadcast.live_seconds))
         self.rungs_label.setText(" · ".join(f"{r.name} {format_rate(r.kbps)}" for r in broadcast.rungs))

@@ -100,6 +100,10 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         "hls_url": f"/live/{found.name}/master.m3u8",
         "room_api": f"/api/v1/rooms/{found.name}",
         "lang": language,
+        # The room's state as the page is made: a live room starts its player at once instead of
+        # after a first poll of the room API (one round trip less to the first frame).
+        "state": ctx.room_state(found.name),
+        "stream_started_at": ctx.live.stream_started_at(found.name),
     }
     return HTMLResponse(_page(language, found.title, config), headers=headers)
 

@@ -173,5 +173,9 @@
   }
 
   setState("offline");
+  if (config.state === "live") {
+    shopcast.roomState = "live";
+    startPlayer(config.stream_started_at);
+  }
   poll();
 })();
