@@ -48,6 +48,7 @@ sys.path.insert(0, str(REPO))
 
 import aiohttp  # noqa: E402
 
+from tests.helpers.processes import stop_process  # noqa: E402
 from tests.helpers.relay import RelayProcess  # noqa: E402
 from tests.helpers.room import open_room  # noqa: E402
 
@@ -83,13 +84,7 @@ class PeerProcess:
         return self._process.pid
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(10)
+        stop_process(self._process)
 
 
 def measure_server(server: str, viewers: int, args: argparse.Namespace) -> dict[str, Any]:

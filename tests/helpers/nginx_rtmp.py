@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.helpers.processes import stop_process
+
 MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -84,10 +86,4 @@ class NginxRtmp:
             self._process.wait(10)
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(10)
+        stop_process(self._process)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.helpers.processes import stop_process
+
 READY = re.compile(r"ShopCast relay ready at (http://\S+)")
 REPO = Path(__file__).resolve().parents[2]
 
@@ -69,13 +71,7 @@ class RelayProcess:
         self.start(self.port)
 
     def stop(self) -> None:
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait(10)
+        stop_process(self._process)
 
     def admin(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.admin_token}"}, timeout=10)

@@ -13,20 +13,10 @@ from pipeline.cmaf_packager import (
     TrackPackager,
     VideoRendition,
 )
-from pipeline.fmp4 import AudioTrack, VideoTrack
+from pipeline.fmp4 import VideoTrack
 from pipeline.frames import EncodedSample
 from tests.helpers.media import parse_media_playlist
-
-VIDEO = VideoTrack(1, 90000, 640, 360, (b"\x67\x42\xc0\x1e\x00",), (b"\x68\xce",))
-AUDIO = AudioTrack(1, 48000, 2, b"\x11\x90", 128000)
-
-
-def video_samples(seconds: float, fps: int = 30) -> list[EncodedSample]:
-    step = 90000 // fps
-    return [
-        EncodedSample(bytes([i % 256]) * 20, i * step, i * step, keyframe=(i * step) % 90000 == 0)
-        for i in range(int(seconds * fps))
-    ]
+from tests.helpers.tracks import AUDIO, VIDEO, video_samples
 
 
 def collect() -> tuple[list[PublishedFile], object]:

@@ -14,9 +14,7 @@ import pytest
 
 from pipeline.cmaf_packager import FileKind, PublishedFile
 from pipeline.fmp4 import (
-    AudioTrack,
     Sample,
-    VideoTrack,
     combine_inits,
     fragment,
     init_segment,
@@ -26,9 +24,7 @@ from pipeline.fmp4 import (
 from pipeline.outputs import RecordingOutput
 from tests.helpers.media import ffprobe
 from tests.helpers.relay import REPO
-
-VIDEO = VideoTrack(1, 90000, 640, 360, (b"\x67\x42\xc0\x1e\x00",), (b"\x68\xce",))
-AUDIO = AudioTrack(1, 48000, 2, b"\x11\x90", 128000)
+from tests.helpers.tracks import AUDIO, VIDEO
 
 
 def boxes_of(data: bytes, *path: bytes) -> list[bytes]:
