@@ -227,6 +227,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
             max_body_bytes=args.max_body_mb * 1024 * 1024,
             public_url=args.public_url,
             live_timeout=args.live_timeout,
+            part_retention=args.part_retention,
         )
         sock = bind_socket(args.host, args.port)
     except ValueError as exc:
@@ -427,6 +428,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_seconds,
         default=15.0,
         help="seconds without ingest before a stream counts as offline",
+    )
+    p.add_argument(
+        "--part-retention",
+        type=_positive_seconds,
+        default=60.0,
+        help="seconds LL-HLS parts are kept once their segment is complete (default %(default)g)",
     )
     p.add_argument("--access-log", action="store_true", help="log every request")
     p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)

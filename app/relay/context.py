@@ -10,7 +10,7 @@ from fastapi import Request
 from app.commerce.engine import RoomEngine
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
-from app.relay.ll_hls import LowLatencyWatch
+from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
 from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
@@ -28,6 +28,8 @@ class RelaySettings:
     """Base URL viewers use, when the relay sits behind a proxy; else taken from each request."""
     live_timeout: float = 15.0
     """Seconds without ingest after which a stream counts as offline (a studio that crashed)."""
+    part_retention: float = PART_RETENTION
+    """Seconds LL-HLS parts are kept after their segment is complete."""
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < 16:
@@ -36,6 +38,8 @@ class RelaySettings:
             raise ValueError("max_body_bytes must be between 1 KiB and 1 GiB")
         if not 1 <= self.live_timeout <= 600:
             raise ValueError("live_timeout must be between 1 and 600 seconds")
+        if not 1 <= self.part_retention <= 86400:
+            raise ValueError("part retention must be between 1 second and 1 day")
 
 
 @dataclass(slots=True)
@@ -57,7 +61,8 @@ class RelayContext:
         live = LiveStates(media, settings.live_timeout)
         engine = RoomEngine(settings.data_dir / "commerce.sqlite3", stream_time=live.stream_time)
         commits = CommitQueue(engine)
-        return cls(settings, rooms, media, live, engine, commits, Realtime(engine, commits))
+        realtime = Realtime(engine, commits)
+        return cls(settings, rooms, media, live, engine, commits, realtime, LowLatencyWatch(settings.part_retention))
 
     def base_url(self, request: Request) -> str:
         return (self.settings.public_url or str(request.base_url)).rstrip("/")

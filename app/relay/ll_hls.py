@@ -4,8 +4,9 @@ A player asks ``index.m3u8?_HLS_msn=M&_HLS_part=P`` for the playlist that holds 
 (or segment M complete, without ``_HLS_part``); the relay holds the request until the broadcaster
 has pushed such a playlist, and answers 503 if that has not happened within three target durations.
 A request for a part or segment that does not exist yet (the playlist's ``EXT-X-PRELOAD-HINT``) is
-held the same way until the file arrives. Everything here runs on the event loop; ingest calls
-:meth:`LowLatencyWatch.stored` after each file is on disk.
+held the same way until the file arrives. Parts are deleted PART_RETENTION seconds after their
+segment is complete (:meth:`LowLatencyWatch.expired_parts`, swept by the relay's timer). Everything
+here runs on the event loop; ingest calls :meth:`LowLatencyWatch.stored` after each file is on disk.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -23,6 +26,12 @@ _SEQUENCE = re.compile(rb"#EXT-X-MEDIA-SEQUENCE:(\d+)")
 _TARGET = re.compile(rb"#EXT-X-TARGETDURATION:(\d+)")
 FILE_WAIT = 3.0
 """Seconds a request for a file that is not there yet is held (a preload hint's part)."""
+PART_RETENTION = 60.0
+"""Seconds the parts of a complete segment are kept. Playlists list parts for the last three
+segments only, and the segment holds the same bytes, so after this they are only disk space (as
+much again as the segments: a 3-hour show would keep ~6 GB of copies)."""
+_PART = re.compile(r"(seg_\d{6})\.(\d+)\.m4s")
+_SEGMENT = re.compile(r"seg_\d{6}\.m4s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +93,24 @@ def delivery_directives(query: dict[str, str]) -> tuple[int, int | None] | None:
 class LowLatencyWatch:
     """Playlist positions and waiters, per room and file."""
 
-    def __init__(self) -> None:
+    def __init__(self, retention: float = PART_RETENTION) -> None:
         self._positions: dict[tuple[str, PurePosixPath], PlaylistPosition] = {}
         self._waiters: dict[tuple[str, PurePosixPath], list[asyncio.Future[None]]] = {}
+        self._retention = retention
+        self._parts: dict[tuple[str, PurePosixPath], list[PurePosixPath]] = {}
+        """Parts stored per (room, segment path) whose segment has not arrived yet."""
+        self._expiring: deque[tuple[float, str, list[PurePosixPath]]] = deque()
 
     def stored(self, room: str, rel: PurePosixPath, data: bytes) -> None:
         """A file arrived: note a playlist's position and wake whoever waits for this file."""
         key = (room, rel)
+        part = _PART.fullmatch(rel.name)
+        if part is not None:
+            self._parts.setdefault((room, rel.with_name(f"{part.group(1)}.m4s")), []).append(rel)
+        elif _SEGMENT.fullmatch(rel.name):
+            parts = self._parts.pop(key, None)
+            if parts:
+                self._expiring.append((time.monotonic() + self._retention, room, parts))
         if rel.suffix == ".m3u8":
             position = playlist_position(data)
             if position is not None:
@@ -98,6 +118,15 @@ class LowLatencyWatch:
         for future in self._waiters.pop(key, ()):
             if not future.done():
                 future.set_result(None)
+
+    def expired_parts(self, now: float | None = None) -> list[tuple[str, PurePosixPath]]:
+        """Parts whose segment has been complete for the retention time: the caller deletes them."""
+        now = time.monotonic() if now is None else now
+        out: list[tuple[str, PurePosixPath]] = []
+        while self._expiring and self._expiring[0][0] <= now:
+            _, room, parts = self._expiring.popleft()
+            out += [(room, part) for part in parts]
+        return out
 
     def position(self, room: str, rel: PurePosixPath) -> PlaylistPosition | None:
         return self._positions.get((room, rel))

@@ -9,11 +9,12 @@ import secrets
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import uvicorn
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from app import __version__
 from app.paths import hls_js_path
@@ -22,7 +23,7 @@ from app.relay.body_limit import BodyLimitMiddleware
 from app.relay.context import RelayContext, RelaySettings
 from app.relay.errors import install_error_handlers
 from app.relay.live_lane import LiveFeedLane
-from app.relay.media_store import write_private
+from app.relay.media_store import MediaConflictError, write_private
 from app.relay.order_lane import OrderFastLane
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,17 @@ async def _tick(context: RelayContext) -> None:
             await context.commits.run(context.engine.tick)
         except Exception:
             log.exception("the room engine's timer tick failed")
+        expired = context.low_latency.expired_parts()
+        if expired:
+            await run_in_threadpool(_delete_parts, context, expired)
+
+
+def _delete_parts(context: RelayContext, parts: list[tuple[str, PurePosixPath]]) -> None:
+    for room, rel in parts:
+        try:
+            context.media.delete(room, rel)
+        except (OSError, MediaConflictError) as exc:
+            log.warning("could not delete the old part %s of room %s: %s", rel, room, exc)
 
 
 def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> FastAPI:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path, PurePosixPath
 
 import httpx
 import pytest
 
+from app.relay.ll_hls import LowLatencyWatch
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
 
@@ -151,3 +153,35 @@ def test_a_part_that_never_comes_is_a_404_after_a_bounded_wait(room: Room) -> No
     response, elapsed = asyncio.run(get(room, f"{STREAM}/seg_000009.0.m4s"))
     assert response.status_code == 404 and "not in room" in response.json()["message"]
     assert elapsed <= 6
+
+
+def test_parts_are_deleted_a_while_after_their_segment_is_complete(tmp_path: Path) -> None:
+    relay = RelayProcess(tmp_path / "relay", "--part-retention", "1").start()
+    try:
+        room = open_room(relay, "retention")
+        for k in range(3):
+            put(room, f"{STREAM}/seg_000000.{k}.m4s", b"part")
+        put(room, f"{STREAM}/seg_000001.0.m4s", b"part of the open segment")
+        put(room, f"{STREAM}/seg_000000.m4s", b"partpartpart")
+        stored = tmp_path / "relay" / "media" / "retention" / "b1" / "720p"
+        assert (stored / "seg_000000.0.m4s").exists(), "kept at first: players may still want them"
+        deadline = time.monotonic() + 10
+        while (stored / "seg_000000.0.m4s").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        names = sorted(p.name for p in stored.iterdir())
+        assert names == ["seg_000000.m4s", "seg_000001.0.m4s"], "the segment and the open segment's part stay"
+    finally:
+        relay.stop()
+
+
+def test_the_watch_expires_only_parts_of_complete_segments() -> None:
+    watch = LowLatencyWatch(retention=60)
+    rel = PurePosixPath(STREAM)
+    for k in range(2):
+        watch.stored("r", rel / f"seg_000004.{k}.m4s", b"")
+    watch.stored("r", rel / "seg_000005.0.m4s", b"")
+    watch.stored("r", rel / "seg_000004.m4s", b"")
+    assert watch.expired_parts(time.monotonic() + 59) == []
+    expired = watch.expired_parts(time.monotonic() + 61)
+    assert expired == [("r", rel / "seg_000004.0.m4s"), ("r", rel / "seg_000004.1.m4s")]
+    assert watch.expired_parts(time.monotonic() + 1000) == [], "each part once; an open segment's never"
