@@ -298,8 +298,16 @@ def _run_live(session: StudioSession, duration: float | None, stop: threading.Ev
             if stats:
                 print(format_stats(stats), flush=True)
             next_print += 5
+    final = session.stats().broadcast
     report = session.end_live_now()
     print(f"Stream {report.stream_id} ended after {report.segments} segments.", flush=True)
+    if final is not None:
+        share = final.frames_skipped / max(1, final.frames_in)
+        print(
+            f"  frames: {final.frames_in} rendered, {final.frames_skipped} skipped due to encoding lag "
+            f"({share:.1%}); x264 preset at the end: {final.preset}",
+            flush=True,
+        )
     for output in report.outputs:
         print(f"  {output.name}: {output.message}", flush=True)
     return 0 if report.complete else 1

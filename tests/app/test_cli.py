@@ -40,6 +40,9 @@ def test_broadcast_for_ten_seconds_leaves_three_rungs_on_the_relay(relay: RelayP
     )
     assert result.returncode == 0, result.stderr
     assert f"Viewer URL: {relay.url}/watch/demo" in result.stdout
+    assert "pre-flight: the ladder encodes at veryfast" in result.stderr, "--preset auto measures first"
+    summary = re.search(r"frames: (\d+) rendered, (\d+) skipped due to encoding lag", result.stdout)
+    assert summary and int(summary.group(1)) >= 280, result.stdout
     master = httpx.get(f"{relay.url}/live/demo/master.m3u8")
     assert master.status_code == 200
     variants = re.findall(r"^(\S+/(\w+)/index\.m3u8)$", master.text, re.MULTILINE)
