@@ -36,16 +36,8 @@ def phase(row: Any, now: float) -> str:
 
 
 def view(tx: Tx, row: Any) -> dict[str, Any]:
-    product = tx.one(
-        "SELECT title, price_cents, image FROM products WHERE room = ? AND sku = ?", (row["room"], row["sku"])
-    )
     return {
-        "id": row["id"],
-        "sku": row["sku"],
-        "title": product["title"] if product else row["sku"],
-        "image": product["image"] if product else None,
-        "price": money(row["price_cents"]),
-        "regular_price": money(product["price_cents"]) if product else None,
+        **products.deal_view(tx, row),
         "stock": row["stock"],
         "sold": row["sold"],
         "remaining": row["stock"] - row["sold"],

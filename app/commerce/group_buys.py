@@ -62,19 +62,11 @@ def group_view(tx: Tx, row: Any) -> dict[str, Any]:
 
 
 def view(tx: Tx, row: Any) -> dict[str, Any]:
-    product = tx.one(
-        "SELECT title, price_cents, image FROM products WHERE room = ? AND sku = ?", (row["room"], row["sku"])
-    )
     groups = tx.all(
         "SELECT * FROM buy_groups WHERE group_buy_id = ? AND status = 'open' ORDER BY opened_at", (row["id"],)
     )
     return {
-        "id": row["id"],
-        "sku": row["sku"],
-        "title": product["title"] if product else row["sku"],
-        "image": product["image"] if product else None,
-        "price": money(row["price_cents"]),
-        "regular_price": money(product["price_cents"]) if product else None,
+        **products.deal_view(tx, row),
         "group_size": row["group_size"],
         "window_s": row["window_s"],
         "ended": row["ended_at"] is not None,

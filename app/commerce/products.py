@@ -25,6 +25,22 @@ def view(row: Any) -> dict[str, Any]:
     }
 
 
+def deal_view(tx: Tx, row: Any) -> dict[str, Any]:
+    """What a deal (a flash sale, a group-buy) shows of its product: ``row`` has id, room, sku and
+    price_cents; the product's title, image and regular price come from the catalog."""
+    product = tx.one(
+        "SELECT title, price_cents, image FROM products WHERE room = ? AND sku = ?", (row["room"], row["sku"])
+    )
+    return {
+        "id": row["id"],
+        "sku": row["sku"],
+        "title": product["title"] if product else row["sku"],
+        "image": product["image"] if product else None,
+        "price": money(row["price_cents"]),
+        "regular_price": money(product["price_cents"]) if product else None,
+    }
+
+
 def get(tx: Tx, room: str, sku: str) -> Any:
     row = tx.one("SELECT * FROM products WHERE room = ? AND sku = ?", (room, sku))
     if row is None:
