@@ -132,8 +132,11 @@ class LowLatencyWatch:
         return self._positions.get((room, rel))
 
     def forget_room(self, room: str) -> None:
+        """A deleted room: drop its playlist positions and the parts waiting for their segment."""
         for key in [k for k in self._positions if k[0] == room]:
             del self._positions[key]
+        for key in [k for k in self._parts if k[0] == room]:
+            del self._parts[key]
 
     def _register(self, room: str, rel: PurePosixPath) -> asyncio.Future[None]:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

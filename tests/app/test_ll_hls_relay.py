@@ -185,3 +185,16 @@ def test_the_watch_expires_only_parts_of_complete_segments() -> None:
     expired = watch.expired_parts(time.monotonic() + 61)
     assert expired == [("r", rel / "seg_000004.0.m4s"), ("r", rel / "seg_000004.1.m4s")]
     assert watch.expired_parts(time.monotonic() + 1000) == [], "each part once; an open segment's never"
+
+
+def test_a_deleted_room_is_forgotten() -> None:
+    watch = LowLatencyWatch()
+    rel = PurePosixPath(STREAM)
+    watch.stored("r", rel / "index.m3u8", playlist(5, 1))
+    watch.stored("r", rel / "seg_000006.0.m4s", b"")
+    watch.stored("other", rel / "index.m3u8", playlist(1, 0))
+    watch.forget_room("r")
+    assert watch.position("r", rel / "index.m3u8") is None
+    assert watch.position("other", rel / "index.m3u8") is not None
+    watch.stored("r", rel / "seg_000006.m4s", b"")  # the old part is no longer tracked for deletion
+    assert watch.expired_parts(time.monotonic() + 10_000) == []
