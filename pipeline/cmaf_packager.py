@@ -148,7 +148,6 @@ class TrackPackager:
         self._ticks = track.timescale
         self._segment_ticks = round(settings.segment_seconds * self._ticks)
         self._target = target_duration(settings.segment_seconds)
-        self._part_seconds = settings.part_seconds
         self._part_ticks = round(settings.part_seconds * self._ticks) if settings.part_seconds else 0
         self._entries: deque[SegmentEntry] = deque(maxlen=settings.window)
         self._publish = publish
@@ -211,7 +210,8 @@ class TrackPackager:
             self._part_ticks_used += duration
         entry = Sample(sample.data, duration, sample.keyframe, sample.pts - sample.dts)
         self._samples.append(entry)
-        self._part_samples.append(entry)
+        if self._part_ticks:
+            self._part_samples.append(entry)
         self._last_duration = duration
 
     def _next_fragment(self) -> int:
@@ -239,7 +239,6 @@ class TrackPackager:
             data = b"".join(self._part_data)
         else:
             data = fragment(self._next_fragment(), self.track.track_id, self._segment_start, self._samples)
-            self._part_samples = []
         self._sequence += 1
         uri = f"seg_{sequence:06d}.m4s"
         self._publish(PublishedFile(f"{self.directory}/{uri}", data, FileKind.SEGMENT))
@@ -262,7 +261,7 @@ class TrackPackager:
             self._on_first_playlist()
 
     def _low_latency(self, ended: bool) -> LowLatency | None:
-        if self._part_seconds is None:
+        if not self._part_ticks:
             return None
         if self._parts:
             last_msn, last_part = self._sequence, len(self._parts) - 1

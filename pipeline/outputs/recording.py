@@ -18,9 +18,10 @@ import os
 import threading
 from pathlib import Path
 
-from pipeline.cmaf_packager import INIT_NAME, FileKind, PublishedFile
-from pipeline.fmp4 import Fmp4Error, combine_inits, renumber_fragments
+from pipeline.cmaf_packager import FileKind, PublishedFile
+from pipeline.fmp4 import Fmp4Error
 from pipeline.outputs.base import OutputReport, OutputStats
+from pipeline.outputs.joined import TrackJoiner
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +34,10 @@ class RecordingOutput:
     ) -> None:
         self.path = path
         self.name = name
-        self._renditions = [video] + ([audio] if audio else [])
+        self._joiner = TrackJoiner([video] + ([audio] if audio else []))
         self._sync_every = max(1, sync_every)
         self._lock = threading.Lock()
-        self._inits: dict[str, bytes] = {}
-        self._held: list[tuple[int, bytes]] = []
+        self._held: list[bytes] = []
         self._fd: int | None = None
         self._segments = 0
         self._bytes = 0
@@ -48,46 +48,34 @@ class RecordingOutput:
         if path.exists():
             raise FileExistsError(f"{path} exists; a recording never overwrites a file")
 
-    def _track_of(self, item_path: str) -> int | None:
-        parts = item_path.split("/")
-        if len(parts) < 2:
-            return None
-        rendition = parts[-2]
-        return self._renditions.index(rendition) + 1 if rendition in self._renditions else None
-
     def publish(self, item: PublishedFile) -> None:
-        if item.kind not in (FileKind.INIT, FileKind.SEGMENT):
-            return  # parts repeat the segment's bytes; playlists are not needed in a file
-        track = self._track_of(item.path)
-        if track is None:
-            return
         with self._lock:
             if self._closed or self._error is not None:
-                self._dropped += item.kind is FileKind.SEGMENT
+                self._dropped += self._joiner.carries(item) and item.kind is FileKind.SEGMENT
                 return
             try:
-                if item.kind is FileKind.INIT and item.path.endswith(INIT_NAME):
-                    self._inits[self._renditions[track - 1]] = item.data
-                    if len(self._inits) == len(self._renditions) and self._fd is None:
-                        self._open()
+                taken = self._joiner.take(item)
+                if taken is None:
                     return
-                data = renumber_fragments(item.data, track)
-                if self._fd is None:
-                    self._held.append((track, data))
-                    return
-                self._append(data)
+                kind, data = taken
+                if kind == "init":
+                    if self._fd is None:
+                        self._open(data)
+                elif self._fd is None:
+                    self._held.append(data)
+                else:
+                    self._append(data)
             except (OSError, Fmp4Error) as exc:
                 self._error = f"recording to {self.path} failed: {getattr(exc, 'strerror', None) or exc}"
                 self._dropped += 1
                 log.error("%s", self._error)
 
-    def _open(self) -> None:
-        init = combine_inits([self._inits[r] for r in self._renditions])
+    def _open(self, init: bytes) -> None:
         self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
         self._write(init)
         os.fsync(self._fd)
         held, self._held = self._held, []
-        for _, data in held:
+        for data in held:
             self._append(data)
 
     def _write(self, data: bytes) -> None:

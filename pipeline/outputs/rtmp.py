@@ -27,10 +27,11 @@ from collections import deque
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from pipeline.cmaf_packager import INIT_NAME, FileKind, PublishedFile
-from pipeline.fmp4 import Fmp4Error, combine_inits, renumber_fragments
+from pipeline.cmaf_packager import PublishedFile
+from pipeline.fmp4 import Fmp4Error
 from pipeline.outputs.base import OutputReport, OutputStats
 from pipeline.outputs.http_push import RetryPolicy
+from pipeline.outputs.joined import TrackJoiner
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,11 @@ class RtmpOutput:
             raise ValueError(f"an RTMP destination must start with rtmp:// or rtmps://, got {redact(url)!r}")
         self.url = url
         self.name = name or f"rtmp {redact(url)}"
-        self._renditions = [video] + ([audio] if audio else [])
+        self._joiner = TrackJoiner([video] + ([audio] if audio else []))
         self._retry = retry or RetryPolicy(initial=1.0, maximum=10.0)
-        self._max_segments = max_queue_seconds * len(self._renditions)
+        self._max_segments = max_queue_seconds * len(self._joiner.renditions)
         self._python = python
         self._cond = threading.Condition()
-        self._inits: dict[str, bytes] = {}
         self._init: bytes | None = None
         self._queue: deque[bytes] = deque()
         self._state = "connecting"
@@ -88,30 +88,25 @@ class RtmpOutput:
     # --- producer side (media threads) -----------------------------------------------------------
 
     def publish(self, item: PublishedFile) -> None:
-        if item.kind not in (FileKind.INIT, FileKind.SEGMENT):
-            return
-        rendition = item.path.split("/")[-2] if item.path.count("/") else ""
-        if rendition not in self._renditions:
-            return
-        track = self._renditions.index(rendition) + 1
         with self._cond:
             if self._closing:
                 return
             try:
-                if item.kind is FileKind.INIT and item.path.endswith(INIT_NAME):
-                    self._inits[rendition] = item.data
-                    if len(self._inits) == len(self._renditions):
-                        self._init = combine_inits([self._inits[r] for r in self._renditions])
-                        self._cond.notify_all()
-                    return
-                self._queue.append(renumber_fragments(item.data, track))
+                taken = self._joiner.take(item)
             except Fmp4Error as exc:
                 self._last_error = f"cannot repackage {item.path}: {exc}"
                 self._dropped += 1
                 return
-            while len(self._queue) > self._max_segments:
-                self._queue.popleft()
-                self._dropped += 1
+            if taken is None:
+                return
+            kind, data = taken
+            if kind == "init":
+                self._init = data
+            else:
+                self._queue.append(data)
+                while len(self._queue) > self._max_segments:
+                    self._queue.popleft()
+                    self._dropped += 1
             self._cond.notify_all()
 
     # --- worker ----------------------------------------------------------------------------------
