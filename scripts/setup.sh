@@ -32,6 +32,7 @@ test_debs=(
   libatomic1                 # Playwright's bundled node driver links it (gcc brings it on a dev box)
   wrk                        # the HTTP load generator of benchmarks/orders.py
   nginx-light libnginx-mod-rtmp   # a real RTMP ingest for the multi-destination tests
+  espeak-ng                  # speech for the denoise quality tests
 )
 
 missing=()
