@@ -22,10 +22,12 @@ from app.session import (
     SessionConfig,
     SessionError,
     StudioSession,
+    WhipTarget,
 )
 from pipeline.broadcast import BroadcastSettings, BroadcastStats
 from pipeline.cmaf_packager import PackagerSettings
 from pipeline.encoders import X264_PRESETS, parse_ladder
+from pipeline.outputs.whip import check_whip_url
 from pipeline.program import ProgramSettings
 from pipeline.sources import SourceError, parse_audio_spec, parse_video_spec
 
@@ -107,6 +109,22 @@ def _rtmp_url(value: str) -> str:
     return value
 
 
+class _WhipAction(argparse.Action):
+    """``--whip URL [TOKEN]``: an endpoint and, optionally, its bearer token (OBS asks for the same two)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:  # fmt: skip
+        assert isinstance(values, list)
+        if len(values) > 2:
+            parser.error(f"--whip takes an endpoint URL and at most a bearer token, got {len(values)} values")
+        try:
+            url = check_whip_url(values[0])
+        except ValueError as exc:
+            parser.error(f"--whip: {exc}")
+        earlier = getattr(namespace, self.dest, None) or []
+        setattr(namespace, self.dest, [*earlier, WhipTarget(url, values[1] if len(values) > 1 else None)])
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535; 0 picks a free port)")
@@ -175,6 +193,14 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
         metavar="URL",
         help="also push to this RTMP ingest, e.g. rtmp://live.example.com/app/KEY (repeat for more)",
     )
+    g.add_argument(
+        "--whip",
+        action=_WhipAction,
+        nargs="+",
+        default=[],
+        metavar=("URL", "TOKEN"),
+        help="also push over WebRTC to this WHIP endpoint, with an optional bearer token (repeat for more)",
+    )
 
 
 def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRelayConfig | None) -> SessionConfig:
@@ -195,6 +221,7 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         record_dir=getattr(args, "out", None),
         recording_dir=args.record,
         rtmp_urls=tuple(args.rtmp),
+        whip_targets=tuple(args.whip),
         catalog=getattr(args, "catalog", None),
     )
 
@@ -325,8 +352,11 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             log.error("--relay must be an http:// or https:// URL, got %r", args.relay)
             return 2
         relay = ExternalRelay(args.relay.rstrip("/"), args.room, key)
-    elif args.out is None and args.record is None and not args.rtmp:
-        log.error("say where to send the stream: --relay URL --room R --key K, --out DIR, --record DIR or --rtmp URL")
+    elif args.out is None and args.record is None and not args.rtmp and not args.whip:
+        log.error(
+            "say where to send the stream: --relay URL --room R --key K, --out DIR, --record DIR,"
+            " --rtmp URL or --whip URL"
+        )
         return 2
     session = StudioSession(_session_config(args, relay))
     stop = _stop_on_signals()

@@ -25,7 +25,7 @@ from pipeline.adaptive import preflight
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
 from pipeline.clock import Clock, SystemClock
 from pipeline.frames import Image
-from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput
+from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput, WhipOutput
 from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
 
@@ -58,6 +58,13 @@ class BundledRelayConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WhipTarget:
+    url: str
+    token: str | None = None
+    """Sent as ``Authorization: Bearer``."""
+
+
+@dataclass(frozen=True, slots=True)
 class SessionConfig:
     source: str = "camera"
     mic: str = "default"
@@ -70,6 +77,8 @@ class SessionConfig:
     """Record the top rung and the audio to a fragmented MP4 in this folder (playable after a crash)."""
     rtmp_urls: tuple[str, ...] = ()
     """Also push the top rung and the audio to these RTMP ingests, each with its own reconnect."""
+    whip_targets: tuple[WhipTarget, ...] = ()
+    """Also push the top rung and the audio to these WHIP endpoints, each with its own reconnect."""
     catalog: Path | None = None
     """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
 
@@ -466,8 +475,12 @@ class StudioSession:
                 n += 1
                 path = self.config.recording_dir / f"shopcast-{stamp}-{n}.mp4"
             outputs.append(RecordingOutput(path, video=self.config.broadcast.rungs[0].name, audio="audio"))
+        top = self.config.broadcast.rungs[0].name
         for url in self.config.rtmp_urls:
-            outputs.append(RtmpOutput(url, video=self.config.broadcast.rungs[0].name, audio="audio"))
+            outputs.append(RtmpOutput(url, video=top, audio="audio"))
+        parts = self.config.broadcast.packaging.part_seconds is not None
+        for target in self.config.whip_targets:
+            outputs.append(WhipOutput(target.url, video=top, audio="audio", token=target.token, parts=parts))
         return outputs
 
     def go_live_now(self) -> LiveStarted:

@@ -33,6 +33,7 @@ test_debs=(
   wrk                        # the HTTP load generator of benchmarks/orders.py
   nginx-light libnginx-mod-rtmp   # a real RTMP ingest for the multi-destination tests
   espeak-ng                  # speech for the denoise quality tests
+  janus janus-tools          # a WHIP server that is not our code (Janus gateway) and janus-pp-rec
 )
 
 missing=()

@@ -5,6 +5,7 @@ from pipeline.outputs.folder import FolderOutput
 from pipeline.outputs.http_push import HttpPushOutput, RetryPolicy
 from pipeline.outputs.recording import RecordingOutput
 from pipeline.outputs.rtmp import RtmpOutput
+from pipeline.outputs.whip import WhipOutput
 
 __all__ = [
     "FolderOutput",
@@ -15,4 +16,5 @@ __all__ = [
     "RecordingOutput",
     "RetryPolicy",
     "RtmpOutput",
+    "WhipOutput",
 ]
