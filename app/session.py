@@ -19,15 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from app.bundled_relay import BundledRelay, RelayStartError
+from app.paths import assets_dir
 from app.relay_client import RelayClient, RelayError
 from app.room_client import RoomClient, RoomFeed
 from pipeline.adaptive import preflight
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
 from pipeline.clock import Clock, SystemClock
-from pipeline.frames import Image
+from pipeline.filters.meter import Meter, MeterLevels
+from pipeline.frames import AudioChunk, Image
 from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput, WhipOutput
 from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
+from plugins.api import Context, Kind
+from plugins.chain import Chain
+from plugins.registry import Registry, discover
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +209,16 @@ class StudioSession:
         self._lock = threading.Lock()
         self._closed = False
         self._preview_sinks: list[VideoSink] = []
+        self._lagged_seen = 0
+        self.plugins: Registry = discover()
+        p = config.program
+        context = Context(p.width, p.height, float(p.fps), p.sample_rate, p.channels, str(assets_dir()))
+        notify = self._plugin_notice
+        self.video_filters = Chain(self.plugins, Kind.VIDEO_FILTER, context, notify=notify, overloaded=self._lagging)
+        """The program's video filter plugins (beautify, third-party filters), in order."""
+        self.audio_filters = Chain(self.plugins, Kind.AUDIO_FILTER, context, notify=notify)
+        """The program's audio filter plugins (denoise, ...), in order."""
+        self._meter = Meter(sample_rate=p.sample_rate, channels=p.channels)
 
     # --- listeners -------------------------------------------------------------------------------
 
@@ -227,6 +242,25 @@ class StudioSession:
 
     def _warn(self, message: str) -> None:
         self._emit(Notice("warning", message))
+
+    def _plugin_notice(self, level: str, message: str) -> None:
+        self._emit(Notice(level, message))
+
+    def _measure(self, chunk: AudioChunk) -> None:
+        self._meter.process(chunk.samples)
+
+    def audio_levels(self) -> MeterLevels:
+        """The program sound's levels (after the filters), what the studio's meters show."""
+        return self._meter.levels()
+
+    def _lagging(self) -> str | None:
+        """The machine-wide overload signal for the video filters: the program missing frames."""
+        program = self._program
+        if program is None:
+            return None
+        lagged = program.stats().frames_lagged
+        missed, self._lagged_seen = lagged - self._lagged_seen, lagged
+        return f"the program missed {missed} frames in the last half second" if missed >= 3 else None
 
     # --- state -----------------------------------------------------------------------------------
 
@@ -269,6 +303,10 @@ class StudioSession:
             video.stop()
             raise
         self._program = Program(p, self.clock, video, audio)
+        for problem in self.plugins.problems:
+            self._warn(f"plugin {problem.source} {problem.message}; skipped")
+        self._program.set_filters(self.video_filters.process, self.audio_filters.process)
+        self._program.add_audio_sink(self._measure)
         for sink in self._preview_sinks:
             self._program.add_video_sink(sink)
         self._program.start()
@@ -297,6 +335,8 @@ class StudioSession:
         program = self._program
         if program is not None:
             self._attempt("program", program.stop)
+            for chain in (self.video_filters, self.audio_filters):
+                self._attempt("filter plugins", chain.close)
             self._attempt("video source", program.video_source.stop)
             self._attempt("audio source", program.audio_source.stop)
         if self._bundled is not None:

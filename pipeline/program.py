@@ -21,13 +21,16 @@ import cv2
 import numpy as np
 
 from pipeline.clock import Clock
-from pipeline.frames import AudioChunk, Image, VideoFrame
+from pipeline.frames import AudioChunk, Image, Samples, VideoFrame
 from pipeline.sources.base import AudioSource, FrameTime, VideoSource
 
 log = logging.getLogger(__name__)
 
 VideoSink = Callable[[VideoFrame], None]
 AudioSink = Callable[[AudioChunk], None]
+VideoFilter = Callable[[Image], Image]
+"""Picture in, picture out (same shape); must not raise (the plugin chain guarantees it)."""
+AudioFilter = Callable[[Samples], Samples]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,8 @@ class Program:
         self.clock = clock
         self._video = video
         self._audio = audio
+        self._video_filter: VideoFilter | None = None
+        self._audio_filter: AudioFilter | None = None
         self._video_sinks: tuple[VideoSink, ...] = ()
         self._audio_sinks: tuple[AudioSink, ...] = ()
         self._sink_lock = threading.Lock()
@@ -126,6 +131,10 @@ class Program:
     def picture(self) -> Image:
         """The last rendered picture (black before the first)."""
         return self._last
+
+    def set_filters(self, video: VideoFilter | None, audio: AudioFilter | None) -> None:
+        """Run every picture through ``video`` and every audio block through ``audio`` before the sinks."""
+        self._video_filter, self._audio_filter = video, audio
 
     def add_video_sink(self, sink: VideoSink) -> None:
         with self._sink_lock:
@@ -201,6 +210,8 @@ class Program:
         image = self._video.read(at)
         if image is not None:
             image = fit_to(image, s.width, s.height)
+            if self._video_filter is not None:
+                image = self._video_filter(image)
             if image.flags.writeable:
                 image.flags.writeable = False
             self._last = image
@@ -217,6 +228,8 @@ class Program:
                 return
             try:
                 samples = self._audio.read(s.audio_block, position)
+                if self._audio_filter is not None:
+                    samples = self._audio_filter(samples)
                 chunk = AudioChunk(samples, position, s.sample_rate)
                 for sink in self._audio_sinks:
                     sink(chunk)

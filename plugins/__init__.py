@@ -1,5 +1,2 @@
-"""Plugin API and built-in plugins (sources, filters, overlays, outputs). Imports ``pipeline`` only.
-
-The plugin system itself arrives with the beautify/denoise work; built-in media stages live in
-``pipeline`` until then.
-"""
+"""The plugin system (api: declarations; registry: entry-point discovery; chain: running filters on the
+program) and the built-in plugins. Imports ``pipeline`` only; see docs/plugins.md."""

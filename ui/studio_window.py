@@ -28,6 +28,7 @@ from app.session import SessionStats, StudioSession
 from app.stream_health import HealthTracker, fps_level
 from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices
+from ui.filters_dock import FiltersDock
 from ui.health_dock import LEVEL_COLOURS, HealthDock
 from ui.panels.comments_panel import QtCommentsPanel
 from ui.panels.coupons_panel import QtCouponsPanel
@@ -126,6 +127,7 @@ class StudioWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self._build_room_docks(dock)
         self._build_health_dock(dock)
+        self._build_filters_dock()
 
         status = self.statusBar()
         self.state_label = QLabel(self)
@@ -197,12 +199,26 @@ class StudioWindow(QMainWindow):
         self._stream_dock = stream_dock
         self._health_tabbed = False
 
+    def _build_filters_dock(self) -> None:
+        """Filter plugins and the microphone meters: a tab beside Stream and Stream health."""
+        s = self.session
+        self.filters_dock = FiltersDock(
+            s.video_filters, s.audio_filters, s.plugins.problems, levels=s.audio_levels, parent=self
+        )
+        self.filters_dock.setMinimumWidth(300)
+        self.filters_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.docks["filters"] = self.filters_dock
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.filters_dock)
+
     def _tab_health_dock(self) -> None:
         # Tabbed once the window is shown: tabbing into a split dock area before that leaves a stale
         # copy of the tab bar on the window, visible once it is resized (Qt 6.11, xcb and offscreen).
         if not self._health_tabbed:
             self._health_tabbed = True
             self.tabifyDockWidget(self._stream_dock, self.health_dock)
+            self.tabifyDockWidget(self.health_dock, self.filters_dock)
             self._stream_dock.raise_()
 
     @Slot(str)

@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>FiltersDock</name>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="248"/>
+        <source>Filters</source>
+        <translation>滤镜</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="256"/>
+        <source>Microphone level (after filters)</source>
+        <translation>麦克风电平（滤镜后）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="259"/>
+        <source>L</source>
+        <translation>左</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="259"/>
+        <source>R</source>
+        <translation>右</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="264"/>
+        <source>Video filters</source>
+        <translation>视频滤镜</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="264"/>
+        <source>Audio filters</source>
+        <translation>音频滤镜</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="275"/>
+        <source>Plugins not loaded:</source>
+        <translation>未加载的插件：</translation>
+    </message>
+</context>
+<context>
     <name>HealthDock</name>
     <message>
         <location filename="../../ui/health_dock.py" line="33"/>
@@ -228,6 +266,44 @@
         <location filename="../../ui/health_dock.py" line="133"/>
         <source>Waiting for the first measurements…</source>
         <translation>正在等待首次测量…</translation>
+    </message>
+</context>
+<context>
+    <name>PluginBox</name>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="151"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="152"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="195"/>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="197"/>
+        <source>Failed, passed through: %1</source>
+        <translation>出错，已直通：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="199"/>
+        <source>Bypassed to save CPU: %1</source>
+        <translation>为节省 CPU 已暂停：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="201"/>
+        <source>On</source>
+        <translation>开启</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="202"/>
+        <source>On, %1 ms per frame</source>
+        <translation>开启，每帧 %1 毫秒</translation>
     </message>
 </context>
 <context>
@@ -858,254 +934,254 @@
 <context>
     <name>StudioWindow</name>
     <message>
-        <location filename="../../ui/studio_window.py" line="70"/>
+        <location filename="../../ui/studio_window.py" line="71"/>
         <source>ShopCast Studio</source>
         <translation>ShopCast 直播工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="82"/>
+        <location filename="../../ui/studio_window.py" line="83"/>
         <source>Broadcast</source>
         <translation>直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="86"/>
+        <location filename="../../ui/studio_window.py" line="87"/>
         <source>Source:</source>
         <translation>画面来源：</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="94"/>
-        <location filename="../../ui/studio_window.py" line="299"/>
+        <location filename="../../ui/studio_window.py" line="95"/>
+        <location filename="../../ui/studio_window.py" line="315"/>
         <source>Go Live</source>
         <translation>开始直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="98"/>
+        <location filename="../../ui/studio_window.py" line="99"/>
         <source>Stream</source>
         <translation>推流</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="103"/>
+        <location filename="../../ui/studio_window.py" line="104"/>
         <source>Viewer link</source>
         <translation>观众链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="106"/>
+        <location filename="../../ui/studio_window.py" line="107"/>
         <source>Starting the relay…</source>
         <translation>正在启动中继服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="108"/>
+        <location filename="../../ui/studio_window.py" line="109"/>
         <source>Copy link</source>
         <translation>复制链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="111"/>
+        <location filename="../../ui/studio_window.py" line="112"/>
         <source>Open in browser</source>
         <translation>在浏览器中打开</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="114"/>
+        <location filename="../../ui/studio_window.py" line="115"/>
         <source>Relay: starting…</source>
         <translation>中继：正在启动…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="120"/>
+        <location filename="../../ui/studio_window.py" line="121"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="138"/>
+        <location filename="../../ui/studio_window.py" line="140"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="156"/>
+        <location filename="../../ui/studio_window.py" line="158"/>
         <source>Products</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="157"/>
+        <location filename="../../ui/studio_window.py" line="159"/>
         <source>Flash sale</source>
         <translation>秒杀</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="158"/>
+        <location filename="../../ui/studio_window.py" line="160"/>
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="159"/>
+        <location filename="../../ui/studio_window.py" line="161"/>
         <source>Group-buy</source>
         <translation>拼团</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="160"/>
+        <location filename="../../ui/studio_window.py" line="162"/>
         <source>Comments</source>
         <translation>评论</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="161"/>
+        <location filename="../../ui/studio_window.py" line="163"/>
         <source>Q&amp;&amp;A</source>
         <translation>问答</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="162"/>
+        <location filename="../../ui/studio_window.py" line="164"/>
         <source>Polls</source>
         <translation>投票</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="163"/>
+        <location filename="../../ui/studio_window.py" line="165"/>
         <source>Lucky draw</source>
         <translation>福袋</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="213"/>
+        <location filename="../../ui/studio_window.py" line="229"/>
         <source>test mode — orders are not charged</source>
         <translation>测试模式 — 订单不会真实扣款</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="213"/>
+        <location filename="../../ui/studio_window.py" line="229"/>
         <source>live</source>
         <translation>正式</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="216"/>
+        <location filename="../../ui/studio_window.py" line="232"/>
         <source>Watching: %1 · Likes: %2 · Paid orders: %3</source>
         <translation>在线：%1 · 点赞：%2 · 已支付订单：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="221"/>
+        <location filename="../../ui/studio_window.py" line="237"/>
         <source>Payments: %1</source>
         <translation>支付：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="228"/>
+        <location filename="../../ui/studio_window.py" line="244"/>
         <source>Camera %1</source>
         <translation>摄像头 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="229"/>
+        <location filename="../../ui/studio_window.py" line="245"/>
         <source>Test pattern</source>
         <translation>测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="230"/>
+        <location filename="../../ui/studio_window.py" line="246"/>
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="257"/>
+        <location filename="../../ui/studio_window.py" line="273"/>
         <source>Relay: none configured</source>
         <translation>中继：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="282"/>
+        <location filename="../../ui/studio_window.py" line="298"/>
         <source>End the live stream?</source>
         <translation>结束直播？</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="283"/>
+        <location filename="../../ui/studio_window.py" line="299"/>
         <source>Viewers will see that the live stream has ended.</source>
         <translation>观众将看到直播已结束。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="295"/>
+        <location filename="../../ui/studio_window.py" line="311"/>
         <source>End Live</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="302"/>
+        <location filename="../../ui/studio_window.py" line="318"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="306"/>
+        <location filename="../../ui/studio_window.py" line="322"/>
         <source>Going live…</source>
         <translation>正在开播…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="306"/>
+        <location filename="../../ui/studio_window.py" line="322"/>
         <source>Ending…</source>
         <translation>正在结束…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="326"/>
-        <location filename="../../ui/studio_window.py" line="417"/>
+        <location filename="../../ui/studio_window.py" line="342"/>
+        <location filename="../../ui/studio_window.py" line="433"/>
         <source>LIVE</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="327"/>
+        <location filename="../../ui/studio_window.py" line="343"/>
         <source>You are live.</source>
         <translation>已开播。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="332"/>
+        <location filename="../../ui/studio_window.py" line="348"/>
         <source>Could not go live: %1</source>
         <translation>无法开播：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="338"/>
+        <location filename="../../ui/studio_window.py" line="354"/>
         <source>Live ended: %1 segments delivered.</source>
         <translation>直播已结束：已送达 %1 个分片。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="343"/>
+        <location filename="../../ui/studio_window.py" line="359"/>
         <source>Live ended, but not everything was delivered: %1</source>
         <translation>直播已结束，但部分内容未送达：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="355"/>
+        <location filename="../../ui/studio_window.py" line="371"/>
         <source>Relay: ready at %1</source>
         <translation>中继：已就绪（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="363"/>
+        <location filename="../../ui/studio_window.py" line="379"/>
         <source>Relay: not available</source>
         <translation>中继：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="364"/>
+        <location filename="../../ui/studio_window.py" line="380"/>
         <source>The relay could not start: %1</source>
         <translation>中继服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="375"/>
+        <location filename="../../ui/studio_window.py" line="391"/>
         <source>Viewer link copied</source>
         <translation>观众链接已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="385"/>
+        <location filename="../../ui/studio_window.py" line="401"/>
         <source>Choose a video</source>
         <translation>选择视频</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="387"/>
+        <location filename="../../ui/studio_window.py" line="403"/>
         <source>Videos (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</source>
         <translation>视频 (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="402"/>
+        <location filename="../../ui/studio_window.py" line="418"/>
         <source>Source: %1</source>
         <translation>画面来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="422"/>
+        <location filename="../../ui/studio_window.py" line="438"/>
         <source>reconnecting in %1 s</source>
         <translation>%1 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="424"/>
+        <location filename="../../ui/studio_window.py" line="440"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="426"/>
+        <location filename="../../ui/studio_window.py" line="442"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="430"/>
+        <location filename="../../ui/studio_window.py" line="446"/>
         <source>skipped %1 frames</source>
         <translation>跳过 %1 帧</translation>
     </message>
