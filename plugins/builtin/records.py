@@ -64,3 +64,43 @@ DENOISE = Plugin(
     settings=DenoiseSettings,
     factory="plugins.builtin.audio:make_denoise",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class GateSettings:
+    threshold_db: float = setting(-45.0, "Open above (dBFS)", "开启阈值（dBFS）", minimum=-80, maximum=0, step=1)
+    hold_ms: float = setting(150.0, "Hold (ms)", "保持（毫秒）", minimum=0, maximum=1000, step=10)
+    release_ms: float = setting(150.0, "Release (ms)", "释放（毫秒）", minimum=5, maximum=2000, step=5)
+    range_db: float = setting(-60.0, "Closed attenuation (dB)", "关闭时衰减（dB）", minimum=-90, maximum=0, step=1)
+
+
+NOISE_GATE = Plugin(
+    id="shopcast.noise_gate",
+    kind=Kind.AUDIO_FILTER,
+    name=Text("Noise gate", "噪声门"),
+    description=Text("Silences the microphone between phrases", "说话间隙自动静音"),
+    settings=GateSettings,
+    factory="plugins.builtin.audio:make_gate",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LevellerSettings:
+    target_db: float = setting(
+        -20.0, "Target loudness (dBFS RMS)", "目标响度（dBFS RMS）", minimum=-40, maximum=-6, step=1
+    )
+    max_gain_db: float = setting(12.0, "Most gain (dB)", "最大增益（dB）", minimum=0, maximum=30, step=1)
+    ceiling_db: float = setting(-1.0, "Limiter ceiling (dBFS)", "限幅上限（dBFS）", minimum=-20, maximum=0, step=0.5)
+
+
+LEVELLER = Plugin(
+    id="shopcast.leveller",
+    kind=Kind.AUDIO_FILTER,
+    name=Text("Auto level and limiter", "自动电平与限幅"),
+    description=Text(
+        "Brings a quiet or loud voice toward one loudness and never lets a peak clip",
+        "把过轻或过响的声音拉到统一响度，并防止削波",
+    ),
+    settings=LevellerSettings,
+    factory="plugins.builtin.audio:make_leveller",
+)
