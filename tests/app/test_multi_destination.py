@@ -20,6 +20,7 @@ from tests.helpers.fakes import FakeDevices
 from tests.helpers.media import ffprobe, parse_media_playlist
 from tests.helpers.nginx_rtmp import NginxRtmp
 from tests.helpers.relay import RelayProcess
+from tests.helpers.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -30,15 +31,6 @@ def ingests(tmp_path: Path) -> Iterator[tuple[NginxRtmp, NginxRtmp]]:
     yield first, second
     first.stop()
     second.stop()
-
-
-def wait_for(predicate: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def decoded_seconds(path: Path) -> float:
@@ -63,7 +55,7 @@ def test_rtmp_push_is_readable_back_from_nginx_at_the_top_rung(
     session.start()
     try:
         session.go_live_now()
-        wait_for(lambda: nginx.recorded("show").exists() and nginx.recorded("show").stat().st_size > 150_000, 30,
+        wait_until(lambda: nginx.recorded("show").exists() and nginx.recorded("show").stat().st_size > 150_000, 30,
                  "nginx to receive the stream")  # fmt: skip
         live = ffprobe(nginx.url("show"), "-show_streams", "-rw_timeout", "10000000")
         video = next(s for s in live["streams"] if s["codec_type"] == "video")
@@ -93,14 +85,14 @@ def test_killing_one_rtmp_destination_leaves_the_relay_the_recording_and_the_oth
     session.start()
     try:
         session.go_live_now()
-        wait_for(lambda: doomed.recorded("b").exists() and doomed.recorded("b").stat().st_size > 100_000, 30,
+        wait_until(lambda: doomed.recorded("b").exists() and doomed.recorded("b").stat().st_size > 100_000, 30,
                  "both ingests to receive the stream")  # fmt: skip
         doomed.kill()
 
         def dead_output() -> OutputStats:
             return next(o for o in session.stats().broadcast.outputs if str(doomed.port) in o.name)  # type: ignore[union-attr]
 
-        wait_for(lambda: dead_output().state == "retrying" and dead_output().retry_in is not None, 10,
+        wait_until(lambda: dead_output().state == "retrying" and dead_output().retry_in is not None, 10,
                  "the dead ingest to be noticed, with a reconnect countdown")  # fmt: skip
         time.sleep(4)  # the show goes on
         outputs = {o.name: o for o in session.stats().broadcast.outputs}  # type: ignore[union-attr]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import httpx
-import pytest
 
 from app.session import BundledRelayConfig, ExternalRelay, Notice, SessionConfig, StudioSession
 from pipeline.broadcast import BroadcastSettings
@@ -13,16 +12,9 @@ from pipeline.encoders import parse_ladder
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.media import parse_media_playlist
 from tests.helpers.relay import RelayProcess
+from tests.helpers.waiting import wait_until
 
 RENDITIONS = ("720p", "480p", "360p", "audio")
-
-
-def wait_until(condition: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def segment_count(base: str, room: str, stream_id: str) -> int:

@@ -21,6 +21,7 @@ from pipeline.outputs import OutputStats
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.janus import Janus
 from tests.helpers.media import ffprobe
+from tests.helpers.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -30,15 +31,6 @@ def janus(tmp_path: Path) -> Iterator[Janus]:
     server = Janus(tmp_path / "janus").start()
     yield server
     server.stop()
-
-
-def wait_for(predicate: object, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def whip_output(session: StudioSession) -> OutputStats:
@@ -58,7 +50,7 @@ def test_whip_push_is_received_by_janus_at_the_top_rung_with_opus_sound(
     session.start()
     try:
         session.go_live_now()
-        wait_for(lambda: whip_output(session).state == "ok", 20, "the WHIP session to connect")
+        wait_until(lambda: whip_output(session).state == "ok", 20, "the WHIP session to connect")
         time.sleep(5)
         stats = whip_output(session)
         assert stats.sent_files >= 20 and stats.retries == 0, stats
@@ -68,7 +60,7 @@ def test_whip_push_is_received_by_janus_at_the_top_rung_with_opus_sound(
         session.close()
     assert report.complete, [r.message for r in report.outputs]
     assert len(janus.publishers) == 1
-    wait_for(lambda: janus.hung_up, 5, "the WHIP session to be deleted")
+    wait_until(lambda: janus.hung_up, 5, "the WHIP session to be deleted")
     assert janus.hung_up == janus.publishers, "the pusher ends its session with DELETE"
     files = janus.recordings(tmp_path / "received")
     assert set(files) == {"video", "audio"}, janus.log()[-2000:]
@@ -130,7 +122,7 @@ def test_a_refusing_whip_endpoint_retries_with_its_reason_and_leaves_the_recordi
         session.start()
         try:
             session.go_live_now()
-            wait_for(lambda: whip_output(session).retries >= 1, 20, "the refusal to be noticed")
+            wait_until(lambda: whip_output(session).retries >= 1, 20, "the refusal to be noticed")
             stats = whip_output(session)
             assert stats.state == "retrying" and stats.retry_in is not None
             assert "HTTP 401" in (stats.last_error or "") and "invalid token" in (stats.last_error or "")

@@ -7,7 +7,6 @@ bytes exactly as a pusher would; it dies when told to (a file appears), like a d
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 from pipeline.cmaf_packager import FileKind, PublishedFile
@@ -15,6 +14,7 @@ from pipeline.fmp4 import Sample, fragment, init_segment
 from pipeline.outputs.child_push import ChildPushOutput
 from pipeline.outputs.http_push import RetryPolicy
 from tests.helpers.tracks import AUDIO, VIDEO
+from tests.helpers.waiting import wait_until
 
 CAT = """
 import os, sys
@@ -30,15 +30,6 @@ while True:
         os.remove(stop)
         sys.exit("the destination went away")
 """
-
-
-def wait_for(predicate: object, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out")
 
 
 def part(rendition: str, segment: int, index: int, sequence: int) -> PublishedFile:
@@ -75,7 +66,7 @@ def test_parts_reach_the_child_after_one_combined_init_and_segments_are_not_sent
         output.publish(PublishedFile("s/720p/seg_000000.m4s", p0.data + p1.data, FileKind.SEGMENT))
         output.publish(PublishedFile("s/720p/index.m3u8", b"#EXTM3U", FileKind.MEDIA_PLAYLIST))
         output.publish(PublishedFile("s/360p/seg_000000.0.m4s", b"other rung", FileKind.PART))
-        wait_for(lambda: output.stats().sent_files == 2)
+        wait_until(lambda: output.stats().sent_files == 2, 10, "two fragments sent", poll=0.02)
         report = output.close(5)
     finally:
         output.close(1)
@@ -92,10 +83,10 @@ def test_a_restarted_child_starts_at_the_newest_keyframe_at_the_live_edge(tmp_pa
         for item in inits():
             output.publish(item)
         output.publish(part("720p", 0, 0, 1))
-        wait_for(lambda: output.stats().sent_files == 1)
+        wait_until(lambda: output.stats().sent_files == 1, 10, "the first fragment sent", poll=0.02)
         stop.touch()  # the destination drops on the next write...
         output.publish(part("720p", 0, 1, 2))
-        wait_for(lambda: output.stats().state == "retrying")
+        wait_until(lambda: output.stats().state == "retrying", 10, "the child's death noticed", poll=0.02)
         # ...and while it is away the stream goes on: the rest of segment 0, all of segment 1, part of 2.
         backlog = [part("720p", 0, 2, 3), part("audio", 1, 0, 4), part("720p", 1, 0, 5), part("720p", 1, 1, 6),
                    part("720p", 2, 0, 7), part("audio", 2, 0, 8), part("720p", 2, 1, 9)]  # fmt: skip
@@ -104,7 +95,12 @@ def test_a_restarted_child_starts_at_the_newest_keyframe_at_the_live_edge(tmp_pa
         stats = output.stats()
         assert stats.retry_in is not None and stats.retries == 1 and "went away" in (stats.last_error or "")
         assert "secret" not in (stats.last_error or "") + output.name
-        wait_for(lambda: output.stats().state != "retrying" and output.stats().queued_files == 0)
+        wait_until(
+            lambda: output.stats().state != "retrying" and output.stats().queued_files == 0,
+            10,
+            "a new child to drain the queue",
+            poll=0.02,
+        )
         output.close(5)
     finally:
         output.close(1)
@@ -122,13 +118,18 @@ def test_without_live_edge_a_restarted_child_resumes_at_the_first_queued_keyfram
         for item in inits():
             output.publish(item)
         output.publish(part("720p", 0, 0, 1))
-        wait_for(lambda: output.stats().sent_files == 1)
+        wait_until(lambda: output.stats().sent_files == 1, 10, "the first fragment sent", poll=0.02)
         stop.touch()
         output.publish(part("720p", 0, 1, 2))
-        wait_for(lambda: output.stats().state == "retrying")
+        wait_until(lambda: output.stats().state == "retrying", 10, "the child's death noticed", poll=0.02)
         for item in [part("720p", 0, 2, 3), part("720p", 1, 0, 4), part("720p", 1, 1, 5), part("720p", 2, 0, 6)]:
             output.publish(item)
-        wait_for(lambda: output.stats().state != "retrying" and output.stats().queued_files == 0)
+        wait_until(
+            lambda: output.stats().state != "retrying" and output.stats().queued_files == 0,
+            10,
+            "a new child to drain the queue",
+            poll=0.02,
+        )
         output.close(5)
     finally:
         output.close(1)
