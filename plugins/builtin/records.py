@@ -62,7 +62,7 @@ DENOISE = Plugin(
     name=Text("Noise suppression", "降噪"),
     description=Text("Removes steady background noise from the microphone", "去除麦克风中的持续背景噪声"),
     settings=DenoiseSettings,
-    factory="plugins.builtin.audio:make_denoise",
+    factory="plugins.builtin.denoise:make_denoise",
 )
 
 
@@ -80,7 +80,7 @@ NOISE_GATE = Plugin(
     name=Text("Noise gate", "噪声门"),
     description=Text("Silences the microphone between phrases", "说话间隙自动静音"),
     settings=GateSettings,
-    factory="plugins.builtin.audio:make_gate",
+    factory="plugins.builtin.dynamics:make_gate",
 )
 
 
@@ -102,5 +102,5 @@ LEVELLER = Plugin(
         "把过轻或过响的声音拉到统一响度，并防止削波",
     ),
     settings=LevellerSettings,
-    factory="plugins.builtin.audio:make_leveller",
+    factory="plugins.builtin.dynamics:make_leveller",
 )

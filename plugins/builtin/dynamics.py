@@ -1,34 +1,10 @@
-"""Factories of the built-in audio filters."""
+"""Factories of the built-in noise gate and auto level + limiter (numpy only: quick to switch on)."""
 
 from __future__ import annotations
 
-from pipeline.filters.denoise import Denoise, DenoiseParams
 from pipeline.filters.dynamics import Agc, AgcParams, GateParams, Limiter, LimiterParams, NoiseGate
 from plugins.api import Context, Samples
-from plugins.builtin.records import DenoiseSettings, GateSettings, LevellerSettings
-
-
-class DenoiseFilter:
-    def __init__(self, settings: DenoiseSettings, context: Context) -> None:
-        self._filter = Denoise(self._params(settings), sample_rate=context.sample_rate, channels=context.channels)
-        self.latency_samples = self._filter.latency_samples
-
-    @staticmethod
-    def _params(s: DenoiseSettings) -> DenoiseParams:
-        return DenoiseParams(strength=s.strength, threshold_std=s.threshold)
-
-    def update(self, settings: DenoiseSettings) -> None:
-        self._filter.set_params(self._params(settings))
-
-    def process(self, samples: Samples) -> Samples:
-        return self._filter.process(samples)
-
-    def reset(self) -> None:
-        self._filter.reset()
-
-
-def make_denoise(settings: DenoiseSettings, context: Context) -> DenoiseFilter:
-    return DenoiseFilter(settings, context)
+from plugins.builtin.records import GateSettings, LevellerSettings
 
 
 class GateFilter:
