@@ -49,6 +49,7 @@ import numpy as np  # noqa: E402
 import numpy.typing as npt  # noqa: E402
 from skimage.data import astronaut  # noqa: E402
 
+from benchmarks._machine import cpu_model  # noqa: E402
 from pipeline.filters.beautify import Beautify, BeautifyParams, FaceTracker  # noqa: E402
 
 WIDTH, HEIGHT, FPS = 1280, 720, 30
@@ -56,16 +57,6 @@ WARMUP = 45
 GOAL_MS = 10.0
 LOOK = REPO / "assets" / "luts" / "warm.cube"
 Frame = npt.NDArray[np.uint8]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "?"
 
 
 def canvas(face: bool = True) -> Frame:

@@ -52,6 +52,7 @@ import numpy as np  # noqa: E402
 from noisereduce.noisereduce import reduce_noise  # noqa: E402
 from scipy import signal  # noqa: E402
 
+from benchmarks._machine import cpu_model  # noqa: E402
 from pipeline.filters.denoise import Denoise, DenoiseParams  # noqa: E402
 from tests.helpers.speech import delayed, noisy_speech, snr_db  # noqa: E402
 
@@ -70,16 +71,6 @@ class Result:
     snr_gain_db: float
     latency_ms: float | None
     rtf: float | None
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def child_cpu() -> float:
