@@ -155,7 +155,9 @@ def run_noisereduce_offline(clean: np.ndarray, noisy: np.ndarray) -> Result:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="try 3 afftdn settings instead of 24")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"try {len(QUICK_GRID)} afftdn settings instead of {len(GRID)}"
+    )
     args = parser.parse_args()
     ffmpeg = shutil.which("ffmpeg")
     if not ffmpeg:
