@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from tests.helpers.processes import stop_process
+from tests.helpers.processes import free_port, stop_process
 
 JANUS = shutil.which("janus") or "/usr/bin/janus"
 PP_REC = shutil.which("janus-pp-rec") or "/usr/bin/janus-pp-rec"
@@ -72,12 +72,6 @@ room-1: {{
   rec_dir = "{dir}/rec"
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Janus:

@@ -12,7 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from tests.helpers.processes import stop_process
+from tests.helpers.processes import free_port, stop_process
 
 MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -36,12 +36,6 @@ rtmp {{
   }}
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class NginxRtmp:

@@ -1,7 +1,8 @@
-"""Stopping the server processes tests and benchmarks start."""
+"""The server processes tests and benchmarks start: a free loopback port for one, and stopping it."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from typing import Any
 
@@ -16,3 +17,10 @@ def stop_process(process: subprocess.Popen[Any] | None, timeout: float = 10.0) -
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (for a server that needs its port on its command line)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
