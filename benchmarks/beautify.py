@@ -21,6 +21,10 @@ is found, confirmed and faded in by then); then each call is timed alone with pe
 * ``full + LUT``: the same plus assets/luts/warm.cube at strength 1 (a channel-mixing look, so the
   curves + BGR565 residual path of pipeline/filters/lut.py, the slower one);
 * ``LUT only``: that look alone;
+* ``shaping only``: face slimming and eye enlarging at 0.5 each, every other stage 0: the 68
+  landmarks of the tracked face (dlib) and one remap of the box around it
+  (pipeline/filters/face_shape.py; the model is loaded before the row starts);
+* ``full default + shaping``: the full default chain with that shaping on top;
 * peers on the whole frame: ``cv2.bilateralFilter(frame, 9, 75, 75)`` and
   ``cv2.edgePreservingFilter(frame, flags=RECURS_FILTER, sigma_s=60, sigma_r=0.4)``, on
   ``--peer-frames`` frames (they are slow); neither finds faces, masks skin or tones it.
@@ -51,6 +55,7 @@ from skimage.data import astronaut  # noqa: E402
 
 from benchmarks._machine import cpu_model  # noqa: E402
 from pipeline.filters.beautify import Beautify, BeautifyParams, FaceTracker  # noqa: E402
+from pipeline.filters.face_shape import LandmarkModel  # noqa: E402
 
 WIDTH, HEIGHT, FPS = 1280, 720, 30
 WARMUP = 45
@@ -113,6 +118,12 @@ def main() -> None:
     rows.append(("full + LUT", timed(base, args.frames, Beautify(BeautifyParams(lut=str(LOOK))).process)))
     lut_only = BeautifyParams(smoothing=0, whitening=0, rosy=0, sharpen=0, lut=str(LOOK))
     rows.append(("LUT only", timed(base, args.frames, Beautify(lut_only).process)))
+    if not LandmarkModel.shared().wait(timeout=60):
+        sys.exit(f"the landmark model did not load: {LandmarkModel.shared().error}")
+    shaping = BeautifyParams(smoothing=0, whitening=0, rosy=0, sharpen=0, slimming=0.5, eyes=0.5)
+    rows.append(("shaping only", timed(base, args.frames, Beautify(shaping).process)))
+    shaped = BeautifyParams(slimming=0.5, eyes=0.5)
+    rows.append(("full default + shaping", timed(base, args.frames, Beautify(shaped).process)))
     rows.append(
         ("cv2.bilateralFilter d=9", timed(base, args.peer_frames, lambda f: cv2.bilateralFilter(f, 9, 75, 75), 2))
     )

@@ -21,6 +21,9 @@ Per 1280x720 frame (``Beautify.process``), in this order:
    * the result is blended over the sharpened picture through the mask (``cv2.blendLinear``), so
      skin is smoothed, not sharpened.
 3. **Look**: a ``.cube`` 3D LUT at its strength on the whole picture (pipeline/filters/lut.py).
+4. **Shape** (when slimming or eyes is on): face slimming and eye enlarging as local warps around
+   68 landmarks of each tracked face (pipeline/filters/face_shape.py), in place on the result. The
+   landmarks are asked for before step 1 and predicted by another process while 1-3 run.
 
 Faces come from OpenCV's Haar cascade ``haarcascade_frontalface_default.xml`` (it ships inside
 opencv-python-headless), on grey pictures scaled to 240 lines, so faces from 1/10 of the picture
@@ -44,10 +47,6 @@ was the alternative and is worse for live commerce: the product on screen must k
 and beige, orange, wooden, leather and cardboard things are "skin" by colour (astronaut()'s orange
 suit is); it would also cost a full-frame filter. Sharpening and the look do not need faces.
 
-Not implemented: face slimming and eye enlarging need facial landmarks, and no installed package
-provides landmarks fast enough (no mediapipe, no dlib; opencv-contrib's facemark is not in the
-headless wheel).
-
 Live adjustment: :meth:`Beautify.set_params` builds everything a frame needs (tone tables, the
 compiled LUT, read from disk only when the file changed) into one immutable ``_Look`` and swaps a
 single reference, so ``process`` on the program thread reads either the old look or the new one,
@@ -67,6 +66,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from pipeline.filters.face_shape import FaceShaper
 from pipeline.filters.lut import Lut3D, LutLook, Scratch, compile_lut, read_cube
 from pipeline.frames import Image
 
@@ -141,9 +141,13 @@ class BeautifyParams:
     """Path of a ``.cube`` 3D LUT, or None for no look."""
     lut_strength: float = 1.0
     """Blend of the look."""
+    slimming: float = 0.0
+    """Face slimming (pipeline/filters/face_shape.py)."""
+    eyes: float = 0.0
+    """Eye enlarging."""
 
     def __post_init__(self) -> None:
-        for name in ("smoothing", "whitening", "rosy", "sharpen", "lut_strength"):
+        for name in ("smoothing", "whitening", "rosy", "sharpen", "lut_strength", "slimming", "eyes"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"BeautifyParams.{name} must be a number in 0..1, got {value!r}")
@@ -158,9 +162,14 @@ class BeautifyParams:
         return self.smoothing > 0 or self.whitening > 0 or self.rosy > 0
 
     @property
+    def shape(self) -> bool:
+        """Whether face shaping (slimming, eyes) is on (and landmarks are needed)."""
+        return self.slimming > 0 or self.eyes > 0
+
+    @property
     def idle(self) -> bool:
         """Whether every stage is off: the picture passes through untouched."""
-        return not self.skin and self.sharpen == 0 and (self.lut is None or self.lut_strength == 0)
+        return not self.skin and not self.shape and self.sharpen == 0 and (self.lut is None or self.lut_strength == 0)
 
 
 DEFAULT_PARAMS = BeautifyParams()
@@ -568,6 +577,7 @@ class Beautify:
     def __init__(self, params: BeautifyParams = DEFAULT_PARAMS) -> None:
         self._look = _Look.build(params, None)
         self._tracker = FaceTracker()
+        self._shaper = FaceShaper()
         self._scratch = Scratch()
         self._faces: tuple[Box, ...] = ()
         self._lock = threading.Lock()
@@ -580,14 +590,24 @@ class Beautify:
     def set_params(self, params: BeautifyParams) -> None:
         """Use ``params`` from the next frame on. Reads the LUT file if it is new or changed; a bad
         file raises :class:`~pipeline.filters.lut.LutError` (a ``ValueError``) and keeps the old look."""
+        if params.shape:
+            model = self._shaper.model
+            model.request()  # loads on a background thread; shaping fades in when it is ready
+            if model.error is not None:
+                raise ValueError(str(model.error))
         with self._params_lock:  # two setters must not both build from the same previous look
             self._look = _Look.build(params, self._look)
 
     @property
     def faces(self) -> tuple[Box, ...]:
         """Face boxes (x, y, w, h) in image coordinates as of the last frame: the confirmed,
-        tracked faces the skin stages work on (empty while the skin stages are off)."""
+        tracked faces the skin and shaping stages work on (empty while those stages are off)."""
         return self._faces
+
+    @property
+    def shaper(self) -> FaceShaper:
+        """The face shaping stage (its landmark model and the landmarks of the last frame)."""
+        return self._shaper
 
     def process(self, image: Image) -> Image:
         """The filtered picture: a new BGR uint8 array of ``image``'s shape (``image`` itself when
@@ -605,9 +625,34 @@ class Beautify:
     def _reset_faces(self) -> None:
         with self._lock:
             self._tracker.reset()
+            self._shaper.reset()
             self._faces = ()
 
     def _render(self, image: Image, look: _Look) -> Image:
+        params = look.params
+        if params.skin or params.shape:
+            self._tracker.update(image)
+            self._faces = self._tracker.faces
+        else:
+            self._tracker.reset()
+            self._faces = ()
+        if not params.shape:
+            self._shaper.reset()
+            return self._filter(image, look)
+        # The landmark process predicts while this thread sharpens and smooths; the warp then moves
+        # the smoothed, toned skin with the face.
+        self._shaper.begin(image, self._tracker.shown)
+        out = image
+        try:
+            out = self._filter(image, look)
+        finally:
+            if out is image:  # _filter raised: still give the landmark model back
+                out = image.copy()
+            self._shaper.finish(out, params.slimming, params.eyes)
+        return out
+
+    def _filter(self, image: Image, look: _Look) -> Image:
+        """Sharpening, the skin stages and the look of one frame: a new array."""
         params = look.params
         out = np.empty_like(image)
         if params.sharpen > 0:
@@ -616,16 +661,9 @@ class Beautify:
             cv2.addWeighted(image, 1.0 + amount, blur, -amount, 0.0, dst=out)
         else:
             np.copyto(out, image)
-
         if params.skin:
-            self._tracker.update(image)
-            self._faces = self._tracker.faces
             for face, alpha in self._tracker.shown:
                 self._skin(image, out, face, alpha, look)
-        else:
-            self._tracker.reset()
-            self._faces = ()
-
         if look.lut is not None:
             look.lut.apply(out, out=out, scratch=self._scratch)
         return out

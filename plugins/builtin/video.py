@@ -21,7 +21,7 @@ class BeautifyFilter:
             lut = str(self._luts / f"{s.look}.cube")
         else:
             lut = None
-        return BeautifyParams(s.smoothing, s.whitening, s.rosy, s.sharpen, lut, s.look_strength)
+        return BeautifyParams(s.smoothing, s.whitening, s.rosy, s.sharpen, lut, s.look_strength, s.slimming, s.eyes)
 
     def update(self, settings: BeautifySettings) -> None:
         self._filter.set_params(self._params(settings))

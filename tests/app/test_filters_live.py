@@ -37,6 +37,8 @@ def test_toggling_beautify_and_denoise_mid_stream_drops_no_frame_and_no_audio_ch
             on = i % 2 == 0
             session.video_filters.enable("shopcast.beautify", on)
             session.audio_filters.enable("shopcast.denoise", on)
+            if on:  # face shaping too: its landmark process starts while the program runs
+                session.video_filters.update("shopcast.beautify", slimming=0.6 * (i % 4 == 0), eyes=0.4)
             time.sleep(0.3)
         assert session.video_filters.state("shopcast.beautify").status == "off"
         session.video_filters.enable("shopcast.beautify", True)
