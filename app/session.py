@@ -30,7 +30,7 @@ from pipeline.frames import AudioChunk, Image
 from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput, WhipOutput
 from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
-from plugins.api import Context, Kind
+from plugins.api import Context, Kind, Text
 from plugins.chain import Chain
 from plugins.registry import Registry, discover
 
@@ -95,6 +95,8 @@ class SessionConfig:
 class Notice:
     level: str  # "info", "warning" or "error"
     message: str
+    zh: str | None = None
+    """The message in Simplified Chinese (technical details inside it may stay in English)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +242,14 @@ class StudioSession:
             except Exception:
                 log.exception("session listener failed on %s", type(event).__name__)
 
-    def _warn(self, message: str) -> None:
-        self._emit(Notice("warning", message))
+    def _warn(self, message: str, zh: str | None = None) -> None:
+        self._emit(Notice("warning", message, zh))
 
-    def _plugin_notice(self, level: str, message: str) -> None:
-        self._emit(Notice(level, message))
+    def _source_warning(self, message: str) -> None:
+        self._warn(message, f"输入源问题：{message}")
+
+    def _plugin_notice(self, level: str, message: Text) -> None:
+        self._emit(Notice(level, message.en, message.zh))
 
     def _measure(self, chunk: AudioChunk) -> None:
         self._meter.process(chunk.samples)
@@ -253,14 +258,16 @@ class StudioSession:
         """The program sound's levels (after the filters), what the studio's meters show."""
         return self._meter.levels()
 
-    def _lagging(self) -> str | None:
+    def _lagging(self) -> Text | None:
         """The machine-wide overload signal for the video filters: the program missing frames."""
         program = self._program
         if program is None:
             return None
         lagged = program.stats().frames_lagged
         missed, self._lagged_seen = lagged - self._lagged_seen, lagged
-        return f"the program missed {missed} frames in the last half second" if missed >= 3 else None
+        if missed < 3:
+            return None
+        return Text(f"the program missed {missed} frames in the last half second", f"画面在半秒内漏了 {missed} 帧")
 
     # --- state -----------------------------------------------------------------------------------
 
@@ -293,18 +300,21 @@ class StudioSession:
         c = self.config
         p = c.program
         video = open_video_source(
-            c.source, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._warn
+            c.source, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._source_warning
         )
         try:
             audio = open_audio_source(
-                c.mic, sample_rate=p.sample_rate, channels=p.channels, devices=self.devices, warn=self._warn
+                c.mic, sample_rate=p.sample_rate, channels=p.channels, devices=self.devices, warn=self._source_warning
             )
         except Exception:
             video.stop()
             raise
         self._program = Program(p, self.clock, video, audio)
         for problem in self.plugins.problems:
-            self._warn(f"plugin {problem.source} {problem.message}; skipped")
+            self._warn(
+                f"plugin {problem.source} {problem.message}; skipped",
+                f"插件 {problem.source} 无法加载，已跳过：{problem.message}",
+            )
         self._program.set_filters(self.video_filters.process, self.audio_filters.process)
         self._program.add_audio_sink(self._measure)
         for sink in self._preview_sinks:
@@ -362,12 +372,13 @@ class StudioSession:
             self._emit(stats)
             if stats.broadcast is not None and stats.broadcast.preset_note not in (None, note):
                 note = stats.broadcast.preset_note
-                self._emit(Notice("warning", note or ""))
+                self._emit(Notice("warning", note or "", f"编码预设调整：{note}"))
             for output in stats.broadcast.outputs if stats.broadcast else ():
                 key = (stats.broadcast.stream_id if stats.broadcast else "", output.name)
                 if output.state == "failed" and key not in reported:
                     reported.add(key)
-                    self._emit(Notice("error", f"{output.name}: {output.last_error}; nothing more is sent there"))
+                    message = f"{output.name}: {output.last_error}; nothing more is sent there"
+                    self._emit(Notice("error", message, f"{output.name} 推送失败，不再发送：{output.last_error}"))
 
     def stats(self) -> SessionStats:
         broadcast = self._broadcast
@@ -381,7 +392,7 @@ class StudioSession:
                 return fn(*args)
             except Exception as exc:
                 log.exception("%s failed", fn.__name__)
-                self._emit(Notice("error", str(exc)))
+                self._emit(Notice("error", str(exc), f"操作失败：{exc}"))
                 return None
 
         return self._control.submit(run)
@@ -436,7 +447,7 @@ class StudioSession:
                     relay.data_dir,
                     relay.host,
                     relay.port,
-                    on_restart=lambda m: self._emit(Notice("warning", m)),
+                    on_restart=lambda m: self._emit(Notice("warning", m, f"中继服务器已重启：{m}")),
                     on_failed=lambda m: self._emit(RelayFailed(m)),
                 )
                 bundled.start()
@@ -469,9 +480,12 @@ class StudioSession:
             result = room.import_catalog(path)
             room.pin(result["cart"][0]["sku"])
         except (RelayError, OSError, KeyError, IndexError) as exc:
-            self._warn(f"could not import the catalog {path}: {exc}")
+            self._warn(f"could not import the catalog {path}: {exc}", f"无法导入商品目录 {path}：{exc}")
             return
-        self._emit(Notice("info", f"imported {result['imported']} products from {path.name}"))
+        count = result["imported"]
+        self._emit(
+            Notice("info", f"imported {count} products from {path.name}", f"已从 {path.name} 导入 {count} 件商品")
+        )
 
     @property
     def room(self) -> RoomClient | None:
@@ -558,9 +572,12 @@ class StudioSession:
             f"pre-flight: the ladder encodes at {measured}; going live with {result.preset}"
             f" (needs {result.target:.0f} fps)"
         )
-        if result.fps[result.preset] < result.target:
+        zh = f"开播前测速：码率阶梯编码速度 {measured}；使用 {result.preset} 预设（需要 {result.target:.0f} fps）"
+        short = result.fps[result.preset] < result.target
+        if short:
             verdict += ": this machine is short of CPU for this ladder; expect skipped frames or use fewer rungs"
-        self._emit(Notice("info" if result.fps[result.preset] >= result.target else "warning", verdict))
+            zh += "：本机 CPU 不足，可能跳帧，建议减少码率档位"
+        self._emit(Notice("warning" if short else "info", verdict, zh))
         return replace(settings, preset=result.preset)
 
     def _end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport | None:
@@ -585,7 +602,7 @@ class StudioSession:
         p = self.config.program
         try:
             source = open_video_source(
-                spec, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._warn
+                spec, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._source_warning
             )
         except (SourceError, ValueError) as exc:
             raise SessionError(f"cannot switch to {spec}: {exc}") from exc

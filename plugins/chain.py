@@ -10,9 +10,10 @@ slot that keeps it from hurting the stream:
 * **Overload.** The chain measures what each plugin costs. When the chain's mean time over the last
   second exceeds its share of the frame (or audio block) period, or when the host says the machine is
   overloaded (the program is missing frames, the encoders lag), the costliest plugin is *bypassed*
-  with a warning naming the numbers. After ``recover_after`` seconds, if its last known cost fits
-  comfortably in the budget and the host is no longer overloaded, it comes back; if that overloads
-  again, the wait doubles (up to 5 minutes), so it does not flap.
+  with a warning naming the numbers (the first ``WARM_UP`` second after a plugin is switched on is
+  not counted: first frames build caches and load models). After ``recover_after`` seconds, if its
+  last known cost fits comfortably in the budget and the host is no longer overloaded, it comes
+  back; if that overloads again, the wait doubles (up to 5 minutes), so it does not flap.
 * **Glitch-free switching.** A video plugin is switched between two frames; no frame is dropped or
   repeated. An audio plugin's output is cross-faded with its input over one block when it is switched
   on or off (or bypassed), and the input is delayed by the plugin's ``latency_samples`` so the two
@@ -35,13 +36,18 @@ from typing import Any
 
 import numpy as np
 
-from plugins.api import Context, Filter, Kind, Plugin, Samples, SettingsError, validate
+from plugins.api import Context, Filter, Kind, Plugin, Samples, SettingsError, Text, validate
 from plugins.registry import Registry
 
 log = logging.getLogger(__name__)
 
-Notify = Callable[[str, str], None]
-"""``notify(level, message)`` with level "info", "warning" or "error"."""
+WARM_UP = 1.0
+"""Seconds after a plugin is switched on during which its costs are not counted: its first frames
+build caches, load models, start workers."""
+
+Notify = Callable[[str, Text], None]
+"""``notify(level, message)`` with level "info", "warning" or "error" and the message in English and
+Chinese."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,9 @@ class SlotState:
     status: str
     """``off``, ``on``, ``bypassed`` (overload) or ``failed``."""
     message: str | None
+    """Why it is failed or bypassed (English)."""
+    message_zh: str | None
+    """The same in Chinese."""
     cost_ms: float | None
     """Mean time per frame/block over the last second, while running."""
     settings: Any
@@ -65,12 +74,14 @@ class _Slot:
         self.settings: Any = plugin.defaults()
         self.instance: Filter | None = None
         self.enabled = False
-        self.failed: str | None = None
-        self.bypassed: str | None = None
+        self.failed: Text | None = None
+        self.bypassed: Text | None = None
         self.bypass_until = 0.0
         self.bypass_wait = 0.0
         self.costs: deque[tuple[float, float]] = deque(maxlen=512)  # (monotonic time, seconds)
         self.last_cost = 0.0
+        self.warm_until = 0.0
+        """Costs before this time are warm-up (caches, models loading), not held against it."""
         # audio only
         self.gain = 0.0
         self.primed = False
@@ -97,7 +108,7 @@ class Chain:
         notify: Notify | None = None,
         budget_share: float | None = None,
         recover_after: float = 10.0,
-        overloaded: Callable[[], str | None] | None = None,
+        overloaded: Callable[[], Text | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER):
@@ -148,12 +159,16 @@ class Chain:
                 slot.failed = None
                 slot.bypassed = None
                 slot.bypass_wait = 0.0
+                if not slot.enabled:
+                    slot.costs.clear()
+                    slot.warm_until = self._clock() + WARM_UP
                 if slot.instance is None:
                     try:
                         factory = slot.plugin.load_factory()
                         slot.instance = factory(slot.settings, self.context)
                     except Exception as exc:
-                        self._fail(slot, f"could not start: {type(exc).__name__}: {exc}")
+                        error = f"{type(exc).__name__}: {exc}"
+                        self._fail(slot, Text(f"could not start: {error}", f"无法启动：{error}"))
                         raise
                     if self.kind is Kind.AUDIO_FILTER:
                         latency = int(getattr(slot.instance, "latency_samples", 0))
@@ -176,23 +191,26 @@ class Chain:
             except (ValueError, OSError) as exc:
                 raise SettingsError(str(exc)) from exc
             except Exception as exc:
-                self._fail(slot, f"failed on new settings: {type(exc).__name__}: {exc}")
+                error = f"{type(exc).__name__}: {exc}"
+                self._fail(slot, Text(f"failed on new settings: {error}", f"新设置出错：{error}"))
         slot.settings = settings
         return settings
 
     def state(self, plugin_id: str) -> SlotState:
         slot = self._slot(plugin_id)
         now = self._clock()
+        message: Text | None = None
         if not slot.enabled:
-            status, message = "off", None
+            status = "off"
         elif slot.failed is not None:
             status, message = "failed", slot.failed
         elif slot.bypassed is not None:
             status, message = "bypassed", slot.bypassed
         else:
-            status, message = "on", None
+            status = "on"
         cost = slot.mean_cost(now) * 1000 if status == "on" else None
-        return SlotState(slot.plugin.id, slot.enabled, status, message, cost, slot.settings)
+        en, zh = (message.en, message.zh) if message else (None, None)
+        return SlotState(slot.plugin.id, slot.enabled, status, en, zh, cost, slot.settings)
 
     def states(self) -> list[SlotState]:
         return [self.state(i) for i in self.ids]
@@ -236,11 +254,14 @@ class Chain:
                 got = f"{out.dtype} {out.shape}" if isinstance(out, np.ndarray) else type(out).__name__
                 raise TypeError(f"returned {got} for a {data.dtype} {data.shape} input")
         except Exception as exc:
-            self._fail(slot, f"failed and is bypassed: {type(exc).__name__}: {exc}")
+            error = f"{type(exc).__name__}: {exc}"
+            self._fail(slot, Text(f"failed and is bypassed: {error}", f"出错，已旁路：{error}"))
             return data
         spent = time.perf_counter() - started
-        slot.costs.append((self._clock(), spent))
-        slot.last_cost = spent
+        now = self._clock()
+        if now >= slot.warm_until:
+            slot.costs.append((now, spent))
+            slot.last_cost = spent
         return out
 
     def _process_audio(self, active: tuple[_Slot, ...], block: Samples) -> Samples:
@@ -275,12 +296,12 @@ class Chain:
 
     # --- faults and overload -------------------------------------------------------------------
 
-    def _fail(self, slot: _Slot, why: str) -> None:
+    def _fail(self, slot: _Slot, why: Text) -> None:
         if slot.failed is None:
             slot.failed = why
-            name = slot.plugin.name.en
-            log.error("plugin %s %s", slot.plugin.id, why)
-            self._notify("error", f"{name} {why}")
+            name = slot.plugin.name
+            log.error("plugin %s %s", slot.plugin.id, why.en)
+            self._notify("error", Text(f"{name.en} {why.en}", f"「{name.zh}」{why.zh}"))
 
     def _govern(self) -> None:
         now = self._clock()
@@ -292,14 +313,19 @@ class Chain:
         pressure = self._overloaded()
         if running and (total > self.budget or pressure):
             worst = max(running, key=lambda s: s.mean_cost(now))
-            if total > self.budget:
-                why = f"filters took {total * 1000:.0f} ms of a {self._period * 1000:.0f} ms frame"
+            if total > self.budget or pressure is None:
+                ms, period = f"{total * 1000:.0f}", f"{self._period * 1000:.0f}"
+                why = Text(f"filters took {ms} ms of a {period} ms frame", f"滤镜用了每帧 {period} 毫秒中的 {ms} 毫秒")
             else:
-                why = str(pressure)
+                why = pressure
             worst.bypass_wait = min(300.0, worst.bypass_wait * 2 or self._recover_after)
             worst.bypass_until = now + worst.bypass_wait
-            worst.bypassed = f"bypassed: {why}; it comes back when the machine has room"
-            self._notify("warning", f"{worst.plugin.name.en} {worst.bypassed}")
+            worst.bypassed = Text(
+                f"bypassed: {why.en}; it comes back when the machine has room",
+                f"已暂时旁路：{why.zh}；机器空闲后自动恢复",
+            )
+            name = worst.plugin.name
+            self._notify("warning", Text(f"{name.en} {worst.bypassed.en}", f"「{name.zh}」{worst.bypassed.zh}"))
             return
         for slot in self._active:
             if slot.bypassed is None or now < slot.bypass_until or pressure:
@@ -307,7 +333,8 @@ class Chain:
             if total + slot.last_cost <= 0.6 * self.budget:
                 slot.bypassed = None
                 slot.costs.clear()
-                self._notify("info", f"{slot.plugin.name.en} is back on")
+                name = slot.plugin.name
+                self._notify("info", Text(f"{name.en} is back on", f"「{name.zh}」已恢复"))
                 break
 
     def _rebuild(self) -> None:

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from plugins.api import SettingsError, SettingSpec, specs
 from plugins.chain import Chain, SlotState
 from plugins.registry import Problem
+from ui.i18n import current_language
 
 LevelsSource = Callable[[], Any]
 """Returns the program sound's levels (``pipeline.filters.meter.MeterLevels``) or None."""
@@ -45,23 +46,19 @@ LevelsSource = Callable[[], Any]
 STATUS_COLOURS = {"on": "#2ea043", "bypassed": "#e0a100", "failed": "#e5243b", "off": "#808080"}
 
 
-def language() -> str:
-    return QLocale().name()
-
-
 class PluginBox(QGroupBox):
     """One plugin: a checkable group with its generated form and a status line."""
 
     def __init__(self, chain: Chain, plugin_id: str, parent: QWidget | None = None) -> None:
         plugin = chain.plugin(plugin_id)
-        super().__init__(plugin.name.pick(language()), parent)
+        super().__init__(plugin.name.pick(current_language()), parent)
         self.chain = chain
         self.plugin_id = plugin_id
         self.setObjectName(f"plugin:{plugin_id}")
         self.setCheckable(True)
         self.setChecked(chain.state(plugin_id).enabled)
         if plugin.description.en:
-            self.setToolTip(plugin.description.pick(language()))
+            self.setToolTip(plugin.description.pick(current_language()))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -71,9 +68,9 @@ class PluginBox(QGroupBox):
             editor = self._editor(spec, getattr(settings, spec.name))
             editor.setObjectName(spec.name)
             if spec.help is not None:
-                editor.setToolTip(spec.help.pick(language()))
+                editor.setToolTip(spec.help.pick(current_language()))
             self.editors[spec.name] = editor
-            form.addRow(spec.label.pick(language()), editor)
+            form.addRow(spec.label.pick(current_language()), editor)
         self.status = QLabel(self)
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -98,7 +95,7 @@ class PluginBox(QGroupBox):
         if spec.choices:
             combo = QComboBox(self)
             for choice, label in spec.choices:
-                combo.addItem(label.pick(language()), choice)
+                combo.addItem(label.pick(current_language()), choice)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.currentIndexChanged.connect(lambda _i, n=spec.name, c=combo: self._set(n, c.currentData()))
             return combo
@@ -155,7 +152,7 @@ class PluginBox(QGroupBox):
         line.editingFinished.connect(lambda: self._set(spec.name, line.text().strip()))
 
         def pick() -> None:
-            path, _ = QFileDialog.getOpenFileName(self, spec.label.pick(language()), "", spec.path or "")
+            path, _ = QFileDialog.getOpenFileName(self, spec.label.pick(current_language()), "", spec.path or "")
             if path:
                 line.setText(path)
                 self._set(spec.name, path)
@@ -194,12 +191,17 @@ class PluginBox(QGroupBox):
         if state.status == "off":
             return self.tr("Off")
         if state.status == "failed":
-            return self.tr("Failed, passed through: %1").replace("%1", state.message or "")
+            return self.tr("Failed, passed through: %1").replace("%1", self._why(state))
         if state.status == "bypassed":
-            return self.tr("Bypassed to save CPU: %1").replace("%1", state.message or "")
+            return self.tr("Bypassed to save CPU: %1").replace("%1", self._why(state))
         if state.cost_ms is None:
             return self.tr("On")
         return self.tr("On, %1 ms per frame").replace("%1", f"{state.cost_ms:.1f}")
+
+    @staticmethod
+    def _why(state: SlotState) -> str:
+        chinese = current_language().startswith("zh") and state.message_zh
+        return (state.message_zh if chinese else state.message) or ""
 
 
 class LevelMeter(QWidget):

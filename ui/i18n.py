@@ -23,6 +23,7 @@ def choose_language(explicit: str | None = None) -> str:
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
     """Load ShopCast's and Qt's own translations; return them (they must stay alive)."""
     if language == "en":
+        QLocale.setDefault(QLocale("en_US"))  # also what current_language() says on a Chinese system
         return []
     installed = []
     ours = QTranslator(app)
@@ -38,3 +39,8 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         installed.append(qt)
     QLocale.setDefault(QLocale(language))
     return installed
+
+
+def current_language() -> str:
+    """The interface language in use (``en_US``, ``zh_CN``, ...): install_translators sets it."""
+    return QLocale().name()

@@ -32,6 +32,7 @@ from app.session import (
     StudioSession,
 )
 from pipeline.frames import VideoFrame
+from ui.i18n import current_language
 
 
 class QtSessionBridge(QObject):
@@ -99,7 +100,8 @@ class QtSessionBridge(QObject):
         if isinstance(event, SessionStats):
             self.stats.emit(event)
         elif isinstance(event, Notice):
-            self.notice.emit(event.level, event.message)
+            chinese = current_language().startswith("zh") and event.zh
+            self.notice.emit(event.level, event.zh if chinese else event.message)
         elif isinstance(event, RelayReady):
             self.relay_ready.emit(event.relay_url, event.watch_url)
         elif isinstance(event, RelayFailed):

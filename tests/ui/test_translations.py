@@ -8,10 +8,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtWidgets import QGroupBox
 from pytestqt.qtbot import QtBot
 
 from app.paths import REPO_ROOT
 from app.session import SessionConfig, StudioSession
+from plugins.api import Text
 from tests.helpers.fakes import FakeDevices
 from ui.i18n import choose_language, install_translators
 from ui.studio_window import StudioWindow
@@ -75,7 +77,17 @@ def test_window_in_chinese(qtbot: QtBot, no_devices: FakeDevices) -> None:
         qtbot.addWidget(window)
         assert window.windowTitle() == "ShopCast 直播工作台"
         assert window.live_button.text() == "开始直播"
+        # Plugin forms come from the declarations' Chinese labels; notices from the session in Chinese.
+        boxes = {box.title() for box in window.findChildren(QGroupBox)}
+        assert {"美颜", "降噪"} <= boxes, boxes
+        window.session.video_filters.enable("shopcast.beautify", True)
+        window.session.video_filters._fail(
+            window.session.video_filters._slot("shopcast.beautify"), Text("could not start: boom", "无法启动：boom")
+        )
+        qtbot.waitUntil(lambda: window.notices.count() > 0 and "「美颜」无法启动：boom" in window.notices.item(
+            window.notices.count() - 1).text(), timeout=5000)  # fmt: skip
         window.session.close()
     finally:
         for translator in translators:
             app.removeTranslator(translator)
+        install_translators(app, "en")
