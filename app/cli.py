@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from app import __version__
@@ -30,6 +31,8 @@ from pipeline.encoders import X264_PRESETS, parse_ladder
 from pipeline.outputs.whip import check_whip_url
 from pipeline.program import ProgramSettings
 from pipeline.sources import SourceError, parse_audio_spec, parse_video_spec
+from plugins.api import Kind, SettingsError, parse_values, specs, validate
+from plugins.registry import Registry, discover
 
 log = logging.getLogger("shopcast")
 
@@ -194,6 +197,29 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
         help="also push to this RTMP ingest, e.g. rtmp://live.example.com/app/KEY (repeat for more)",
     )
     g.add_argument(
+        "--filter",
+        dest="filters",
+        action="append",
+        default=[],
+        metavar="ID[:NAME=VALUE,...]",
+        help="switch on a filter plugin, with settings, e.g. shopcast.beautify:smoothing=0.9,slimming=0.3"
+        " (repeat for more; `shopcast plugins` lists them)",
+    )
+    g.add_argument(
+        "--beautify",
+        dest="filters",
+        action="append_const",
+        const="shopcast.beautify",
+        help="switch on beautify (美颜) at its defaults; the same as --filter shopcast.beautify",
+    )
+    g.add_argument(
+        "--denoise",
+        dest="filters",
+        action="append_const",
+        const="shopcast.denoise",
+        help="switch on noise suppression (降噪) at its defaults; the same as --filter shopcast.denoise",
+    )
+    g.add_argument(
         "--whip",
         action=_WhipAction,
         nargs="+",
@@ -223,7 +249,31 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         rtmp_urls=tuple(args.rtmp),
         whip_targets=tuple(args.whip),
         catalog=getattr(args, "catalog", None),
+        filters=args.filters,
     )
+
+
+def resolve_filters(given: Sequence[str], registry: Registry) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """``--filter`` values (``ID[:name=value,...]``) as (plugin id, typed settings), checked against
+    each plugin's declaration; a later one for the same plugin adds to and overrides an earlier one.
+    ValueError names what is wrong."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for text in given:
+        plugin_id, _, values = text.partition(":")
+        plugin_id = plugin_id.strip()
+        plugin = registry.plugins.get(plugin_id)
+        if plugin is None:
+            filters = [p.id for p in registry.plugins.values() if p.kind in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER)]
+            raise ValueError(f"--filter {text}: no filter plugin {plugin_id!r} (there are: {', '.join(filters)})")
+        if plugin.kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER):
+            raise ValueError(f"--filter {text}: {plugin_id} is a {plugin.kind.value} plugin, not a filter")
+        try:
+            merged = {**chosen.get(plugin_id, {}), **parse_values(plugin.settings, values)}
+            validate(plugin.settings, merged)
+        except SettingsError as exc:
+            raise ValueError(f"--filter {text}: {exc}") from None
+        chosen[plugin_id] = merged
+    return tuple(chosen.items())
 
 
 # --- relay ---------------------------------------------------------------------------------------
@@ -358,7 +408,11 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             " --rtmp URL or --whip URL"
         )
         return 2
-    session = StudioSession(_session_config(args, relay))
+    try:
+        session = StudioSession(_session_config(args, relay))
+    except SessionError as exc:
+        log.error("%s", exc)
+        return 2
     stop = _stop_on_signals()
     try:
         session.start()
@@ -374,6 +428,30 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         return 1
     finally:
         session.close()
+
+
+# --- plugins -------------------------------------------------------------------------------------
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    registry = discover()
+    for plugin in registry.plugins.values():
+        print(f"{plugin.id}  ({plugin.kind.value}) {plugin.name.pick(args.lang)}")
+        if plugin.description.en:
+            print(f"    {plugin.description.pick(args.lang)}")
+        for spec in specs(plugin.settings):
+            allowed = ""
+            if spec.range is not None:
+                allowed = f" {spec.range.minimum:g}..{spec.range.maximum:g}"
+            elif spec.choices:
+                allowed = " " + "|".join(value for value, _ in spec.choices)
+            elif spec.path is not None:
+                allowed = " (a file path)"
+            default = str(spec.default).lower() if spec.type is bool else repr(spec.default)
+            print(f"    {spec.name}={default}  {spec.type.__name__}{allowed}  {spec.label.pick(args.lang)}")
+    for problem in registry.problems:
+        print(f"not loaded: {problem.source}: {problem.message}")
+    return 1 if registry.problems else 0
 
 
 # --- studio and demo -----------------------------------------------------------------------------
@@ -431,7 +509,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         return run_studio(config, go_live=True, language=args.lang)
     print("No display: running the demo headless (Ctrl-C to stop).", flush=True)
-    session = StudioSession(config)
+    try:
+        session = StudioSession(config)
+    except SessionError as exc:
+        log.error("%s", exc)
+        return 2
     stop = _stop_on_signals()
     try:
         session.start()
@@ -487,6 +569,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_media_options(p, source="camera", mic="default")
     p.set_defaults(func=cmd_broadcast)
 
+    p = sub.add_parser("plugins", help="list the plugins and their settings")
+    p.add_argument("--lang", choices=("en", "zh_CN"), default="en", help="label language (default %(default)s)")
+    p.set_defaults(func=cmd_plugins)
+
     for name, help_text in (("studio", "open the studio window"), ("demo", "bundled relay + demo room + studio")):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--host", default="127.0.0.1", help="bundled relay address (default %(default)s)")
@@ -525,6 +611,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     part, segment = getattr(args, "part", 0), getattr(args, "segment", 1.0)
     if part and part > segment / 2:
         parser.error(f"--part {part:g} is longer than half a segment ({segment / 2:g} s); use 0 for plain HLS")
+    if hasattr(args, "filters"):
+        try:
+            args.filters = resolve_filters(args.filters, discover())
+        except ValueError as exc:
+            parser.error(str(exc))
     setup_logging(args.verbose)
     result: int = args.func(args)
     return result

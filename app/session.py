@@ -86,6 +86,9 @@ class SessionConfig:
     """Also push the top rung and the audio to these WHIP endpoints, each with its own reconnect."""
     catalog: Path | None = None
     """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
+    filters: tuple[tuple[str, dict[str, Any]], ...] = ()
+    """Filter plugins switched on from the start, each with the settings it differs in (plugin id,
+    {setting: value}); unknown ids and bad values are refused when the session is made."""
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -220,7 +223,28 @@ class StudioSession:
         """The program's video filter plugins (beautify, third-party filters), in order."""
         self.audio_filters = Chain(self.plugins, Kind.AUDIO_FILTER, context, notify=notify)
         """The program's audio filter plugins (denoise, ...), in order."""
+        try:
+            for plugin_id, values in config.filters:
+                self._switch_on(plugin_id, values)
+        except SessionError:
+            self.video_filters.close()
+            self.audio_filters.close()
+            raise
         self._meter = Meter(sample_rate=p.sample_rate, channels=p.channels)
+
+    def _switch_on(self, plugin_id: str, values: dict[str, Any]) -> None:
+        try:
+            plugin = self.plugins.get(plugin_id)
+        except KeyError as exc:
+            raise SessionError(str(exc.args[0])) from None
+        if plugin.kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER):
+            raise SessionError(f"{plugin_id} is a {plugin.kind.value} plugin, not a filter")
+        chain = self.video_filters if plugin.kind is Kind.VIDEO_FILTER else self.audio_filters
+        try:
+            chain.update(plugin_id, **values)
+            chain.enable(plugin_id, True)
+        except Exception as exc:  # a plugin's own error, already reported by the chain
+            raise SessionError(f"{plugin_id}: {exc}") from exc
 
     # --- listeners -------------------------------------------------------------------------------
 

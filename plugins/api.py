@@ -165,6 +165,32 @@ def validate(settings_type: type, values: dict[str, Any]) -> Any:
         raise SettingsError(str(exc)) from exc
 
 
+def parse_values(settings_type: type, text: str) -> dict[str, Any]:
+    """Settings written as ``name=value,name=value`` (a command line's), typed by their declaration:
+    numbers, ``true``/``false`` (also ``on``/``off``, ``yes``/``no``, ``1``/``0``), text. Only
+    checks names and types; :func:`validate` checks ranges and choices. SettingsError otherwise."""
+    known = {s.name: s for s in specs(settings_type)}
+    values: dict[str, Any] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, equals, raw = (part.strip() for part in item.partition("="))
+        if not equals:
+            raise SettingsError(f"{item!r} is not name=value")
+        spec = known.get(name)
+        if spec is None:
+            raise SettingsError(f"{settings_type.__name__} has no setting {name!r} (it has {', '.join(known)})")
+        try:
+            if spec.type is bool:
+                flags = {"true": True, "on": True, "yes": True, "1": True, "false": False, "off": False, "no": False}
+                values[name] = flags[raw.lower()]
+            elif spec.type in (int, float):
+                values[name] = spec.type(raw)
+            else:
+                values[name] = raw
+        except (KeyError, ValueError):
+            raise SettingsError(f"{name} must be {spec.type.__name__}, got {raw!r}") from None
+    return values
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """What a factory learns about where its plugin runs."""

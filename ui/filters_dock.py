@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from plugins.api import SettingsError, SettingSpec, specs
+from plugins.api import Kind, SettingsError, SettingSpec, specs
 from plugins.chain import Chain, SlotState
 from plugins.registry import Problem
 from ui.i18n import current_language
@@ -196,6 +196,8 @@ class PluginBox(QGroupBox):
             return self.tr("Bypassed to save CPU: %1").replace("%1", self._why(state))
         if state.cost_ms is None:
             return self.tr("On")
+        if self.chain.kind is Kind.AUDIO_FILTER:  # audio runs per 1024-sample block, not per frame
+            return self.tr("On, %1 ms per audio block").replace("%1", f"{state.cost_ms:.2f}")
         return self.tr("On, %1 ms per frame").replace("%1", f"{state.cost_ms:.1f}")
 
     @staticmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import signal
 import sys
 
@@ -11,9 +12,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.paths import assets_dir
-from app.session import SessionConfig, StudioSession
+from app.session import SessionConfig, SessionError, StudioSession
 from ui.i18n import choose_language, install_translators
 from ui.studio_window import StudioWindow
+
+log = logging.getLogger(__name__)
 
 
 def run(config: SessionConfig, *, go_live: bool = False, language: str | None = None) -> int:
@@ -23,7 +26,12 @@ def run(config: SessionConfig, *, go_live: bool = False, language: str | None = 
     app.setOrganizationName("ShopCast")
     app.setWindowIcon(QIcon(str(assets_dir() / "web" / "icon.svg")))
     translators = install_translators(app, choose_language(language))
-    session = StudioSession(config)
+    try:
+        session = StudioSession(config)
+    except SessionError as exc:
+        log.error("%s", exc)
+        translators.clear()
+        return 2
     window = StudioWindow(session, go_live=go_live)
     window.show()
     window.start()

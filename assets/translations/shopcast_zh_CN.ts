@@ -4,37 +4,37 @@
 <context>
     <name>FiltersDock</name>
     <message>
-        <location filename="../../ui/filters_dock.py" line="248"/>
+        <location filename="../../ui/filters_dock.py" line="252"/>
         <source>Filters</source>
         <translation>滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="256"/>
+        <location filename="../../ui/filters_dock.py" line="260"/>
         <source>Microphone level (after filters)</source>
         <translation>麦克风电平（滤镜后）</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="259"/>
+        <location filename="../../ui/filters_dock.py" line="263"/>
         <source>L</source>
         <translation>左</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="259"/>
+        <location filename="../../ui/filters_dock.py" line="263"/>
         <source>R</source>
         <translation>右</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="264"/>
+        <location filename="../../ui/filters_dock.py" line="268"/>
         <source>Video filters</source>
         <translation>视频滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="264"/>
+        <location filename="../../ui/filters_dock.py" line="268"/>
         <source>Audio filters</source>
         <translation>音频滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="275"/>
+        <location filename="../../ui/filters_dock.py" line="279"/>
         <source>Plugins not loaded:</source>
         <translation>未加载的插件：</translation>
     </message>
@@ -271,37 +271,42 @@
 <context>
     <name>PluginBox</name>
     <message>
-        <location filename="../../ui/filters_dock.py" line="151"/>
+        <location filename="../../ui/filters_dock.py" line="148"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="152"/>
+        <location filename="../../ui/filters_dock.py" line="149"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="195"/>
+        <location filename="../../ui/filters_dock.py" line="192"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="197"/>
+        <location filename="../../ui/filters_dock.py" line="194"/>
         <source>Failed, passed through: %1</source>
         <translation>出错，已直通：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="199"/>
+        <location filename="../../ui/filters_dock.py" line="196"/>
         <source>Bypassed to save CPU: %1</source>
         <translation>为节省 CPU 已暂停：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="201"/>
+        <location filename="../../ui/filters_dock.py" line="198"/>
         <source>On</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="202"/>
+        <location filename="../../ui/filters_dock.py" line="200"/>
+        <source>On, %1 ms per audio block</source>
+        <translation>开启，每个音频块 %1 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="201"/>
         <source>On, %1 ms per frame</source>
         <translation>开启，每帧 %1 毫秒</translation>
     </message>

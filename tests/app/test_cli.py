@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import av
+import cv2
 import httpx
+import numpy as np
+import numpy.typing as npt
 import pytest
+from skimage.data import astronaut
 
 from tests.helpers.media import parse_media_playlist
 from tests.helpers.relay import REPO, RelayProcess
@@ -81,6 +87,16 @@ def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> 
         (["broadcast", "--out", "x", "--part", "0.6"], "--part 0.6 is longer than half a segment (0.5 s)"),
         (["broadcast", "--out", "x", "--part", "fast"], "'fast' is not a number of seconds"),
         (["relay", "--port", "70000"], "is not a port number"),
+        (["broadcast", "--out", "x", "--filter", "sepia"], "no filter plugin 'sepia' (there are: shopcast.beautify"),
+        (["broadcast", "--out", "x", "--filter", "shopcast.beautify:slimming=2"], "slimming must be within 0..1"),
+        (["broadcast", "--out", "x", "--filter", "shopcast.beautify:glow=1"], "has no setting 'glow'"),
+        (["broadcast", "--out", "x", "--filter", "shopcast.denoise:strength=max"], "strength must be float"),
+        (["broadcast", "--out", "x", "--filter", "shopcast.beautify:look"], "'look' is not name=value"),
+        (["broadcast", "--out", "x", "--filter", "shopcast.beautify:look=sepia"], "look must be one of none, warm"),
+        (
+            ["broadcast", "--out", "x", "--filter", "shopcast.beautify:look_file=/no/such.cube", "--duration", "1"],
+            "cannot read the LUT file",
+        ),
     ],
 )
 def test_bad_arguments_exit_2_with_a_precise_message(args: list[str], message: str) -> None:
@@ -101,3 +117,44 @@ def test_relay_refuses_a_busy_port(relay: RelayProcess, tmp_path: Path) -> None:
     result = shopcast("relay", "--port", str(relay.port), "--data", str(tmp_path), timeout=30)
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{relay.port}" in result.stderr
+
+
+def test_filters_switched_on_from_the_command_line_shape_the_broadcast(tmp_path: Path) -> None:
+    """--beautify / --filter reach the program: the broadcast of a face photo comes out smoothed, a
+    look is applied, and `shopcast plugins` lists what can be chosen."""
+    listed = shopcast("plugins", timeout=30)
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "shopcast.beautify  (video_filter) Beautify" in listed.stdout
+    assert "    slimming=0.0  float 0..1  Face slimming" in listed.stdout
+    assert "    look='none'  str none|warm|fresh|milky  Colour look" in listed.stdout
+    assert "降噪" in shopcast("plugins", "--lang", "zh_CN", timeout=30).stdout
+
+    photo = tmp_path / "face.png"
+    cv2.imwrite(str(photo), cv2.cvtColor(astronaut(), cv2.COLOR_RGB2BGR))
+    plain, filtered = tmp_path / "plain", tmp_path / "filtered"
+    common = ["broadcast", "--source", f"file:{photo}", "--mic", "none", "--duration", "3", "--quiet"]
+    assert shopcast(*common, "--out", str(plain)).returncode == 0
+    result = shopcast(
+        *common, "--out", str(filtered), "--beautify", "--filter", "shopcast.beautify:look=warm,sharpen=0"
+    )
+    assert result.returncode == 0, result.stderr
+
+    def last_frame(root: Path) -> npt.NDArray[np.uint8]:
+        rung = next(root.glob("*/720p"))
+        segments = sorted(rung.glob("seg_*.m4s"))
+        data = (rung / "init.mp4").read_bytes() + segments[-1].read_bytes()
+        with av.open(io.BytesIO(data)) as container:
+            frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+        return frames[-1]
+
+    before, after = last_frame(plain), last_frame(filtered)
+    # The photo fills the middle 720x720 of the picture; its face is around (529, 94), 131 px wide.
+    face = (slice(150, 210), slice(545, 645))
+
+    def detail(image: npt.NDArray[np.uint8]) -> float:
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY).astype(np.float64)[face]
+        return float(np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 2.0)).mean())
+
+    assert detail(after) < 0.75 * detail(before), (detail(before), detail(after))
+    warmth = [float((img[..., 2].astype(int) - img[..., 0]).mean()) for img in (before, after)]
+    assert warmth[1] > warmth[0] + 3, warmth
