@@ -1,8 +1,10 @@
 """A moving test picture with the frame number and the wall clock burned in.
 
 The clock (milliseconds) lets anyone read end-to-end latency off a viewer's screen: compare the
-burned-in time with the viewer machine's clock. A white square flashes on every whole second, in
-step with the tone source's beep, for audio/video sync checks.
+burned-in time with the viewer machine's clock; the same time is drawn as a machine-readable code
+(pipeline/sources/clock_code.py) at :meth:`TestPattern.clock_code_box`, for programs to do that. A
+white square flashes on every whole second, in step with the tone source's beep, for audio/video
+sync checks.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import cv2
 import numpy as np
 
 from pipeline.frames import Image
+from pipeline.sources import clock_code
 from pipeline.sources.base import FrameTime, VideoSource
 
 # SMPTE-like bars, BGR.
@@ -39,6 +42,11 @@ class TestPattern(VideoSource):
         self.label = label
         self._background = self._make_background()
         self._scale = height / 720
+
+    def clock_code_box(self) -> tuple[int, int, int]:
+        """Where the clock code is: (x, y, cell size) in pixels."""
+        x, y = int(self.width * 0.55), int(self.height * 0.76) + int(24 * self._scale)
+        return x, y, max(2, min(int(10 * self._scale), (self.width - x - 4) // clock_code.CELLS))
 
     def _make_background(self) -> Image:
         w, h = self.width, self.height
@@ -88,6 +96,8 @@ class TestPattern(VideoSource):
             max(1, int(3 * s)),
             cv2.LINE_AA,
         )
+        x, y, cell = self.clock_code_box()
+        clock_code.draw(image, int(at.wall * 1000), x, y, cell)
         cv2.putText(
             image,
             self.label,
