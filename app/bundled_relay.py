@@ -13,7 +13,7 @@ import secrets
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -33,8 +33,11 @@ class BundledRelay:
         port: int = 0,
         on_restart: Callable[[str], None] | None = None,
         on_failed: Callable[[str], None] | None = None,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.data_dir = data_dir
+        self.extra_args = tuple(extra_args)
+        """More ``shopcast relay`` options (e.g. ``--whep-seats 5``)."""
         self.host = host
         self.port = port
         self.admin_token = secrets.token_urlsafe(32)
@@ -58,6 +61,7 @@ class BundledRelay:
         command = [
             sys.executable, "-m", "app", "relay",
             "--host", self.host, "--port", str(port), "--data", str(self.data_dir), "--exit-with-parent",
+            *self.extra_args,
         ]  # fmt: skip
         env = {**os.environ, "SHOPCAST_ADMIN_TOKEN": self.admin_token, "PYTHONUNBUFFERED": "1"}
         process = subprocess.Popen(
@@ -127,6 +131,11 @@ class BundledRelay:
                 if self._on_failed is not None:
                     self._on_failed(message)
                 return
+
+    @property
+    def pid(self) -> int | None:
+        """The relay process's id (benchmarks measure its CPU), while it runs."""
+        return self._process.pid if self._process is not None and self._process.poll() is None else None
 
     @property
     def running(self) -> bool:

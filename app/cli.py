@@ -28,6 +28,7 @@ from app.session import (
 from pipeline.broadcast import BroadcastSettings, BroadcastStats
 from pipeline.cmaf_packager import PackagerSettings
 from pipeline.encoders import X264_PRESETS, parse_ladder
+from pipeline.ice import check_ice_host, hosts_from_env, parse_ice_server
 from pipeline.outputs.whip import check_whip_url
 from pipeline.program import ProgramSettings
 from pipeline.sources import SourceError, parse_audio_spec, parse_video_spec
@@ -58,7 +59,7 @@ def setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+    for noisy in ("httpx", "httpcore", "uvicorn.access", "aioice", "aiortc"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -126,6 +127,27 @@ class _WhipAction(argparse.Action):
             parser.error(f"--whip: {exc}")
         earlier = getattr(namespace, self.dest, None) or []
         setattr(namespace, self.dest, [*earlier, WhipTarget(url, values[1] if len(values) > 1 else None)])
+
+
+def _seats(value: str) -> int:
+    if not value.isdigit() or int(value) > 10_000:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seats (0-10000)")
+    return int(value)
+
+
+def _ice_server(value: str) -> str:
+    try:
+        parse_ice_server(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value.strip()
+
+
+def _ice_host(value: str) -> str:
+    try:
+        return check_ice_host(value.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _port(value: str) -> int:
@@ -229,6 +251,25 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
     )
 
 
+def _add_webrtc_options(p: argparse.ArgumentParser, who: str) -> None:
+    p.add_argument(
+        "--whep-seats",
+        type=_seats,
+        default=20,
+        metavar="N",
+        help="WebRTC (ultra-low latency) viewers at a time; more are sent to LL-HLS (default %(default)s)",
+    )
+    p.add_argument(
+        "--ice-host",
+        type=_ice_host,
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help=f"offer only this local address to {who} (repeat for more; default: $SHOPCAST_ICE_HOSTS,"
+        " comma-separated, else every interface)",
+    )
+
+
 def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRelayConfig | None) -> SessionConfig:
     rungs = parse_ladder(args.ladder)
     top = rungs[0]
@@ -250,7 +291,18 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         whip_targets=tuple(args.whip),
         catalog=getattr(args, "catalog", None),
         filters=args.filters,
+        **_ice_options(args),
     )
+
+
+def _ice_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The studio's ICE settings from ``--ice-host`` / ``--ice-server`` (where the command has them)."""
+    options: dict[str, Any] = {}
+    if getattr(args, "ice_host", None):
+        options["ice_hosts"] = tuple(args.ice_host)
+    if getattr(args, "ice_server", None):
+        options["ice_servers"] = tuple(args.ice_server)
+    return options
 
 
 def resolve_filters(given: Sequence[str], registry: Registry) -> tuple[tuple[str, dict[str, Any]], ...]:
@@ -305,6 +357,9 @@ def cmd_relay(args: argparse.Namespace) -> int:
             public_url=args.public_url,
             live_timeout=args.live_timeout,
             part_retention=args.part_retention,
+            # WebRTC viewers (WHEP): the seat limit, and the addresses offered as ICE candidates.
+            whep_seats=args.whep_seats,
+            ice_hosts=tuple(args.ice_host) or hosts_from_env(),
         )
         sock = bind_socket(args.host, args.port)
     except ValueError as exc:
@@ -479,7 +534,13 @@ def _preferred_port(host: str, port: int) -> int:
 
 def _bundled(args: argparse.Namespace, data: Path, title: str) -> BundledRelayConfig:
     return BundledRelayConfig(
-        data_dir=data, room=args.room, title=title, host=args.host, port=_preferred_port(args.host, args.port)
+        data_dir=data,
+        room=args.room,
+        title=title,
+        host=args.host,
+        port=_preferred_port(args.host, args.port),
+        whep_seats=args.whep_seats,
+        ice_hosts=tuple(args.ice_host),
     )
 
 
@@ -556,6 +617,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds LL-HLS parts are kept once their segment is complete (default %(default)g)",
     )
     p.add_argument("--access-log", action="store_true", help="log every request")
+    _add_webrtc_options(p, "WebRTC (ultra-low latency) viewers")
     p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_relay)
 
@@ -580,6 +642,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data", type=Path, default=data_home() / name, help="bundled relay data (default %(default)s)")
         p.add_argument("--room", default="demo", help="room name (default %(default)s)")
         p.add_argument("--lang", choices=("en", "zh_CN"), help="interface language (default: the system's)")
+        _add_webrtc_options(p, "co-hosts and the bundled relay's WebRTC (ultra-low latency) viewers")
+        p.add_argument(
+            "--ice-server",
+            type=_ice_server,
+            action="append",
+            default=[],
+            metavar="URL",
+            help="a STUN or TURN server for co-hosts' connections, e.g. stun:stun.example.com:3478"
+            " or turn:user:pass@turn.example.com (repeat)",
+        )
         p.add_argument(
             "--catalog",
             type=Path,
@@ -611,6 +683,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     part, segment = getattr(args, "part", 0), getattr(args, "segment", 1.0)
     if part and part > segment / 2:
         parser.error(f"--part {part:g} is longer than half a segment ({segment / 2:g} s); use 0 for plain HLS")
+    try:
+        hosts_from_env()  # a bad SHOPCAST_ICE_HOSTS is named before anything starts
+    except ValueError as exc:
+        parser.error(str(exc))
     if hasattr(args, "filters"):
         try:
             args.filters = resolve_filters(args.filters, discover())

@@ -135,6 +135,50 @@ class RoomClient:
     def refund(self, order_id: str) -> Any:
         return self._call("POST", f"/orders/{order_id}/refund")
 
+    # co-hosts (连麦): invites, and the guests' sessions (the owner feed brings ``cohost.offer`` and
+    # ``cohost.left``, see app/relay/realtime.py)
+    def create_invite(self, label: str | None = None, ttl_s: int | None = None) -> dict[str, Any]:
+        """A single-use invite: {id, token, url, expires_at, state, ...}; send ``url`` to the guest."""
+        body: dict[str, Any] = {}
+        if label is not None:
+            body["label"] = label
+        if ttl_s is not None:
+            body["ttl_s"] = ttl_s
+        result: dict[str, Any] = self._call("POST", "/cohost/invites", json=body)
+        return result
+
+    def list_invites(self) -> list[dict[str, Any]]:
+        """Newest first, each open, used (with guest_name), expired or revoked."""
+        result: list[dict[str, Any]] = self._call("GET", "/cohost/invites")
+        return result
+
+    def revoke_invite(self, invite_id: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("DELETE", f"/cohost/invites/{invite_id}")
+        return result
+
+    def cohost_sessions(self) -> list[dict[str, Any]]:
+        """Guests joining, on, or ended in the last minutes: {session, name, state, reason, ...}."""
+        result: list[dict[str, Any]] = self._call("GET", "/cohost/sessions")
+        return result
+
+    def answer_cohost(
+        self, session: str, *, sdp: str | None = None, error: str | None = None, status: int | None = None
+    ) -> dict[str, Any]:
+        """Answer a ``cohost.offer``: the SDP answer, or ``error`` (a sentence the guest is shown, with
+        HTTP ``status``, 409 by default). Raises RelayError when the guest is no longer waiting."""
+        if (sdp is None) == (error is None):
+            raise ValueError("answer with either sdp or error")
+        body: dict[str, Any] = {"sdp": sdp} if sdp is not None else {"error": error}
+        if status is not None:
+            body["status"] = status
+        result: dict[str, Any] = self._call("POST", f"/cohost/sessions/{session}/answer", json=body)
+        return result
+
+    def end_cohost(self, session: str, reason: str = "kicked") -> dict[str, Any]:
+        """End a guest's session (``kicked``, ``disconnected``, or a sentence); their page is told."""
+        result: dict[str, Any] = self._call("POST", f"/cohost/sessions/{session}/end", json={"reason": reason})
+        return result
+
 
 class RoomFeed:
     """The console's live feed on its own thread: the snapshot, then every batch, to ``listener``.

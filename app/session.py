@@ -19,15 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from app.bundled_relay import BundledRelay, RelayStartError
+from app.cohost import Cohosting, GuestLeft, GuestsChanged
 from app.paths import assets_dir
 from app.relay_client import RelayClient, RelayError
 from app.room_client import RoomClient, RoomFeed
 from pipeline.adaptive import preflight
-from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats
+from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats, new_stream_id
 from pipeline.clock import Clock, SystemClock
 from pipeline.filters.meter import Meter, MeterLevels
 from pipeline.frames import AudioChunk, Image
+from pipeline.ice import hosts_from_env
 from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput, WhipOutput
+from pipeline.outputs.realtime_push import RealtimePush
 from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
 from plugins.api import Context, Kind, Text
@@ -60,6 +63,10 @@ class BundledRelayConfig:
     title: str = "ShopCast demo"
     host: str = "127.0.0.1"
     port: int = 0
+    whep_seats: int = 20
+    """WebRTC (WHEP) viewers the relay serves at a time; more watch LL-HLS."""
+    ice_hosts: tuple[str, ...] = ()
+    """Addresses the relay offers WebRTC viewers (default: its SHOPCAST_ICE_HOSTS, else every one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +93,14 @@ class SessionConfig:
     """Also push the top rung and the audio to these WHIP endpoints, each with its own reconnect."""
     catalog: Path | None = None
     """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
+    realtime: bool = True
+    """When going to a relay, also send it the top rung and the sound as they are made (the realtime
+    sample stream its WebRTC viewers are served from, app/relay/whep.py)."""
+    ice_servers: tuple[str, ...] = ()
+    """STUN/TURN servers (``stun:host:port``, ``turn:user:password@host``) for co-hosts' connections; none by
+    default (guests on the same network or reaching the studio directly)."""
+    ice_hosts: tuple[str, ...] = field(default_factory=hosts_from_env)
+    """Offer only these local addresses to co-hosts (default: every interface; SHOPCAST_ICE_HOSTS)."""
     filters: tuple[tuple[str, dict[str, Any]], ...] = ()
     """Filter plugins switched on from the start, each with the settings it differs in (plugin id,
     {setting: value}); unknown ids and bad values are refused when the session is made."""
@@ -172,6 +187,8 @@ SessionEvent = (
     | RoomMessage
     | RoomActionDone
     | RoomActionFailed
+    | GuestsChanged
+    | GuestLeft
 )
 Listener = Callable[[SessionEvent], None]
 
@@ -202,6 +219,8 @@ class StudioSession:
         self._control = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-control")
         # Host actions (pin, launch a flash sale, ...) run apart from the media commands, in order.
         self._room_actions = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-room-actions")
+        # Co-hosts' signalling (answers, ends) must not wait behind the host's room actions.
+        self._cohost_calls = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopcast-cohost-calls")
         self._room: RoomClient | None = None
         self._feed: RoomFeed | None = None
         self._program: Program | None = None
@@ -223,6 +242,16 @@ class StudioSession:
         """The program's video filter plugins (beautify, third-party filters), in order."""
         self.audio_filters = Chain(self.plugins, Kind.AUDIO_FILTER, context, notify=notify)
         """The program's audio filter plugins (denoise, ...), in order."""
+        self.cohosting = Cohosting(
+            room=lambda: self._room,
+            emit=self._emit,  # type: ignore[arg-type]
+            background=self._cohost_calls,
+            sample_rate=p.sample_rate,
+            channels=p.channels,
+            ice_servers=config.ice_servers,
+            ice_hosts=config.ice_hosts,
+        )
+        """Co-hosts (连麦): their connections, the layout, mute and kick."""
         try:
             for plugin_id, values in config.filters:
                 self._switch_on(plugin_id, values)
@@ -340,6 +369,7 @@ class StudioSession:
                 f"插件 {problem.source} 无法加载，已跳过：{problem.message}",
             )
         self._program.set_filters(self.video_filters.process, self.audio_filters.process)
+        self.cohosting.attach(self._program)
         self._program.add_audio_sink(self._measure)
         for sink in self._preview_sinks:
             self._program.add_video_sink(sink)
@@ -360,6 +390,7 @@ class StudioSession:
         # the bundled relay right now); only then is it known what there is to stop.
         self._attempt("control thread", lambda: self._control.shutdown(wait=True, cancel_futures=True))
         self._attempt("room actions", lambda: self._room_actions.shutdown(wait=True, cancel_futures=True))
+        self._attempt("co-host calls", lambda: self._cohost_calls.shutdown(wait=True, cancel_futures=True))
         if self._feed is not None:
             self._attempt("room feed", self._feed.stop)
         if self._room is not None:
@@ -373,6 +404,7 @@ class StudioSession:
                 self._attempt("filter plugins", chain.close)
             self._attempt("video source", program.video_source.stop)
             self._attempt("audio source", program.audio_source.stop)
+        self._attempt("co-hosts", self.cohosting.close)
         if self._bundled is not None:
             self._attempt("bundled relay", self._bundled.stop)
 
@@ -473,6 +505,11 @@ class StudioSession:
                     relay.port,
                     on_restart=lambda m: self._emit(Notice("warning", m, f"中继服务器已重启：{m}")),
                     on_failed=lambda m: self._emit(RelayFailed(m)),
+                    extra_args=(
+                        "--whep-seats",
+                        str(relay.whep_seats),
+                        *(arg for host in relay.ice_hosts for arg in ("--ice-host", host)),
+                    ),
                 )
                 bundled.start()
                 self._bundled = bundled
@@ -492,7 +529,12 @@ class StudioSession:
 
     def _open_room(self, url: str, room: str, owner_token: str) -> None:
         self._room = RoomClient(url, room, owner_token)
-        self._feed = RoomFeed(url, room, owner_token, lambda message: self._emit(RoomMessage(message)))
+
+        def on_message(message: dict[str, Any]) -> None:
+            self.cohosting.on_feed(message)
+            self._emit(RoomMessage(message))
+
+        self._feed = RoomFeed(url, room, owner_token, on_message)
         self._feed.start()
 
     def _seed_catalog(self, path: Path) -> None:
@@ -561,6 +603,24 @@ class StudioSession:
             outputs.append(WhipOutput(target.url, video=top, audio="audio", token=target.token, parts=parts))
         return outputs
 
+    def _realtime_output(self, stream_id: str) -> RealtimePush | None:
+        """The realtime sample stream to the relay, for its WebRTC (WHEP) viewers; None without a relay."""
+        target, program = self._target, self.config.program
+        if target is None or not self.config.realtime:
+            return None
+        if program.sample_rate != 48_000:
+            self._warn(
+                f"no WebRTC viewers: their Opus sound needs 48 kHz, the program runs at {program.sample_rate} Hz",
+                f"无法提供超低延迟观看：Opus 声音需要 48 kHz，当前为 {program.sample_rate} Hz",
+            )
+            return None
+        top = self.config.broadcast.rungs[0]
+        ws = target.url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
+        url = f"{ws}/api/v1/rooms/{target.room}/realtime-ingest"
+        return RealtimePush(
+            url, target.stream_key, stream_id, width=top.width, height=top.height, channels=program.channels
+        )
+
     def go_live_now(self) -> LiveStarted:
         with self._lock:
             if self._broadcast is not None:
@@ -574,7 +634,11 @@ class StudioSession:
             settings = self.config.broadcast
             if settings.preset == "auto":
                 settings = self._preflight(settings, program.picture)
-            broadcast = Broadcast(settings, outputs, self.clock)
+            stream_id = new_stream_id(self.clock)
+            realtime = self._realtime_output(stream_id)
+            if realtime is not None:
+                outputs.append(realtime)
+            broadcast = Broadcast(settings, outputs, self.clock, stream_id, taps=(realtime,) if realtime else ())
             try:
                 broadcast.start()
             except Exception:

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Protocol
 
 from pipeline.adaptive import PresetGovernor
 from pipeline.clock import Clock
@@ -30,13 +31,26 @@ from pipeline.cmaf_packager import (
     VideoRendition,
 )
 from pipeline.encoders import ADAPTIVE_PRESETS, DEFAULT_LADDER, VIDEO_TIMESCALE, AudioEncoder, Rung, VideoEncoder
-from pipeline.frames import AudioChunk, EncodedSample, Image, VideoFrame
+from pipeline.fmp4 import VideoTrack
+from pipeline.frames import AudioChunk, EncodedSample, Image, Samples, VideoFrame
 from pipeline.outputs.base import Output, OutputReport, OutputStats
 
 log = logging.getLogger(__name__)
 
 KEYFRAME_WAIT = 1.0
 """Seconds the program may wait for a full rung before a segment's first frame is skipped."""
+
+
+class SampleTap(Protocol):
+    """Sees the top rung's encoded samples and the program sound as they are made, before any
+    packaging (a realtime output: pipeline/outputs/realtime_push.py). Called on the top rung's
+    encoder thread and the program's audio thread: must only queue and return, never block."""
+
+    def video_sample(self, track: VideoTrack, sample: EncodedSample) -> None: ...
+
+    def audio_chunk(self, samples: Samples, position: int, sample_rate: int) -> None:
+        """``position`` counts samples from the broadcast's start, like the video's pts."""
+        ...
 
 
 def new_stream_id(clock: Clock) -> str:
@@ -139,9 +153,12 @@ class _Meter:
 
 
 class _RungWorker:
-    def __init__(self, broadcast: Broadcast, encoder: VideoEncoder, depth: int) -> None:
+    def __init__(
+        self, broadcast: Broadcast, encoder: VideoEncoder, depth: int, taps: tuple[SampleTap, ...] = ()
+    ) -> None:
         self.broadcast = broadcast
         self.encoder = encoder
+        self.taps = taps
         self.rung = encoder.rung
         self.queue: queue.Queue[tuple[Image, int, bool] | None] = queue.Queue(maxsize=depth)
         self.meter = _Meter(broadcast.clock)
@@ -168,6 +185,12 @@ class _RungWorker:
                 log.exception("%s: encoding the frame at pts %d failed", self.rung.name, pts)
                 continue
             self.meter.add_time(time.perf_counter() - started)
+            for tap in self.taps:
+                try:
+                    for sample in samples:
+                        tap.video_sample(self.encoder.track, sample)
+                except Exception:
+                    log.exception("%s: a sample tap failed at pts %d", self.rung.name, pts)
             try:
                 self._package(samples)
             except Exception:  # the thread must live on: a dead rung would stall every rung
@@ -196,11 +219,14 @@ class Broadcast:
         outputs: Sequence[Output],
         clock: Clock,
         stream_id: str | None = None,
+        taps: Sequence[SampleTap] = (),
     ) -> None:
         if not outputs:
             raise ValueError("a broadcast needs at least one output")
         self.settings = settings
         self.outputs = tuple(outputs)
+        self._taps = tuple(taps)
+        """Given the top rung's samples and the sound as they are made (besides the packaged files)."""
         self.clock = clock
         self.stream_id = stream_id or new_stream_id(clock)
         self._workers: list[_RungWorker] = []
@@ -233,7 +259,10 @@ class Broadcast:
         """Open the encoders (raising on a bad setting) and start the rung threads."""
         s = self.settings
         self._workers = [
-            _RungWorker(self, VideoEncoder(rung, s.fps, s.preset, track_id=1), s.queue_frames) for rung in s.rungs
+            _RungWorker(
+                self, VideoEncoder(rung, s.fps, s.preset, track_id=1), s.queue_frames, self._taps if i == 0 else ()
+            )
+            for i, rung in enumerate(s.rungs)
         ]
         self._audio = AudioEncoder(s.sample_rate, s.channels, s.audio_bitrate, track_id=1)
         for worker in self._workers:
@@ -334,6 +363,11 @@ class Broadcast:
             for sample in self._audio.encode(chunk.samples, position):
                 track.add(sample)
                 self._audio_meter.add_bytes(len(sample.data))
+            for tap in self._taps:
+                try:
+                    tap.audio_chunk(chunk.samples, position, chunk.sample_rate)
+                except Exception:
+                    log.exception("a sample tap failed on the sound at sample %d", position)
 
     # --- reporting -------------------------------------------------------------------------------
 

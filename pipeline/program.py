@@ -31,6 +31,10 @@ AudioSink = Callable[[AudioChunk], None]
 VideoFilter = Callable[[Image], Image]
 """Picture in, picture out (same shape); must not raise (the plugin chain guarantees it)."""
 AudioFilter = Callable[[Samples], Samples]
+Compositor = Callable[[Image], Image]
+"""The filtered host picture in, the program picture out (co-host tiles added); must not raise."""
+AudioMixer = Callable[[Samples], Samples]
+"""The filtered host sound in, the program sound out (co-hosts mixed in); must not raise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +97,8 @@ class Program:
         self._audio = audio
         self._video_filter: VideoFilter | None = None
         self._audio_filter: AudioFilter | None = None
+        self._compositor: Compositor | None = None
+        self._mixer: AudioMixer | None = None
         self._video_sinks: tuple[VideoSink, ...] = ()
         self._audio_sinks: tuple[AudioSink, ...] = ()
         self._sink_lock = threading.Lock()
@@ -102,6 +108,7 @@ class Program:
         self._black = np.zeros((settings.height, settings.width, 3), np.uint8)
         self._black.flags.writeable = False
         self._last: Image = self._black
+        self._host: Image = self._black
         self._frames = 0
         self._lagged = 0
         self._audio_chunks = 0
@@ -135,6 +142,11 @@ class Program:
     def set_filters(self, video: VideoFilter | None, audio: AudioFilter | None) -> None:
         """Run every picture through ``video`` and every audio block through ``audio`` before the sinks."""
         self._video_filter, self._audio_filter = video, audio
+
+    def set_mixing(self, compositor: Compositor | None, mixer: AudioMixer | None) -> None:
+        """After the filters, compose every picture with ``compositor`` and mix every audio block
+        with ``mixer`` (co-hosts); the host's filters never see the guests."""
+        self._compositor, self._mixer = compositor, mixer
 
     def add_video_sink(self, sink: VideoSink) -> None:
         with self._sink_lock:
@@ -212,6 +224,14 @@ class Program:
             image = fit_to(image, s.width, s.height)
             if self._video_filter is not None:
                 image = self._video_filter(image)
+            self._host = image
+        if self._compositor is not None:
+            # Every tick, even without a new host picture: a guest's picture moves on its own.
+            image = self._compositor(self._host)
+            if image.flags.writeable:
+                image.flags.writeable = False
+            self._last = image
+        elif image is not None:
             if image.flags.writeable:
                 image.flags.writeable = False
             self._last = image
@@ -230,6 +250,8 @@ class Program:
                 samples = self._audio.read(s.audio_block, position)
                 if self._audio_filter is not None:
                     samples = self._audio_filter(samples)
+                if self._mixer is not None:
+                    samples = self._mixer(samples)
                 chunk = AudioChunk(samples, position, s.sample_rate)
                 for sink in self._audio_sinks:
                     sink(chunk)

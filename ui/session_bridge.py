@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QImage
 
+from app.cohost import GuestLeft, GuestsChanged
 from app.session import (
     LiveEnded,
     LiveFailed,
@@ -49,6 +50,8 @@ class QtSessionBridge(QObject):
     room_message(object): a message from the room's live feed (snapshot or batch).
     room_action_done(str, object): a host action's tag and the relay's answer.
     room_action_failed(str, str): a host action's tag and why it failed.
+    guests_changed(object): the co-hosts now (a tuple of GuestInfo).
+    guest_left(str, str, str): a co-host's session id, name and why they left.
     """
 
     preview_frame = Signal(QImage)
@@ -63,6 +66,8 @@ class QtSessionBridge(QObject):
     room_message = Signal(object)
     room_action_done = Signal(str, object)
     room_action_failed = Signal(str, str)
+    guests_changed = Signal(object)
+    guest_left = Signal(str, str, str)
 
     def __init__(self, session: StudioSession, preview_width: int = 960, preview_fps: float = 15.0) -> None:
         super().__init__()
@@ -120,3 +125,7 @@ class QtSessionBridge(QObject):
             self.room_action_done.emit(event.tag, event.result)
         elif isinstance(event, RoomActionFailed):
             self.room_action_failed.emit(event.tag, event.message)
+        elif isinstance(event, GuestsChanged):
+            self.guests_changed.emit(event.guests)
+        elif isinstance(event, GuestLeft):
+            self.guest_left.emit(event.guest_id, event.name, event.reason)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QToolBar,
     QVBoxLayout,
@@ -30,6 +32,7 @@ from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices
 from ui.filters_dock import FiltersDock
 from ui.health_dock import LEVEL_COLOURS, HealthDock
+from ui.panels.cohost_panel import QtCohostPanel
 from ui.panels.comments_panel import QtCommentsPanel
 from ui.panels.coupons_panel import QtCouponsPanel
 from ui.panels.draw_panel import QtDrawPanel
@@ -153,6 +156,7 @@ class StudioWindow(QMainWindow):
             "questions": QtQuestionsPanel(self.console),
             "polls": QtPollsPanel(self.console),
             "draw": QtDrawPanel(self.console),
+            "cohost": QtCohostPanel(self.console, self.bridge),
         }
         titles = {
             "products": self.tr("Products"),
@@ -163,6 +167,7 @@ class StudioWindow(QMainWindow):
             "questions": self.tr("Q&&A"),  # && shows one &: a single & marks a keyboard shortcut
             "polls": self.tr("Polls"),
             "draw": self.tr("Lucky draw"),
+            "cohost": self.tr("Co-hosts"),
         }
         self.docks: dict[str, QDockWidget] = {}
         for name, widget in self.panels.items():
@@ -172,10 +177,17 @@ class StudioWindow(QMainWindow):
             dock.setFeatures(
                 QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
             )
-            dock.setWidget(widget)
+            if name == "cohost":  # taller than a dock usually is (a QR code, two lists): let it scroll
+                scroll = QScrollArea(dock)
+                scroll.setWidgetResizable(True)
+                scroll.setFrameShape(QFrame.Shape.NoFrame)
+                scroll.setWidget(widget)
+                dock.setWidget(scroll)
+            else:
+                dock.setWidget(widget)
             self.docks[name] = dock
         left = [self.docks[n] for n in ("products", "flash_sale", "coupons", "group_buy")]
-        right = [self.docks[n] for n in ("comments", "questions", "polls", "draw")]
+        right = [self.docks[n] for n in ("comments", "questions", "polls", "draw", "cohost")]
         for dock in left:
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right[0])

@@ -7,7 +7,7 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any
 
-from app.commerce import chat, coupons, draws, flash_sales, group_buys, orders, polls, products, questions
+from app.commerce import chat, cohost, coupons, draws, flash_sales, group_buys, orders, polls, products, questions
 from app.commerce.catalog import ProductInput
 from app.commerce.core import Clock, CommerceError, EngineCore, Listener, StreamTime
 from app.commerce.coupons import CouponInput
@@ -249,6 +249,35 @@ class RoomEngine:
         with self.core.transaction() as tx:
             tx.log(room, kind, viewer, **data)
 
+    # --- co-host invites (连麦; the tokens and live sessions are the relay's: app/relay/cohost.py) -----
+
+    def create_cohost_invite(self, room: str, label: str | None, ttl_s: float) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return cohost.create(tx, room, label, ttl_s)
+
+    def cohost_invites(self, room: str) -> list[dict[str, Any]]:
+        with self.core.transaction() as tx:
+            return cohost.listing(tx, room)
+
+    def cohost_invite(self, room: str, invite_id: str) -> dict[str, Any] | None:
+        with self.core.transaction() as tx:
+            row = cohost.find(tx, room, invite_id)
+            return None if row is None else cohost.view(row, tx.now)
+
+    def revoke_cohost_invite(self, room: str, invite_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return cohost.revoke(tx, room, invite_id)
+
+    def use_cohost_invite(self, room: str, invite_id: str, session: str, name: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return cohost.use(tx, room, invite_id, session, name)
+
+    def cohost_left(
+        self, room: str, invite_id: str, session: str, name: str, by: str, reason: str, duration_s: float
+    ) -> None:
+        with self.core.transaction() as tx:
+            cohost.left(tx, room, invite_id, session, name, by, reason, duration_s)
+
     # --- time and views ------------------------------------------------------------------------------
 
     def tick(self) -> None:
@@ -327,6 +356,6 @@ class RoomEngine:
             for table in (
                 "products", "pins", "orders", "flash_sales", "coupons", "coupon_claims", "group_buys",
                 "buy_groups", "polls", "questions", "draws", "comments", "mutes", "blocked_words",
-                "room_totals", "viewers", "events",
+                "room_totals", "viewers", "events", "cohost_invites",
             ):  # fmt: skip
                 tx.execute(f"DELETE FROM {table} WHERE room = ?", (room,))  # noqa: S608 - fixed table names

@@ -120,3 +120,11 @@ CREATE TABLE IF NOT EXISTS events (
     type TEXT NOT NULL, viewer_id TEXT, data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_room ON events (room, id);
+
+-- Co-host (连麦) invites. The relay signs a token naming the row (app/relay/cohost.py); the row holds
+-- what must survive a restart: used (once, by whom, in which session) and revoked are final.
+CREATE TABLE IF NOT EXISTS cohost_invites (
+    id TEXT PRIMARY KEY, room TEXT NOT NULL, label TEXT, created_at REAL NOT NULL, expires_at REAL NOT NULL,
+    used_at REAL, guest_name TEXT, session_id TEXT, revoked_at REAL
+);
+CREATE INDEX IF NOT EXISTS cohost_invites_by_room ON cohost_invites (room, created_at);

@@ -8,14 +8,17 @@ from pathlib import Path
 from fastapi import Request
 
 from app.commerce.engine import RoomEngine
+from app.relay.cohost import Cohost
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
 from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
+from pipeline.ice import check_ice_host, hosts_from_env
 
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
+DEFAULT_WHEP_SEATS = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,13 @@ class RelaySettings:
     """Seconds without ingest after which a stream counts as offline (a studio that crashed)."""
     part_retention: float = PART_RETENTION
     """Seconds LL-HLS parts are kept after their segment is complete."""
+    cohost_answer_timeout: float = 10.0
+    """Seconds a co-host guest's offer waits for the studio's answer (app/relay/api_cohost.py)."""
+    whep_seats: int = DEFAULT_WHEP_SEATS
+    """WebRTC (WHEP) viewers at a time on this relay; 0 refuses every ordinary viewer."""
+    ice_hosts: tuple[str, ...] = field(default_factory=hosts_from_env)
+    """Offer only these local addresses as ICE candidates (default: $SHOPCAST_ICE_HOSTS, else every
+    interface but loopback)."""
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < 16:
@@ -40,6 +50,12 @@ class RelaySettings:
             raise ValueError("live_timeout must be between 1 and 600 seconds")
         if not 1 <= self.part_retention <= 86400:
             raise ValueError("part retention must be between 1 second and 1 day")
+        if not 0.1 <= self.cohost_answer_timeout <= 60:
+            raise ValueError("the co-host answer timeout must be between 0.1 and 60 seconds")
+        if not 0 <= self.whep_seats <= 10_000:
+            raise ValueError(f"--whep-seats must be 0 to 10000, got {self.whep_seats}")
+        for host in self.ice_hosts:
+            check_ice_host(host)
 
 
 @dataclass(slots=True)
@@ -52,6 +68,8 @@ class RelayContext:
     commits: CommitQueue
     realtime: Realtime
     low_latency: LowLatencyWatch = field(default_factory=LowLatencyWatch)
+    cohost: Cohost | None = None
+    """Co-host invites' signer and guest sessions (set by :meth:`open`)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -62,7 +80,9 @@ class RelayContext:
         engine = RoomEngine(settings.data_dir / "commerce.sqlite3", stream_time=live.stream_time)
         commits = CommitQueue(engine)
         realtime = Realtime(engine, commits)
-        return cls(settings, rooms, media, live, engine, commits, realtime, LowLatencyWatch(settings.part_retention))
+        cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout)
+        low_latency = LowLatencyWatch(settings.part_retention)
+        return cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost)
 
     def base_url(self, request: Request) -> str:
         return (self.settings.public_url or str(request.base_url)).rstrip("/")

@@ -12,6 +12,18 @@ reconnects and gets a fresh snapshot.
 Messages from the server: ``snapshot`` (on connect), ``batch`` {t, events[]}, ``pong``, ``error``.
 Messages from a viewer: ``hello`` {nickname}, ``comment`` {text}, ``like`` {count},
 ``exposure``/``click``/``cart_add`` {skus[], via?}, ``share`` {}, ``ping`` {id}.
+
+Owner-feed co-host events (连麦, app/relay/api_cohost.py). They go only to the room's owner
+connections, each at once in a batch of its own (``{"type": "batch", "t", "events": [event]}``, not
+held for the next tick: a guest is waiting on the answer):
+
+``{"type": "cohost.offer", "session": sid, "invite": invite_id, "name": guest_name, "sdp": offer}``
+    A guest with a valid invite asks to join. Answer with ``POST …/cohost/sessions/{sid}/answer``
+    {"sdp": answer} or {"error": sentence} within the relay's answer timeout (10 s); every owner
+    connection receives the offer and the first answer wins.
+``{"type": "cohost.left", "session": sid, "reason": "left" | "timeout" | "cancelled"}``
+    The guest left (DELETE on the session), or the offer was given up: the studio did not answer in
+    time (``timeout``) or the guest stopped waiting (``cancelled``). Close whatever the session holds.
 """
 
 from __future__ import annotations
@@ -216,6 +228,24 @@ class Realtime:
     def online(self, room: str) -> int:
         channel = self.channels.get(room)
         return channel.online if channel else 0
+
+    def owner_connected(self, room: str) -> bool:
+        """Whether the host's studio (or another owner console) is on the room's feed."""
+        channel = self.channels.get(room)
+        return channel is not None and any(conn.owner and conn.ready for conn in channel.connections)
+
+    def push_owner(self, room: str, event: dict[str, Any]) -> int:
+        """Send one event to the room's owner connections now, as a batch of its own (not at the next
+        tick: a co-host guest waits on the studio's answer). Returns how many connections it went to."""
+        channel = self.channels.get(room)
+        if channel is None:
+            return 0
+        owners = [conn for conn in channel.connections if conn.owner and conn.ready and not conn.gone]
+        if owners:
+            text = _dump({"type": "batch", "t": self.engine.now, "events": [event]})
+            for conn in owners:
+                conn.offer(text)
+        return len(owners)
 
     # --- sending ---------------------------------------------------------------------------------
 

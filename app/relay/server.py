@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app import __version__
 from app.paths import hls_js_path
-from app.relay import api_host, api_live, api_rooms, api_viewer, egress, ingest, viewer
+from app.relay import api_cohost, api_host, api_live, api_rooms, api_viewer, egress, ingest, viewer, whep
 from app.relay.body_limit import BodyLimitMiddleware
 from app.relay.context import RelayContext, RelaySettings
 from app.relay.errors import install_error_handlers
@@ -96,9 +96,11 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
     app.include_router(api_rooms.router)
     app.include_router(api_host.router)
     app.include_router(api_live.router)
+    app.include_router(api_cohost.router)
     app.include_router(ingest.router)
     app.include_router(egress.router)
     app.include_router(viewer.router)
+    app.include_router(whep.router)  # WebRTC viewers and the studio's realtime stream
     app.mount("/static", StaticFiles(directory=viewer.web_dir()), name="static")
     if not hls_js_path().is_file():
         log.error("hls.js is missing at %s: viewers cannot play until the setup runs `npm ci`", hls_js_path())

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from app.paths import assets_dir, hls_js_path
+from app.relay.api_cohost import invite_page
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
 
@@ -118,6 +119,28 @@ def verify_draw(room: str, draw_id: str, request: Request, ctx: Context, lang: s
     config = {"room": found.name, "draw": draw_id, "lang": language}
     page = _page(language, strings(language)["verify_title"], config, "verify.html")
     return HTMLResponse(page, headers={"Cache-Control": "no-cache", "Content-Language": language})
+
+
+@router.get("/cohost/{token}", response_class=HTMLResponse)
+async def cohost_guest(
+    token: str, request: Request, ctx: Context, lang: str | None = None, test: str | None = None
+) -> HTMLResponse:
+    """The co-host (连麦) guest page: camera and microphone check, a name, join (app/relay/api_cohost.py).
+    ``?test=clock`` sends a drawn picture carrying the clock code instead of the camera."""
+    language = pick_language(lang, request.headers.get("accept-language"))
+    status, check = invite_page(ctx, token)  # async route: the engine is only used on the event loop
+    room = check.get("room")
+    config: dict[str, Any] = {
+        "token": token,
+        "lang": language,
+        "check": check,
+        "test": "clock" if test == "clock" else None,
+        "whep_url": f"/api/v1/rooms/{room}/whep" if room else None,
+        "ice_servers": [],
+    }
+    title = str(check.get("title") or strings(language)["cohost_heading"])
+    headers = {"Cache-Control": "no-store", "Content-Language": language, "Referrer-Policy": "no-referrer"}
+    return HTMLResponse(_page(language, title, config, "cohost.html"), status_code=status, headers=headers)
 
 
 @router.get("/static/vendor/hls.min.js", include_in_schema=False)

@@ -312,6 +312,187 @@
     </message>
 </context>
 <context>
+    <name>QtCohostPanel</name>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="44"/>
+        <source>connecting…</source>
+        <translation>连接中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="48"/>
+        <source>Side by side</source>
+        <translation>左右分屏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="49"/>
+        <source>Picture in picture</source>
+        <translation>画中画</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="50"/>
+        <source>Grid</source>
+        <translation>宫格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="54"/>
+        <source>Layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="57"/>
+        <source>On the program</source>
+        <translation>连麦中的嘉宾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="59"/>
+        <source>Guest</source>
+        <translation>嘉宾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="59"/>
+        <location filename="../../ui/panels/cohost_panel.py" line="92"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="59"/>
+        <source>Mute</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="64"/>
+        <source>Invite a guest</source>
+        <translation>邀请嘉宾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="68"/>
+        <source>Who is it for (optional)</source>
+        <translation>邀请谁（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="74"/>
+        <location filename="../../ui/panels/cohost_panel.py" line="92"/>
+        <source>For</source>
+        <translation>嘉宾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="75"/>
+        <source>Valid for</source>
+        <translation>有效期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="77"/>
+        <source>Create invite link</source>
+        <translation>生成邀请链接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="82"/>
+        <source>The link appears here</source>
+        <translation>链接将显示在这里</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="83"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="90"/>
+        <source>The guest can scan this with a phone</source>
+        <translation>嘉宾可用手机扫码加入</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="92"/>
+        <source>Expires</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="120"/>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="120"/>
+        <source>on air</source>
+        <translation>连麦中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="120"/>
+        <source>left</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="128"/>
+        <source>Remove</source>
+        <translation>移出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="137"/>
+        <location filename="../../ui/panels/cohost_panel.py" line="143"/>
+        <source>That guest has left</source>
+        <translation>该嘉宾已离开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="145"/>
+        <source>%1 was removed from the program</source>
+        <translation>已将 %1 移出连麦</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="153"/>
+        <source>%1 left</source>
+        <translation>%1 已退出连麦</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="155"/>
+        <source>%1&apos;s connection was lost</source>
+        <translation>%1 的连接已断开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="157"/>
+        <source>%1 left (%2)</source>
+        <translation>%1 已离开（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="178"/>
+        <source>Invite created: send the link or let the guest scan the code</source>
+        <translation>邀请已生成：发送链接或让嘉宾扫码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="183"/>
+        <source>Link copied</source>
+        <translation>链接已复制</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="207"/>
+        <source>open</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="208"/>
+        <source>used</source>
+        <translation>已使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="209"/>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="210"/>
+        <source>revoked</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="220"/>
+        <source>Revoke</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/panels/cohost_panel.py" line="235"/>
+        <source>Invite revoked: the link no longer works</source>
+        <translation>邀请已撤销：链接已失效</translation>
+    </message>
+</context>
+<context>
     <name>QtCommentsPanel</name>
     <message>
         <location filename="../../ui/panels/comments_panel.py" line="21"/>
@@ -939,254 +1120,259 @@
 <context>
     <name>StudioWindow</name>
     <message>
-        <location filename="../../ui/studio_window.py" line="71"/>
+        <location filename="../../ui/studio_window.py" line="74"/>
         <source>ShopCast Studio</source>
         <translation>ShopCast 直播工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="83"/>
+        <location filename="../../ui/studio_window.py" line="86"/>
         <source>Broadcast</source>
         <translation>直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="87"/>
+        <location filename="../../ui/studio_window.py" line="90"/>
         <source>Source:</source>
         <translation>画面来源：</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="95"/>
-        <location filename="../../ui/studio_window.py" line="315"/>
+        <location filename="../../ui/studio_window.py" line="98"/>
+        <location filename="../../ui/studio_window.py" line="327"/>
         <source>Go Live</source>
         <translation>开始直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="99"/>
+        <location filename="../../ui/studio_window.py" line="102"/>
         <source>Stream</source>
         <translation>推流</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="104"/>
+        <location filename="../../ui/studio_window.py" line="107"/>
         <source>Viewer link</source>
         <translation>观众链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="107"/>
+        <location filename="../../ui/studio_window.py" line="110"/>
         <source>Starting the relay…</source>
         <translation>正在启动中继服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="109"/>
+        <location filename="../../ui/studio_window.py" line="112"/>
         <source>Copy link</source>
         <translation>复制链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="112"/>
+        <location filename="../../ui/studio_window.py" line="115"/>
         <source>Open in browser</source>
         <translation>在浏览器中打开</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="115"/>
+        <location filename="../../ui/studio_window.py" line="118"/>
         <source>Relay: starting…</source>
         <translation>中继：正在启动…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="121"/>
+        <location filename="../../ui/studio_window.py" line="124"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="140"/>
+        <location filename="../../ui/studio_window.py" line="143"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="158"/>
+        <location filename="../../ui/studio_window.py" line="162"/>
         <source>Products</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="159"/>
+        <location filename="../../ui/studio_window.py" line="163"/>
         <source>Flash sale</source>
         <translation>秒杀</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="160"/>
+        <location filename="../../ui/studio_window.py" line="164"/>
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="161"/>
+        <location filename="../../ui/studio_window.py" line="165"/>
         <source>Group-buy</source>
         <translation>拼团</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="162"/>
+        <location filename="../../ui/studio_window.py" line="166"/>
         <source>Comments</source>
         <translation>评论</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="163"/>
+        <location filename="../../ui/studio_window.py" line="167"/>
         <source>Q&amp;&amp;A</source>
         <translation>问答</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="164"/>
+        <location filename="../../ui/studio_window.py" line="168"/>
         <source>Polls</source>
         <translation>投票</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="165"/>
+        <location filename="../../ui/studio_window.py" line="169"/>
         <source>Lucky draw</source>
         <translation>福袋</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="229"/>
+        <location filename="../../ui/studio_window.py" line="170"/>
+        <source>Co-hosts</source>
+        <translation>连麦</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="241"/>
         <source>test mode — orders are not charged</source>
         <translation>测试模式 — 订单不会真实扣款</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="229"/>
+        <location filename="../../ui/studio_window.py" line="241"/>
         <source>live</source>
         <translation>正式</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="232"/>
+        <location filename="../../ui/studio_window.py" line="244"/>
         <source>Watching: %1 · Likes: %2 · Paid orders: %3</source>
         <translation>在线：%1 · 点赞：%2 · 已支付订单：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="237"/>
+        <location filename="../../ui/studio_window.py" line="249"/>
         <source>Payments: %1</source>
         <translation>支付：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="244"/>
+        <location filename="../../ui/studio_window.py" line="256"/>
         <source>Camera %1</source>
         <translation>摄像头 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="245"/>
+        <location filename="../../ui/studio_window.py" line="257"/>
         <source>Test pattern</source>
         <translation>测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="246"/>
+        <location filename="../../ui/studio_window.py" line="258"/>
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="273"/>
+        <location filename="../../ui/studio_window.py" line="285"/>
         <source>Relay: none configured</source>
         <translation>中继：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="298"/>
+        <location filename="../../ui/studio_window.py" line="310"/>
         <source>End the live stream?</source>
         <translation>结束直播？</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="299"/>
+        <location filename="../../ui/studio_window.py" line="311"/>
         <source>Viewers will see that the live stream has ended.</source>
         <translation>观众将看到直播已结束。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="311"/>
+        <location filename="../../ui/studio_window.py" line="323"/>
         <source>End Live</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="318"/>
+        <location filename="../../ui/studio_window.py" line="330"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="322"/>
+        <location filename="../../ui/studio_window.py" line="334"/>
         <source>Going live…</source>
         <translation>正在开播…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="322"/>
+        <location filename="../../ui/studio_window.py" line="334"/>
         <source>Ending…</source>
         <translation>正在结束…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="342"/>
-        <location filename="../../ui/studio_window.py" line="433"/>
+        <location filename="../../ui/studio_window.py" line="354"/>
+        <location filename="../../ui/studio_window.py" line="445"/>
         <source>LIVE</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="343"/>
+        <location filename="../../ui/studio_window.py" line="355"/>
         <source>You are live.</source>
         <translation>已开播。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="348"/>
+        <location filename="../../ui/studio_window.py" line="360"/>
         <source>Could not go live: %1</source>
         <translation>无法开播：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="354"/>
+        <location filename="../../ui/studio_window.py" line="366"/>
         <source>Live ended: %1 segments delivered.</source>
         <translation>直播已结束：已送达 %1 个分片。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="359"/>
+        <location filename="../../ui/studio_window.py" line="371"/>
         <source>Live ended, but not everything was delivered: %1</source>
         <translation>直播已结束，但部分内容未送达：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="371"/>
+        <location filename="../../ui/studio_window.py" line="383"/>
         <source>Relay: ready at %1</source>
         <translation>中继：已就绪（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="379"/>
+        <location filename="../../ui/studio_window.py" line="391"/>
         <source>Relay: not available</source>
         <translation>中继：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="380"/>
+        <location filename="../../ui/studio_window.py" line="392"/>
         <source>The relay could not start: %1</source>
         <translation>中继服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="391"/>
+        <location filename="../../ui/studio_window.py" line="403"/>
         <source>Viewer link copied</source>
         <translation>观众链接已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="401"/>
+        <location filename="../../ui/studio_window.py" line="413"/>
         <source>Choose a video</source>
         <translation>选择视频</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="403"/>
+        <location filename="../../ui/studio_window.py" line="415"/>
         <source>Videos (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</source>
         <translation>视频 (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="418"/>
+        <location filename="../../ui/studio_window.py" line="430"/>
         <source>Source: %1</source>
         <translation>画面来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="438"/>
+        <location filename="../../ui/studio_window.py" line="450"/>
         <source>reconnecting in %1 s</source>
         <translation>%1 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="440"/>
+        <location filename="../../ui/studio_window.py" line="452"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="442"/>
+        <location filename="../../ui/studio_window.py" line="454"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="446"/>
+        <location filename="../../ui/studio_window.py" line="458"/>
         <source>skipped %1 frames</source>
         <translation>跳过 %1 帧</translation>
     </message>

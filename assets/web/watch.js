@@ -1,5 +1,8 @@
 // ShopCast viewer page: waits for the room to go live, then plays its HLS ladder with hls.js
-// (or the browser's own HLS on iOS Safari). State lives on window.shopcast for tests and debugging.
+// (or the browser's own HLS on iOS Safari), or, with the "ultra-low latency" switch on, the top rung
+// over WebRTC from the relay's WHEP endpoint (a plain RTCPeerConnection), falling back to LL-HLS with
+// a short note when the relay refuses (seats full) or the connection fails. State lives on
+// window.shopcast for tests and debugging (transport: "webrtc" | "hls" | null).
 (function () {
   "use strict";
 
@@ -13,11 +16,27 @@
   const unmute = document.getElementById("unmute");
   const qualityWrap = document.getElementById("quality-wrap");
   const quality = document.getElementById("quality");
+  const ullSwitch = document.getElementById("ull");
+  const ullNote = document.getElementById("ull-note");
 
   const POLL_MS = 2000;
   // streamStartedAt identifies the stream being played: the relay changes it with every broadcast.
-  const shopcast = { state: "offline", hls: null, errors: [], streamStartedAt: null, roomState: null };
+  const shopcast = { state: "offline", hls: null, errors: [], streamStartedAt: null, roomState: null,
+    transport: null, ull: ullPreference(), pc: null, whep: null, ullNote: null };
   window.shopcast = shopcast;
+  const WHEP_URL = "/api/v1/rooms/" + encodeURIComponent(config.room) + "/whep";
+  const WEBRTC_PICTURE_MS = 10000;  // connected but no picture this long: fall back
+  const WEBRTC_DISCONNECTED_MS = 4000;  // "disconnected" this long: fall back
+  const NOTE_MS = 10000;
+  let webrtcRun = 0;  // bumped by every start and stop: a slower, older attempt then knows it is moot
+  let noteTimer = null;
+
+  // ?ull=1 or ?ull=0 chooses; else the viewer's last choice on this browser; else LL-HLS.
+  function ullPreference() {
+    const asked = new URLSearchParams(location.search).get("ull");
+    if (asked === "1" || asked === "0") return asked === "1";
+    try { return localStorage.getItem("shopcast.ull") === "1"; } catch (e) { return false; }
+  }
 
   const messages = {
     offline: [t.offline, t.offline_hint],
@@ -40,19 +59,55 @@
     }
   }
 
-  function stopPlayer() {
+  function stopHls() {
     if (shopcast.hls) {
       shopcast.hls.destroy();
       shopcast.hls = null;
     }
-    shopcast.streamStartedAt = null;
-    video.removeAttribute("src");
-    video.load();
+    if (video.hasAttribute("src")) {
+      video.removeAttribute("src");
+      video.load();
+    }
     qualityWrap.hidden = true;
   }
 
+  function stopWebRTC() {
+    webrtcRun += 1;
+    const pc = shopcast.pc;
+    if (pc) {
+      shopcast.pc = null;
+      pc.close();
+    }
+    if (shopcast.whep) {
+      // Free the seat now rather than when the relay notices the silence.
+      fetch(shopcast.whep, { method: "DELETE", keepalive: true }).catch(function () {});
+      shopcast.whep = null;
+    }
+    if (video.srcObject) video.srcObject = null;
+  }
+
+  function stopPlayer() {
+    stopHls();
+    stopWebRTC();
+    shopcast.transport = null;
+    shopcast.streamStartedAt = null;
+  }
+
   function hasPlayer() {
-    return shopcast.hls !== null || video.hasAttribute("src");
+    return shopcast.hls !== null || video.hasAttribute("src") || shopcast.pc !== null;
+  }
+
+  function showNote(reason) {
+    shopcast.ullNote = reason;
+    ullNote.textContent = t["ull_" + reason] || "";
+    ullNote.hidden = false;
+    window.clearTimeout(noteTimer);
+    noteTimer = window.setTimeout(function () { ullNote.hidden = true; }, NOTE_MS);
+  }
+
+  function hideNote() {
+    window.clearTimeout(noteTimer);
+    ullNote.hidden = true;
   }
 
   function fillQualities(levels) {
@@ -76,6 +131,141 @@
     stopPlayer();
     shopcast.streamStartedAt = streamStartedAt;
     setState("connecting");
+    if (shopcast.ull) {
+      startWebRTC();
+    } else {
+      startHls();
+    }
+  }
+
+  // --- WebRTC (WHEP) ---------------------------------------------------------------------------
+
+  function preferH264(transceiver) {
+    // The relay passes the studio's H.264 through: ask for it first (else browsers lead with VP8).
+    if (!transceiver.setCodecPreferences || !window.RTCRtpReceiver || !RTCRtpReceiver.getCapabilities) return;
+    const codecs = RTCRtpReceiver.getCapabilities("video").codecs;
+    const h264 = codecs.filter(function (c) {
+      return c.mimeType.toLowerCase() === "video/h264" && /packetization-mode=1/.test(c.sdpFmtpLine || "");
+    });
+    const rtx = codecs.filter(function (c) { return c.mimeType.toLowerCase() === "video/rtx"; });
+    if (h264.length) transceiver.setCodecPreferences(h264.concat(rtx));
+  }
+
+  function gathered(pc, ms) {
+    // WHEP without trickle ICE: the offer carries every candidate (host ones come at once).
+    return new Promise(function (resolve) {
+      if (pc.iceGatheringState === "complete") return resolve();
+      const timer = window.setTimeout(resolve, ms);
+      pc.addEventListener("icegatheringstatechange", function () {
+        if (pc.iceGatheringState === "complete") {
+          window.clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  async function startWebRTC() {
+    if (!window.RTCPeerConnection) {
+      fallBack("unsupported");
+      return;
+    }
+    stopWebRTC();
+    const run = webrtcRun;
+    shopcast.transport = "webrtc";
+    qualityWrap.hidden = true;
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    shopcast.pc = pc;
+    preferH264(pc.addTransceiver("video", { direction: "recvonly" }));
+    pc.addTransceiver("audio", { direction: "recvonly" });
+    const stream = new MediaStream();
+    pc.addEventListener("track", function (event) {
+      if (run !== webrtcRun) return;
+      stream.addTrack(event.track);
+      if (video.srcObject !== stream) {
+        video.srcObject = stream;
+        play();
+      }
+    });
+    let disconnectedTimer = null;
+    pc.addEventListener("connectionstatechange", function () {
+      if (run !== webrtcRun) return;
+      window.clearTimeout(disconnectedTimer);
+      if (pc.connectionState === "failed" || pc.connectionState === "closed") {
+        lostWebRTC();
+      } else if (pc.connectionState === "disconnected") {
+        disconnectedTimer = window.setTimeout(function () { if (run === webrtcRun) lostWebRTC(); }, WEBRTC_DISCONNECTED_MS);
+      }
+    });
+    window.setTimeout(function () {
+      if (run === webrtcRun && shopcast.state !== "live") {
+        shopcast.errors.push("webrtc: no picture within " + WEBRTC_PICTURE_MS + " ms");
+        fallBack("failed");
+      }
+    }, WEBRTC_PICTURE_MS);
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc, 2000);
+      if (run !== webrtcRun) return;
+      const response = await fetch(WHEP_URL, {
+        method: "POST",
+        headers: { "Content-Type": "application/sdp" },
+        body: pc.localDescription.sdp,
+      });
+      const text = await response.text();
+      if (response.status !== 201) {
+        // Told no (seats full, no realtime stream, not live): say why, play LL-HLS.
+        let code = "";
+        try { code = JSON.parse(text).error || ""; } catch (e) { /* not JSON */ }
+        shopcast.errors.push("whep: HTTP " + response.status + " " + code);
+        if (run === webrtcRun) fallBack(code === "seats_full" ? "full" : "unavailable");
+        return;
+      }
+      const resource = new URL(response.headers.get("Location"), location.href).href;
+      if (run !== webrtcRun) {
+        fetch(resource, { method: "DELETE", keepalive: true }).catch(function () {});
+        return;
+      }
+      shopcast.whep = resource;
+      await pc.setRemoteDescription({ type: "answer", sdp: text });
+    } catch (error) {
+      shopcast.errors.push("webrtc: " + String(error));
+      if (run === webrtcRun) fallBack("failed");
+    }
+  }
+
+  async function lostWebRTC() {
+    // The relay closed the connection or the network went: if the room is still live, LL-HLS
+    // takes over; if the broadcast ended or stopped, the poll below says so.
+    const run = webrtcRun;
+    try {
+      const response = await fetch(config.room_api, { cache: "no-store" });
+      const room = response.ok ? await response.json() : null;
+      if (run !== webrtcRun) return;
+      if (room && room.state !== "live") {
+        stopPlayer();
+        setState(room.state === "offline" ? "offline" : "ended");
+        return;
+      }
+    } catch (error) {
+      shopcast.errors.push(String(error));
+    }
+    if (run === webrtcRun) fallBack("failed");
+  }
+
+  function fallBack(reason) {
+    stopWebRTC();
+    shopcast.ull = false;
+    ullSwitch.checked = false;
+    showNote(reason);
+    setState("connecting");
+    startHls();
+  }
+
+  // --- HLS -------------------------------------------------------------------------------------
+
+  function startHls() {
+    shopcast.transport = "hls";
     if (window.Hls && window.Hls.isSupported()) {
       // Low-latency mode loads LL-HLS parts and holds back PART-HOLD-BACK (1 s) from the live edge;
       // a plain-HLS stream falls back to HOLD-BACK. No liveSyncDuration here: set, it would override both.
@@ -121,6 +311,18 @@
       stopPlayer();
       setState("reconnecting");
     }
+  });
+  ullSwitch.checked = shopcast.ull;
+  ullSwitch.addEventListener("change", function () {
+    shopcast.ull = ullSwitch.checked;
+    try { localStorage.setItem("shopcast.ull", shopcast.ull ? "1" : "0"); } catch (e) { /* private mode */ }
+    hideNote();
+    shopcast.ullNote = null;
+    // Switch now if something is playing (or trying to); otherwise the next start follows the switch.
+    if (hasPlayer() && shopcast.roomState === "live") startPlayer(shopcast.streamStartedAt);
+  });
+  window.addEventListener("pagehide", function () {
+    if (shopcast.whep) fetch(shopcast.whep, { method: "DELETE", keepalive: true }).catch(function () {});
   });
   unmute.addEventListener("click", function () {
     video.muted = false;

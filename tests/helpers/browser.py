@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from playwright.sync_api import Browser, Playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -20,3 +31,59 @@ CHROMIUM_ARGS = [
 ]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+# WebRTC in headless Chromium (the environment notes): a fake camera (a moving test picture) and
+# microphone (a beep), no permission prompt, loopback ICE candidates, and real addresses instead of
+# mDNS .local names (aiortc cannot resolve those).
+WEBRTC_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+]
+
+
+class KillableChromium:
+    """A Chromium of our own process, driven through the DevTools protocol, that a test can kill
+    (SIGKILL: no page unload, no goodbye on any connection), as a crashed or closed phone browser
+    would vanish. Use as a context manager; ``browser`` is the Playwright Browser."""
+
+    def __init__(self, playwright: Playwright, user_data_dir: Path, extra_args: Sequence[str] = ()) -> None:
+        self._playwright = playwright
+        self._args = [CHROMIUM, *CHROMIUM_ARGS, *extra_args, f"--user-data-dir={user_data_dir}",
+                      "--remote-debugging-port=0", "about:blank"]  # fmt: skip
+        self.process: subprocess.Popen[str] | None = None
+        self.browser: Browser | None = None
+
+    def __enter__(self) -> KillableChromium:
+        self.process = subprocess.Popen(self._args, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        assert self.process.stderr is not None
+        deadline = time.monotonic() + 30
+        for line in self.process.stderr:
+            found = re.search(r"DevTools listening on (ws://\S+)", line)
+            if found:
+                self.browser = self._playwright.chromium.connect_over_cdp(found.group(1))
+                threading.Thread(target=self._drain, name="test-chromium-stderr", daemon=True).start()
+                return self
+            if time.monotonic() > deadline:
+                break
+        self.kill()
+        raise RuntimeError("Chromium did not start its DevTools endpoint")
+
+    def _drain(self) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        for _ in self.process.stderr:
+            pass
+
+    def kill(self) -> None:
+        """SIGKILL the whole browser (every renderer and helper process with it)."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.browser is not None:
+            with contextlib.suppress(Exception):
+                self.browser.close()
+        self.kill()
