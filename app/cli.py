@@ -1,4 +1,4 @@
-"""``shopcast`` command line: relay, broadcast, studio, demo."""
+"""``shopcast`` command line: relay, broadcast, studio, demo, report, simulate, plugins."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app import __version__
-from app.paths import assets_dir
+from app.paths import assets_dir, data_home
 from app.session import (
     BundledRelayConfig,
     ExternalRelay,
@@ -39,11 +39,6 @@ log = logging.getLogger("shopcast")
 
 DEFAULT_PORT = 8787
 DEMO_TITLE = "ShopCast 演示直播间 · Demo room"
-
-
-def data_home() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "shopcast"
 
 
 class _Formatter(logging.Formatter):
@@ -133,6 +128,22 @@ def _seats(value: str) -> int:
     if not value.isdigit() or int(value) > 10_000:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of seats (0-10000)")
     return int(value)
+
+
+def _show_number(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"a show is numbered 1, 2, ...; got {value!r}")
+    return int(value)
+
+
+def _speed(value: str) -> float:
+    try:
+        speed = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.1 <= speed <= 100:
+        raise argparse.ArgumentTypeError(f"the speed must be between 0.1 and 100, got {value}")
+    return speed
 
 
 def _ice_server(value: str) -> str:
@@ -485,6 +496,174 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         session.close()
 
 
+# --- the post-live report and the simulated show -------------------------------------------------
+
+
+def _report_language(given: str | None) -> str:
+    """``--lang``, else $SHOPCAST_LANG or the locale: anything Chinese is zh_CN, the rest en."""
+    wanted = given or os.environ.get("SHOPCAST_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "zh_CN" if wanted.lower().startswith("zh") else "en"
+
+
+def _writable(path: Path) -> str | None:
+    """Why ``path`` cannot be written, or None."""
+    if path.is_dir():
+        return f"{path} is a folder; give a file name"
+    folder = path.parent if str(path.parent) else Path()
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"{path} cannot be written (permission denied)"
+    return None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+
+    from app.analytics.report import ReportError, build_report, events_from_data, events_from_relay, report_json
+
+    out: Path = args.out
+    kind = out.suffix.lower()
+    problem = _writable(out)
+    if problem is not None:
+        log.error("%s", problem)
+        return 2
+    if kind not in (".html", ".htm", ".json"):
+        log.error("--out must end in .html (the report page) or .json (its numbers), not %r", out.name)
+        return 2
+    lang = _report_language(args.lang)
+    try:
+        if args.relay:
+            token = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
+            if not token:
+                log.error("reading from a relay needs the room's owner token: --owner-token T")
+                return 2
+            title, events = events_from_relay(args.relay, args.room, token)
+        elif args.data:
+            title, events = events_from_data(args.data, args.room)
+        else:
+            log.error("say where the room's event log is: --relay URL --owner-token T, or --data DIR")
+            return 2
+    except ReportError as exc:
+        log.error("%s", exc)
+        return 1
+    if not events:
+        log.error("room %r has no events yet: there is nothing to report", args.room)
+        return 1
+    try:
+        report = build_report(events, args.room, title, show=args.show)
+    except ValueError as exc:
+        log.error("%s", exc)
+        return 1
+    if kind == ".json":
+        text = json.dumps(report_json(report), ensure_ascii=False, indent=1) + "\n"
+    else:
+        from app.analytics.report_html import render_html
+
+        text = render_html(report, lang)
+    temporary = out.with_name(f".{out.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(out)
+        if args.csv is not None:
+            from app.analytics.report_html import write_tables_csv
+
+            write_tables_csv(report, args.csv, lang)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        log.error("cannot write the report: %s", exc)
+        return 1
+    m = report.metrics
+    print(
+        f"{out}: {args.room}, show {report.show or '(no broadcast)'}, "
+        f"{int(m['viewers'].value)} viewers, {int(m['orders'].value)} orders, GMV ¥{m['gmv'].value / 100:,.2f}"
+        + (f"; tables in {args.csv}" if args.csv is not None else ""),
+        flush=True,
+    )
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from app.analytics.simulate import EngineDriver, Outcome, RelayDriver, scripted_show, truth, write_truth
+
+    steps = scripted_show()
+    outcome: Outcome
+    if args.relay:
+        token = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
+        if not token:
+            log.error("a simulation on a relay needs the room's owner token: --owner-token T")
+            return 2
+        if args.stream_key is None:
+            # Without a stream of its own the show is the room's current broadcast (a studio's, say):
+            # everything counts there, so the tail meant to come after the end is left out.
+            steps = [s for s in steps if s.t < 600]
+        problem = _check_room(args.relay, args.room, token)
+        if problem is not None:
+            log.error("%s", problem)
+            return 1
+        driver = RelayDriver(args.relay, args.room, token, speed=args.speed, stream_key=args.stream_key,
+                             log=lambda line: log.warning("%s", line))  # fmt: skip
+        print(f"simulating a {steps[-1].t / 60:.0f}-minute show in room {args.room!r} at {args.speed:g}x"
+              f" ({(steps[-1].t - steps[0].t) / args.speed:.0f} s; Ctrl-C stops)", flush=True)  # fmt: skip
+        try:
+            outcome = driver.run(steps)
+        except (RuntimeError, OSError) as exc:
+            log.error("the simulation stopped: %s", exc)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+    else:
+        if args.data is None:
+            log.error("say where to run the show: --data DIR (in-process, into a relay data folder) or"
+                      " --relay URL --owner-token T")  # fmt: skip
+            return 2
+        try:
+            engine_driver = EngineDriver(args.data, room=args.room)
+        except (OSError, RuntimeError) as exc:
+            log.error("cannot open the store in %s: %s", args.data, exc)
+            return 1
+        try:
+            if engine_driver.engine.events(args.room, 0, 1):
+                log.error("room %r in %s already has events: the truth is for a fresh room (choose another"
+                          " --room or folder)", args.room, args.data)  # fmt: skip
+                return 1
+            engine_driver.register_room()
+            outcome = engine_driver.run(steps)
+        finally:
+            engine_driver.close()
+    result = truth(outcome)
+    m = result["metrics"]
+    print(f"simulated show in room {args.room!r}: {m['viewers']} viewers, {m['views']} views, {m['orders']} orders,"
+          f" GMV ¥{m['gmv'] / 100:,.2f} ({result['timing']} times)", flush=True)  # fmt: skip
+    if args.truth is not None:
+        try:
+            write_truth(args.truth, result)
+        except OSError as exc:
+            log.error("cannot write the truth: %s", exc)
+            return 1
+        print(f"truth: {args.truth}", flush=True)
+    if args.data is not None and not args.relay:
+        print(f"report: shopcast report {args.room} --data {args.data} --out report.html", flush=True)
+    return 0
+
+
+def _check_room(base_url: str, room: str, token: str) -> str | None:
+    import httpx
+
+    try:
+        response = httpx.get(f"{base_url.rstrip('/')}/api/v1/rooms/{room}/events", params={"limit": 1},
+                             headers={"Authorization": f"Bearer {token}"}, timeout=10)  # fmt: skip
+    except httpx.HTTPError as exc:
+        return f"cannot reach the relay at {base_url}: {exc}"
+    if response.status_code >= 400:
+        try:
+            message = response.json().get("message")
+        except ValueError:
+            message = response.text[:200]
+        return f"the relay refused: {message}"
+    return None
+
+
 # --- plugins -------------------------------------------------------------------------------------
 
 
@@ -630,6 +809,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="do not print stats every 5 s")
     _add_media_options(p, source="camera", mic="default")
     p.set_defaults(func=cmd_broadcast)
+
+    p = sub.add_parser("report", help="the post-live report (复盘) of a room's show, from its event log")
+    p.add_argument("room", help="room name")
+    p.add_argument("--out", type=Path, required=True, help="FILE.html (the report page) or FILE.json (its numbers)")
+    p.add_argument("--relay", help="read the log from this relay, e.g. http://127.0.0.1:8787")
+    p.add_argument("--owner-token", help="the room's owner token for --relay (default: $SHOPCAST_OWNER_TOKEN)")
+    p.add_argument("--data", type=Path, help="or read it from a relay's data folder (the relay need not run)")
+    p.add_argument("--show", type=_show_number, help="which broadcast of the room (1, 2, ...; default: the last)")
+    p.add_argument("--lang", choices=("zh_CN", "en"), help="report language (default: $SHOPCAST_LANG or the locale)")
+    p.add_argument("--csv", type=Path, metavar="DIR", help="also write every table as CSV into DIR")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("simulate", help="a scripted show with a known truth (demos and tests)")
+    p.add_argument("--data", type=Path, help="run it in-process on a simulated clock into this relay data folder")
+    p.add_argument("--relay", help="or run it against this relay, e.g. http://127.0.0.1:8787 (real time)")
+    p.add_argument("--owner-token", help="the room's owner token for --relay (default: $SHOPCAST_OWNER_TOKEN)")
+    p.add_argument("--stream-key", help="--relay: also start and end a stream (leave out while a studio streams)")
+    p.add_argument("--speed", type=_speed, default=1.0, help="--relay: this many times real time (default 1)")
+    p.add_argument("--room", default="sim", help="room name (default %(default)s; must exist for --relay)")
+    p.add_argument("--truth", type=Path, help="write every number the report should show to this JSON file")
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("plugins", help="list the plugins and their settings")
     p.add_argument("--lang", choices=("en", "zh_CN"), default="en", help="label language (default %(default)s)")

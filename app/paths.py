@@ -1,4 +1,4 @@
-"""Where ShopCast finds its assets and the npm packages the web player uses."""
+"""Where ShopCast finds its assets and the npm packages the web player uses, and keeps its data."""
 
 from __future__ import annotations
 
@@ -18,3 +18,9 @@ def node_modules_dir() -> Path:
 
 def hls_js_path() -> Path:
     return node_modules_dir() / "hls.js" / "dist" / "hls.min.js"
+
+
+def data_home() -> Path:
+    """ShopCast's data folder: $XDG_DATA_HOME/shopcast (~/.local/share/shopcast)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "shopcast"

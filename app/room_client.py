@@ -135,6 +135,30 @@ class RoomClient:
     def refund(self, order_id: str) -> Any:
         return self._call("POST", f"/orders/{order_id}/refund")
 
+    # the event log, live metrics and the report (app/analytics/)
+    def log_event(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+        """Log an event the studio observed itself (``health.incident`` {code, level, message, start,
+        end, args?}); returns {type, wall, data} as logged. RelayError with the relay's sentence when
+        a field is wrong."""
+        result: dict[str, Any] = self._call("POST", "/events", json={"type": kind, "data": data})
+        return result
+
+    def events(self, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
+        """The room's event log from id ``after`` (exclusive), oldest first."""
+        result: list[dict[str, Any]] = self._call("GET", "/events", params={"after": after, "limit": limit})
+        return result
+
+    def metrics(self) -> dict[str, Any]:
+        """The live metrics now: the owner feed's ``metrics`` message (app/relay/realtime.py)."""
+        result: dict[str, Any] = self._call("GET", "/metrics")
+        return result
+
+    def report(self, show: int | None = None) -> dict[str, Any]:
+        """The post-live report of the last show (or broadcast number ``show``) as JSON."""
+        params = {} if show is None else {"show": show}
+        result: dict[str, Any] = self._call("GET", "/report.json", params=params)
+        return result
+
     # co-hosts (连麦): invites, and the guests' sessions (the owner feed brings ``cohost.offer`` and
     # ``cohost.left``, see app/relay/realtime.py)
     def create_invite(self, label: str | None = None, ttl_s: int | None = None) -> dict[str, Any]:

@@ -20,9 +20,11 @@ from typing import Any
 
 from app.bundled_relay import BundledRelay, RelayStartError
 from app.cohost import Cohosting, GuestLeft, GuestsChanged
+from app.incidents import Incident, IncidentLog
 from app.paths import assets_dir
 from app.relay_client import RelayClient, RelayError
 from app.room_client import RoomClient, RoomFeed
+from app.stream_health import HealthTracker
 from pipeline.adaptive import preflight
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats, new_stream_id
 from pipeline.clock import Clock, SystemClock
@@ -252,6 +254,11 @@ class StudioSession:
             ice_hosts=config.ice_hosts,
         )
         """Co-hosts (连麦): their connections, the layout, mute and kick."""
+        # Stream-health incidents go to the room's event log for the post-live report.
+        self._health = HealthTracker(float(p.fps), clock=self.clock.monotonic)
+        self._incidents = IncidentLog()
+        self._recording_incidents = True
+        """False once the session is closing: an incident can no longer reach the room."""
         try:
             for plugin_id, values in config.filters:
                 self._switch_on(plugin_id, values)
@@ -389,6 +396,11 @@ class StudioSession:
         # First let the control thread finish what it is doing (it may be creating the program or
         # the bundled relay right now); only then is it known what there is to stop.
         self._attempt("control thread", lambda: self._control.shutdown(wait=True, cancel_futures=True))
+        self._recording_incidents = False
+        if self._broadcast is not None:  # still live: log the incident in progress while the room is open
+            last = self._incidents.finish(self.clock.wall())
+            if last is not None:
+                self._attempt("health incident", lambda: self._log_incident(last))
         self._attempt("room actions", lambda: self._room_actions.shutdown(wait=True, cancel_futures=True))
         self._attempt("co-host calls", lambda: self._cohost_calls.shutdown(wait=True, cancel_futures=True))
         if self._feed is not None:
@@ -426,6 +438,11 @@ class StudioSession:
         while not self._stop_stats.wait(self._stats_interval):
             stats = self.stats()
             self._emit(stats)
+            health = self._health.update(stats)
+            if stats.broadcast is not None and self._recording_incidents:
+                ended = self._incidents.update(health, self.clock.wall())
+                if ended is not None:
+                    self._room_actions_submit(self._log_incident, ended)
             if stats.broadcast is not None and stats.broadcast.preset_note not in (None, note):
                 note = stats.broadcast.preset_note
                 self._emit(Notice("warning", note or "", f"编码预设调整：{note}"))
@@ -677,8 +694,27 @@ class StudioSession:
             self.program.remove_audio_sink(broadcast.push_audio)
             report = broadcast.stop(drain_timeout)
             self._broadcast = None
+        last = self._incidents.finish(self.clock.wall())
+        if last is not None:
+            self._room_actions_submit(self._log_incident, last)
         self._emit(LiveEnded(report))
         return report
+
+    def _room_actions_submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn`` on the room-actions thread, or here when that is already shut (closing)."""
+        try:
+            self._room_actions.submit(fn, *args)
+        except RuntimeError:
+            fn(*args)
+
+    def _log_incident(self, incident: Incident) -> None:
+        room = self._room
+        if room is None:
+            return
+        try:
+            room.log_event("health.incident", incident.event())
+        except (RelayError, RuntimeError) as exc:  # RuntimeError: the room client is already closed
+            log.warning("could not log the stream-health incident %s: %s", incident.code, exc)
 
     def end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport:
         report = self._end_live_now(drain_timeout)

@@ -25,11 +25,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
-from app.session import SessionStats
 from pipeline.broadcast import BroadcastStats
 from pipeline.outputs.base import OutputStats
+
+if TYPE_CHECKING:  # the session runs a tracker itself (incidents for the report): no import cycle
+    from app.session import SessionStats
 
 Level = Literal["ok", "warning", "error"]
 LEVEL_RANK: dict[Level, int] = {"ok": 0, "warning": 1, "error": 2}

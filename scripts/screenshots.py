@@ -18,6 +18,7 @@ sys.path.insert(0, str(REPO))
 import httpx  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from websockets.sync.client import connect  # noqa: E402
 
 from app.session import BundledRelayConfig, SessionConfig, StudioSession  # noqa: E402
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
@@ -76,9 +77,16 @@ def main() -> None:
         deadline = time.monotonic() + 30
         while window.live_state != "live" and time.monotonic() < deadline:
             wait(app, 0.1)
+        # The show counts from when the relay has the stream (the sidebar says so).
+        while not ((window.metrics_dock.last or {}).get("show") or {}).get("live") and time.monotonic() < deadline:
+            wait(app, 0.1)
+        ws = (window.session.relay_url or "").replace("http://", "ws://")
+        audience = [connect(f"{ws}/api/v1/rooms/demo/live?viewer_id=viewer-shot{n}") for n in range(6)]
         stage_room(window)
         wait(app, 4)
         window.grab().save(str(OUT / "studio.png"))
+        for viewer in audience:
+            viewer.close()
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_context(locale="zh-CN", **PHONE).new_page()  # type: ignore[arg-type]

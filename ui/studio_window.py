@@ -26,12 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.analytics.report import ReportError, write_report
+from app.paths import data_home
+from app.room_client import RoomClient
 from app.session import SessionStats, StudioSession
 from app.stream_health import HealthTracker, fps_level
 from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices
 from ui.filters_dock import FiltersDock
 from ui.health_dock import LEVEL_COLOURS, HealthDock
+from ui.i18n import current_language
+from ui.metrics_dock import MetricsDock
 from ui.panels.cohost_panel import QtCohostPanel
 from ui.panels.comments_panel import QtCommentsPanel
 from ui.panels.coupons_panel import QtCouponsPanel
@@ -71,6 +76,9 @@ class StudioWindow(QMainWindow):
         self._relay_ready = False
         self._closing_without_asking = False
         self.watch_url: str | None = None
+        self.last_report: Path | None = None
+        self.open_reports = True
+        """Open each saved post-live report in the browser (tests turn it off)."""
         self.setWindowTitle(self.tr("ShopCast Studio"))
         self.resize(1440, 880)
         self._build()
@@ -115,6 +123,11 @@ class StudioWindow(QMainWindow):
         self.open_button = QPushButton(self.tr("Open in browser"), panel)
         self.open_button.setEnabled(False)
         layout.addWidget(self.open_button)
+        self.report_button = QPushButton(self.tr("Post-live report"), panel)
+        self.report_button.setObjectName("report-button")
+        self.report_button.setToolTip(self.tr("The show's numbers, segments and comment topics as one page"))
+        self.report_button.setEnabled(False)
+        layout.addWidget(self.report_button)
         self.relay_status = QLabel(self.tr("Relay: starting…"), panel)
         self.relay_status.setWordWrap(True)
         layout.addWidget(self.relay_status)
@@ -131,6 +144,17 @@ class StudioWindow(QMainWindow):
         self._build_room_docks(dock)
         self._build_health_dock(dock)
         self._build_filters_dock()
+        self.metrics_dock = MetricsDock(self.bridge, self)
+        self.metrics_dock.setMinimumWidth(300)
+        self.metrics_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.docks["metrics"] = self.metrics_dock
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.metrics_dock)
+        # Hidden until they are tabbed (at the first show): stacked under the Stream dock they would
+        # make the right column, and so the window, taller than a laptop's screen.
+        for tabbed_later in (self.health_dock, self.filters_dock, self.metrics_dock):
+            tabbed_later.hide()
 
         status = self.statusBar()
         self.state_label = QLabel(self)
@@ -231,6 +255,9 @@ class StudioWindow(QMainWindow):
             self._health_tabbed = True
             self.tabifyDockWidget(self._stream_dock, self.health_dock)
             self.tabifyDockWidget(self.health_dock, self.filters_dock)
+            self.tabifyDockWidget(self.filters_dock, self.metrics_dock)
+            for dock in (self.health_dock, self.filters_dock, self.metrics_dock):
+                dock.show()
             self._stream_dock.raise_()
 
     @Slot(str)
@@ -272,6 +299,9 @@ class StudioWindow(QMainWindow):
         self.live_button.clicked.connect(self._on_live_clicked)
         self.copy_button.clicked.connect(self.copy_viewer_url)
         self.open_button.clicked.connect(self.open_viewer_page)
+        self.report_button.clicked.connect(self.write_report)
+        b.room_action_done.connect(self._on_report_done)
+        b.room_action_failed.connect(self._on_report_failed)
         self.source_picker.activated.connect(self._on_source_picked)
 
     # --- start and stop ----------------------------------------------------------------------------
@@ -351,6 +381,7 @@ class StudioWindow(QMainWindow):
     @Slot(str)
     def _on_live_started(self, stream_id: str) -> None:
         self._set_live_state("live")
+        self.metrics_dock.raise_()  # on air, the numbers are what the streamer watches
         self.state_label.setText("● " + self.tr("LIVE") + " 00:00:00")
         self._add_notice("info", self.tr("You are live."))
 
@@ -362,6 +393,9 @@ class StudioWindow(QMainWindow):
     @Slot(object)
     def _on_live_ended(self, report: BroadcastReport) -> None:
         self._set_live_state("idle")
+        if self.session.room is not None:
+            self.report_button.setEnabled(True)
+            self.report_button.setDefault(True)
         if report.complete:
             text = self.tr("Live ended: %1 segments delivered.").replace("%1", str(report.segments))
             self._add_notice("info", text)
@@ -371,11 +405,51 @@ class StudioWindow(QMainWindow):
                 "error", self.tr("Live ended, but not everything was delivered: %1").replace("%1", details)
             )
 
+    # --- the post-live report --------------------------------------------------------------------
+
+    REPORT_TAG = "studio:report"
+
+    @Slot()
+    def write_report(self) -> None:
+        """Build the last show's report (复盘) from the relay's event log, save it and open it."""
+        room = self.session.room
+        if room is None:
+            return
+        lang = "zh_CN" if current_language().startswith("zh") else "en"
+        out = data_home() / "reports" / f"{room.room}-{time.strftime('%Y%m%d-%H%M%S')}.html"
+
+        def action(client: RoomClient) -> str:
+            try:
+                return str(write_report(client.base_url, client.room, client.owner_token, out, lang))
+            except ReportError as exc:
+                raise ValueError(str(exc)) from exc
+
+        self.report_button.setEnabled(False)
+        self._add_notice("info", self.tr("Writing the post-live report…"))
+        self.session.room_action(self.REPORT_TAG, action)
+
+    @Slot(str, object)
+    def _on_report_done(self, tag: str, result: object) -> None:
+        if tag != self.REPORT_TAG:
+            return
+        self.report_button.setEnabled(True)
+        self.last_report = Path(str(result))
+        self._add_notice("info", self.tr("Post-live report saved: %1").replace("%1", str(result)))
+        if self.open_reports:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(result)))
+
+    @Slot(str, str)
+    def _on_report_failed(self, tag: str, message: str) -> None:
+        if tag == self.REPORT_TAG:
+            self.report_button.setEnabled(True)
+            self._add_notice("error", self.tr("Could not write the post-live report: %1").replace("%1", message))
+
     # --- relay -----------------------------------------------------------------------------------
 
     @Slot(str, str)
     def _on_relay_ready(self, relay_url: str, watch_url: str) -> None:
         self._relay_ready = True
+        self.report_button.setEnabled(self.session.room is not None)
         self.watch_url = watch_url
         self.viewer_url.setText(watch_url)
         self.copy_button.setEnabled(True)

@@ -66,6 +66,9 @@ class Notification:
 
 Listener = Callable[[list[Notification]], None]
 StreamTime = Callable[[str], float | None]
+EventRow = tuple[str, float, float | None, str, str | None, str]
+"""An event-log row as written: (room, wall, stream_time, type, viewer_id, data as JSON text)."""
+EventListener = Callable[[list[EventRow]], None]
 
 
 @dataclass(slots=True)
@@ -76,8 +79,10 @@ class Tx:
     now: float
     stream_time: StreamTime
     notifications: list[Notification] = field(default_factory=list)
-    events: list[tuple[str, float, float | None, str, str | None, str]] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
     """Event-log rows, written in one executemany just before the commit."""
+    written: list[EventRow] = field(default_factory=list)
+    """The rows written so far (handed to the event listeners once the transaction commits)."""
 
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
@@ -101,6 +106,7 @@ class Tx:
                 "INSERT INTO events (room, wall, stream_time, type, viewer_id, data) VALUES (?, ?, ?, ?, ?, ?)",
                 self.events,
             )
+            self.written.extend(self.events)
             self.events.clear()
 
     def notify(
@@ -157,11 +163,17 @@ class EngineCore:
         self.stream_time: StreamTime = stream_time or (lambda room: None)
         self.payment = payment or TestModePayment()
         self._listeners: list[Listener] = []
+        self._event_listeners: list[EventListener] = []
         self._outer: Tx | None = None
         self._depth = 0
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
+
+    def add_event_listener(self, listener: EventListener) -> None:
+        """Call ``listener`` with the event-log rows of every transaction that commits, in log order,
+        right after the commit (the relay's live metrics fold them: app/relay/live_metrics.py)."""
+        self._event_listeners.append(listener)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -180,6 +192,9 @@ class EngineCore:
         finally:
             self._outer = None
         self.db.execute("COMMIT")
+        if tx.written:
+            for event_listener in self._event_listeners:
+                event_listener(tx.written)
         if tx.notifications:
             for listener in self._listeners:
                 listener(tx.notifications)

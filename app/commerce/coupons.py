@@ -63,7 +63,7 @@ def create(tx: Tx, room: str, coupon: CouponInput) -> dict[str, Any]:
          coupon.per_user_limit, tx.now + coupon.valid_s, tx.now),
     )  # fmt: skip
     row = get(tx, room, coupon_id)
-    tx.log(room, "coupon.issued", id=coupon_id, amount_cents=coupon.amount_cents,
+    tx.log(room, "coupon.issued", id=coupon_id, title=coupon.title, amount_cents=coupon.amount_cents,
            min_spend_cents=coupon.min_spend_cents, quota=coupon.quota)  # fmt: skip
     _announce(tx, row)
     return view(row)

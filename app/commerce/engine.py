@@ -9,12 +9,13 @@ from typing import Any
 
 from app.commerce import chat, cohost, coupons, draws, flash_sales, group_buys, orders, polls, products, questions
 from app.commerce.catalog import ProductInput
-from app.commerce.core import Clock, CommerceError, EngineCore, Listener, StreamTime
+from app.commerce.core import Clock, CommerceError, EngineCore, EventListener, Listener, StreamTime
 from app.commerce.coupons import CouponInput
 from app.commerce.flash_sales import FlashSaleInput
 from app.commerce.group_buys import GroupBuyInput
 from app.commerce.orders import OrderRequest
 from app.commerce.payments import PaymentProvider, PaymentUpdate
+from app.commerce.studio_events import check_studio_event
 
 
 class RateLimiter:
@@ -64,6 +65,10 @@ class RoomEngine:
 
     def add_listener(self, listener: Listener) -> None:
         self.core.add_listener(listener)
+
+    def add_event_listener(self, listener: EventListener) -> None:
+        """``listener`` gets the event-log rows of every committed transaction (see EngineCore)."""
+        self.core.add_event_listener(listener)
 
     def close(self) -> None:
         self.core.close()
@@ -248,6 +253,34 @@ class RoomEngine:
         """Record something the engine did not do itself (a stream started, a co-host joined, ...)."""
         with self.core.transaction() as tx:
             tx.log(room, kind, viewer, **data)
+
+    def log_studio_event(self, room: str, kind: Any, data: Any) -> dict[str, Any]:
+        """An event the studio logs itself (``health.incident``), checked field by field
+        (app/commerce/studio_events.py); returns what was logged."""
+        with self.core.transaction() as tx:
+            kind, checked = check_studio_event(kind, data, tx.now)
+            tx.log(room, kind, None, **checked)
+            return {"type": kind, "wall": tx.now, "data": checked}
+
+    # --- the relay's own life (for the metrics: viewers' connections do not survive a restart) --------
+
+    def mark_alive(self) -> None:
+        """Note that the relay is up now (it calls this every few seconds)."""
+        with self.core.transaction() as tx:
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('alive', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (repr(tx.now),),
+            )
+
+    def last_alive(self) -> float | None:
+        """When a relay last called :meth:`mark_alive` on this store (None if never)."""
+        with self.core.transaction() as tx:
+            row = tx.one("SELECT value FROM meta WHERE key = 'alive'")
+            try:
+                return float(row["value"]) if row else None
+            except ValueError:
+                return None
 
     # --- co-host invites (连麦; the tokens and live sessions are the relay's: app/relay/cohost.py) -----
 

@@ -88,7 +88,8 @@ def add(tx: Tx, room: str, item: ProductInput) -> dict[str, Any]:
     if item.parent_sku:
         get(tx, room, item.parent_sku)
     _upsert(tx, room, item, _next_position(tx, room))
-    tx.log(room, "product.added", sku=item.sku, title=item.title, price_cents=item.price_cents, stock=item.stock)
+    tx.log(room, "product.added", sku=item.sku, title=item.title, price_cents=item.price_cents, stock=item.stock,
+           parent_sku=item.parent_sku)  # fmt: skip
     tx.notify(room, {"type": "cart", "products": cart(tx, room)})
     return view(get(tx, room, item.sku))
 
@@ -102,7 +103,11 @@ def import_catalog(tx: Tx, room: str, items: list[ProductInput]) -> int:
             get(tx, room, item.parent_sku)
         _upsert(tx, room, item, position)
         position += 1
-    tx.log(room, "catalog.imported", products=len(items))
+    # The items go into the log so that its readers (the metrics, the report) know every product's title.
+    tx.log(room, "catalog.imported", products=len(items), items=[
+        {"sku": i.sku, "title": i.title, "price_cents": i.price_cents, "stock": i.stock, "parent_sku": i.parent_sku}
+        for i in items
+    ])  # fmt: skip
     tx.notify(room, {"type": "cart", "products": cart(tx, room)})
     return len(items)
 

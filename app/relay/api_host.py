@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
+from app.analytics.report import build_report, report_json
 from app.commerce.catalog import ProductInput, parse_catalog
 from app.commerce.coupons import CouponInput
 from app.commerce.flash_sales import FlashSaleInput
 from app.commerce.group_buys import GroupBuyInput
+from app.commerce.strict_json import load_json
+from app.commerce.studio_events import STUDIO_EVENTS
 from app.relay.context import RelayContext, get_context
+from app.relay.errors import ApiError
 from app.relay.ingest import read_limited_body
 from app.relay.room_auth import require_owner
 from app.relay.room_models import (
@@ -199,3 +205,84 @@ async def events(
 ) -> list[dict[str, Any]]:
     """The room's event log, oldest first: every viewer and host action with wall and stream time."""
     return ctx.engine.events(room, after, limit)
+
+
+# --- the studio's own events, live metrics and the report (app/analytics/) -------------------------------
+
+_STUDIO_EVENT_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["type", "data"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "type": {"type": "string", "enum": list(STUDIO_EVENTS)},
+                        "data": {
+                            "type": "object",
+                            "description": "health.incident: {code, level (warning|error), message, start, end"
+                            " (Unix seconds), args? (strings)}; see app/commerce/studio_events.py",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/events", status_code=201, dependencies=[Owner], openapi_extra=_STUDIO_EVENT_DOC)
+async def log_event(room: str, request: Request, ctx: Context) -> dict[str, Any]:
+    """Log an event the studio observed itself (only ``health.incident``), checked field by field."""
+    kind = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise ApiError(415, "unsupported_media_type", f"send the event as application/json, not {kind[:60]!r}")
+    raw = await request.body()
+    try:
+        body = load_json(raw)
+    except ValueError as exc:
+        raise ApiError(400, "bad_json", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_request", 'the body must be a JSON object {"type": ..., "data": {...}}')
+    unknown = sorted(set(body) - {"type", "data"})
+    if unknown:
+        raise ApiError(422, "invalid_request", f"unknown field {unknown[0][:40]!r}: the body has only type and data")
+    for name in ("type", "data"):
+        if name not in body:
+            raise ApiError(422, "invalid_request", f'{name} is missing: the body is {{"type": ..., "data": {{...}}}}')
+    return await ctx.commits.run(ctx.engine.log_studio_event, room, body["type"], body["data"])
+
+
+@router.get("/metrics", dependencies=[Owner])
+async def metrics(room: str, ctx: Context) -> dict[str, Any]:
+    """The live metrics, as the owner feed's ``metrics`` message (see app/relay/realtime.py)."""
+    return await ctx.live_metrics().message(room)
+
+
+@router.get("/report.json", dependencies=[Owner])
+async def report(
+    room: str,
+    ctx: Context,
+    show: Annotated[int | None, Query(ge=1, le=1_000_000, description="which broadcast (default: the last)")] = None,
+) -> dict[str, Any]:
+    """The post-live report of a show (app/analytics/model.py Report), computed from the event log."""
+    title = ctx.room(room).title
+    events: list[dict[str, Any]] = []
+    after = 0
+    while True:  # read on the loop (the engine is single-threaded), fold in a worker thread
+        rows = ctx.engine.events(room, after, 10_000)
+        events.extend(rows)
+        if len(rows) < 10_000:
+            break
+        after = int(rows[-1]["id"])
+        await asyncio.sleep(0)
+    if not events:
+        raise ApiError(404, "no_events", f"room {room!r} has no events yet: nothing to report")
+    now = ctx.engine.now
+    try:
+        made = await run_in_threadpool(lambda: build_report(events, room, title, show=show, now=now))
+    except ValueError as exc:
+        raise ApiError(404, "show_not_found", str(exc)) from None
+    return report_json(made)

@@ -158,5 +158,6 @@ async def delete_room(room: str, ctx: Context) -> Response:
     ctx.live.forget(room)
     ctx.low_latency.forget_room(room)
     await ctx.commits.run(ctx.engine.delete_room, room)
+    ctx.live_metrics().forget(room)
     shutil.rmtree(ctx.media.root / room, ignore_errors=True)
     return Response(status_code=204)

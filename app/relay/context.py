@@ -11,6 +11,7 @@ from app.commerce.engine import RoomEngine
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
+from app.relay.live_metrics import LiveMetrics
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
 from app.relay.realtime import Realtime
@@ -70,6 +71,8 @@ class RelayContext:
     low_latency: LowLatencyWatch = field(default_factory=LowLatencyWatch)
     cohost: Cohost | None = None
     """Co-host invites' signer and guest sessions (set by :meth:`open`)."""
+    metrics: LiveMetrics | None = None
+    """The rooms' live metrics folds and their push to the owner feed (set by :meth:`open`)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -82,7 +85,12 @@ class RelayContext:
         realtime = Realtime(engine, commits)
         cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout)
         low_latency = LowLatencyWatch(settings.part_retention)
-        return cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost)
+        metrics = LiveMetrics(engine, realtime)
+        return cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics)
+
+    def live_metrics(self) -> LiveMetrics:
+        assert self.metrics is not None
+        return self.metrics
 
     def base_url(self, request: Request) -> str:
         return (self.settings.public_url or str(request.base_url)).rstrip("/")

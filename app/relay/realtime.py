@@ -24,6 +24,33 @@ held for the next tick: a guest is waiting on the answer):
 ``{"type": "cohost.left", "session": sid, "reason": "left" | "timeout" | "cancelled"}``
     The guest left (DELETE on the session), or the offer was given up: the studio did not answer in
     time (``timeout``) or the guest stopped waiting (``cancelled``). Close whatever the session holds.
+
+Owner-feed live metrics (app/relay/live_metrics.py, computed by app/analytics/metrics.py from the
+room's event log; ``GET /api/v1/rooms/{room}/metrics`` answers the same message). Every 1.5 s (so
+at least every 2 s), to each owner connection, as a batch of its own (``{"type": "batch", "t",
+"events": [message]}``), and in the owner's ``snapshot`` under ``"metrics"``::
+
+    {"type": "metrics",
+     "t": 1764150000.0,              # the relay's wall clock: the numbers are as of this moment
+     "events": 1234,                 # log rows counted: a recount of the first 1234 gives the same
+     "show": {"number": 1, "start": 1764149000.0, "end": null, "live": true} | null,
+     "metrics": {                    # every metric of the dictionary, by key
+        "online": {"value": 321, "unit": "people", "label_en": "Online now", "label_zh": "实时在线",
+                   "minutes": [12, 80, 300, 321],    # per-minute values, oldest first (≤ 60)
+                   "last5": 310.0, "prev5": 150.0},  # last 5 complete minutes vs the 5 before
+        "gmv": {"value": 1234500, "unit": "cents", ...},
+        "views": {"value": 400, "unit": "times", "label_en": "Views (PV)", "label_zh": "观看人次"},
+        ...},
+     "pinned": {"sku": "tee", "title": "纯棉T恤",
+                "funnel": {"exposure_people", "click_people", "cart_people", "buyers", "orders",
+                           "gmv_cents"}} | null}
+
+``unit`` is people, times, ratio (0-1), cents, seconds, cents_per_1000_views (GPM) or
+cents_per_viewer (UV value). Only the sidebar's metrics (online, peak_online, viewers,
+avg_watch_time, comments, likes, interaction_rate, product_click_people, orders, gmv,
+viewer_conversion, gpm) carry ``minutes``, ``last5`` and ``prev5`` (null until a window has a
+complete minute); how each is made is ``Trend`` in app/analytics/metrics.py: sums for counts,
+means for online, maxima for the peak, the show-so-far value for rates and averages.
 """
 
 from __future__ import annotations
@@ -37,7 +64,7 @@ import types
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from starlette.types import Receive, Send
 
@@ -210,6 +237,12 @@ class Channel:
             self.keyed[note.key] = (public_at, owner_at)
 
 
+class MetricsSource(Protocol):
+    """The live metrics (app/relay/live_metrics.py) as the feed needs them for an owner's snapshot."""
+
+    async def message(self, room: str) -> dict[str, Any]: ...
+
+
 class Realtime:
     def __init__(self, engine: RoomEngine, commits: CommitQueue, tick: float = 0.1) -> None:
         self.engine = engine
@@ -217,6 +250,8 @@ class Realtime:
         self.tick = tick
         self.channels: dict[str, Channel] = {}
         self.sent_batches = 0
+        self.metrics: MetricsSource | None = None
+        """Set by the live metrics: their message goes into every owner's snapshot."""
         engine.add_listener(self.on_notifications)
 
     def on_notifications(self, notes: list[Notification]) -> None:
@@ -233,6 +268,11 @@ class Realtime:
         """Whether the host's studio (or another owner console) is on the room's feed."""
         channel = self.channels.get(room)
         return channel is not None and any(conn.owner and conn.ready for conn in channel.connections)
+
+    def owner_rooms(self) -> list[str]:
+        """The rooms with an owner console on the feed."""
+        return [room for room, channel in self.channels.items()
+                if any(conn.owner and conn.ready for conn in channel.connections)]  # fmt: skip
 
     def push_owner(self, room: str, event: dict[str, Any]) -> int:
         """Send one event to the room's owner connections now, as a batch of its own (not at the next
@@ -316,8 +356,11 @@ class Realtime:
         try:
             if first:
                 await self.commits.run(self.engine.viewer_enter, conn.room, conn.viewer_id, conn.nickname)
+            metrics = await self.metrics.message(conn.room) if conn.owner and self.metrics is not None else None
             snapshot = self.engine.snapshot(conn.room, owner=conn.owner)
             snapshot["online"] = channel.online
+            if metrics is not None:
+                snapshot["metrics"] = metrics
             if not conn.owner:
                 snapshot["me"] = self.engine.me(conn.room, conn.viewer_id)
             conn.offer(_dump({"type": "snapshot", **snapshot}))

@@ -31,13 +31,24 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.2
 """How often timers run: flash sales opening and closing, draws closing, group windows ending."""
+ALIVE_EVERY = 25
+"""Ticks between the notes that the relay is up (5 s): after a crash, the viewers' connections are
+taken to have ended at the last note (app/analytics/metrics.py, ``relay.started``)."""
+WS_PING_INTERVAL = 5.0
+WS_PING_TIMEOUT = 10.0
+"""Every WebSocket is pinged every 5 s and dropped when a ping goes 10 s unanswered: a viewer whose
+phone died leaves the live feed (and online-now) within 15 s, the metric dictionary's heartbeat rule."""
 
 
 async def _tick(context: RelayContext) -> None:
+    ticks = 0
     while True:
         await asyncio.sleep(TICK_S)
         try:
             await context.commits.run(context.engine.tick)
+            ticks += 1
+            if ticks % ALIVE_EVERY == 0:
+                await context.commits.run(context.engine.mark_alive)
         except Exception:
             log.exception("the room engine's timer tick failed")
         expired = context.low_latency.expired_parts()
@@ -53,12 +64,29 @@ def _delete_parts(context: RelayContext, parts: list[tuple[str, PurePosixPath]])
             log.warning("could not delete the old part %s of room %s: %s", rel, room, exc)
 
 
+def _log_restart(context: RelayContext) -> None:
+    """Log ``relay.started {down_since}`` in every room with a log: connections the log shows open
+    died with the previous process (at ``down_since``, its last note that it was up, if known)."""
+    engine = context.engine
+    down_since = engine.last_alive()
+    with engine.core.transaction() as tx:
+        for room in context.rooms.list():
+            if tx.one("SELECT 1 FROM events WHERE room = ? LIMIT 1", (room.name,)) is not None:
+                tx.log(room.name, "relay.started", down_since=down_since)
+    engine.mark_alive()
+
+
 def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> FastAPI:
     context = RelayContext.open(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(context.realtime.run()), asyncio.create_task(_tick(context))]
+        _log_restart(context)
+        tasks = [
+            asyncio.create_task(context.realtime.run()),
+            asyncio.create_task(_tick(context)),
+            asyncio.create_task(context.live_metrics().run()),
+        ]
         try:
             yield
         finally:
@@ -169,6 +197,8 @@ def serve(
         # Its send to a writable socket completes without suspending, which the feed relies on to
         # write a tick's batch without a task per connection (app/relay/realtime.py).
         ws="websockets-sansio",
+        ws_ping_interval=WS_PING_INTERVAL,
+        ws_ping_timeout=WS_PING_TIMEOUT,
         timeout_graceful_shutdown=3,
     )
     server = uvicorn.Server(config)

@@ -269,6 +269,73 @@
     </message>
 </context>
 <context>
+    <name>MetricTile</name>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="122"/>
+        <source>people</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="122"/>
+        <source>times</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="143"/>
+        <source>last 5 min vs the 5 before</source>
+        <translation>近5分钟对比前5分钟</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsDock</name>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="150"/>
+        <source>Live data</source>
+        <translation>实时数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="154"/>
+        <source>Waiting for the room&apos;s numbers…</source>
+        <translation>等待直播间数据…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="166"/>
+        <location filename="../../ui/metrics_dock.py" line="222"/>
+        <source>Pinned product: none</source>
+        <translation>讲解商品：无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="175"/>
+        <source>Saw it</source>
+        <translation>曝光</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="176"/>
+        <source>Clicked</source>
+        <translation>点击</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="177"/>
+        <source>Added to cart</source>
+        <translation>加购</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="178"/>
+        <source>Bought</source>
+        <translation>成交</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="227"/>
+        <source>Pinned product: %1</source>
+        <translation>讲解商品：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/metrics_dock.py" line="243"/>
+        <source>Updated %1 s ago</source>
+        <translation>%1 秒前更新</translation>
+    </message>
+</context>
+<context>
     <name>PluginBox</name>
     <message>
         <location filename="../../ui/filters_dock.py" line="148"/>
@@ -1120,259 +1187,284 @@
 <context>
     <name>StudioWindow</name>
     <message>
-        <location filename="../../ui/studio_window.py" line="74"/>
+        <location filename="../../ui/studio_window.py" line="82"/>
         <source>ShopCast Studio</source>
         <translation>ShopCast 直播工作台</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="86"/>
+        <location filename="../../ui/studio_window.py" line="94"/>
         <source>Broadcast</source>
         <translation>直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="90"/>
+        <location filename="../../ui/studio_window.py" line="98"/>
         <source>Source:</source>
         <translation>画面来源：</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="98"/>
-        <location filename="../../ui/studio_window.py" line="327"/>
+        <location filename="../../ui/studio_window.py" line="106"/>
+        <location filename="../../ui/studio_window.py" line="351"/>
         <source>Go Live</source>
         <translation>开始直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="102"/>
+        <location filename="../../ui/studio_window.py" line="110"/>
         <source>Stream</source>
         <translation>推流</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="107"/>
+        <location filename="../../ui/studio_window.py" line="115"/>
         <source>Viewer link</source>
         <translation>观众链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="110"/>
+        <location filename="../../ui/studio_window.py" line="118"/>
         <source>Starting the relay…</source>
         <translation>正在启动中继服务器…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="112"/>
+        <location filename="../../ui/studio_window.py" line="120"/>
         <source>Copy link</source>
         <translation>复制链接</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="115"/>
+        <location filename="../../ui/studio_window.py" line="123"/>
         <source>Open in browser</source>
         <translation>在浏览器中打开</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="118"/>
+        <location filename="../../ui/studio_window.py" line="126"/>
+        <source>Post-live report</source>
+        <translation>复盘报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="128"/>
+        <source>The show&apos;s numbers, segments and comment topics as one page</source>
+        <translation>本场数据、讲解段与评论话题，一页看完</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="131"/>
         <source>Relay: starting…</source>
         <translation>中继：正在启动…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="124"/>
+        <location filename="../../ui/studio_window.py" line="137"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="143"/>
+        <location filename="../../ui/studio_window.py" line="163"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="162"/>
+        <location filename="../../ui/studio_window.py" line="182"/>
         <source>Products</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="163"/>
+        <location filename="../../ui/studio_window.py" line="183"/>
         <source>Flash sale</source>
         <translation>秒杀</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="164"/>
+        <location filename="../../ui/studio_window.py" line="184"/>
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="165"/>
+        <location filename="../../ui/studio_window.py" line="185"/>
         <source>Group-buy</source>
         <translation>拼团</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="166"/>
+        <location filename="../../ui/studio_window.py" line="186"/>
         <source>Comments</source>
         <translation>评论</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="167"/>
+        <location filename="../../ui/studio_window.py" line="187"/>
         <source>Q&amp;&amp;A</source>
         <translation>问答</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="168"/>
+        <location filename="../../ui/studio_window.py" line="188"/>
         <source>Polls</source>
         <translation>投票</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="169"/>
+        <location filename="../../ui/studio_window.py" line="189"/>
         <source>Lucky draw</source>
         <translation>福袋</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="170"/>
+        <location filename="../../ui/studio_window.py" line="190"/>
         <source>Co-hosts</source>
         <translation>连麦</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="241"/>
+        <location filename="../../ui/studio_window.py" line="262"/>
         <source>test mode — orders are not charged</source>
         <translation>测试模式 — 订单不会真实扣款</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="241"/>
+        <location filename="../../ui/studio_window.py" line="262"/>
         <source>live</source>
         <translation>正式</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="244"/>
+        <location filename="../../ui/studio_window.py" line="265"/>
         <source>Watching: %1 · Likes: %2 · Paid orders: %3</source>
         <translation>在线：%1 · 点赞：%2 · 已支付订单：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="249"/>
+        <location filename="../../ui/studio_window.py" line="270"/>
         <source>Payments: %1</source>
         <translation>支付：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="256"/>
+        <location filename="../../ui/studio_window.py" line="277"/>
         <source>Camera %1</source>
         <translation>摄像头 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="257"/>
+        <location filename="../../ui/studio_window.py" line="278"/>
         <source>Test pattern</source>
         <translation>测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="258"/>
+        <location filename="../../ui/studio_window.py" line="279"/>
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="285"/>
+        <location filename="../../ui/studio_window.py" line="309"/>
         <source>Relay: none configured</source>
         <translation>中继：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="310"/>
+        <location filename="../../ui/studio_window.py" line="334"/>
         <source>End the live stream?</source>
         <translation>结束直播？</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="311"/>
+        <location filename="../../ui/studio_window.py" line="335"/>
         <source>Viewers will see that the live stream has ended.</source>
         <translation>观众将看到直播已结束。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="323"/>
+        <location filename="../../ui/studio_window.py" line="347"/>
         <source>End Live</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="330"/>
+        <location filename="../../ui/studio_window.py" line="354"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="334"/>
+        <location filename="../../ui/studio_window.py" line="358"/>
         <source>Going live…</source>
         <translation>正在开播…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="334"/>
+        <location filename="../../ui/studio_window.py" line="358"/>
         <source>Ending…</source>
         <translation>正在结束…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="354"/>
-        <location filename="../../ui/studio_window.py" line="445"/>
+        <location filename="../../ui/studio_window.py" line="379"/>
+        <location filename="../../ui/studio_window.py" line="513"/>
         <source>LIVE</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="355"/>
+        <location filename="../../ui/studio_window.py" line="380"/>
         <source>You are live.</source>
         <translation>已开播。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="360"/>
+        <location filename="../../ui/studio_window.py" line="385"/>
         <source>Could not go live: %1</source>
         <translation>无法开播：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="366"/>
+        <location filename="../../ui/studio_window.py" line="394"/>
         <source>Live ended: %1 segments delivered.</source>
         <translation>直播已结束：已送达 %1 个分片。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="371"/>
+        <location filename="../../ui/studio_window.py" line="399"/>
         <source>Live ended, but not everything was delivered: %1</source>
         <translation>直播已结束，但部分内容未送达：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="383"/>
+        <location filename="../../ui/studio_window.py" line="422"/>
+        <source>Writing the post-live report…</source>
+        <translation>正在生成复盘报告…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="431"/>
+        <source>Post-live report saved: %1</source>
+        <translation>复盘报告已保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="439"/>
+        <source>Could not write the post-live report: %1</source>
+        <translation>无法生成复盘报告：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_window.py" line="451"/>
         <source>Relay: ready at %1</source>
         <translation>中继：已就绪（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="391"/>
+        <location filename="../../ui/studio_window.py" line="459"/>
         <source>Relay: not available</source>
         <translation>中继：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="392"/>
+        <location filename="../../ui/studio_window.py" line="460"/>
         <source>The relay could not start: %1</source>
         <translation>中继服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="403"/>
+        <location filename="../../ui/studio_window.py" line="471"/>
         <source>Viewer link copied</source>
         <translation>观众链接已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="413"/>
+        <location filename="../../ui/studio_window.py" line="481"/>
         <source>Choose a video</source>
         <translation>选择视频</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="415"/>
+        <location filename="../../ui/studio_window.py" line="483"/>
         <source>Videos (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</source>
         <translation>视频 (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="430"/>
+        <location filename="../../ui/studio_window.py" line="498"/>
         <source>Source: %1</source>
         <translation>画面来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="450"/>
+        <location filename="../../ui/studio_window.py" line="518"/>
         <source>reconnecting in %1 s</source>
         <translation>%1 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="452"/>
+        <location filename="../../ui/studio_window.py" line="520"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="454"/>
+        <location filename="../../ui/studio_window.py" line="522"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="458"/>
+        <location filename="../../ui/studio_window.py" line="526"/>
         <source>skipped %1 frames</source>
         <translation>跳过 %1 帧</translation>
     </message>

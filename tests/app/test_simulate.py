@@ -1,0 +1,77 @@
+"""`shopcast simulate`: the scripted show runs through the room engine on a simulated clock into a real
+relay data folder, writes its truth, and a relay started on that folder reports exactly that truth."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.analytics.simulate import ARRIVALS, AWAY, ROOM, present, scripted_show
+from tests.helpers.relay import REPO, RelayProcess
+
+
+def shopcast(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
+    )
+
+
+def test_the_script_is_a_ten_minute_show_where_viewers_act_only_while_in_the_room() -> None:
+    steps = scripted_show()
+    assert [s.t for s in steps if s.kind in ("stream_start", "stream_end")] == [0, 600]
+    assert len({s.t for s in steps}) == len(steps), "every step has its own moment"
+    for step in steps:
+        if step.viewer and step.kind not in ("enter", "leave"):
+            assert present(int(step.viewer[-2:]), step.t), step
+    assert len(ARRIVALS) == 40 and set(AWAY) <= set(ARRIVALS)
+
+
+def test_simulate_writes_the_truth_and_a_data_folder_that_a_relay_reports_the_same(tmp_path: Path) -> None:
+    data, truth_file = tmp_path / "data", tmp_path / "truth.json"
+    result = shopcast("simulate", "--data", str(data), "--truth", str(truth_file))
+    assert result.returncode == 0, result.stderr
+    assert "40 viewers, 45 views, 19 orders, GMV ¥3,321.00 (exact times)" in result.stdout
+    truth = json.loads(truth_file.read_text(encoding="utf-8"))
+    assert truth["timing"] == "exact" and truth["metrics"]["gmv"] == 332_100
+    again = shopcast("simulate", "--data", str(data))
+    assert again.returncode == 1 and "already has events" in again.stderr
+    rooms = json.loads((data / "rooms.json").read_text(encoding="utf-8"))["rooms"]
+    (room,) = [r for r in rooms if r["name"] == ROOM]
+    relay = RelayProcess(data).start()
+    try:
+        report = httpx.get(
+            f"{relay.url}/api/v1/rooms/{ROOM}/report.json",
+            headers={"Authorization": f"Bearer {room['owner_token']}"},
+            timeout=60,
+        ).json()
+    finally:
+        relay.stop()
+    metrics = {key: metric["value"] for key, metric in report["metrics"].items()}
+    for key, value in truth["metrics"].items():
+        assert metrics[key] == pytest.approx(value, rel=1e-9), key
+    assert report["series"] == truth["series"] and report["peak_wall"] == truth["peak_wall"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        ([], 2, "say where to run the show"),
+        (["--relay", "http://127.0.0.1:9"], 2, "needs the room's owner token"),
+        (["--relay", "http://127.0.0.1:9", "--owner-token", "t"], 1, "cannot reach the relay"),
+        (["--speed", "0"], 2, "the speed must be between 0.1 and 100"),
+    ],
+)
+def test_simulate_says_what_is_wrong(args: list[str], code: int, message: str) -> None:
+    result = shopcast("simulate", *args, timeout=60)
+    assert result.returncode == code and message in result.stderr, result.stderr
+
+
+def test_simulate_on_a_relay_refuses_a_wrong_owner_token(relay: RelayProcess) -> None:
+    relay.create_room("simroom")
+    result = shopcast("simulate", "--relay", relay.url, "--room", "simroom", "--owner-token", "wrong-token")
+    assert result.returncode == 1 and "the relay refused: the owner token is wrong" in result.stderr
