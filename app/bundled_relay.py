@@ -19,6 +19,19 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 READY = re.compile(r"ShopCast relay ready at (http://\S+)")
+# The relay child logs through the same formatter as we do ("shopcast: warning: ..."): its lines are
+# logged again here at their own level, with their prefix replaced by "relay: ".
+_CHILD_LINE = re.compile(r"^shopcast: (debug|info|warning|error|critical): (.*)$", re.DOTALL)
+
+
+def log_child_line(line: str) -> None:
+    """Log one line of the relay child's output at the level it was written with."""
+    match = _CHILD_LINE.match(line)
+    if match is None:
+        log.info("relay: %s", line)
+        return
+    level = logging.getLevelName(match.group(1).upper())
+    log.log(level if isinstance(level, int) else logging.INFO, "relay: %s", match.group(2))
 
 
 class RelayStartError(RuntimeError):
@@ -90,7 +103,7 @@ class BundledRelay:
                     found.append(match.group(1))
                     ready.set()
                 elif line:
-                    log.info("relay: %s", line)
+                    log_child_line(line)
             ready.set()
 
         self._reader = threading.Thread(target=read_output, name="shopcast-relay-output", daemon=True)

@@ -24,7 +24,7 @@ from app.incidents import Incident, IncidentLog
 from app.paths import assets_dir
 from app.relay_client import RelayClient, RelayError
 from app.room_client import RoomClient, RoomFeed
-from app.stream_health import HealthTracker
+from app.stream_health import HealthReport, HealthTracker
 from pipeline.adaptive import preflight
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats, new_stream_id
 from pipeline.clock import Clock, SystemClock
@@ -175,6 +175,9 @@ class RoomActionFailed:
 class SessionStats:
     program: ProgramStats
     broadcast: BroadcastStats | None
+    health: HealthReport | None = None
+    """The stream-health verdict on these numbers (OBS's thresholds), set on the ones the session emits:
+    the studio shows the same judgement the session logs as incidents."""
 
 
 SessionEvent = (
@@ -437,8 +440,8 @@ class StudioSession:
         note: str | None = None
         while not self._stop_stats.wait(self._stats_interval):
             stats = self.stats()
-            self._emit(stats)
             health = self._health.update(stats)
+            self._emit(replace(stats, health=health))
             if stats.broadcast is not None and self._recording_incidents:
                 ended = self._incidents.update(health, self.clock.wall())
                 if ended is not None:

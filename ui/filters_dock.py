@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
@@ -43,6 +44,7 @@ from ui.i18n import current_language
 LevelsSource = Callable[[], Any]
 """Returns the program sound's levels (``pipeline.filters.meter.MeterLevels``) or None."""
 
+_UNSET = object()
 STATUS_COLOURS = {"on": "#2ea043", "bypassed": "#e0a100", "failed": "#e5243b", "off": "#808080"}
 
 
@@ -63,6 +65,9 @@ class PluginBox(QGroupBox):
         form = QFormLayout()
         layout.addLayout(form)
         self.editors: dict[str, QWidget] = {}
+        # How to show a value that changed elsewhere (the command line, a script, a reset) in each editor.
+        self._shows: dict[str, Callable[[Any], None]] = {}
+        self._following = False
         settings = chain.state(plugin_id).settings
         for spec in specs(plugin.settings):
             editor = self._editor(spec, getattr(settings, spec.name))
@@ -71,6 +76,7 @@ class PluginBox(QGroupBox):
                 editor.setToolTip(spec.help.pick(current_language()))
             self.editors[spec.name] = editor
             form.addRow(spec.label.pick(current_language()), editor)
+        self._shown: dict[str, Any] = {name: getattr(settings, name) for name in self.editors}
         self.status = QLabel(self)
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -91,6 +97,7 @@ class PluginBox(QGroupBox):
             box = QCheckBox(self)
             box.setChecked(bool(value))
             box.toggled.connect(lambda on, n=spec.name: self._set(n, on))
+            self._shows[spec.name] = lambda v: box.setChecked(bool(v))
             return box
         if spec.choices:
             combo = QComboBox(self)
@@ -98,12 +105,14 @@ class PluginBox(QGroupBox):
                 combo.addItem(label.pick(current_language()), choice)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.currentIndexChanged.connect(lambda _i, n=spec.name, c=combo: self._set(n, c.currentData()))
+            self._shows[spec.name] = lambda v: combo.setCurrentIndex(max(0, combo.findData(v)))
             return combo
         if spec.type is str and spec.path is not None:
             return self._file_editor(spec, str(value))
         if spec.type is str:
             line = QLineEdit(str(value), self)
             line.editingFinished.connect(lambda n=spec.name, w=line: self._set(n, w.text()))
+            self._shows[spec.name] = lambda v: line.setText(str(v))
             return line
         if spec.type is int:
             spin = QSpinBox(self)
@@ -111,6 +120,7 @@ class PluginBox(QGroupBox):
                 spin.setRange(int(spec.range.minimum), int(spec.range.maximum))
             spin.setValue(int(value))
             spin.valueChanged.connect(lambda v, n=spec.name: self._set(n, int(v)))
+            self._shows[spec.name] = lambda v: spin.setValue(int(v))
             return spin
         return self._slider(spec, float(value))
 
@@ -137,6 +147,12 @@ class PluginBox(QGroupBox):
             self._set(spec.name, number)
 
         slider.valueChanged.connect(moved)
+
+        def show(number: Any) -> None:
+            slider.setValue(round((float(number) - lo) / step))
+            shown.setText(f"{float(number):g}")
+
+        self._shows[spec.name] = show
         return row
 
     def _file_editor(self, spec: SettingSpec, value: str) -> QWidget:
@@ -150,6 +166,7 @@ class PluginBox(QGroupBox):
         layout.addWidget(line, 1)
         layout.addWidget(browse)
         line.editingFinished.connect(lambda: self._set(spec.name, line.text().strip()))
+        self._shows[spec.name] = lambda v: line.setText(str(v))
 
         def pick() -> None:
             path, _ = QFileDialog.getOpenFileName(self, spec.label.pick(current_language()), "", spec.path or "")
@@ -163,6 +180,8 @@ class PluginBox(QGroupBox):
     # --- talking to the chain ------------------------------------------------------------------
 
     def _set(self, name: str, value: Any) -> None:
+        if self._following:
+            return
         try:
             self.chain.update(self.plugin_id, **{name: value})
         except (SettingsError, OSError, ValueError) as exc:
@@ -173,6 +192,8 @@ class PluginBox(QGroupBox):
         self.refresh()
 
     def _switch(self, on: bool) -> None:
+        if self._following:
+            return
         try:
             self.chain.enable(self.plugin_id, on)
         except Exception as exc:  # the chain has marked it failed; say why
@@ -184,8 +205,28 @@ class PluginBox(QGroupBox):
 
     def refresh(self) -> None:
         state = self.chain.state(self.plugin_id)
+        self._follow(state)
         self.status.setText(self.describe(state))
         self.status.setStyleSheet(f"color: {STATUS_COLOURS[state.status]}")
+
+    def _follow(self, state: SlotState) -> None:
+        """Show the chain's own switch and settings when something other than this form changed them
+        (the command line, a script); an editor the streamer is using keeps what they are typing."""
+        self._following = True
+        try:
+            if self.isChecked() != state.enabled:
+                self.setChecked(state.enabled)
+            focus = QApplication.focusWidget()
+            for name, show in self._shows.items():
+                editor = self.editors[name]
+                value = getattr(state.settings, name)
+                in_use = focus is not None and (editor is focus or editor.isAncestorOf(focus))
+                if in_use or self._shown.get(name, _UNSET) == value:
+                    continue
+                show(value)
+                self._shown[name] = value
+        finally:
+            self._following = False
 
     def describe(self, state: SlotState) -> str:
         if state.status == "off":

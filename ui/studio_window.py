@@ -30,7 +30,7 @@ from app.analytics.report import ReportError, write_report
 from app.paths import data_home
 from app.room_client import RoomClient
 from app.session import SessionStats, StudioSession
-from app.stream_health import HealthTracker, fps_level
+from app.stream_health import fps_level
 from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices
 from ui.filters_dock import FiltersDock
@@ -224,7 +224,6 @@ class StudioWindow(QMainWindow):
 
     def _build_health_dock(self, stream_dock: QDockWidget) -> None:
         """Stream health (OBS's stats dock), fed by ``_on_stats``: a tab next to the stream dock."""
-        self.health = HealthTracker(float(self.session.config.program.fps))
         self.health_dock = HealthDock(self)
         self.health_dock.setMinimumWidth(300)
         self.health_dock.setFeatures(
@@ -513,7 +512,8 @@ class StudioWindow(QMainWindow):
         self.fps_label.setText(f"<span style='color:{colour}'>{fps:.1f} fps</span>")
         broadcast = stats.broadcast
         live = broadcast is not None and self._live_state == "live"
-        self.health_dock.update_report(self.health.update(stats if live else SessionStats(stats.program, None)))
+        if stats.health is not None:
+            self.health_dock.update_report(stats.health)
         if broadcast is None or not live:
             return
         self.state_label.setText("● " + self.tr("LIVE") + " " + format_clock(broadcast.live_seconds))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import httpx
 
+from app.bundled_relay import log_child_line
 from app.session import BundledRelayConfig, ExternalRelay, Notice, SessionConfig, StudioSession
 from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import parse_ladder
@@ -93,3 +95,12 @@ def test_a_crashed_bundled_relay_is_restarted_and_the_stream_goes_on(tmp_path: o
         assert assert_nothing_missing(ready.relay_url, "crash", started.stream_id, ("360p", "audio")) >= 4
     finally:
         session.close()
+
+
+def test_the_bundled_relays_lines_are_logged_once_prefixed_at_their_own_level(caplog) -> None:
+    with caplog.at_level(logging.DEBUG, logger="app.bundled_relay"):
+        log_child_line("shopcast: warning: room demo: the ingest stalled")
+        log_child_line("INFO:     Uvicorn running")
+    first, second = caplog.records
+    assert (first.levelno, first.getMessage()) == (logging.WARNING, "relay: room demo: the ingest stalled")
+    assert (second.levelno, second.getMessage()) == (logging.INFO, "relay: INFO:     Uvicorn running")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import time
+import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -117,16 +117,19 @@ def test_audio_rendition_is_aac(ladder_dir: Path) -> None:
 def test_a_full_rung_skips_the_frame_on_every_rung(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = BroadcastSettings(rungs=parse_ladder("480p,360p"), preset="ultrafast", queue_frames=1)
     original = VideoEncoder.encode
+    released = threading.Event()
 
     def slow_480p(self: VideoEncoder, image: object, pts: int, keyframe: bool) -> object:
-        if self.rung.name == "480p":
-            time.sleep(0.02)  # an overloaded rung: slower than the frames arrive
+        if self.rung.name == "480p" and not keyframe and not released.is_set():
+            released.wait(10)  # an overloaded rung: stuck on a frame while the next ones arrive
         return original(self, image, pts, keyframe)  # type: ignore[arg-type]
 
     monkeypatch.setattr(VideoEncoder, "encode", slow_480p)
     broadcast = Broadcast(settings, [FolderOutput(tmp_path)], SystemClock(), stream_id="s2")
     broadcast.start()
-    feed(broadcast, 3)
+    feed(broadcast, 0.5)  # the rung is stuck on frame 1 all this time, whatever the machine's load
+    released.set()
+    feed(broadcast, 2.5, start_frame=15)
     report = broadcast.stop()
     stats = broadcast.stats()
     assert stats.frames_skipped > 0, "the slow rung's one-frame queue overflows"

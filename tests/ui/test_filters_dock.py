@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pytest
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSlider
 from pytestqt.qtbot import QtBot
 
@@ -112,3 +113,31 @@ def test_broken_plugins_are_listed_and_the_meters_show_the_levels(qtbot: QtBot) 
     left, right = widget.meters
     assert left.bar.value() == 540 and left.reading.text() == "-9 / -3 dB"  # -6 dBFS on a -60..0 scale
     assert right.bar.value() == 0 and right.reading.text() == "-inf / -inf dB"
+
+
+def test_the_form_follows_changes_made_elsewhere_without_sending_them_back(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--beautify on the command line, or a script, switches a filter on after the dock was drawn:
+    the dock shows it within its refresh, and showing it does not count as the streamer's change."""
+    Tint.made.clear()
+    widget, chain = dock(qtbot)
+    box = widget.boxes["tests.tint"]
+    chain.enable("tests.tint", True)
+    chain.update("tests.tint", amount=0.3, colour="blue", invert=True, table="/tmp/a.txt")
+    updates: list[TintSettings] = []
+    original = Tint.update
+    monkeypatch.setattr(Tint, "update", lambda self, settings: updates.append(settings) or original(self, settings))
+    qtbot.waitUntil(box.isChecked, timeout=2000)
+    slider = box.editors["amount"].findChild(QSlider, "slider")
+    combo = box.editors["colour"]
+    invert = box.editors["invert"]
+    path = box.editors["table"].findChild(QLineEdit, "path")
+    assert isinstance(slider, QSlider) and isinstance(combo, QComboBox) and isinstance(invert, QCheckBox)
+    assert isinstance(path, QLineEdit)
+    assert (slider.value(), combo.currentData(), invert.isChecked(), path.text()) == (3, "blue", True, "/tmp/a.txt")
+    assert box.editors["amount"].findChildren(QLabel)[0].text() == "0.3"
+    assert updates == [], "showing the chain's values sent nothing back to the filter"
+    chain.enable("tests.tint", False)
+    qtbot.waitUntil(lambda: not box.isChecked(), timeout=2000)
+    assert chain.state("tests.tint").status == "off"
