@@ -358,6 +358,7 @@ class _Show:
     coupons: list[str] = field(default_factory=list)
     comment_texts: dict[int, tuple[float, str, str | None]] = field(default_factory=dict)
     deleted_comments: int = 0
+    draw_keywords: list[str] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
@@ -1233,6 +1234,11 @@ class MetricsFold:
         show = self.show
         return [] if show is None else list(show.comment_texts.values())
 
+    def draw_keywords(self) -> list[str]:
+        """The words the show's lucky draws asked viewers to comment (口令): entries, not opinions."""
+        show = self.show
+        return [] if show is None else list(show.draw_keywords)
+
     def report(self, room: str, title: str, now: float | None = None) -> Report:
         """Everything of the report but the comment topics (app/analytics/report.py adds them)."""
         show = self.show
@@ -1345,11 +1351,23 @@ def _marker(kind: str, label: str, label_zh: str) -> _Handler:
     return handler
 
 
+_draw_marker = _marker("draw", "Lucky draw: {prize}", "福袋：{prize}")
+
+
+def _draw_opened(
+    fold: MetricsFold, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]
+) -> None:
+    _draw_marker(fold, show, wall, viewer, data)
+    keyword = data.get("keyword")
+    if show is not None and isinstance(keyword, str) and keyword and keyword not in show.draw_keywords:
+        show.draw_keywords.append(keyword)
+
+
 _HANDLERS.update(
     {
         "group_buy.created": _marker("group_buy", "Group-buy: {group_size} people", "拼团：{group_size} 人团"),
         "group_buy.ended": _marker("group_buy", "Group-buy ends", "拼团结束"),
-        "draw.opened": _marker("draw", "Lucky draw: {prize}", "福袋：{prize}"),
+        "draw.opened": _draw_opened,
         "draw.closed": _marker("draw", "Lucky draw closed: {entrants} entrants", "福袋开奖：{entrants} 人参与"),
         "cohost.joined": _marker("cohost", "Co-host joined: {name}", "连麦：{name} 加入"),
         "cohost.left": _marker("cohost", "Co-host left: {name}", "连麦：{name} 离开"),

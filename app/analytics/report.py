@@ -52,7 +52,11 @@ def report_of(fold: MetricsFold, room: str, title: str, *, now: float | None = N
 def comment_topics(fold: MetricsFold) -> tuple[list[Topic], list[Topic]]:
     """(top topics, negative topics) of the fold's comments (it must keep them)."""
     comments = fold.comment_rows()
-    return analyse_comments([(wall, text) for wall, text, _ in comments], viewers=[viewer for _, _, viewer in comments])
+    return analyse_comments(
+        [(wall, text) for wall, text, _ in comments],
+        viewers=[viewer for _, _, viewer in comments],
+        draw_keywords=fold.draw_keywords(),
+    )
 
 
 def write_report(base_url: str, room: str, owner_token: str, out: Path, lang: str = "zh_CN") -> Path:

@@ -140,10 +140,13 @@ def analyse_comments(
     *,
     viewers: Sequence[str | None] | None = None,
     top: int = TOP_TOPICS,
+    draw_keywords: Sequence[str] = (),
 ) -> tuple[list[Topic], list[Topic]]:
     """(wall time, text) of every comment → (top topics, negative topics), most comments first.
 
-    ``viewers`` (the commenter of each comment, same order) lets a viewer's repeats count once."""
+    ``viewers`` (the commenter of each comment, same order) lets a viewer's repeats count once.
+    ``draw_keywords`` are the lucky draws' 口令: viewers comment them to enter, so they are taken out
+    of the text (a comment that is nothing else says nothing about the show)."""
     if viewers is not None and len(viewers) != len(comments):
         raise ValueError("viewers must name the commenter of every comment")
     order = sorted(range(len(comments)), key=lambda i: comments[i][0])
@@ -154,6 +157,8 @@ def analyse_comments(
     unnamed: dict[str, _Tally] = {}
     for i in order:
         wall, text = comments[i]
+        for keyword in draw_keywords:
+            text = text.replace(keyword, " ")
         key = _SPACE.sub("", normalise(text))
         if not key:
             continue

@@ -198,3 +198,35 @@ def test_the_combination_beats_either_judge_alone_on_unseen_comments() -> None:
     print(f"final (Chinese, n={len(rows)}): lexicon {lexicon:.3f}, snownlp {snownlp:.3f}, together {combined:.3f}")
     assert combined > lexicon
     assert combined > snownlp
+
+
+def test_lucky_draw_keywords_are_entries_not_topics() -> None:
+    """A draw asks viewers to comment its 口令: hundreds of "宝宝好运" are entries, not an opinion;
+    what a viewer wrote beside the keyword still counts."""
+    from app.analytics.metrics import recount
+    from app.analytics.report import comment_topics
+
+    log: list[dict[str, object]] = [
+        {"wall": 0.0, "type": "stream.started", "viewer_id": None, "data": {}},
+        {
+            "wall": 1.0,
+            "type": "draw.opened",
+            "viewer_id": None,
+            "data": {"id": "d1", "prize": "口红", "keyword": "宝宝好运"},
+        },
+    ]
+    texts = ["宝宝好运"] * 30 + ["宝宝好运 发货太慢了"] * 3 + ["发货太慢了"] * 2 + ["想要链接"] * 4
+    for n, text in enumerate(texts):
+        viewer = f"v{n}"
+        log.append({"wall": 2.0 + n, "type": "comment", "viewer_id": viewer, "data": {"id": n, "text": text}})
+    log.append({"wall": 100.0, "type": "stream.ended", "viewer_id": None, "data": {}})
+    top, negative = comment_topics(recount(log, keep_comments=True))
+    terms = {t.term: t.count for t in top}
+    assert not any("好运" in term or "宝宝" in term for term in terms), terms
+    assert terms.get("想要") == 4 or terms.get("链接") == 4, terms
+    assert {t.term: t.count for t in negative}["发货慢"] == 5
+    # Without knowing the draw, its keyword would lead the topics: the test above can fail.
+    plain, _ = analyse_comments(
+        [(float(n), text) for n, text in enumerate(texts)], viewers=[f"v{n}" for n in range(len(texts))]
+    )
+    assert "好运" in plain[0].term or "宝宝" in plain[0].term
