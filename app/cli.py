@@ -253,6 +253,12 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
         help="switch on noise suppression (降噪) at its defaults; the same as --filter shopcast.denoise",
     )
     g.add_argument(
+        "--keep-filters-on",
+        action="store_true",
+        help="never bypass the filters switched on here when the machine is short of CPU: frames are"
+        " skipped instead (by default the costliest filter is bypassed until there is room)",
+    )
+    g.add_argument(
         "--whip",
         action=_WhipAction,
         nargs="+",
@@ -302,6 +308,7 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         whip_targets=tuple(args.whip),
         catalog=getattr(args, "catalog", None),
         filters=args.filters,
+        keep_on=tuple(plugin_id for plugin_id, _ in args.filters) if args.keep_filters_on else (),
         **_ice_options(args),
     )
 
@@ -892,6 +899,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.filters = resolve_filters(args.filters, discover())
         except ValueError as exc:
             parser.error(str(exc))
+        if getattr(args, "keep_filters_on", False) and not args.filters:
+            parser.error("--keep-filters-on keeps the filters switched on here, and none is: add --beautify,"
+                         " --denoise or --filter ID")  # fmt: skip
     setup_logging(args.verbose)
     result: int = args.func(args)
     return result

@@ -106,6 +106,9 @@ class SessionConfig:
     filters: tuple[tuple[str, dict[str, Any]], ...] = ()
     """Filter plugins switched on from the start, each with the settings it differs in (plugin id,
     {setting: value}); unknown ids and bad values are refused when the session is made."""
+    keep_on: tuple[str, ...] = ()
+    """Filter plugins never bypassed under overload (the encoders skip frames instead): a host who
+    would rather lose frames than be seen without beautify."""
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -265,20 +268,25 @@ class StudioSession:
         try:
             for plugin_id, values in config.filters:
                 self._switch_on(plugin_id, values)
+            for plugin_id in config.keep_on:
+                self._chain_of(plugin_id).keep_on(plugin_id, True)
         except SessionError:
             self.video_filters.close()
             self.audio_filters.close()
             raise
         self._meter = Meter(sample_rate=p.sample_rate, channels=p.channels)
 
-    def _switch_on(self, plugin_id: str, values: dict[str, Any]) -> None:
+    def _chain_of(self, plugin_id: str) -> Chain:
         try:
             plugin = self.plugins.get(plugin_id)
         except KeyError as exc:
             raise SessionError(str(exc.args[0])) from None
         if plugin.kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER):
             raise SessionError(f"{plugin_id} is a {plugin.kind.value} plugin, not a filter")
-        chain = self.video_filters if plugin.kind is Kind.VIDEO_FILTER else self.audio_filters
+        return self.video_filters if plugin.kind is Kind.VIDEO_FILTER else self.audio_filters
+
+    def _switch_on(self, plugin_id: str, values: dict[str, Any]) -> None:
+        chain = self._chain_of(plugin_id)
         try:
             chain.update(plugin_id, **values)
             chain.enable(plugin_id, True)

@@ -152,7 +152,7 @@ class TrackPackager:
         self._entries: deque[SegmentEntry] = deque(maxlen=settings.window)
         self._publish = publish
         self._wall_origin = wall_origin
-        self._last_duration = default_duration
+        self._default_duration = default_duration
         self._on_first_playlist = on_first_playlist
         self._reports = reports
         self._samples: list[Sample] = []
@@ -212,7 +212,6 @@ class TrackPackager:
         self._samples.append(entry)
         if self._part_ticks:
             self._part_samples.append(entry)
-        self._last_duration = duration
 
     def _next_fragment(self) -> int:
         self._fragments += 1
@@ -302,8 +301,10 @@ class TrackPackager:
         if self._finished:
             return
         if self._pending is not None:
-            self._append(self._pending, self._last_duration)
-            end = self._pending.dts + self._last_duration
+            # The last sample lasts one frame (or audio frame): no later sample says otherwise, and the
+            # one before it may have stood in for frames the encoders skipped.
+            self._append(self._pending, self._default_duration)
+            end = self._pending.dts + self._default_duration
             self._pending = None
             self._close(end, ended=True)
         else:

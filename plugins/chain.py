@@ -13,7 +13,10 @@ slot that keeps it from hurting the stream:
   with a warning naming the numbers (the first ``WARM_UP`` second after a plugin is switched on is
   not counted: first frames build caches and load models). After ``recover_after`` seconds, if its
   last known cost fits comfortably in the budget and the host is no longer overloaded, it comes
-  back; if that overloads again, the wait doubles (up to 5 minutes), so it does not flap.
+  back; if that overloads again, the wait doubles (up to 5 minutes), so it does not flap. A plugin
+  the streamer *keeps on* (:meth:`Chain.keep_on`: a host who would rather skip frames than be seen
+  without beautify) is never the one bypassed; when only kept plugins run, the chain bypasses
+  nothing and the encoders skip frames instead, which the stream-health dock shows.
 * **Glitch-free switching.** A video plugin is switched between two frames; no frame is dropped or
   repeated. An audio plugin's output is cross-faded with its input over one block when it is switched
   on or off (or bypassed), and the input is delayed by the plugin's ``latency_samples`` so the two
@@ -66,6 +69,8 @@ class SlotState:
     cost_ms: float | None
     """Mean time per frame/block over the last second, while running."""
     settings: Any
+    keep_on: bool = False
+    """Never bypassed under overload (frames are skipped instead)."""
 
 
 class _Slot:
@@ -78,6 +83,7 @@ class _Slot:
         self.bypassed: Text | None = None
         self.bypass_until = 0.0
         self.bypass_wait = 0.0
+        self.keep_on = False
         self.costs: deque[tuple[float, float]] = deque(maxlen=512)  # (monotonic time, seconds)
         self.last_cost = 0.0
         self.warm_until = 0.0
@@ -177,6 +183,18 @@ class Chain:
             self._rebuild()
         return self.state(plugin_id)
 
+    def keep_on(self, plugin_id: str, keep: bool) -> SlotState:
+        """Keep a plugin on under overload (True: it is never bypassed, and comes back at once if it
+        is bypassed now) or let the chain bypass it again (False)."""
+        slot = self._slot(plugin_id)
+        with self._lock:
+            slot.keep_on = keep
+            if keep and slot.bypassed is not None:
+                slot.bypassed = None
+                slot.bypass_wait = 0.0
+                slot.costs.clear()
+        return self.state(plugin_id)
+
     def update(self, plugin_id: str, **values: Any) -> Any:
         """Change settings (validated against the plugin's declaration); the running plugin gets them
         before its next frame. Returns the new settings. Raises SettingsError naming the bad field, or
@@ -210,7 +228,7 @@ class Chain:
             status = "on"
         cost = slot.mean_cost(now) * 1000 if status == "on" else None
         en, zh = (message.en, message.zh) if message else (None, None)
-        return SlotState(slot.plugin.id, slot.enabled, status, en, zh, cost, slot.settings)
+        return SlotState(slot.plugin.id, slot.enabled, status, en, zh, cost, slot.settings, slot.keep_on)
 
     def states(self) -> list[SlotState]:
         return [self.state(i) for i in self.ids]
@@ -311,8 +329,9 @@ class Chain:
         running = [s for s in self._active if s.running]
         total = sum(s.mean_cost(now) for s in running)
         pressure = self._overloaded()
-        if running and (total > self.budget or pressure):
-            worst = max(running, key=lambda s: s.mean_cost(now))
+        candidates = [s for s in running if not s.keep_on]
+        if candidates and (total > self.budget or pressure):
+            worst = max(candidates, key=lambda s: s.mean_cost(now))
             if total > self.budget or pressure is None:
                 ms, period = f"{total * 1000:.0f}", f"{self._period * 1000:.0f}"
                 why = Text(f"filters took {ms} ms of a {period} ms frame", f"滤镜用了每帧 {period} 毫秒中的 {ms} 毫秒")

@@ -77,6 +77,14 @@ class PluginBox(QGroupBox):
             self.editors[spec.name] = editor
             form.addRow(spec.label.pick(current_language()), editor)
         self._shown: dict[str, Any] = {name: getattr(settings, name) for name in self.editors}
+        self.keep = QCheckBox(self.tr("Keep on when the machine is busy"), self)
+        self.keep.setObjectName("keep-on")
+        self.keep.setToolTip(
+            self.tr("Never bypass this filter to save CPU: frames are skipped instead when the machine is short")
+        )
+        self.keep.setChecked(chain.state(plugin_id).keep_on)
+        self.keep.toggled.connect(self._keep)
+        layout.addWidget(self.keep)
         self.status = QLabel(self)
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -191,6 +199,12 @@ class PluginBox(QGroupBox):
             self.error.hide()
         self.refresh()
 
+    def _keep(self, keep: bool) -> None:
+        if self._following:
+            return
+        self.chain.keep_on(self.plugin_id, keep)
+        self.refresh()
+
     def _switch(self, on: bool) -> None:
         if self._following:
             return
@@ -216,6 +230,8 @@ class PluginBox(QGroupBox):
         try:
             if self.isChecked() != state.enabled:
                 self.setChecked(state.enabled)
+            if self.keep.isChecked() != state.keep_on:
+                self.keep.setChecked(state.keep_on)
             focus = QApplication.focusWidget()
             for name, show in self._shows.items():
                 editor = self.editors[name]

@@ -4,37 +4,37 @@
 <context>
     <name>FiltersDock</name>
     <message>
-        <location filename="../../ui/filters_dock.py" line="252"/>
+        <location filename="../../ui/filters_dock.py" line="309"/>
         <source>Filters</source>
         <translation>滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="260"/>
+        <location filename="../../ui/filters_dock.py" line="317"/>
         <source>Microphone level (after filters)</source>
         <translation>麦克风电平（滤镜后）</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="263"/>
+        <location filename="../../ui/filters_dock.py" line="320"/>
         <source>L</source>
         <translation>左</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="263"/>
+        <location filename="../../ui/filters_dock.py" line="320"/>
         <source>R</source>
         <translation>右</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="268"/>
+        <location filename="../../ui/filters_dock.py" line="325"/>
         <source>Video filters</source>
         <translation>视频滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="268"/>
+        <location filename="../../ui/filters_dock.py" line="325"/>
         <source>Audio filters</source>
         <translation>音频滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="279"/>
+        <location filename="../../ui/filters_dock.py" line="336"/>
         <source>Plugins not loaded:</source>
         <translation>未加载的插件：</translation>
     </message>
@@ -338,42 +338,52 @@
 <context>
     <name>PluginBox</name>
     <message>
-        <location filename="../../ui/filters_dock.py" line="148"/>
+        <location filename="../../ui/filters_dock.py" line="80"/>
+        <source>Keep on when the machine is busy</source>
+        <translation>机器繁忙时也保持开启</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="83"/>
+        <source>Never bypass this filter to save CPU: frames are skipped instead when the machine is short</source>
+        <translation>不为节省 CPU 而旁路此滤镜：机器算力不足时改为跳帧</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="172"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="149"/>
+        <location filename="../../ui/filters_dock.py" line="173"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="192"/>
+        <location filename="../../ui/filters_dock.py" line="249"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="194"/>
+        <location filename="../../ui/filters_dock.py" line="251"/>
         <source>Failed, passed through: %1</source>
         <translation>出错，已直通：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="196"/>
+        <location filename="../../ui/filters_dock.py" line="253"/>
         <source>Bypassed to save CPU: %1</source>
         <translation>为节省 CPU 已暂停：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="198"/>
+        <location filename="../../ui/filters_dock.py" line="255"/>
         <source>On</source>
         <translation>开启</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="200"/>
+        <location filename="../../ui/filters_dock.py" line="257"/>
         <source>On, %1 ms per audio block</source>
         <translation>开启，每个音频块 %1 毫秒</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="201"/>
+        <location filename="../../ui/filters_dock.py" line="258"/>
         <source>On, %1 ms per frame</source>
         <translation>开启，每帧 %1 毫秒</translation>
     </message>
@@ -1203,7 +1213,7 @@
     </message>
     <message>
         <location filename="../../ui/studio_window.py" line="106"/>
-        <location filename="../../ui/studio_window.py" line="351"/>
+        <location filename="../../ui/studio_window.py" line="356"/>
         <source>Go Live</source>
         <translation>开始直播</translation>
     </message>
@@ -1253,218 +1263,218 @@
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="163"/>
+        <location filename="../../ui/studio_window.py" line="167"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="182"/>
+        <location filename="../../ui/studio_window.py" line="186"/>
         <source>Products</source>
         <translation>商品</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="183"/>
+        <location filename="../../ui/studio_window.py" line="187"/>
         <source>Flash sale</source>
         <translation>秒杀</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="184"/>
+        <location filename="../../ui/studio_window.py" line="188"/>
         <source>Coupons</source>
         <translation>优惠券</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="185"/>
+        <location filename="../../ui/studio_window.py" line="189"/>
         <source>Group-buy</source>
         <translation>拼团</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="186"/>
+        <location filename="../../ui/studio_window.py" line="190"/>
         <source>Comments</source>
         <translation>评论</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="187"/>
+        <location filename="../../ui/studio_window.py" line="191"/>
         <source>Q&amp;&amp;A</source>
         <translation>问答</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="188"/>
+        <location filename="../../ui/studio_window.py" line="192"/>
         <source>Polls</source>
         <translation>投票</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="189"/>
+        <location filename="../../ui/studio_window.py" line="193"/>
         <source>Lucky draw</source>
         <translation>福袋</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="190"/>
+        <location filename="../../ui/studio_window.py" line="194"/>
         <source>Co-hosts</source>
         <translation>连麦</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="262"/>
+        <location filename="../../ui/studio_window.py" line="267"/>
         <source>test mode — orders are not charged</source>
         <translation>测试模式 — 订单不会真实扣款</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="262"/>
+        <location filename="../../ui/studio_window.py" line="267"/>
         <source>live</source>
         <translation>正式</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="265"/>
+        <location filename="../../ui/studio_window.py" line="270"/>
         <source>Watching: %1 · Likes: %2 · Paid orders: %3</source>
         <translation>在线：%1 · 点赞：%2 · 已支付订单：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="270"/>
+        <location filename="../../ui/studio_window.py" line="275"/>
         <source>Payments: %1</source>
         <translation>支付：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="277"/>
+        <location filename="../../ui/studio_window.py" line="282"/>
         <source>Camera %1</source>
         <translation>摄像头 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="278"/>
+        <location filename="../../ui/studio_window.py" line="283"/>
         <source>Test pattern</source>
         <translation>测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="279"/>
+        <location filename="../../ui/studio_window.py" line="284"/>
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="309"/>
+        <location filename="../../ui/studio_window.py" line="314"/>
         <source>Relay: none configured</source>
         <translation>中继：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="334"/>
+        <location filename="../../ui/studio_window.py" line="339"/>
         <source>End the live stream?</source>
         <translation>结束直播？</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="335"/>
+        <location filename="../../ui/studio_window.py" line="340"/>
         <source>Viewers will see that the live stream has ended.</source>
         <translation>观众将看到直播已结束。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="347"/>
+        <location filename="../../ui/studio_window.py" line="352"/>
         <source>End Live</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="354"/>
+        <location filename="../../ui/studio_window.py" line="359"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="358"/>
+        <location filename="../../ui/studio_window.py" line="363"/>
         <source>Going live…</source>
         <translation>正在开播…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="358"/>
+        <location filename="../../ui/studio_window.py" line="363"/>
         <source>Ending…</source>
         <translation>正在结束…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="379"/>
-        <location filename="../../ui/studio_window.py" line="513"/>
+        <location filename="../../ui/studio_window.py" line="384"/>
+        <location filename="../../ui/studio_window.py" line="519"/>
         <source>LIVE</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="380"/>
+        <location filename="../../ui/studio_window.py" line="385"/>
         <source>You are live.</source>
         <translation>已开播。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="385"/>
+        <location filename="../../ui/studio_window.py" line="390"/>
         <source>Could not go live: %1</source>
         <translation>无法开播：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="394"/>
+        <location filename="../../ui/studio_window.py" line="399"/>
         <source>Live ended: %1 segments delivered.</source>
         <translation>直播已结束：已送达 %1 个分片。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="399"/>
+        <location filename="../../ui/studio_window.py" line="404"/>
         <source>Live ended, but not everything was delivered: %1</source>
         <translation>直播已结束，但部分内容未送达：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="422"/>
+        <location filename="../../ui/studio_window.py" line="427"/>
         <source>Writing the post-live report…</source>
         <translation>正在生成复盘报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="431"/>
+        <location filename="../../ui/studio_window.py" line="436"/>
         <source>Post-live report saved: %1</source>
         <translation>复盘报告已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="439"/>
+        <location filename="../../ui/studio_window.py" line="444"/>
         <source>Could not write the post-live report: %1</source>
         <translation>无法生成复盘报告：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="451"/>
+        <location filename="../../ui/studio_window.py" line="456"/>
         <source>Relay: ready at %1</source>
         <translation>中继：已就绪（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="459"/>
+        <location filename="../../ui/studio_window.py" line="464"/>
         <source>Relay: not available</source>
         <translation>中继：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="460"/>
+        <location filename="../../ui/studio_window.py" line="465"/>
         <source>The relay could not start: %1</source>
         <translation>中继服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="471"/>
+        <location filename="../../ui/studio_window.py" line="476"/>
         <source>Viewer link copied</source>
         <translation>观众链接已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="481"/>
+        <location filename="../../ui/studio_window.py" line="486"/>
         <source>Choose a video</source>
         <translation>选择视频</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="483"/>
+        <location filename="../../ui/studio_window.py" line="488"/>
         <source>Videos (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</source>
         <translation>视频 (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="498"/>
+        <location filename="../../ui/studio_window.py" line="503"/>
         <source>Source: %1</source>
         <translation>画面来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="518"/>
+        <location filename="../../ui/studio_window.py" line="524"/>
         <source>reconnecting in %1 s</source>
         <translation>%1 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="520"/>
+        <location filename="../../ui/studio_window.py" line="526"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="522"/>
+        <location filename="../../ui/studio_window.py" line="528"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="526"/>
+        <location filename="../../ui/studio_window.py" line="532"/>
         <source>skipped %1 frames</source>
         <translation>跳过 %1 帧</translation>
     </message>

@@ -124,7 +124,8 @@ def test_relay_refuses_a_busy_port(relay: RelayProcess, tmp_path: Path) -> None:
 
 def test_filters_switched_on_from_the_command_line_shape_the_broadcast(tmp_path: Path) -> None:
     """--beautify / --filter reach the program: the broadcast of a face photo comes out smoothed, a
-    look is applied, and `shopcast plugins` lists what can be chosen."""
+    look is applied, and `shopcast plugins` lists what can be chosen. --keep-filters-on holds beautify
+    on however busy the machine is (without it, a loaded machine rightly bypasses it)."""
     listed = shopcast("plugins", timeout=30)
     assert listed.returncode == 0, listed.stdout + listed.stderr
     assert "shopcast.beautify  (video_filter) Beautify" in listed.stdout
@@ -137,10 +138,14 @@ def test_filters_switched_on_from_the_command_line_shape_the_broadcast(tmp_path:
     plain, filtered = tmp_path / "plain", tmp_path / "filtered"
     common = ["broadcast", "--source", f"file:{photo}", "--mic", "none", "--duration", "3", "--quiet"]
     assert shopcast(*common, "--out", str(plain)).returncode == 0
+    alone = shopcast(*common, "--out", str(filtered), "--keep-filters-on")
+    assert alone.returncode == 2 and "--keep-filters-on keeps the filters switched on here" in alone.stderr
     result = shopcast(
-        *common, "--out", str(filtered), "--beautify", "--filter", "shopcast.beautify:look=warm,sharpen=0"
-    )
+        *common, "--out", str(filtered), "--beautify", "--filter", "shopcast.beautify:look=warm,sharpen=0",
+        "--keep-filters-on",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert "bypassed" not in result.stderr
 
     def last_frame(root: Path) -> npt.NDArray[np.uint8]:
         rung = next(root.glob("*/720p"))

@@ -41,6 +41,21 @@ def test_segments_are_cut_at_each_boundary_and_the_last_playlist_ends() -> None:
     assert [d for _, d in final["segments"]] == pytest.approx([1.0, 1.0, 1.0, 0.5])
 
 
+def test_the_last_sample_lasts_one_frame_even_after_skipped_frames() -> None:
+    """Frames skipped under load stretch the sample before them; the stream's last sample still
+    lasts one frame, so the last segment stays within the target duration."""
+    published, publish = collect()
+    track = TrackPackager(
+        "s/720p", VIDEO, PackagerSettings(segment_seconds=1.0), publish, wall_origin=1.7e9, default_duration=3000
+    )
+    samples = video_samples(2.0)
+    for sample in samples[:45] + samples[59:]:  # frames 45-58 skipped: frame 44 stands for them
+        track.add(sample)
+    track.finish()
+    final = parse_media_playlist(published[-1].data.decode())
+    assert [d for _, d in final["segments"]] == pytest.approx([1.0, 1.0])
+
+
 def test_every_file_is_published_before_the_playlist_that_lists_it() -> None:
     published, publish = collect()
     track = TrackPackager(

@@ -315,6 +315,34 @@ def test_the_host_overload_signal_bypasses_a_plugin_even_when_it_is_cheap() -> N
     assert state.status == "bypassed" and "the program missed 5 frames" in (state.message or "")
 
 
+def test_a_plugin_kept_on_is_never_bypassed_and_a_bypassed_one_kept_on_comes_back_at_once() -> None:
+    """The streamer would rather skip frames than be seen without beautify: a kept plugin runs
+    through overload (host pressure and its own cost alike)."""
+    clock = FakeTime()
+    pressure: list[Text | None] = [Text("the program missed 5 frames", "画面漏了 5 帧")]
+    chain = Chain(registry_with(Kind.VIDEO_FILTER), Kind.VIDEO_FILTER, CONTEXT, overloaded=lambda: pressure[0],
+                  clock=clock)  # fmt: skip
+    chain.update("tests.gain", gain=0.5)
+    chain.enable("tests.gain", True)
+    picture = frame()[:90, :160]
+    clock.now += 1
+    chain.process(picture)
+    assert chain.state("tests.gain").status == "bypassed", "without keeping, pressure bypasses it"
+    state = chain.keep_on("tests.gain", True)
+    assert state.status == "on" and state.keep_on
+    Scripted.behaviour = {"sleep": 0.025}  # over budget as well
+    for _ in range(60):
+        clock.now += 1 / 30
+        out = chain.process(picture)
+    assert chain.state("tests.gain").status == "on"
+    assert out is not picture and not np.array_equal(out, picture), "the gain is still applied"
+    state = chain.keep_on("tests.gain", False)
+    assert not state.keep_on
+    clock.now += 1
+    chain.process(picture)
+    assert chain.state("tests.gain").status == "bypassed"
+
+
 def test_toggling_an_audio_plugin_keeps_one_constant_delay_and_loses_no_sample() -> None:
     """A delay-only plugin (gain 1, latency 480): on, off, on again, the output is the input delayed
     by exactly 480 samples throughout — the cross-fades mix two identical signals, so any dropped,

@@ -101,6 +101,12 @@ def test_the_form_is_drawn_from_the_declaration_and_changes_reach_the_running_fi
     path.editingFinished.emit()
     assert not box.error.isVisibleTo(box) and Tint.made[0].settings.table == "/tmp/look.txt"
 
+    keep = box.findChild(QCheckBox, "keep-on")
+    assert isinstance(keep, QCheckBox) and keep.text() == "Keep on when the machine is busy"
+    assert not keep.isChecked() and not chain.state("tests.tint").keep_on
+    keep.setChecked(True)
+    assert chain.state("tests.tint").keep_on
+
     box.setChecked(False)
     assert chain.state("tests.tint").status == "off" and box.status.text() == "Off"
 
@@ -138,6 +144,10 @@ def test_the_form_follows_changes_made_elsewhere_without_sending_them_back(
     assert (slider.value(), combo.currentData(), invert.isChecked(), path.text()) == (3, "blue", True, "/tmp/a.txt")
     assert box.editors["amount"].findChildren(QLabel)[0].text() == "0.3"
     assert updates == [], "showing the chain's values sent nothing back to the filter"
+    chain.keep_on("tests.tint", True)
+    keep = box.findChild(QCheckBox, "keep-on")
+    assert isinstance(keep, QCheckBox)
+    qtbot.waitUntil(keep.isChecked, timeout=2000)
     chain.enable("tests.tint", False)
     qtbot.waitUntil(lambda: not box.isChecked(), timeout=2000)
     assert chain.state("tests.tint").status == "off"
