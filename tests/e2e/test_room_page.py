@@ -57,6 +57,9 @@ def test_a_pin_shows_within_a_second_and_one_tap_buys(room: Room, page_factory: 
     page.wait_for_selector("#pinned .card[data-sku=tee]", timeout=5_000)
     assert time.monotonic() - started < 1.0, "the pin reached the page within a second"
     assert page.locator("#pinned .card[data-sku=tee] .tag").inner_text() == "Now showing"
+    card, row = page.locator("#pinned .card[data-sku=tee]").bounding_box(), page.locator("#pinned").bounding_box()
+    assert card is not None and row is not None
+    assert card["width"] >= row["width"] - 2 * 14 - 1, "one pinned product spans the row, like the cards below"
     before = stock_shown(page, "tee")
     page.locator("#pinned .card[data-sku=tee] button.buy").click()
     page.wait_for_selector("#toast:not([hidden])", timeout=5_000)
