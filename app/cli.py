@@ -253,6 +253,14 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
         help="switch on noise suppression (降噪) at its defaults; the same as --filter shopcast.denoise",
     )
     g.add_argument(
+        "--overlay",
+        dest="filters",
+        action="append",
+        metavar="ID[:NAME=VALUE,...]",
+        help="draw an overlay plugin over the program, e.g. shopcast.text_overlay:text=全场包邮,position=bottom"
+        " or shopcast.image_overlay:file=logo.png (repeat for more)",
+    )
+    g.add_argument(
         "--keep-filters-on",
         action="store_true",
         help="never bypass the filters switched on here when the machine is short of CPU: frames are"
@@ -323,8 +331,12 @@ def _ice_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+CHAINED = (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER, Kind.OVERLAY)
+"""The plugin kinds --filter and --overlay switch on (each runs in a chain of the session's)."""
+
+
 def resolve_filters(given: Sequence[str], registry: Registry) -> tuple[tuple[str, dict[str, Any]], ...]:
-    """``--filter`` values (``ID[:name=value,...]``) as (plugin id, typed settings), checked against
+    """``--filter`` / ``--overlay`` values (``ID[:name=value,...]``) as (plugin id, typed settings), checked against
     each plugin's declaration; a later one for the same plugin adds to and overrides an earlier one.
     ValueError names what is wrong."""
     chosen: dict[str, dict[str, Any]] = {}
@@ -333,15 +345,15 @@ def resolve_filters(given: Sequence[str], registry: Registry) -> tuple[tuple[str
         plugin_id = plugin_id.strip()
         plugin = registry.plugins.get(plugin_id)
         if plugin is None:
-            filters = [p.id for p in registry.plugins.values() if p.kind in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER)]
-            raise ValueError(f"--filter {text}: no filter plugin {plugin_id!r} (there are: {', '.join(filters)})")
-        if plugin.kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER):
-            raise ValueError(f"--filter {text}: {plugin_id} is a {plugin.kind.value} plugin, not a filter")
+            filters = [p.id for p in registry.plugins.values() if p.kind in CHAINED]
+            raise ValueError(f"{text}: no filter or overlay plugin {plugin_id!r} (there are: {', '.join(filters)})")
+        if plugin.kind not in CHAINED:
+            raise ValueError(f"{text}: {plugin_id} is a {plugin.kind.value} plugin, not a filter or an overlay")
         try:
             merged = {**chosen.get(plugin_id, {}), **parse_values(plugin.settings, values)}
             validate(plugin.settings, merged)
         except SettingsError as exc:
-            raise ValueError(f"--filter {text}: {exc}") from None
+            raise ValueError(f"{text}: {exc}") from None
         chosen[plugin_id] = merged
     return tuple(chosen.items())
 

@@ -104,7 +104,7 @@ class SessionConfig:
     ice_hosts: tuple[str, ...] = field(default_factory=hosts_from_env)
     """Offer only these local addresses to co-hosts (default: every interface; SHOPCAST_ICE_HOSTS)."""
     filters: tuple[tuple[str, dict[str, Any]], ...] = ()
-    """Filter plugins switched on from the start, each with the settings it differs in (plugin id,
+    """Filter and overlay plugins switched on from the start, each with the settings it differs in (plugin id,
     {setting: value}); unknown ids and bad values are refused when the session is made."""
     keep_on: tuple[str, ...] = ()
     """Filter plugins never bypassed under overload (the encoders skip frames instead): a host who
@@ -250,6 +250,8 @@ class StudioSession:
         """The program's video filter plugins (beautify, third-party filters), in order."""
         self.audio_filters = Chain(self.plugins, Kind.AUDIO_FILTER, context, notify=notify)
         """The program's audio filter plugins (denoise, ...), in order."""
+        self.overlays = Chain(self.plugins, Kind.OVERLAY, context, notify=notify)
+        """Overlay plugins drawn over the composed program (text, logo, third-party ones), in order."""
         self.cohosting = Cohosting(
             room=lambda: self._room,
             emit=self._emit,  # type: ignore[arg-type]
@@ -271,8 +273,8 @@ class StudioSession:
             for plugin_id in config.keep_on:
                 self._chain_of(plugin_id).keep_on(plugin_id, True)
         except SessionError:
-            self.video_filters.close()
-            self.audio_filters.close()
+            for chain in (self.video_filters, self.audio_filters, self.overlays):
+                chain.close()
             raise
         self._meter = Meter(sample_rate=p.sample_rate, channels=p.channels)
 
@@ -281,9 +283,14 @@ class StudioSession:
             plugin = self.plugins.get(plugin_id)
         except KeyError as exc:
             raise SessionError(str(exc.args[0])) from None
-        if plugin.kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER):
-            raise SessionError(f"{plugin_id} is a {plugin.kind.value} plugin, not a filter")
-        return self.video_filters if plugin.kind is Kind.VIDEO_FILTER else self.audio_filters
+        chains = {
+            Kind.VIDEO_FILTER: self.video_filters,
+            Kind.AUDIO_FILTER: self.audio_filters,
+            Kind.OVERLAY: self.overlays,
+        }
+        if plugin.kind not in chains:
+            raise SessionError(f"{plugin_id} is a {plugin.kind.value} plugin, not a filter or an overlay")
+        return chains[plugin.kind]
 
     def _switch_on(self, plugin_id: str, values: dict[str, Any]) -> None:
         chain = self._chain_of(plugin_id)
@@ -387,6 +394,7 @@ class StudioSession:
                 f"插件 {problem.source} 无法加载，已跳过：{problem.message}",
             )
         self._program.set_filters(self.video_filters.process, self.audio_filters.process)
+        self._program.set_overlay(self.overlays.process)
         self.cohosting.attach(self._program)
         self._program.add_audio_sink(self._measure)
         for sink in self._preview_sinks:
@@ -423,7 +431,7 @@ class StudioSession:
         program = self._program
         if program is not None:
             self._attempt("program", program.stop)
-            for chain in (self.video_filters, self.audio_filters):
+            for chain in (self.video_filters, self.audio_filters, self.overlays):
                 self._attempt("filter plugins", chain.close)
             self._attempt("video source", program.video_source.stop)
             self._attempt("audio source", program.audio_source.stop)
@@ -587,7 +595,8 @@ class StudioSession:
 
     def room_action(self, tag: str, action: Callable[[RoomClient], Any]) -> Future[Any]:
         """Run a host action against the room on the room-actions thread; the outcome arrives as
-        :class:`RoomActionDone` or :class:`RoomActionFailed` carrying ``tag``."""
+        :class:`RoomActionDone` or :class:`RoomActionFailed` carrying ``tag``. After :meth:`close`
+        nothing runs and the future is done with None."""
 
         def run() -> Any:
             room = self._room
@@ -606,7 +615,12 @@ class StudioSession:
             self._emit(RoomActionDone(tag, result))
             return result
 
-        return self._room_actions.submit(run)
+        try:
+            return self._room_actions.submit(run)
+        except RuntimeError:  # closed: a panel's timer may still tick once while the window goes away
+            closed: Future[Any] = Future()
+            closed.set_result(None)
+            return closed
 
     def _outputs(self) -> list[Output]:
         outputs: list[Output] = []

@@ -98,6 +98,7 @@ class Program:
         self._video_filter: VideoFilter | None = None
         self._audio_filter: AudioFilter | None = None
         self._compositor: Compositor | None = None
+        self._overlay: VideoFilter | None = None
         self._mixer: AudioMixer | None = None
         self._video_sinks: tuple[VideoSink, ...] = ()
         self._audio_sinks: tuple[AudioSink, ...] = ()
@@ -147,6 +148,10 @@ class Program:
         """After the filters, compose every picture with ``compositor`` and mix every audio block
         with ``mixer`` (co-hosts); the host's filters never see the guests."""
         self._compositor, self._mixer = compositor, mixer
+
+    def set_overlay(self, overlay: VideoFilter | None) -> None:
+        """Draw ``overlay`` over every composed picture (over the guests too), before the sinks."""
+        self._overlay = overlay
 
     def add_video_sink(self, sink: VideoSink) -> None:
         with self._sink_lock:
@@ -228,10 +233,11 @@ class Program:
         if self._compositor is not None:
             # Every tick, even without a new host picture: a guest's picture moves on its own.
             image = self._compositor(self._host)
-            if image.flags.writeable:
-                image.flags.writeable = False
-            self._last = image
-        elif image is not None:
+        elif image is None and self._overlay is not None:
+            image = self._host  # the source has nothing new; the overlay may have changed
+        if image is not None:
+            if self._overlay is not None:
+                image = self._overlay(image)
             if image.flags.writeable:
                 image.flags.writeable = False
             self._last = image

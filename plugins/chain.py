@@ -1,4 +1,5 @@
-"""Running filter plugins on the program: one chain for the picture, one for the sound.
+"""Running filter plugins on the program: one chain for the picture, one for the sound, and one for
+the overlays drawn over the composed program (a video chain run after the co-hosts are mixed in).
 
 The program's render thread calls :meth:`Chain.process` once per frame (or audio block); the studio
 switches plugins on and off and changes their settings from its own thread. Each plugin runs in a
@@ -117,15 +118,16 @@ class Chain:
         overloaded: Callable[[], Text | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER):
-            raise ValueError(f"a chain runs video or audio filters, not {kind.value}")
+        if kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER, Kind.OVERLAY):
+            raise ValueError(f"a chain runs video or audio filters or overlays, not {kind.value}")
         self.kind = kind
         self.context = context
         self._slots = [_Slot(p) for p in registry.of_kind(kind)]
         self._by_id = {s.plugin.id: s for s in self._slots}
         self._notify = notify or (lambda level, message: None)
-        self._period = 1.0 / context.fps if kind is Kind.VIDEO_FILTER else 1024 / context.sample_rate
-        share = budget_share if budget_share is not None else (0.5 if kind is Kind.VIDEO_FILTER else 0.3)
+        self._period = 1024 / context.sample_rate if kind is Kind.AUDIO_FILTER else 1.0 / context.fps
+        shares = {Kind.VIDEO_FILTER: 0.5, Kind.AUDIO_FILTER: 0.3, Kind.OVERLAY: 0.2}
+        share = budget_share if budget_share is not None else shares[kind]
         self.budget = share * self._period
         """Seconds per frame (or per 1024-sample block) the chain may take before a plugin is bypassed."""
         self._recover_after = recover_after

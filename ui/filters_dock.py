@@ -1,5 +1,5 @@
-"""The "Filters" dock: every video and audio filter plugin, switched on and off, with a settings form
-drawn from the plugin's declaration (plugins/api.py), plus the sound's level meters.
+"""The "Filters" dock: every video filter, overlay and audio filter plugin, switched on and off, with a
+settings form drawn from the plugin's declaration (plugins/api.py), plus the sound's level meters.
 
 Nothing here knows a particular plugin: a third-party filter gets the same switch, form and status
 line as the built-in beautify and denoise. Forms are drawn from each field's type and metadata: a
@@ -304,6 +304,7 @@ class FiltersDock(QDockWidget):
         problems: list[Problem],
         levels: LevelsSource | None = None,
         parent: QWidget | None = None,
+        overlays: Chain | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Filters"))
@@ -322,7 +323,12 @@ class FiltersDock(QDockWidget):
                 mixer_layout.addWidget(meter)
                 self.meters.append(meter)
             layout.addWidget(mixer)
-        for title, chain in ((self.tr("Video filters"), video), (self.tr("Audio filters"), audio)):
+        sections = (
+            (self.tr("Video filters"), video),
+            (self.tr("Overlays (over the whole program)"), overlays),
+            (self.tr("Audio filters"), audio),
+        )
+        for title, chain in sections:
             if chain is None or not chain.ids:
                 continue
             heading = QLabel(f"<b>{title}</b>", panel)

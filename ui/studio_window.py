@@ -235,10 +235,15 @@ class StudioWindow(QMainWindow):
         self._health_tabbed = False
 
     def _build_filters_dock(self) -> None:
-        """Filter plugins and the microphone meters: a tab beside Stream and Stream health."""
+        """Filter and overlay plugins and the microphone meters: a tab beside Stream and Stream health."""
         s = self.session
         self.filters_dock = FiltersDock(
-            s.video_filters, s.audio_filters, s.plugins.problems, levels=s.audio_levels, parent=self
+            s.video_filters,
+            s.audio_filters,
+            s.plugins.problems,
+            levels=s.audio_levels,
+            parent=self,
+            overlays=s.overlays,
         )
         self.filters_dock.setMinimumWidth(300)
         self.filters_dock.setFeatures(

@@ -4,37 +4,42 @@
 <context>
     <name>FiltersDock</name>
     <message>
-        <location filename="../../ui/filters_dock.py" line="309"/>
+        <location filename="../../ui/filters_dock.py" line="310"/>
         <source>Filters</source>
         <translation>滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="317"/>
+        <location filename="../../ui/filters_dock.py" line="318"/>
         <source>Microphone level (after filters)</source>
         <translation>麦克风电平（滤镜后）</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="320"/>
+        <location filename="../../ui/filters_dock.py" line="321"/>
         <source>L</source>
         <translation>左</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="320"/>
+        <location filename="../../ui/filters_dock.py" line="321"/>
         <source>R</source>
         <translation>右</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="325"/>
+        <location filename="../../ui/filters_dock.py" line="327"/>
         <source>Video filters</source>
         <translation>视频滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="325"/>
+        <location filename="../../ui/filters_dock.py" line="328"/>
+        <source>Overlays (over the whole program)</source>
+        <translation>叠加层（覆盖整个画面）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/filters_dock.py" line="329"/>
         <source>Audio filters</source>
         <translation>音频滤镜</translation>
     </message>
     <message>
-        <location filename="../../ui/filters_dock.py" line="336"/>
+        <location filename="../../ui/filters_dock.py" line="342"/>
         <source>Plugins not loaded:</source>
         <translation>未加载的插件：</translation>
     </message>
@@ -1213,7 +1218,7 @@
     </message>
     <message>
         <location filename="../../ui/studio_window.py" line="106"/>
-        <location filename="../../ui/studio_window.py" line="356"/>
+        <location filename="../../ui/studio_window.py" line="361"/>
         <source>Go Live</source>
         <translation>开始直播</translation>
     </message>
@@ -1313,168 +1318,168 @@
         <translation>连麦</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="267"/>
+        <location filename="../../ui/studio_window.py" line="272"/>
         <source>test mode — orders are not charged</source>
         <translation>测试模式 — 订单不会真实扣款</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="267"/>
+        <location filename="../../ui/studio_window.py" line="272"/>
         <source>live</source>
         <translation>正式</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="270"/>
+        <location filename="../../ui/studio_window.py" line="275"/>
         <source>Watching: %1 · Likes: %2 · Paid orders: %3</source>
         <translation>在线：%1 · 点赞：%2 · 已支付订单：%3</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="275"/>
+        <location filename="../../ui/studio_window.py" line="280"/>
         <source>Payments: %1</source>
         <translation>支付：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="282"/>
+        <location filename="../../ui/studio_window.py" line="287"/>
         <source>Camera %1</source>
         <translation>摄像头 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="283"/>
+        <location filename="../../ui/studio_window.py" line="288"/>
         <source>Test pattern</source>
         <translation>测试画面</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="284"/>
+        <location filename="../../ui/studio_window.py" line="289"/>
         <source>Media file…</source>
         <translation>媒体文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="314"/>
+        <location filename="../../ui/studio_window.py" line="319"/>
         <source>Relay: none configured</source>
         <translation>中继：未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="339"/>
+        <location filename="../../ui/studio_window.py" line="344"/>
         <source>End the live stream?</source>
         <translation>结束直播？</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="340"/>
+        <location filename="../../ui/studio_window.py" line="345"/>
         <source>Viewers will see that the live stream has ended.</source>
         <translation>观众将看到直播已结束。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="352"/>
+        <location filename="../../ui/studio_window.py" line="357"/>
         <source>End Live</source>
         <translation>结束直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="359"/>
+        <location filename="../../ui/studio_window.py" line="364"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="363"/>
+        <location filename="../../ui/studio_window.py" line="368"/>
         <source>Going live…</source>
         <translation>正在开播…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="363"/>
+        <location filename="../../ui/studio_window.py" line="368"/>
         <source>Ending…</source>
         <translation>正在结束…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="384"/>
-        <location filename="../../ui/studio_window.py" line="519"/>
+        <location filename="../../ui/studio_window.py" line="389"/>
+        <location filename="../../ui/studio_window.py" line="524"/>
         <source>LIVE</source>
         <translation>直播中</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="385"/>
+        <location filename="../../ui/studio_window.py" line="390"/>
         <source>You are live.</source>
         <translation>已开播。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="390"/>
+        <location filename="../../ui/studio_window.py" line="395"/>
         <source>Could not go live: %1</source>
         <translation>无法开播：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="399"/>
+        <location filename="../../ui/studio_window.py" line="404"/>
         <source>Live ended: %1 segments delivered.</source>
         <translation>直播已结束：已送达 %1 个分片。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="404"/>
+        <location filename="../../ui/studio_window.py" line="409"/>
         <source>Live ended, but not everything was delivered: %1</source>
         <translation>直播已结束，但部分内容未送达：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="427"/>
+        <location filename="../../ui/studio_window.py" line="432"/>
         <source>Writing the post-live report…</source>
         <translation>正在生成复盘报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="436"/>
+        <location filename="../../ui/studio_window.py" line="441"/>
         <source>Post-live report saved: %1</source>
         <translation>复盘报告已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="444"/>
+        <location filename="../../ui/studio_window.py" line="449"/>
         <source>Could not write the post-live report: %1</source>
         <translation>无法生成复盘报告：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="456"/>
+        <location filename="../../ui/studio_window.py" line="461"/>
         <source>Relay: ready at %1</source>
         <translation>中继：已就绪（%1）</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="464"/>
+        <location filename="../../ui/studio_window.py" line="469"/>
         <source>Relay: not available</source>
         <translation>中继：不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="465"/>
+        <location filename="../../ui/studio_window.py" line="470"/>
         <source>The relay could not start: %1</source>
         <translation>中继服务器无法启动：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="476"/>
+        <location filename="../../ui/studio_window.py" line="481"/>
         <source>Viewer link copied</source>
         <translation>观众链接已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="486"/>
+        <location filename="../../ui/studio_window.py" line="491"/>
         <source>Choose a video</source>
         <translation>选择视频</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="488"/>
+        <location filename="../../ui/studio_window.py" line="493"/>
         <source>Videos (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</source>
         <translation>视频 (*.mp4 *.mov *.mkv *.webm *.flv *.ts)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="503"/>
+        <location filename="../../ui/studio_window.py" line="508"/>
         <source>Source: %1</source>
         <translation>画面来源：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="524"/>
+        <location filename="../../ui/studio_window.py" line="529"/>
         <source>reconnecting in %1 s</source>
         <translation>%1 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="526"/>
+        <location filename="../../ui/studio_window.py" line="531"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="528"/>
+        <location filename="../../ui/studio_window.py" line="533"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_window.py" line="532"/>
+        <location filename="../../ui/studio_window.py" line="537"/>
         <source>skipped %1 frames</source>
         <translation>跳过 %1 帧</translation>
     </message>

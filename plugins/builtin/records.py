@@ -6,6 +6,7 @@ module is imported when its plugin is first switched on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from plugins.api import Kind, Plugin, Text, setting
@@ -109,4 +110,68 @@ LEVELLER = Plugin(
     ),
     settings=LevellerSettings,
     factory="plugins.builtin.dynamics:make_leveller",
+)
+
+
+POSITIONS = (
+    ("top_left", "Top left", "左上"),
+    ("top", "Top", "顶部居中"),
+    ("top_right", "Top right", "右上"),
+    ("bottom_left", "Bottom left", "左下"),
+    ("bottom", "Bottom", "底部居中"),
+    ("bottom_right", "Bottom right", "右下"),
+)
+"""Where an overlay sits on the program picture (pipeline.overlay.POSITIONS)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextOverlaySettings:
+    text: str = setting(
+        "全场包邮 · Free shipping", "Text", "文字",
+        help_en="Shown over the whole program, guests included", help_zh="显示在整个画面上（含连麦嘉宾）",
+    )  # fmt: skip
+    size: int = setting(32, "Size (px)", "字号（像素）", minimum=12, maximum=120, step=1)
+    colour: str = setting("#ffffff", "Colour (#rrggbb)", "颜色（#rrggbb）")
+    position: str = setting("top_left", "Position", "位置", choices=POSITIONS)
+    margin: int = setting(24, "Margin (px)", "边距（像素）", minimum=0, maximum=300, step=1)
+    background: float = setting(0.45, "Background box", "底框不透明度", minimum=0, maximum=1, step=0.05)
+    opacity: float = setting(1.0, "Opacity", "不透明度", minimum=0, maximum=1, step=0.05)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"#?[0-9a-fA-F]{6}", self.colour.strip()):
+            raise ValueError(f"colour {self.colour!r} is not #rrggbb")
+
+
+TEXT_OVERLAY = Plugin(
+    id="shopcast.text_overlay",
+    kind=Kind.OVERLAY,
+    name=Text("Text", "文字"),
+    description=Text(
+        "A line of text over the program: the shop's name, a slogan, shipping terms",
+        "画面上的一行文字：店铺名、口号、包邮说明",
+    ),
+    settings=TextOverlaySettings,
+    factory="plugins.builtin.overlays:make_text",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ImageOverlaySettings:
+    file: str = setting("", "Image file", "图片文件", path="Images (*.png *.jpg *.jpeg *.webp *.bmp)")
+    width: int = setting(160, "Width (px)", "宽度（像素）", minimum=16, maximum=1920, step=1)
+    position: str = setting("top_right", "Position", "位置", choices=POSITIONS)
+    margin: int = setting(24, "Margin (px)", "边距（像素）", minimum=0, maximum=300, step=1)
+    opacity: float = setting(1.0, "Opacity", "不透明度", minimum=0, maximum=1, step=0.05)
+
+
+IMAGE_OVERLAY = Plugin(
+    id="shopcast.image_overlay",
+    kind=Kind.OVERLAY,
+    name=Text("Image / logo", "图片 / 台标"),
+    description=Text(
+        "A picture over the program, e.g. the shop's logo (PNG keeps its transparency)",
+        "画面上的图片，例如店铺台标（PNG 保留透明）",
+    ),
+    settings=ImageOverlaySettings,
+    factory="plugins.builtin.overlays:make_image",
 )

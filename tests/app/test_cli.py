@@ -90,7 +90,16 @@ def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> 
         (["studio", "--ice-server", "http://stun.example.com"], "is not a stun:, stuns:, turn: or turns: URL"),
         (["studio", "--ice-server", "stun:me:pw@stun.example.com"], "only a TURN server takes a user name"),
         (["demo", "--ice-host", "my-laptop"], "ICE host 'my-laptop' is not an IP address"),
-        (["broadcast", "--out", "x", "--filter", "sepia"], "no filter plugin 'sepia' (there are: shopcast.beautify"),
+        (
+            ["broadcast", "--out", "x", "--filter", "sepia"],
+            "no filter or overlay plugin 'sepia' (there are: shopcast.beautify",
+        ),
+        (["broadcast", "--out", "x", "--overlay", "shopcast.text_overlay:colour=red"], "colour 'red' is not #rrggbb"),
+        (
+            ["broadcast", "--out", "x", "--overlay", "shopcast.image_overlay:file=/no/such.png", "--duration", "1"],
+            "/no/such.png: not an image file",
+        ),
+        (["broadcast", "--out", "x", "--overlay", "shopcast.text_overlay:position=middle"], "position must be one of"),
         (["broadcast", "--out", "x", "--filter", "shopcast.beautify:slimming=2"], "slimming must be within 0..1"),
         (["broadcast", "--out", "x", "--filter", "shopcast.beautify:glow=1"], "has no setting 'glow'"),
         (["broadcast", "--out", "x", "--filter", "shopcast.denoise:strength=max"], "strength must be float"),
@@ -122,6 +131,42 @@ def test_relay_refuses_a_busy_port(relay: RelayProcess, tmp_path: Path) -> None:
     assert f"cannot listen on 127.0.0.1:{relay.port}" in result.stderr
 
 
+def test_overlays_from_the_command_line_lie_over_the_broadcast(tmp_path: Path) -> None:
+    """--overlay draws a logo (its transparency kept) and a Chinese text over the program, where they
+    were placed, and nowhere else."""
+    background = tmp_path / "grey.png"
+    cv2.imwrite(str(background), np.full((720, 1280, 3), 100, np.uint8))
+    logo = np.zeros((100, 200, 4), np.uint8)
+    logo[10:90, 10:190] = (0, 200, 0, 255)
+    cv2.imwrite(str(tmp_path / "logo.png"), logo)
+    result = shopcast(
+        "broadcast", "--source", f"file:{background}", "--mic", "none", "--duration", "2", "--quiet",
+        "--out", str(tmp_path / "out"), "--keep-filters-on",
+        "--overlay", f"shopcast.image_overlay:file={tmp_path / 'logo.png'},width=200,position=top_right,margin=20",
+        "--overlay", "shopcast.text_overlay:text=全场包邮 包邮到家,position=bottom_left,colour=#ff2020,size=48",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    picture = last_frame(tmp_path / "out").astype(int)
+    # The logo: 200x100 at 20 px from the top right; its green block inside, its transparent rim grey.
+    assert np.abs(picture[40:100, 1090:1230] - (0, 200, 0)).max() < 40
+    assert np.abs(picture[22:26, 1062:1078] - 100).max() < 12
+    # The text: red strokes in the bottom-left corner.
+    corner = picture[600:700, 20:500]
+    assert np.count_nonzero((corner[..., 2] > 180) & (corner[..., 1] < 90)) > 500
+    # Elsewhere the picture is the grey it was.
+    assert np.abs(picture[200:500, 300:1000] - 100).max() < 12
+
+
+def last_frame(root: Path) -> npt.NDArray[np.uint8]:
+    """The last picture of a broadcast written with --out: its top rung's last segment, decoded."""
+    rung = next(root.glob("*/720p"))
+    segments = sorted(rung.glob("seg_*.m4s"))
+    data = (rung / "init.mp4").read_bytes() + segments[-1].read_bytes()
+    with av.open(io.BytesIO(data)) as container:
+        frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
+    return frames[-1]
+
+
 def test_filters_switched_on_from_the_command_line_shape_the_broadcast(tmp_path: Path) -> None:
     """--beautify / --filter reach the program: the broadcast of a face photo comes out smoothed, a
     look is applied, and `shopcast plugins` lists what can be chosen. --keep-filters-on holds beautify
@@ -146,14 +191,6 @@ def test_filters_switched_on_from_the_command_line_shape_the_broadcast(tmp_path:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "bypassed" not in result.stderr
-
-    def last_frame(root: Path) -> npt.NDArray[np.uint8]:
-        rung = next(root.glob("*/720p"))
-        segments = sorted(rung.glob("seg_*.m4s"))
-        data = (rung / "init.mp4").read_bytes() + segments[-1].read_bytes()
-        with av.open(io.BytesIO(data)) as container:
-            frames = [f.to_ndarray(format="bgr24") for f in container.decode(video=0)]
-        return frames[-1]
 
     before, after = last_frame(plain), last_frame(filtered)
     # The photo fills the middle 720x720 of the picture; its face is around (529, 94), 131 px wide.

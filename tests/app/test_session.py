@@ -25,6 +25,7 @@ from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import parse_ladder
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.media import parse_media_playlist
+from tests.helpers.waiting import wait_until
 from tests.pipeline.test_sources import make_clip
 
 SMALL = BroadcastSettings(rungs=parse_ladder("480p,360p"), preset="ultrafast")
@@ -80,6 +81,12 @@ def test_switching_sources_while_live_keeps_the_stream_going(tmp_path: Path) -> 
         rendered = session.program.stats().frames_rendered
         time.sleep(1.2)
         assert session.program.stats().frames_rendered > rendered, "the program keeps rendering after a switch"
+
+        def segments() -> int:
+            broadcast = session.stats().broadcast
+            return broadcast.segments if broadcast is not None else 0
+
+        wait_until(lambda: segments() >= 2, 10, "segments coming after the switches")
         report = session.end_live_now()
         assert report.complete
         assert report.segments >= 3, "segments kept coming through three source switches"
@@ -143,6 +150,8 @@ def test_a_bundled_relay_that_cannot_start_fails_the_commands_with_the_reason(
     assert relay_failed and "cannot read rooms from" in relay_failed[0].message
     assert live_failed and "did not start" in live_failed[0].message
     assert not session.live
+    # A panel's timer ticking once more after the window closed the session: nothing runs, no error.
+    assert session.room_action("late", lambda room: room.list_invites()).result(timeout=1) is None
 
 
 def test_closing_while_the_control_thread_is_still_starting_things_stops_them(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from plugins.api import Context, Kind, Plugin, Text, setting
 from plugins.chain import Chain
-from plugins.registry import Problem, Registry
+from plugins.registry import Problem, Registry, discover
 from ui.filters_dock import FiltersDock, PluginBox
 
 CONTEXT = Context(320, 180, 30.0, 48_000, 2)
@@ -151,3 +151,28 @@ def test_the_form_follows_changes_made_elsewhere_without_sending_them_back(
     chain.enable("tests.tint", False)
     qtbot.waitUntil(lambda: not box.isChecked(), timeout=2000)
     assert chain.state("tests.tint").status == "off"
+
+
+def test_overlays_get_their_own_section_and_forms(qtbot: QtBot) -> None:
+    """The built-in text and image overlays are listed under Overlays with forms from their declarations."""
+    registry = discover()
+    overlays = Chain(registry, Kind.OVERLAY, CONTEXT)
+    widget = FiltersDock(None, None, [], overlays=overlays)
+    qtbot.addWidget(widget)
+    headings = [label.text() for label in widget.findChildren(QLabel) if label.text().startswith("<b>")]
+    assert headings == ["<b>Overlays (over the whole program)</b>"]
+    assert {"shopcast.text_overlay", "shopcast.image_overlay"} <= set(widget.boxes)
+    text = widget.boxes["shopcast.text_overlay"]
+    assert set(text.editors) >= {"text", "size", "colour", "position", "opacity"}
+    position = text.editors["position"]
+    assert isinstance(position, QComboBox) and position.itemText(0) == "Top left"
+    text.setChecked(True)
+    assert overlays.state("shopcast.text_overlay").status == "on"
+    colour = text.editors["colour"]
+    assert isinstance(colour, QLineEdit)
+    colour.setText("orange")
+    colour.editingFinished.emit()
+    assert text.error.isVisibleTo(text) and "colour 'orange' is not #rrggbb" in text.error.text()
+    picture = np.full((180, 320, 3), 100, np.uint8)
+    assert not np.array_equal(overlays.process(picture), picture), "the text is drawn"
+    overlays.close()

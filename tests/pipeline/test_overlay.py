@@ -1,0 +1,121 @@
+"""Overlays over the program: text with Chinese glyphs, images with transparency, placed at a corner
+or an edge, blended over the region they cover only, drawn after the co-hosts are composed in."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.clock import SystemClock
+from pipeline.frames import VideoFrame
+from pipeline.overlay import POSITIONS, blend, cjk_font, image_layer, parse_colour, place, text_layer
+from pipeline.program import Program, ProgramSettings
+from pipeline.sources import TestPattern
+from pipeline.sources.audio import ToneSource
+from tests.helpers.waiting import wait_until
+
+
+def grey(width: int = 1280, height: int = 720, level: int = 100) -> np.ndarray:
+    frame = np.full((height, width, 3), level, np.uint8)
+    frame.flags.writeable = False
+    return frame
+
+
+def test_chinese_text_is_drawn_with_real_glyphs() -> None:
+    """Without a CJK font every Chinese character would be the same empty box (tofu)."""
+    assert cjk_font() is not None, "setup installs fonts-wqy-microhei"
+    glyphs = []
+    for char in "全场包邮":
+        layer = text_layer(char, size=48, background=0)
+        assert layer is not None
+        glyphs.append((layer.alpha[..., 0] > 0.5).astype(np.uint8))
+    for a, b in itertools.combinations(glyphs, 2):
+        h, w = min(a.shape[0], b.shape[0]), min(a.shape[1], b.shape[1])
+        assert np.count_nonzero(a[:h, :w] != b[:h, :w]) > 50, "distinct characters have distinct shapes"
+    assert text_layer("   ", size=32) is None
+
+
+def test_a_layer_changes_only_the_pixels_it_covers_and_honours_opacity() -> None:
+    frame = grey()
+    layer = text_layer("Free shipping 全场包邮", size=32, colour=(255, 0, 0), background=0.5)
+    assert layer is not None
+    x, y = place(layer.size, (1280, 720), "bottom_left", 24)
+    w, h = layer.size
+    assert (x, y + h) == (24, 720 - 24)
+    out = blend(frame, layer, x, y)
+    assert out is not frame and np.array_equal(frame, grey()), "the shared frame is not written"
+    changed = np.argwhere(np.any(out != frame, axis=2))
+    assert changed.size
+    assert changed[:, 0].min() >= y and changed[:, 0].max() < y + h
+    assert changed[:, 1].min() >= x and changed[:, 1].max() < x + w
+    # The box at half opacity darkens the grey by half; the red text is red.
+    corner = out[y + h // 2, x + 2]
+    assert abs(int(corner[0]) - 50) <= 2, corner
+    assert np.any((out[y : y + h, x : x + w, 2] > 200) & (out[y : y + h, x : x + w, 0] < 60))
+    faint = blend(frame, text_layer("Free shipping 全场包邮", size=32, background=0.5, opacity=0.2) or layer, x, y)
+    assert abs(int(faint[y + h // 2, x + 2][0]) - 90) <= 2, "20 % of a half-dark box"
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_every_position_keeps_the_margin_and_stays_inside(position: str) -> None:
+    x, y = place((200, 60), (1280, 720), position, 30)
+    assert 30 <= x <= 1280 - 200 - 30 and y in (30, 720 - 60 - 30)
+    if position in ("top", "bottom"):
+        assert x == (1280 - 200) // 2
+    with pytest.raises(ValueError, match="position 'middle' is not one of top_left"):
+        place((200, 60), (1280, 720), "middle", 30)
+
+
+def test_an_image_keeps_its_transparency_and_is_clipped_at_the_edge(tmp_path: Path) -> None:
+    logo = np.zeros((100, 200, 4), np.uint8)
+    logo[25:75, 50:150] = (0, 255, 0, 255)  # an opaque green block in a transparent picture
+    path = tmp_path / "logo.png"
+    cv2.imwrite(str(path), logo)
+    layer = image_layer(str(path), width=100)
+    assert layer.size == (100, 50)
+    out = blend(grey(), layer, 1200, 10)  # 20 px of it hang off the right edge
+    assert tuple(out[35, 1230]) == (0, 255, 0)
+    assert tuple(out[12, 1205]) == (100, 100, 100), "transparent pixels leave the picture as it was"
+    assert np.array_equal(out[:, :1200], grey()[:, :1200])
+    with pytest.raises(ValueError, match="not an image file"):
+        image_layer(str(tmp_path / "missing.png"), width=100)
+    assert parse_colour("#FF8000") == (255, 128, 0)
+    with pytest.raises(ValueError, match="is not #rrggbb"):
+        parse_colour("orange")
+
+
+def test_the_program_draws_the_overlay_over_the_composed_picture() -> None:
+    """Co-host tiles are composed first; the overlay lies over them (a logo stays on top)."""
+    settings = ProgramSettings(width=320, height=180, fps=Fraction(30))
+    program = Program(settings, SystemClock(), TestPattern(320, 180), ToneSource(48_000, 2))
+    guest = np.zeros((180, 320, 3), np.uint8)
+    guest[:, 160:] = (255, 0, 0)  # the compositor puts a "guest" on the right half
+
+    def compose(host: np.ndarray) -> np.ndarray:
+        out = host.copy()
+        out[:, 160:] = guest[:, 160:]
+        return out
+
+    def overlay(image: np.ndarray) -> np.ndarray:
+        out = image.copy()
+        out[10:30, 280:310] = (0, 0, 255)  # a red mark in the guest's half
+        return out
+
+    program.set_mixing(compose, None)
+    program.set_overlay(overlay)
+    frames: list[VideoFrame] = []
+    program.add_video_sink(frames.append)
+    program.start()
+    try:
+        wait_until(lambda: len(frames) >= 3, 5, "three program frames", poll=0.02)
+    finally:
+        program.stop()
+    picture = frames[-1].image
+    assert tuple(picture[20, 295]) == (0, 0, 255), "the overlay is over the guest"
+    assert tuple(picture[100, 250]) == (255, 0, 0), "the guest is there"
+    assert not picture.flags.writeable
