@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 READY = re.compile(r"ShopCast relay ready at (http://\S+)")
 # The relay child logs through the same formatter as we do ("shopcast: warning: ..."): its lines are
 # logged again here at their own level, with their prefix replaced by "relay: ".
-_CHILD_LINE = re.compile(r"^shopcast: (debug|info|warning|error|critical): (.*)$", re.DOTALL)
+_CHILD_LINE = re.compile(r"^shopcast: (debug|info|warning|error|critical): (.*)$")
 
 
 def log_child_line(line: str) -> None:

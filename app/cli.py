@@ -263,8 +263,8 @@ def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> Non
     g.add_argument(
         "--keep-filters-on",
         action="store_true",
-        help="never bypass the filters switched on here when the machine is short of CPU: frames are"
-        " skipped instead (by default the costliest filter is bypassed until there is room)",
+        help="never bypass the video filters and overlays switched on here when the machine is short of CPU:"
+        " the picture misses frames instead (by default the costliest one is bypassed until there is room)",
     )
     g.add_argument(
         "--whip",
@@ -316,7 +316,7 @@ def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRela
         whip_targets=tuple(args.whip),
         catalog=getattr(args, "catalog", None),
         filters=args.filters,
-        keep_on=tuple(plugin_id for plugin_id, _ in args.filters) if args.keep_filters_on else (),
+        keep_on=args.keep_on,
         **_ice_options(args),
     )
 
@@ -907,13 +907,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     if hasattr(args, "filters"):
+        registry = discover()
         try:
-            args.filters = resolve_filters(args.filters, discover())
+            args.filters = resolve_filters(args.filters, registry)
         except ValueError as exc:
             parser.error(str(exc))
-        if getattr(args, "keep_filters_on", False) and not args.filters:
-            parser.error("--keep-filters-on keeps the filters switched on here, and none is: add --beautify,"
-                         " --denoise or --filter ID")  # fmt: skip
+        # Sound cannot skip a frame the way a picture can: audio filters are never kept on.
+        args.keep_on = tuple(
+            plugin_id
+            for plugin_id, _ in args.filters
+            if args.keep_filters_on and registry.get(plugin_id).kind is not Kind.AUDIO_FILTER
+        )
+        if args.keep_filters_on and not args.keep_on:
+            parser.error("--keep-filters-on keeps the video filters and overlays switched on here, and none is:"
+                         " add --beautify, --filter ID or --overlay ID")  # fmt: skip
     setup_logging(args.verbose)
     result: int = args.func(args)
     return result

@@ -107,8 +107,8 @@ class SessionConfig:
     """Filter and overlay plugins switched on from the start, each with the settings it differs in (plugin id,
     {setting: value}); unknown ids and bad values are refused when the session is made."""
     keep_on: tuple[str, ...] = ()
-    """Filter plugins never bypassed under overload (the encoders skip frames instead): a host who
-    would rather lose frames than be seen without beautify."""
+    """Video filters and overlays never bypassed under overload (the picture misses frames instead):
+    a host who would rather lose frames than be seen without beautify. Not audio filters."""
 
 
 # --- events ----------------------------------------------------------------------------------
@@ -271,7 +271,10 @@ class StudioSession:
             for plugin_id, values in config.filters:
                 self._switch_on(plugin_id, values)
             for plugin_id in config.keep_on:
-                self._chain_of(plugin_id).keep_on(plugin_id, True)
+                try:
+                    self._chain_of(plugin_id).keep_on(plugin_id, True)
+                except ValueError as exc:
+                    raise SessionError(str(exc)) from None
         except SessionError:
             for chain in (self.video_filters, self.audio_filters, self.overlays):
                 chain.close()

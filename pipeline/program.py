@@ -229,6 +229,8 @@ class Program:
             image = fit_to(image, s.width, s.height)
             if self._video_filter is not None:
                 image = self._video_filter(image)
+            if image.flags.writeable:
+                image.flags.writeable = False  # shared with the compositor and the overlays: read-only
             self._host = image
         if self._compositor is not None:
             # Every tick, even without a new host picture: a guest's picture moves on its own.

@@ -27,7 +27,8 @@ FONTS = (
 
 
 @functools.cache
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The first of :data:`FONTS` the machine has, at ``size`` px (Pillow's own font otherwise)."""
     for path in FONTS:
         if Path(path).is_file():
             return ImageFont.truetype(path, size)
@@ -37,10 +38,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 @functools.lru_cache(maxsize=64)
 def _coverage(text: str, size: int) -> npt.NDArray[np.float32]:
     """The text's coverage (0..1), H x W, drawn at ``size`` px."""
-    font = _font(size)
-    left, top, right, bottom = font.getbbox(text)
+    face = font(size)
+    left, top, right, bottom = face.getbbox(text)
     canvas = PilImage.new("L", (max(1, int(right - left) + 2), max(1, int(bottom - top) + 2)), 0)
-    ImageDraw.Draw(canvas).text((1 - left, 1 - top), text, font=font, fill=255)
+    ImageDraw.Draw(canvas).text((1 - left, 1 - top), text, font=face, fill=255)
     coverage = np.asarray(canvas, np.float32) / 255.0
     coverage.flags.writeable = False
     return coverage

@@ -14,10 +14,11 @@ slot that keeps it from hurting the stream:
   with a warning naming the numbers (the first ``WARM_UP`` second after a plugin is switched on is
   not counted: first frames build caches and load models). After ``recover_after`` seconds, if its
   last known cost fits comfortably in the budget and the host is no longer overloaded, it comes
-  back; if that overloads again, the wait doubles (up to 5 minutes), so it does not flap. A plugin
-  the streamer *keeps on* (:meth:`Chain.keep_on`: a host who would rather skip frames than be seen
-  without beautify) is never the one bypassed; when only kept plugins run, the chain bypasses
-  nothing and the encoders skip frames instead, which the stream-health dock shows.
+  back; if that overloads again, the wait doubles (up to 5 minutes), so it does not flap. A video
+  plugin the streamer *keeps on* (:meth:`Chain.keep_on`: a host who would rather lose frames than be
+  seen without beautify) is never the one bypassed; the others are bypassed only while the kept ones
+  alone fit the budget. Past that the program misses frames instead (rendering lag, which the
+  stream-health dock shows). Audio filters cannot be kept on: late sound stays late.
 * **Glitch-free switching.** A video plugin is switched between two frames; no frame is dropped or
   repeated. An audio plugin's output is cross-faded with its input over one block when it is switched
   on or off (or bypassed), and the input is delayed by the plugin's ``latency_samples`` so the two
@@ -104,7 +105,7 @@ class _Slot:
 
 
 class Chain:
-    """The filter plugins of one kind (video or audio filters), in order."""
+    """The plugins of one kind (video filters, audio filters or overlays), in order."""
 
     def __init__(
         self,
@@ -186,9 +187,12 @@ class Chain:
         return self.state(plugin_id)
 
     def keep_on(self, plugin_id: str, keep: bool) -> SlotState:
-        """Keep a plugin on under overload (True: it is never bypassed, and comes back at once if it
-        is bypassed now) or let the chain bypass it again (False)."""
+        """Keep a video filter or overlay on under overload (True: it is never bypassed, and comes
+        back at once if it is bypassed now) or let the chain bypass it again (False). Audio filters
+        cannot be kept: a picture can skip a frame, but sound that falls behind stays behind."""
         slot = self._slot(plugin_id)
+        if keep and self.kind is Kind.AUDIO_FILTER:
+            raise ValueError(f"{plugin_id}: an audio filter cannot be kept on under overload")
         with self._lock:
             slot.keep_on = keep
             if keep and slot.bypassed is not None:
@@ -331,12 +335,25 @@ class Chain:
         running = [s for s in self._active if s.running]
         total = sum(s.mean_cost(now) for s in running)
         pressure = self._overloaded()
+        for slot in self._active:  # kept on while a bypass was being decided: back at once
+            if slot.keep_on and slot.bypassed is not None:
+                slot.bypassed = None
         candidates = [s for s in running if not s.keep_on]
-        if candidates and (total > self.budget or pressure):
+        kept = total - sum(s.mean_cost(now) for s in candidates)
+        # Bypassing a plugin the streamer did not keep helps only while the kept ones alone fit the
+        # budget; past that, switching the others off frees almost nothing and they would never return.
+        if candidates and kept < self.budget and (total > self.budget or pressure):
             worst = max(candidates, key=lambda s: s.mean_cost(now))
             if total > self.budget or pressure is None:
                 ms, period = f"{total * 1000:.0f}", f"{self._period * 1000:.0f}"
-                why = Text(f"filters took {ms} ms of a {period} ms frame", f"滤镜用了每帧 {period} 毫秒中的 {ms} 毫秒")
+                if self.kind is Kind.OVERLAY:
+                    why = Text(
+                        f"overlays took {ms} ms of a {period} ms frame", f"叠加层用了每帧 {period} 毫秒中的 {ms} 毫秒"
+                    )
+                else:
+                    why = Text(
+                        f"filters took {ms} ms of a {period} ms frame", f"滤镜用了每帧 {period} 毫秒中的 {ms} 毫秒"
+                    )
             else:
                 why = pressure
             worst.bypass_wait = min(300.0, worst.bypass_wait * 2 or self._recover_after)

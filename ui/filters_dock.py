@@ -85,6 +85,8 @@ class PluginBox(QGroupBox):
         self.keep.setChecked(chain.state(plugin_id).keep_on)
         self.keep.toggled.connect(self._keep)
         layout.addWidget(self.keep)
+        if chain.kind is Kind.AUDIO_FILTER:  # late sound stays late: audio filters are never kept on
+            self.keep.hide()
         self.status = QLabel(self)
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
@@ -191,12 +193,15 @@ class PluginBox(QGroupBox):
         if self._following:
             return
         try:
-            self.chain.update(self.plugin_id, **{name: value})
+            settings = self.chain.update(self.plugin_id, **{name: value})
         except (SettingsError, OSError, ValueError) as exc:
             self.error.setText(str(exc))
             self.error.show()
+            # Refused: once the streamer leaves the editor, it shows the value in use again.
+            self._shown.pop(name, None)
         else:
             self.error.hide()
+            self._shown[name] = getattr(settings, name)
         self.refresh()
 
     def _keep(self, keep: bool) -> None:
@@ -225,7 +230,8 @@ class PluginBox(QGroupBox):
 
     def _follow(self, state: SlotState) -> None:
         """Show the chain's own switch and settings when something other than this form changed them
-        (the command line, a script); an editor the streamer is using keeps what they are typing."""
+        (the command line, a script), and the value in use after a refused one; a text the streamer is
+        typing is left alone until they leave it."""
         self._following = True
         try:
             if self.isChecked() != state.enabled:
@@ -233,10 +239,12 @@ class PluginBox(QGroupBox):
             if self.keep.isChecked() != state.keep_on:
                 self.keep.setChecked(state.keep_on)
             focus = QApplication.focusWidget()
+            typing = focus if isinstance(focus, (QLineEdit, QSpinBox)) else None
             for name, show in self._shows.items():
                 editor = self.editors[name]
                 value = getattr(state.settings, name)
-                in_use = focus is not None and (editor is focus or editor.isAncestorOf(focus))
+                # Only a text being typed is protected: sliders, boxes and lists commit every change.
+                in_use = typing is not None and (editor is typing or editor.isAncestorOf(typing))
                 if in_use or self._shown.get(name, _UNSET) == value:
                     continue
                 show(value)

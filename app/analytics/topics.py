@@ -150,14 +150,16 @@ def analyse_comments(
     if viewers is not None and len(viewers) != len(comments):
         raise ValueError("viewers must name the commenter of every comment")
     order = sorted(range(len(comments)), key=lambda i: comments[i][0])
+    keywords = [k for k in draw_keywords if k.strip()]
     seen: set[tuple[str, str]] = set()
     last_seen: dict[str, float] = {}
     terms: dict[str, _Tally] = {}
     negative: dict[str, _Tally] = {}
     unnamed: dict[str, _Tally] = {}
     for i in order:
-        wall, text = comments[i]
-        for keyword in draw_keywords:
+        wall, original = comments[i]
+        text = original
+        for keyword in keywords:
             text = text.replace(keyword, " ")
         key = _SPACE.sub("", normalise(text))
         if not key:
@@ -173,7 +175,7 @@ def analyse_comments(
             if previous is not None and wall - previous < REPEAT_WINDOW_S:
                 continue
         verdict = judge(text)
-        example = _example(text)
+        example = _example(original)
         for term in verdict.terms:
             terms.setdefault(term, _Tally()).add(example, key, negative=verdict.negative)
         for term in verdict.topics:

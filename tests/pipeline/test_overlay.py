@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.clock import SystemClock
 from pipeline.frames import VideoFrame
-from pipeline.overlay import POSITIONS, blend, cjk_font, image_layer, parse_colour, place, text_layer
+from pipeline.overlay import POSITIONS, blend, image_layer, parse_colour, place, text_layer
 from pipeline.program import Program, ProgramSettings
 from pipeline.sources import TestPattern
 from pipeline.sources.audio import ToneSource
@@ -27,8 +27,8 @@ def grey(width: int = 1280, height: int = 720, level: int = 100) -> np.ndarray:
 
 
 def test_chinese_text_is_drawn_with_real_glyphs() -> None:
-    """Without a CJK font every Chinese character would be the same empty box (tofu)."""
-    assert cjk_font() is not None, "setup installs fonts-wqy-microhei"
+    """Without a CJK font (setup installs fonts-wqy-microhei) every Chinese character would be the
+    same empty box (tofu)."""
     glyphs = []
     for char in "全场包邮":
         layer = text_layer(char, size=48, background=0)
@@ -61,6 +61,28 @@ def test_a_layer_changes_only_the_pixels_it_covers_and_honours_opacity() -> None
     assert abs(int(faint[y + h // 2, x + 2][0]) - 90) <= 2, "20 % of a half-dark box"
 
 
+def test_a_scaled_logo_keeps_its_edge_colour(tmp_path: Path) -> None:
+    """Scaling averages an opaque green pixel with a transparent one: half-transparent green, not a
+    darker green (the transparent pixel's black must not bleed in)."""
+    logo = np.array([[[0, 200, 0, 255], [0, 0, 0, 0]]], np.uint8)  # 2x1: green, transparent black
+    cv2.imwrite(str(tmp_path / "edge.png"), logo)
+    layer = image_layer(str(tmp_path / "edge.png"), width=1)
+    out = blend(np.full((1, 1, 3), 200, np.uint8), layer, 0, 0)
+    assert np.abs(out[0, 0].astype(int) - (100, 200, 100)).max() <= 2, out[0, 0]
+
+
+def test_text_on_a_half_transparent_box_keeps_its_colour_at_the_edges() -> None:
+    """Anti-aliased edge pixels of white text lie between the box's grey and white, never darker
+    than the box around them."""
+    layer = text_layer("全场包邮", size=40, background=0.5)
+    assert layer is not None
+    out = blend(np.full((200, 400, 3), 200, np.uint8), layer, 0, 0)
+    w, h = layer.size
+    box_grey = out[h // 2, 2].astype(int)  # inside the box, left of the text
+    assert abs(int(box_grey[0]) - 100) <= 2
+    assert out[:h, :w].min() >= box_grey.min() - 2, "no edge pixel darker than the box"
+
+
 @pytest.mark.parametrize("position", POSITIONS)
 def test_every_position_keeps_the_margin_and_stays_inside(position: str) -> None:
     x, y = place((200, 60), (1280, 720), position, 30)
@@ -84,6 +106,9 @@ def test_an_image_keeps_its_transparency_and_is_clipped_at_the_edge(tmp_path: Pa
     assert np.array_equal(out[:, :1200], grey()[:, :1200])
     with pytest.raises(ValueError, match="not an image file"):
         image_layer(str(tmp_path / "missing.png"), width=100)
+    (tmp_path / "notes.png").write_text("not a picture")
+    with pytest.raises(ValueError, match=r"notes\.png: not an image file ShopCast can read"):
+        image_layer(str(tmp_path / "notes.png"), width=100)
     assert parse_colour("#FF8000") == (255, 128, 0)
     with pytest.raises(ValueError, match="is not #rrggbb"):
         parse_colour("orange")

@@ -343,6 +343,58 @@ def test_a_plugin_kept_on_is_never_bypassed_and_a_bypassed_one_kept_on_comes_bac
     assert chain.state("tests.gain").status == "bypassed"
 
 
+@dataclass(frozen=True, slots=True)
+class SleepSettings:
+    ms: float = setting(0.0, "Takes (ms)", "耗时（毫秒）", minimum=0, maximum=100)
+
+
+class Sleeper:
+    def __init__(self, settings: SleepSettings, context: Context) -> None:
+        self.settings = settings
+
+    def update(self, settings: SleepSettings) -> None:
+        self.settings = settings
+
+    def process(self, data: np.ndarray) -> np.ndarray:
+        time.sleep(self.settings.ms / 1000)
+        return data
+
+
+def make_sleeper(settings: SleepSettings, context: Context) -> Sleeper:
+    return Sleeper(settings, context)
+
+
+@pytest.mark.parametrize(("kept_ms", "other_ms", "other_bypassed"), [(10, 10, True), (22, 2, False)])
+def test_the_others_are_bypassed_only_while_the_kept_plugin_alone_fits(
+    kept_ms: float, other_ms: float, other_bypassed: bool
+) -> None:
+    """Budget 16.7 ms. Kept 10 + other 10: bypassing the other brings the chain back under budget.
+    Kept 22 + other 2: the kept one alone is over; bypassing the other would free 2 ms and it would
+    never come back, so it stays on (the program misses frames instead)."""
+    plugins = {
+        pid: Plugin(pid, Kind.VIDEO_FILTER, Text(pid, pid), SleepSettings, f"{__name__}:make_sleeper")
+        for pid in ("tests.kept", "tests.other")
+    }
+    clock = FakeTime()
+    chain = Chain(Registry(plugins), Kind.VIDEO_FILTER, CONTEXT, clock=clock)
+    for pid, ms in (("tests.kept", kept_ms), ("tests.other", other_ms)):
+        chain.update(pid, ms=float(ms))
+        chain.enable(pid, True)
+    chain.keep_on("tests.kept", True)
+    picture = frame()[:90, :160]
+    for _ in range(round(30 * WARM_UP) + 12):
+        clock.now += 1 / 30
+        chain.process(picture)
+    assert chain.state("tests.kept").status == "on"
+    assert (chain.state("tests.other").status == "bypassed") is other_bypassed
+
+
+def test_an_audio_filter_cannot_be_kept_on() -> None:
+    chain = Chain(registry_with(Kind.AUDIO_FILTER), Kind.AUDIO_FILTER, CONTEXT)
+    with pytest.raises(ValueError, match="an audio filter cannot be kept on under overload"):
+        chain.keep_on("tests.gain", True)
+
+
 def test_toggling_an_audio_plugin_keeps_one_constant_delay_and_loses_no_sample() -> None:
     """A delay-only plugin (gain 1, latency 480): on, off, on again, the output is the input delayed
     by exactly 480 samples throughout — the cross-fades mix two identical signals, so any dropped,

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QSlider
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineEdit, QSlider
 from pytestqt.qtbot import QtBot
 
 from plugins.api import Context, Kind, Plugin, Text, setting
@@ -173,6 +173,31 @@ def test_overlays_get_their_own_section_and_forms(qtbot: QtBot) -> None:
     colour.setText("orange")
     colour.editingFinished.emit()
     assert text.error.isVisibleTo(text) and "colour 'orange' is not #rrggbb" in text.error.text()
+    assert colour.text() == "#ffffff", "refused: the form shows the colour in use again"
     picture = np.full((180, 320, 3), 100, np.uint8)
     assert not np.array_equal(overlays.process(picture), picture), "the text is drawn"
     overlays.close()
+
+
+def test_a_text_being_typed_is_left_alone_but_a_focused_slider_follows(qtbot: QtBot) -> None:
+    widget, chain = dock(qtbot)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    box = widget.boxes["tests.tint"]
+    box.setChecked(True)
+    slider = box.editors["amount"].findChild(QSlider, "slider")
+    path = box.editors["table"].findChild(QLineEdit, "path")
+    assert isinstance(slider, QSlider) and isinstance(path, QLineEdit)
+    slider.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is slider, timeout=2000)
+    chain.update("tests.tint", amount=0.2)
+    qtbot.waitUntil(lambda: slider.value() == 2, timeout=2000)
+    path.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is path, timeout=2000)
+    path.setText("/tmp/half-typed")
+    chain.update("tests.tint", table="/tmp/other.txt")
+    qtbot.wait(600)
+    assert path.text() == "/tmp/half-typed", "what the streamer is typing is not overwritten"
+    slider.setFocus()  # leaving commits it; the plugin refuses it (not .txt): the value in use shows
+    qtbot.waitUntil(lambda: path.text() == "/tmp/other.txt", timeout=2000)
