@@ -62,7 +62,7 @@ def text_layer(
     background: float = 0.45,
     opacity: float = 1.0,
 ) -> Layer | None:
-    """``text`` (lines split on ``\n``) at ``size`` pixels, on a rounded dark box of ``background``
+    """``text`` (lines split on newlines) at ``size`` pixels, on a rounded dark box of ``background``
     opacity (0: no box, the text gets a soft shadow instead). None for empty text."""
     if not text.strip():
         return None

@@ -128,7 +128,8 @@ POSITIONS = (
 class TextOverlaySettings:
     text: str = setting(
         "全场包邮 · Free shipping", "Text", "文字",
-        help_en="Shown over the whole program, guests included", help_zh="显示在整个画面上（含连麦嘉宾）",
+        help_en="Shown over the whole program, guests included; \\n starts a new line",
+        help_zh="显示在整个画面上（含连麦嘉宾）；\\n 换行",
     )  # fmt: skip
     size: int = setting(32, "Size (px)", "字号（像素）", minimum=12, maximum=120, step=1)
     colour: str = setting("#ffffff", "Colour (#rrggbb)", "颜色（#rrggbb）")

@@ -144,3 +144,15 @@ def test_the_program_draws_the_overlay_over_the_composed_picture() -> None:
     assert tuple(picture[20, 295]) == (0, 0, 255), "the overlay is over the guest"
     assert tuple(picture[100, 250]) == (255, 0, 0), "the guest is there"
     assert not picture.flags.writeable
+
+
+def test_the_text_overlay_takes_a_typed_backslash_n_as_a_new_line() -> None:
+    from plugins.api import Context
+    from plugins.builtin.overlays import TextOverlay
+    from plugins.builtin.records import TextOverlaySettings
+
+    context = Context(1280, 720, 30.0, 48_000, 2)
+    one = TextOverlay(TextOverlaySettings(text="全场包邮"), context)
+    two = TextOverlay(TextOverlaySettings(text="全场包邮\\n七天无理由"), context)
+    assert one._layer is not None and two._layer is not None
+    assert two._layer[0].size[1] > 1.6 * one._layer[0].size[1]
