@@ -30,8 +30,7 @@ def log_child_line(line: str) -> None:
     if match is None:
         log.info("relay: %s", line)
         return
-    level = logging.getLevelName(match.group(1).upper())
-    log.log(level if isinstance(level, int) else logging.INFO, "relay: %s", match.group(2))
+    log.log(logging.getLevelNamesMapping()[match.group(1).upper()], "relay: %s", match.group(2))
 
 
 class RelayStartError(RuntimeError):

@@ -33,6 +33,7 @@ from pipeline.outputs.whip import check_whip_url
 from pipeline.program import ProgramSettings
 from pipeline.sources import SourceError, parse_audio_spec, parse_video_spec
 from plugins.api import Kind, SettingsError, parse_values, specs, validate
+from plugins.chain import CHAINED_KINDS
 from plugins.registry import Registry, discover
 
 log = logging.getLogger("shopcast")
@@ -331,10 +332,6 @@ def _ice_options(args: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
-CHAINED = (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER, Kind.OVERLAY)
-"""The plugin kinds --filter and --overlay switch on (each runs in a chain of the session's)."""
-
-
 def resolve_filters(given: Sequence[str], registry: Registry) -> tuple[tuple[str, dict[str, Any]], ...]:
     """``--filter`` / ``--overlay`` values (``ID[:name=value,...]``) as (plugin id, typed settings), checked against
     each plugin's declaration; a later one for the same plugin adds to and overrides an earlier one.
@@ -345,9 +342,9 @@ def resolve_filters(given: Sequence[str], registry: Registry) -> tuple[tuple[str
         plugin_id = plugin_id.strip()
         plugin = registry.plugins.get(plugin_id)
         if plugin is None:
-            filters = [p.id for p in registry.plugins.values() if p.kind in CHAINED]
+            filters = [p.id for p in registry.plugins.values() if p.kind in CHAINED_KINDS]
             raise ValueError(f"{text}: no filter or overlay plugin {plugin_id!r} (there are: {', '.join(filters)})")
-        if plugin.kind not in CHAINED:
+        if plugin.kind not in CHAINED_KINDS:
             raise ValueError(f"{text}: {plugin_id} is a {plugin.kind.value} plugin, not a filter or an overlay")
         try:
             merged = {**chosen.get(plugin_id, {}), **parse_values(plugin.settings, values)}

@@ -50,6 +50,9 @@ WARM_UP = 1.0
 """Seconds after a plugin is switched on during which its costs are not counted: its first frames
 build caches, load models, start workers."""
 
+CHAINED_KINDS = (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER, Kind.OVERLAY)
+"""The plugin kinds that run in a :class:`Chain` (the session has one chain for each)."""
+
 Notify = Callable[[str, Text], None]
 """``notify(level, message)`` with level "info", "warning" or "error" and the message in English and
 Chinese."""
@@ -119,7 +122,7 @@ class Chain:
         overloaded: Callable[[], Text | None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if kind not in (Kind.VIDEO_FILTER, Kind.AUDIO_FILTER, Kind.OVERLAY):
+        if kind not in CHAINED_KINDS:
             raise ValueError(f"a chain runs video or audio filters or overlays, not {kind.value}")
         self.kind = kind
         self.context = context
@@ -346,14 +349,8 @@ class Chain:
             worst = max(candidates, key=lambda s: s.mean_cost(now))
             if total > self.budget or pressure is None:
                 ms, period = f"{total * 1000:.0f}", f"{self._period * 1000:.0f}"
-                if self.kind is Kind.OVERLAY:
-                    why = Text(
-                        f"overlays took {ms} ms of a {period} ms frame", f"叠加层用了每帧 {period} 毫秒中的 {ms} 毫秒"
-                    )
-                else:
-                    why = Text(
-                        f"filters took {ms} ms of a {period} ms frame", f"滤镜用了每帧 {period} 毫秒中的 {ms} 毫秒"
-                    )
+                en, zh = ("overlays", "叠加层") if self.kind is Kind.OVERLAY else ("filters", "滤镜")
+                why = Text(f"{en} took {ms} ms of a {period} ms frame", f"{zh}用了每帧 {period} 毫秒中的 {ms} 毫秒")
             else:
                 why = pressure
             worst.bypass_wait = min(300.0, worst.bypass_wait * 2 or self._recover_after)
