@@ -85,8 +85,13 @@ class PackagerSettings:
     """Segments listed in a live media playlist."""
     part_seconds: float | None = 1 / 3
     """LL-HLS partial segments of at most this long; None for plain HLS."""
+    multivariant_name: str = MULTIVARIANT_NAME
+    """The multivariant playlist's file name: a second canvas (dual format) publishes its own beside
+    the primary's ``master.m3u8`` (pipeline/canvas.py)."""
 
     def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}\.m3u8", self.multivariant_name):
+            raise ValueError(f"multivariant playlist name {self.multivariant_name!r} must be NAME.m3u8")
         if not 0.1 <= self.segment_seconds <= 10:
             raise ValueError(f"segment duration {self.segment_seconds} s is outside 0.1..10 s")
         if not 3 <= self.window <= 1000:
@@ -342,6 +347,7 @@ class HlsPackager:
         if len(set(names)) != len(names):
             raise ValueError(f"rendition names must differ: {names}")
         self.stream_id = stream_id
+        self.settings = settings
         self._video = list(video)
         self._audio = audio
         self._publish = publish
@@ -390,7 +396,9 @@ class HlsPackager:
                 return
             self.multivariant_published = True
         self._publish(
-            PublishedFile(MULTIVARIANT_NAME, self.multivariant_text().encode(), FileKind.MULTIVARIANT_PLAYLIST)
+            PublishedFile(
+                self.settings.multivariant_name, self.multivariant_text().encode(), FileKind.MULTIVARIANT_PLAYLIST
+            )
         )
 
     def multivariant_text(self) -> str:

@@ -23,6 +23,12 @@ The factory is called as ``factory(settings, context)`` and returns an object wi
 
 and optionally ``close()``. The host (plugins/chain.py) isolates each plugin: one that raises is
 bypassed and reported, never stopping the stream.
+
+A ``Kind.SOURCE`` plugin's factory returns a :class:`pipeline.sources.base.VideoSource` (not yet
+started; the studio starts and stops it) that also has ``update(settings)``. It never raises for a
+missing file or an absent device: the source sets its ``problem`` and the scene shows a placeholder.
+Sources get the studio's devices, the room's pinned product and the co-hosts from
+``context.services``.
 """
 
 from __future__ import annotations
@@ -33,10 +39,15 @@ import typing
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:  # annotations only: this module stays light (the studio reads records at start-up)
+    from pipeline.compositor import GuestPicture
+    from pipeline.sources.devices import DeviceBackend
+    from pipeline.sources.product_card import ProductCard
 
 Image = npt.NDArray[np.uint8]
 Samples = npt.NDArray[np.float32]
@@ -191,6 +202,34 @@ def parse_values(settings_type: type, text: str) -> dict[str, Any]:
     return values
 
 
+class ProductFeed(Protocol):
+    """The room's product being explained (讲解中), for sources that draw it (the product card)."""
+
+    def card(self) -> ProductCard | None:
+        """The pinned product now, or None while nothing is pinned (or the room is not connected)."""
+        ...
+
+
+class GuestFeed(Protocol):
+    """The co-hosts' pictures, for the co-host tile sources."""
+
+    def guest(self, slot: int) -> GuestPicture | None:
+        """The ``slot``-th guest (1-based, in the order they joined), or None when there is none."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the studio lends source plugins; each may be None (headless tools, tests)."""
+
+    devices: DeviceBackend | None = None
+    """Cameras and microphones (the hardware seam: tests pass fakes)."""
+    products: ProductFeed | None = None
+    guests: GuestFeed | None = None
+    language: str = "en"
+    """The interface language, for words a source draws into the picture (``en`` or ``zh_CN``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Context:
     """What a factory learns about where its plugin runs."""
@@ -202,6 +241,8 @@ class Context:
     channels: int
     assets_dir: str = ""
     """ShopCast's assets folder (LUTs, models that ship with it)."""
+    services: Services = Services()
+    """For source plugins: devices, the room's pinned product, the co-hosts."""
 
 
 class Filter(Protocol):

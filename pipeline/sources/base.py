@@ -1,5 +1,12 @@
 """The two source contracts: a video source answers "what picture at this time", an audio source
-fills the next block of samples."""
+fills the next block of samples.
+
+A video source's picture is BGR (H x W x 3) or, for a source with transparent parts (an image with
+alpha, text, a product card), BGRA (H x W x 4, straight alpha): the scene renderer blends it over the
+layers below. A source that cannot deliver (a camera unplugged, a missing file) says so in
+:attr:`VideoSource.problem` and is drawn as a placeholder carrying that message, never as an error
+that stops the show; it clears the problem when it recovers.
+"""
 
 from __future__ import annotations
 
@@ -18,17 +25,32 @@ class FrameTime:
     wall: float
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a source shows its placeholder, in English and Simplified Chinese."""
+
+    en: str
+    zh: str
+
+
 class VideoSource(ABC):
     """A picture producer. ``read`` is called from the program thread once per output frame."""
 
     description: str = "video source"
+    problem: Problem | None = None
+    """Set while the source cannot deliver (drawn as a placeholder with this message)."""
+    audio: AudioSource | None = None
+    """The sound this source makes (a media file's), mixed while the source is on air."""
+    present: bool = True
+    """False while the source has nothing to draw by design (a co-host slot with no guest): its layers
+    are skipped, not drawn as a placeholder."""
 
     def start(self) -> None:  # noqa: B027 - optional hook
         """Acquire the device or file; may raise :class:`SourceError`."""
 
     @abstractmethod
     def read(self, at: FrameTime) -> Image | None:
-        """The picture to show at ``at``, or None to repeat the previous one."""
+        """The picture to show at ``at`` (BGR or BGRA), or None to repeat the previous one."""
 
     def stop(self) -> None:  # noqa: B027 - optional hook
         """Release everything ``start`` acquired. Safe to call twice."""
