@@ -2,8 +2,9 @@
 fills the next block of samples.
 
 A video source's picture is BGR (H x W x 3) or, for a source with transparent parts (an image with
-alpha, text, a product card), BGRA (H x W x 4, straight alpha): the scene renderer blends it over the
-layers below. A source that cannot deliver (a camera unplugged, a missing file) says so in
+alpha, text, a product card), BGRA (H x W x 4) with *premultiplied* alpha, as pipeline/overlay.py
+makes them (scaling a premultiplied picture leaves no dark fringe): the scene renderer blends it over
+the layers below. A source that cannot deliver (a camera unplugged, a missing file) says so in
 :attr:`VideoSource.problem` and is drawn as a placeholder carrying that message, never as an error
 that stops the show; it clears the problem when it recovers.
 """
