@@ -17,14 +17,8 @@ from urllib.parse import urlsplit
 
 from app import __version__
 from app.paths import assets_dir, data_home
-from app.session import (
-    BundledRelayConfig,
-    ExternalRelay,
-    SessionConfig,
-    SessionError,
-    StudioSession,
-    WhipTarget,
-)
+from app.session import SessionError, StudioSession
+from app.session_config import BundledRelayConfig, ExternalRelay, SessionConfig, WhipTarget
 from pipeline.broadcast import BroadcastSettings, BroadcastStats
 from pipeline.cmaf_packager import PackagerSettings
 from pipeline.encoders import X264_PRESETS, parse_ladder

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.session import SessionConfig
+from app.session_config import SessionConfig
 
 
 def run_studio(config: SessionConfig, *, go_live: bool = False, language: str | None = None) -> int:

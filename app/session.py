@@ -1,204 +1,57 @@
 """The studio session: the Qt-free controller behind the studio window and the headless broadcaster.
 
-It owns the program (sources → program picture and sound), the relay connection (a bundled relay it
-starts itself, or an external one) and, while live, the broadcast. Slow operations (opening a camera,
-starting the relay, going live, draining the push queue) run on one control thread, in order, so a
-caller such as a GUI thread never waits; their outcomes arrive as events. Headless callers use the
-``*_now`` methods, which do the same work synchronously.
+It owns the program (sources → program picture and sound, through the filter and overlay plugins) and,
+while live, the broadcast, and composes the parts around them: the relay link (app/relay_link.py: a
+bundled relay it starts itself or an external one, and the room's console), the broadcast's destinations
+(app/destinations.py), the health watch (app/health_watch.py: stats, verdicts, incidents) and co-hosting.
+Slow operations (opening a camera, starting the relay, going live, draining the push queue) run on one
+control thread, in order, so a caller such as a GUI thread never waits; their outcomes arrive as events
+(app/session_events.py). Headless callers use the ``*_now`` methods, which do the same work synchronously.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from app.bundled_relay import BundledRelay, RelayStartError
-from app.cohost import Cohosting, GuestLeft, GuestsChanged
-from app.incidents import Incident, IncidentLog
+from app.cohost import Cohosting
+from app.destinations import build_outputs, build_realtime_output
+from app.health_watch import HealthWatch
 from app.paths import assets_dir
-from app.relay_client import RelayClient, RelayError
-from app.room_client import RoomClient, RoomFeed
-from app.stream_health import HealthReport, HealthTracker
+from app.relay_client import RelayError
+from app.relay_link import RelayLink
+from app.room_client import RoomClient
+from app.session_config import SessionConfig
+from app.session_events import (
+    Listener,
+    LiveEnded,
+    LiveFailed,
+    LiveStarted,
+    Notice,
+    RelayFailed,
+    RelayReady,
+    RoomMessage,
+    SessionEvent,
+    SessionStats,
+    SourceChanged,
+)
 from pipeline.adaptive import preflight
-from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, BroadcastStats, new_stream_id
+from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, new_stream_id
 from pipeline.clock import Clock, SystemClock
 from pipeline.filters.meter import Meter, MeterLevels
 from pipeline.frames import AudioChunk, Image
-from pipeline.ice import hosts_from_env
-from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput, WhipOutput
-from pipeline.outputs.realtime_push import RealtimePush
-from pipeline.program import Program, ProgramSettings, ProgramStats, VideoSink
+from pipeline.program import Program, VideoSink
 from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
 from plugins.api import Context, Kind, Text
 from plugins.chain import Chain
 from plugins.registry import Registry, discover
 
 log = logging.getLogger(__name__)
-
-
-# --- configuration ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ExternalRelay:
-    """Push to a relay someone else runs: its URL, the room and the room's stream key (and, to run
-    the room's commerce console, its owner token)."""
-
-    url: str
-    room: str
-    stream_key: str
-    owner_token: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BundledRelayConfig:
-    """Start a relay as a child process and open ``room`` on it."""
-
-    data_dir: Path
-    room: str = "demo"
-    title: str = "ShopCast demo"
-    host: str = "127.0.0.1"
-    port: int = 0
-    whep_seats: int = 20
-    """WebRTC (WHEP) viewers the relay serves at a time; more watch LL-HLS."""
-    ice_hosts: tuple[str, ...] = ()
-    """Addresses the relay offers WebRTC viewers (default: its SHOPCAST_ICE_HOSTS, else every one)."""
-
-
-@dataclass(frozen=True, slots=True)
-class WhipTarget:
-    url: str
-    token: str | None = None
-    """Sent as ``Authorization: Bearer``."""
-
-
-@dataclass(frozen=True, slots=True)
-class SessionConfig:
-    source: str = "camera"
-    mic: str = "default"
-    program: ProgramSettings = field(default_factory=ProgramSettings)
-    broadcast: BroadcastSettings = field(default_factory=BroadcastSettings)
-    relay: ExternalRelay | BundledRelayConfig | None = None
-    record_dir: Path | None = None
-    """Also write the stream's HLS files to this folder."""
-    recording_dir: Path | None = None
-    """Record the top rung and the audio to a fragmented MP4 in this folder (playable after a crash)."""
-    rtmp_urls: tuple[str, ...] = ()
-    """Also push the top rung and the audio to these RTMP ingests, each with its own reconnect."""
-    whip_targets: tuple[WhipTarget, ...] = ()
-    """Also push the top rung and the audio to these WHIP endpoints, each with its own reconnect."""
-    catalog: Path | None = None
-    """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
-    realtime: bool = True
-    """When going to a relay, also send it the top rung and the sound as they are made (the realtime
-    sample stream its WebRTC viewers are served from, app/relay/whep.py)."""
-    ice_servers: tuple[str, ...] = ()
-    """STUN/TURN servers (``stun:host:port``, ``turn:user:password@host``) for co-hosts' connections; none by
-    default (guests on the same network or reaching the studio directly)."""
-    ice_hosts: tuple[str, ...] = field(default_factory=hosts_from_env)
-    """Offer only these local addresses to co-hosts (default: every interface; SHOPCAST_ICE_HOSTS)."""
-    filters: tuple[tuple[str, dict[str, Any]], ...] = ()
-    """Filter and overlay plugins switched on from the start, each with the settings it differs in (plugin id,
-    {setting: value}); unknown ids and bad values are refused when the session is made."""
-    keep_on: tuple[str, ...] = ()
-    """Video filters and overlays never bypassed under overload (the picture misses frames instead):
-    a host who would rather lose frames than be seen without beautify. Not audio filters."""
-
-
-# --- events ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    level: str  # "info", "warning" or "error"
-    message: str
-    zh: str | None = None
-    """The message in Simplified Chinese (technical details inside it may stay in English)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RelayReady:
-    relay_url: str
-    room: str
-    watch_url: str
-
-
-@dataclass(frozen=True, slots=True)
-class RelayFailed:
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class SourceChanged:
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class LiveStarted:
-    stream_id: str
-    watch_url: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class LiveFailed:
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class LiveEnded:
-    report: BroadcastReport
-
-
-@dataclass(frozen=True, slots=True)
-class RoomMessage:
-    """A message from the room's live feed (``snapshot`` or ``batch``)."""
-
-    message: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class RoomActionDone:
-    tag: str
-    result: Any
-
-
-@dataclass(frozen=True, slots=True)
-class RoomActionFailed:
-    tag: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class SessionStats:
-    program: ProgramStats
-    broadcast: BroadcastStats | None
-    health: HealthReport | None = None
-    """The stream-health verdict on these numbers (OBS's thresholds), set on the ones the session emits:
-    the studio shows the same judgement the session logs as incidents."""
-
-
-SessionEvent = (
-    Notice
-    | RelayReady
-    | RelayFailed
-    | SourceChanged
-    | LiveStarted
-    | LiveFailed
-    | LiveEnded
-    | SessionStats
-    | RoomMessage
-    | RoomActionDone
-    | RoomActionFailed
-    | GuestsChanged
-    | GuestLeft
-)
-Listener = Callable[[SessionEvent], None]
 
 
 class SessionError(RuntimeError):
@@ -222,22 +75,13 @@ class StudioSession:
         self.config = config
         self.clock = clock or SystemClock()
         self.devices = devices
-        self._stats_interval = stats_interval
         self._listeners: list[Listener] = []
         self._control = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-control")
-        # Host actions (pin, launch a flash sale, ...) run apart from the media commands, in order.
-        self._room_actions = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-room-actions")
+        self._link = RelayLink(self._emit, self._on_room_message)
         # Co-hosts' signalling (answers, ends) must not wait behind the host's room actions.
         self._cohost_calls = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopcast-cohost-calls")
-        self._room: RoomClient | None = None
-        self._feed: RoomFeed | None = None
         self._program: Program | None = None
         self._broadcast: Broadcast | None = None
-        self._bundled: BundledRelay | None = None
-        self._target: ExternalRelay | None = None
-        self._watch_url: str | None = None
-        self._stop_stats = threading.Event()
-        self._stats_thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._closed = False
         self._preview_sinks: list[VideoSink] = []
@@ -253,7 +97,7 @@ class StudioSession:
         self.overlays = Chain(self.plugins, Kind.OVERLAY, context, notify=notify)
         """Overlay plugins drawn over the composed program (text, logo, third-party ones), in order."""
         self.cohosting = Cohosting(
-            room=lambda: self._room,
+            room=lambda: self._link.room,
             emit=self._emit,  # type: ignore[arg-type]
             background=self._cohost_calls,
             sample_rate=p.sample_rate,
@@ -262,11 +106,9 @@ class StudioSession:
             ice_hosts=config.ice_hosts,
         )
         """Co-hosts (连麦): their connections, the layout, mute and kick."""
-        # Stream-health incidents go to the room's event log for the post-live report.
-        self._health = HealthTracker(float(p.fps), clock=self.clock.monotonic)
-        self._incidents = IncidentLog()
-        self._recording_incidents = True
-        """False once the session is closing: an incident can no longer reach the room."""
+        self._health_watch = HealthWatch(
+            self.stats, self._emit, self._link, fps=float(p.fps), clock=self.clock, interval=stats_interval
+        )
         try:
             for plugin_id, values in config.filters:
                 self._switch_on(plugin_id, values)
@@ -323,6 +165,10 @@ class StudioSession:
             except Exception:
                 log.exception("session listener failed on %s", type(event).__name__)
 
+    def _on_room_message(self, message: dict[str, Any]) -> None:
+        self.cohosting.on_feed(message)
+        self._emit(RoomMessage(message))
+
     def _warn(self, message: str, zh: str | None = None) -> None:
         self._emit(Notice("warning", message, zh))
 
@@ -364,15 +210,16 @@ class StudioSession:
 
     @property
     def watch_url(self) -> str | None:
-        return self._watch_url
+        return self._link.watch_url
 
     @property
     def relay_url(self) -> str | None:
-        return self._target.url if self._target else None
+        target = self._link.target
+        return target.url if target else None
 
     @property
     def bundled_relay(self) -> BundledRelay | None:
-        return self._bundled
+        return self._link.bundled
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -404,8 +251,7 @@ class StudioSession:
             self._program.add_video_sink(sink)
         self._program.start()
         self._emit(SourceChanged(video.description))
-        self._stats_thread = threading.Thread(target=self._tick_stats, name="shopcast-stats", daemon=True)
-        self._stats_thread.start()
+        self._health_watch.start()
 
     def close(self, drain_timeout: float = 10.0) -> None:
         """End the live (if any), stop everything and join every thread this session started.
@@ -415,22 +261,19 @@ class StudioSession:
         if self._closed:
             return
         self._closed = True
+        link = self._link
         # First let the control thread finish what it is doing (it may be creating the program or
         # the bundled relay right now); only then is it known what there is to stop.
         self._attempt("control thread", lambda: self._control.shutdown(wait=True, cancel_futures=True))
-        self._recording_incidents = False
+        self._health_watch.stop_incidents()
         if self._broadcast is not None:  # still live: log the incident in progress while the room is open
-            last = self._incidents.finish(self.clock.wall())
-            if last is not None:
-                self._attempt("health incident", lambda: self._log_incident(last))
-        self._attempt("room actions", lambda: self._room_actions.shutdown(wait=True, cancel_futures=True))
+            self._attempt("health incident", self._health_watch.log_open_incident)
+        self._attempt("room actions", link.close_actions)
         self._attempt("co-host calls", lambda: self._cohost_calls.shutdown(wait=True, cancel_futures=True))
-        if self._feed is not None:
-            self._attempt("room feed", self._feed.stop)
-        if self._room is not None:
-            self._attempt("room client", self._room.close)
+        self._attempt("room feed", link.stop_feed)
+        self._attempt("room client", link.close_room)
         self._attempt("live", lambda: self._end_live_now(drain_timeout))
-        self._attempt("stats", self._stop_stats_thread)
+        self._attempt("stats", self._health_watch.stop)
         program = self._program
         if program is not None:
             self._attempt("program", program.stop)
@@ -439,8 +282,7 @@ class StudioSession:
             self._attempt("video source", program.video_source.stop)
             self._attempt("audio source", program.audio_source.stop)
         self._attempt("co-hosts", self.cohosting.close)
-        if self._bundled is not None:
-            self._attempt("bundled relay", self._bundled.stop)
+        self._attempt("bundled relay", link.stop_bundled_relay)
 
     @staticmethod
     def _attempt(what: str, step: Callable[[], object]) -> None:
@@ -448,32 +290,6 @@ class StudioSession:
             step()
         except Exception:
             log.exception("closing the session: stopping the %s failed", what)
-
-    def _stop_stats_thread(self) -> None:
-        self._stop_stats.set()
-        if self._stats_thread is not None:
-            self._stats_thread.join()
-
-    def _tick_stats(self) -> None:
-        reported: set[tuple[str, str]] = set()
-        note: str | None = None
-        while not self._stop_stats.wait(self._stats_interval):
-            stats = self.stats()
-            health = self._health.update(stats)
-            self._emit(replace(stats, health=health))
-            if stats.broadcast is not None and self._recording_incidents:
-                ended = self._incidents.update(health, self.clock.wall())
-                if ended is not None:
-                    self._room_actions_submit(self._log_incident, ended)
-            if stats.broadcast is not None and stats.broadcast.preset_note not in (None, note):
-                note = stats.broadcast.preset_note
-                self._emit(Notice("warning", note or "", f"编码预设调整：{note}"))
-            for output in stats.broadcast.outputs if stats.broadcast else ():
-                key = (stats.broadcast.stream_id if stats.broadcast else "", output.name)
-                if output.state == "failed" and key not in reported:
-                    reported.add(key)
-                    message = f"{output.name}: {output.last_error}; nothing more is sent there"
-                    self._emit(Notice("error", message, f"{output.name} 推送失败，不再发送：{output.last_error}"))
 
     def stats(self) -> SessionStats:
         broadcast = self._broadcast
@@ -532,155 +348,34 @@ class StudioSession:
         relay = self.config.relay
         if relay is None:
             raise SessionError("no relay is configured")
-        if isinstance(relay, ExternalRelay):
-            self._target = relay
-            self._watch_url = f"{relay.url.rstrip('/')}/watch/{relay.room}"
-            owner_token = relay.owner_token
-        else:
-            if self._bundled is None:
-                bundled = BundledRelay(
-                    relay.data_dir,
-                    relay.host,
-                    relay.port,
-                    on_restart=lambda m: self._emit(Notice("warning", m, f"中继服务器已重启：{m}")),
-                    on_failed=lambda m: self._emit(RelayFailed(m)),
-                    extra_args=(
-                        "--whep-seats",
-                        str(relay.whep_seats),
-                        *(arg for host in relay.ice_hosts for arg in ("--ice-host", host)),
-                    ),
-                )
-                bundled.start()
-                self._bundled = bundled
-            assert self._bundled.url is not None
-            with RelayClient(self._bundled.url, self._bundled.admin_token) as client:
-                access = client.open_room(relay.room, relay.title)
-            self._target = ExternalRelay(self._bundled.url, access.room, access.stream_key, access.owner_token)
-            self._watch_url = access.watch_url
-            owner_token = access.owner_token
-        if owner_token and self._room is None:
-            self._open_room(self._target.url, self._target.room, owner_token)
-            if self.config.catalog is not None:
-                self._seed_catalog(self.config.catalog)
-        ready = RelayReady(self._target.url, self._target.room, self._watch_url)
-        self._emit(ready)
-        return ready
-
-    def _open_room(self, url: str, room: str, owner_token: str) -> None:
-        self._room = RoomClient(url, room, owner_token)
-
-        def on_message(message: dict[str, Any]) -> None:
-            self.cohosting.on_feed(message)
-            self._emit(RoomMessage(message))
-
-        self._feed = RoomFeed(url, room, owner_token, on_message)
-        self._feed.start()
-
-    def _seed_catalog(self, path: Path) -> None:
-        room = self._room
-        assert room is not None
-        try:
-            if room.console_state()["cart"]:
-                return  # the room has products already: leave the host's catalog alone
-            result = room.import_catalog(path)
-            room.pin(result["cart"][0]["sku"])
-        except (RelayError, OSError, KeyError, IndexError) as exc:
-            self._warn(f"could not import the catalog {path}: {exc}", f"无法导入商品目录 {path}：{exc}")
-            return
-        count = result["imported"]
-        self._emit(
-            Notice("info", f"imported {count} products from {path.name}", f"已从 {path.name} 导入 {count} 件商品")
-        )
+        return self._link.connect(relay, self.config.catalog)
 
     @property
     def room(self) -> RoomClient | None:
-        return self._room
+        return self._link.room
 
     def room_action(self, tag: str, action: Callable[[RoomClient], Any]) -> Future[Any]:
         """Run a host action against the room on the room-actions thread; the outcome arrives as
         :class:`RoomActionDone` or :class:`RoomActionFailed` carrying ``tag``. After :meth:`close`
         nothing runs and the future is done with None."""
-
-        def run() -> Any:
-            room = self._room
-            if room is None:
-                self._emit(RoomActionFailed(tag, "the room's console is not connected (no owner token yet)"))
-                return None
-            try:
-                result = action(room)
-            except (RelayError, OSError, ValueError) as exc:
-                self._emit(RoomActionFailed(tag, str(exc)))
-                return None
-            except Exception as exc:
-                log.exception("room action %s failed", tag)
-                self._emit(RoomActionFailed(tag, str(exc)))
-                return None
-            self._emit(RoomActionDone(tag, result))
-            return result
-
-        try:
-            return self._room_actions.submit(run)
-        except RuntimeError:  # closed: a panel's timer may still tick once while the window goes away
-            closed: Future[Any] = Future()
-            closed.set_result(None)
-            return closed
-
-    def _outputs(self) -> list[Output]:
-        outputs: list[Output] = []
-        if self._target is not None:
-            base = f"{self._target.url.rstrip('/')}/ingest/{self._target.room}/"
-            outputs.append(HttpPushOutput(base, self._target.stream_key, name="relay"))
-        if self.config.record_dir is not None:
-            outputs.append(FolderOutput(self.config.record_dir, name="folder"))
-        if self.config.recording_dir is not None:
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            path = self.config.recording_dir / f"shopcast-{stamp}.mp4"
-            n = 1
-            while path.exists():
-                n += 1
-                path = self.config.recording_dir / f"shopcast-{stamp}-{n}.mp4"
-            outputs.append(RecordingOutput(path, video=self.config.broadcast.rungs[0].name, audio="audio"))
-        top = self.config.broadcast.rungs[0].name
-        for url in self.config.rtmp_urls:
-            outputs.append(RtmpOutput(url, video=top, audio="audio"))
-        parts = self.config.broadcast.packaging.part_seconds is not None
-        for target in self.config.whip_targets:
-            outputs.append(WhipOutput(target.url, video=top, audio="audio", token=target.token, parts=parts))
-        return outputs
-
-    def _realtime_output(self, stream_id: str) -> RealtimePush | None:
-        """The realtime sample stream to the relay, for its WebRTC (WHEP) viewers; None without a relay."""
-        target, program = self._target, self.config.program
-        if target is None or not self.config.realtime:
-            return None
-        if program.sample_rate != 48_000:
-            self._warn(
-                f"no WebRTC viewers: their Opus sound needs 48 kHz, the program runs at {program.sample_rate} Hz",
-                f"无法提供超低延迟观看：Opus 声音需要 48 kHz，当前为 {program.sample_rate} Hz",
-            )
-            return None
-        top = self.config.broadcast.rungs[0]
-        ws = target.url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-        url = f"{ws}/api/v1/rooms/{target.room}/realtime-ingest"
-        return RealtimePush(
-            url, target.stream_key, stream_id, width=top.width, height=top.height, channels=program.channels
-        )
+        return self._link.room_action(tag, action)
 
     def go_live_now(self) -> LiveStarted:
         with self._lock:
             if self._broadcast is not None:
                 raise SessionError("already live")
             program = self.program  # raises if the sources never opened
-            if self._target is None and self.config.relay is not None:
+            if self._link.target is None and self.config.relay is not None:
                 self.connect_relay_now()
-            outputs = self._outputs()
+            target = self._link.target
+            outputs = build_outputs(self.config, target)
             if not outputs:
                 raise SessionError("nowhere to send the stream: configure a relay or an output folder")
             settings = self.config.broadcast
             if settings.preset == "auto":
                 settings = self._preflight(settings, program.picture)
             stream_id = new_stream_id(self.clock)
-            realtime = self._realtime_output(stream_id)
+            realtime = build_realtime_output(self.config, target, stream_id, self._warn)
             if realtime is not None:
                 outputs.append(realtime)
             broadcast = Broadcast(settings, outputs, self.clock, stream_id, taps=(realtime,) if realtime else ())
@@ -693,7 +388,7 @@ class StudioSession:
             program.add_video_sink(broadcast.push_video)
             program.add_audio_sink(broadcast.push_audio)
             self._broadcast = broadcast
-        started = LiveStarted(broadcast.stream_id, self._watch_url)
+        started = LiveStarted(broadcast.stream_id, self._link.watch_url)
         self._emit(started)
         return started
 
@@ -722,27 +417,9 @@ class StudioSession:
             self.program.remove_audio_sink(broadcast.push_audio)
             report = broadcast.stop(drain_timeout)
             self._broadcast = None
-        last = self._incidents.finish(self.clock.wall())
-        if last is not None:
-            self._room_actions_submit(self._log_incident, last)
+        self._health_watch.live_ended()
         self._emit(LiveEnded(report))
         return report
-
-    def _room_actions_submit(self, fn: Callable[..., Any], *args: Any) -> None:
-        """Run ``fn`` on the room-actions thread, or here when that is already shut (closing)."""
-        try:
-            self._room_actions.submit(fn, *args)
-        except RuntimeError:
-            fn(*args)
-
-    def _log_incident(self, incident: Incident) -> None:
-        room = self._room
-        if room is None:
-            return
-        try:
-            room.log_event("health.incident", incident.event())
-        except (RelayError, RuntimeError) as exc:  # RuntimeError: the room client is already closed
-            log.warning("could not log the stream-health incident %s: %s", incident.code, exc)
 
     def end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport:
         report = self._end_live_now(drain_timeout)

@@ -1,8 +1,10 @@
 """Stream health: the studio's stats turned into rows a streamer can read and one verdict.
 
-``HealthTracker.update`` takes each ``SessionStats`` (about one a second) and returns a
-``HealthReport``: rows (a stable key, a value with its unit, a level) and, when something is
-wrong, the stage that is the bottleneck — rendering, encoding, the network or the CPU.
+``HealthTracker.update`` takes the program's stats and, while live, the broadcast's (about once a
+second) and returns a ``HealthReport``: rows (a stable key, a value with its unit, a level) and, when
+something is wrong, the stage that is the bottleneck — rendering, encoding, the network or the CPU.
+It reads the pipeline's numbers only, never the session's types: the session's events carry its
+reports, so importing the session here would make a cycle (an import-linter contract forbids it).
 
 Thresholds are OBS's (its stats dock): frames skipped due to encoding lag, missed due to rendering
 lag and dropped by the network warn above 1 % and are errors above 5 %, counted over the last
@@ -25,13 +27,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from pipeline.broadcast import BroadcastStats
 from pipeline.outputs.base import OutputStats
-
-if TYPE_CHECKING:  # the session runs a tracker itself (incidents for the report): no import cycle
-    from app.session import SessionStats
+from pipeline.program import ProgramStats
 
 Level = Literal["ok", "warning", "error"]
 LEVEL_RANK: dict[Level, int] = {"ok": 0, "warning": 1, "error": 2}
@@ -308,14 +308,15 @@ class HealthTracker:
 
     # --- update ----------------------------------------------------------------------------------
 
-    def update(self, stats: SessionStats) -> HealthReport:
+    def update(self, program: ProgramStats, broadcast: BroadcastStats | None) -> HealthReport:
+        """Judge one second: the program's stats and the broadcast's (None when not live)."""
         now = self._clock()
         rows: list[HealthRow] = []
         issues: list[Overload] = []
-        self._program_rows(stats, now, rows, issues)
-        live = stats.broadcast is not None
-        if stats.broadcast is not None:
-            self._broadcast_rows(stats.broadcast, now, rows, issues)
+        self._program_rows(program, now, rows, issues)
+        live = broadcast is not None
+        if broadcast is not None:
+            self._broadcast_rows(broadcast, now, rows, issues)
         else:
             self._broadcast.clear()
             self._stream_id = None
@@ -327,8 +328,7 @@ class HealthTracker:
         )
         return HealthReport(tuple(rows), overloaded, live)
 
-    def _program_rows(self, stats: SessionStats, now: float, rows: list[HealthRow], issues: list[Overload]) -> None:
-        program = stats.program
+    def _program_rows(self, program: ProgramStats, now: float, rows: list[HealthRow], issues: list[Overload]) -> None:
         if self._program and (
             program.frames_rendered < self._program[-1].rendered or program.frames_lagged < self._program[-1].lagged
         ):

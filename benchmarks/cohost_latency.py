@@ -36,7 +36,8 @@ os.environ.setdefault("SHOPCAST_ICE_HOSTS", "127.0.0.1")  # loopback: aioice ski
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from app.session import BundledRelayConfig, SessionConfig, StudioSession  # noqa: E402
+from app.session import StudioSession  # noqa: E402
+from app.session_config import BundledRelayConfig, SessionConfig  # noqa: E402
 from benchmarks._machine import cpu_model  # noqa: E402
 from pipeline.broadcast import BroadcastSettings  # noqa: E402
 from pipeline.compositor import Layout, fill_transform  # noqa: E402

@@ -28,7 +28,8 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from app.session import BundledRelayConfig, SessionConfig, StudioSession  # noqa: E402
+from app.session import StudioSession  # noqa: E402
+from app.session_config import BundledRelayConfig, SessionConfig  # noqa: E402
 from pipeline.broadcast import BroadcastSettings  # noqa: E402
 from pipeline.cmaf_packager import PackagerSettings  # noqa: E402
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402

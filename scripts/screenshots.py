@@ -20,7 +20,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from websockets.sync.client import connect  # noqa: E402
 
-from app.session import BundledRelayConfig, SessionConfig, StudioSession  # noqa: E402
+from app.session import StudioSession  # noqa: E402
+from app.session_config import BundledRelayConfig, SessionConfig  # noqa: E402
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from ui.i18n import install_translators  # noqa: E402
 from ui.studio_window import StudioWindow  # noqa: E402

@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QImage
 
 from app.cohost import GuestLeft, GuestsChanged
-from app.session import (
+from app.session import StudioSession
+from app.session_events import (
     LiveEnded,
     LiveFailed,
     LiveStarted,
@@ -30,7 +31,6 @@ from app.session import (
     SessionEvent,
     SessionStats,
     SourceChanged,
-    StudioSession,
 )
 from pipeline.frames import VideoFrame
 from ui.i18n import current_language

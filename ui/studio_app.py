@@ -12,7 +12,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.paths import assets_dir
-from app.session import SessionConfig, SessionError, StudioSession
+from app.session import SessionError, StudioSession
+from app.session_config import SessionConfig
 from ui.i18n import choose_language, install_translators
 from ui.studio_window import StudioWindow
 

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 from app.analytics.report import ReportError, write_report
 from app.paths import data_home
 from app.room_client import RoomClient
-from app.session import SessionStats, StudioSession
+from app.session import StudioSession
+from app.session_events import SessionStats
 from app.stream_health import fps_level
 from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices

@@ -10,7 +10,8 @@ import time
 import numpy as np
 import pytest
 
-from app.session import SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import SessionConfig
 from pipeline.frames import AudioChunk, VideoFrame
 from tests.helpers.fakes import FakeDevices
 

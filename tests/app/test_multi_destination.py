@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.session import ExternalRelay, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from pipeline.outputs import OutputStats
 from tests.helpers.fakes import FakeDevices

@@ -8,7 +8,9 @@ import time
 import httpx
 
 from app.bundled_relay import log_child_line
-from app.session import BundledRelayConfig, ExternalRelay, Notice, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import BundledRelayConfig, ExternalRelay, SessionConfig
+from app.session_events import Notice
 from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import parse_ladder
 from tests.helpers.fakes import FakeDevices

@@ -8,19 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.session import (
-    BundledRelayConfig,
-    LiveEnded,
-    LiveFailed,
-    LiveStarted,
-    Notice,
-    RelayFailed,
-    SessionConfig,
-    SessionError,
-    SessionStats,
-    SourceChanged,
-    StudioSession,
-)
+from app.session import SessionError, StudioSession
+from app.session_config import BundledRelayConfig, SessionConfig
+from app.session_events import LiveEnded, LiveFailed, LiveStarted, Notice, RelayFailed, SessionStats, SourceChanged
 from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import parse_ladder
 from tests.helpers.fakes import FakeDevices

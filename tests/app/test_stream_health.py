@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from app.session import SessionStats
 from app.stream_health import HealthReport, HealthTracker, fps_level
 from pipeline.broadcast import BroadcastStats, RungStats
 from pipeline.outputs.base import OutputStats
@@ -53,7 +52,7 @@ class Feed:
         self.lagged += lagged
         program = ProgramStats(self.rendered, self.lagged, render_ms, fps, 0)
         if not live:
-            return self.tracker.update(SessionStats(program, None))
+            return self.tracker.update(program, None)
         self.frames_in += round(fps)
         self.skipped += skipped
         for name, previous in {**outputs, **self.outputs}.items():
@@ -72,7 +71,7 @@ class Feed:
         broadcast = BroadcastStats(
             stream_id, self.now, self.frames_in, self.skipped, rungs, 128.0, 0, tuple(self.outputs.values())
         )
-        return self.tracker.update(SessionStats(program, broadcast))
+        return self.tracker.update(program, broadcast)
 
 
 def test_a_healthy_stream_is_all_good_with_every_row_in_units() -> None:
@@ -316,7 +315,7 @@ def test_the_cpu_is_blamed_last() -> None:
 def test_the_real_cpu_clock_is_read_by_default() -> None:
     tracker = HealthTracker(FPS)
     program = ProgramStats(30, 0, 5.0, 30.0, 0)
-    tracker.update(SessionStats(program, None))
+    tracker.update(program, None)
     sum(i * i for i in range(200_000))
-    report = tracker.update(SessionStats(program, None))
+    report = tracker.update(program, None)
     assert report.row("cpu").value.endswith(" %")

@@ -21,7 +21,8 @@ from websockets.sync.client import connect
 
 from app.bundled_relay import BundledRelay
 from app.relay_client import RelayClient
-from app.session import ExternalRelay, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import STANDARD_RUNGS
 from pipeline.outputs.realtime_wire import VIDEO, Hello, pack

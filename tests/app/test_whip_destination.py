@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from app.session import SessionConfig, StudioSession, WhipTarget
+from app.session import StudioSession
+from app.session_config import SessionConfig, WhipTarget
 from pipeline.broadcast import BroadcastSettings
 from pipeline.outputs import OutputStats
 from tests.helpers.fakes import FakeDevices

@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from app.cohost import GuestLeft
-from app.session import ExternalRelay, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from pipeline.compositor import Layout, fill_transform, tiles
 from pipeline.sources import clock_code

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page
 
-from app.session import ExternalRelay, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from tests.helpers.browser import PHONE
 from tests.helpers.fakes import FakeDevices

@@ -12,7 +12,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from app.session import ExternalRelay, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import STANDARD_RUNGS
 from pipeline.sources.test_pattern import TestPattern

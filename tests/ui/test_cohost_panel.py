@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QCheckBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.cohost import GuestsChanged
-from app.session import BundledRelayConfig, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import BundledRelayConfig, SessionConfig
 from pipeline.cohost_endpoint import GuestInfo
 from pipeline.compositor import Layout
 from tests.helpers.fakes import FakeDevices

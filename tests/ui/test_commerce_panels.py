@@ -11,7 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.session import BundledRelayConfig, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import BundledRelayConfig, SessionConfig
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.room import CATALOG
 from ui.panels.base import select_key

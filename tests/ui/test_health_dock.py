@@ -10,7 +10,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QTabBar
 from pytestqt.qtbot import QtBot
 
-from app.session import BundledRelayConfig, SessionConfig, SessionStats, StudioSession
+from app.session import StudioSession
+from app.session_config import BundledRelayConfig, SessionConfig
 from app.stream_health import HealthReport, HealthRow, HealthTracker, Overload
 from pipeline.broadcast import BroadcastSettings, BroadcastStats, RungStats
 from pipeline.outputs.base import OutputStats
@@ -34,7 +35,7 @@ def busy_report() -> HealthReport:
         rungs = (RungStats("720p", 1280, 720, 30, 2480.0, 41.0, 2), RungStats("360p", 640, 360, 30, 690.0, 9.0, 0))
         relay = OutputStats("relay", "retrying", queued_files=7, queued_bytes=350_000, retry_in=2.4)
         broadcast = BroadcastStats("s", second, 30 * second, 0, rungs, 128.0, 1, (relay,))
-        report = tracker.update(SessionStats(program, broadcast))
+        report = tracker.update(program, broadcast)
     assert report is not None
     return report
 

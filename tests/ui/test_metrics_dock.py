@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.session import RoomMessage, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import SessionConfig
+from app.session_events import RoomMessage
 from tests.helpers.fakes import FakeDevices
 from ui.metrics_dock import SHOWN, format_value
 from ui.studio_window import StudioWindow

@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from app.analytics.metrics import fold_show
 from app.incidents import Incident
-from app.session import BundledRelayConfig, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import BundledRelayConfig, SessionConfig
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.room import CATALOG
 from tests.helpers.waiting import wait_until
@@ -117,7 +118,7 @@ def test_a_health_incident_the_session_saw_is_logged_for_the_report(studio: Stud
     assert room is not None
     began = time.time() - 8
     incident = Incident("network.dropped", "error", "Network: 3 % dropped", ("relay", "3 %", "10"), began, began + 5)
-    session._incidents._open = incident  # the tracker saw trouble that is still on when the live ends
+    session._health_watch.incidents._open = incident  # the tracker saw trouble that is still on when the live ends
     session.end_live_now()
 
     def logged() -> list[dict[str, Any]]:

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
-from app.session import BundledRelayConfig, SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import BundledRelayConfig, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.media import parse_media_playlist

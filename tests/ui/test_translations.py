@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QGroupBox
 from pytestqt.qtbot import QtBot
 
 from app.paths import REPO_ROOT
-from app.session import SessionConfig, StudioSession
+from app.session import StudioSession
+from app.session_config import SessionConfig
 from plugins.api import Text
 from tests.helpers.fakes import FakeDevices
 from ui.i18n import choose_language, install_translators
