@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from app.relay.context import RelayContext, bearer_token, get_context, unauthorized
 from app.relay.errors import ApiError
+from app.relay.formats import StreamFormat
 from app.relay.rooms import ROOM_NAME, ROOM_NAME_RULE, Room, RoomExistsError
 
 router = APIRouter(prefix="/api/v1", tags=["rooms"])
@@ -68,6 +69,11 @@ class RoomInfo(BaseModel):
     )
     watch_url: str
     hls_url: str
+    formats: list[StreamFormat] = Field(
+        description="The formats (canvases) the current (or last) broadcast is offered in, primary first: "
+        "master.m3u8 (named portrait, landscape or square by its size), then any second canvas of a "
+        "dual-format show (master-<canvas>.m3u8) that belongs to this broadcast. Empty before the first."
+    )
 
 
 class StreamKey(BaseModel):
@@ -89,11 +95,14 @@ def _urls(ctx: RelayContext, request: Request, room: Room) -> dict[str, str]:
 
 
 def _info(ctx: RelayContext, request: Request, room: Room) -> RoomInfo:
+    state = ctx.room_state(room.name)
+    stream = f"{ctx.base_url(request)}/live/{room.name}"
     return RoomInfo(
         room=room.name,
         title=room.title,
-        state=ctx.room_state(room.name),
+        state=state,
         stream_started_at=ctx.live.stream_started_at(room.name),
+        formats=[f.model(stream) for f in ctx.formats(room.name, state)],
         **_urls(ctx, request, room),
     )
 
@@ -157,6 +166,8 @@ async def delete_room(room: str, ctx: Context) -> Response:
     ctx.rooms.delete(room)
     ctx.live.forget(room)
     ctx.low_latency.forget_room(room)
+    if ctx.stream_formats is not None:
+        ctx.stream_formats.forget(room)
     await ctx.commits.run(ctx.engine.delete_room, room)
     ctx.live_metrics().forget(room)
     shutil.rmtree(ctx.media.root / room, ignore_errors=True)

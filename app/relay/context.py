@@ -11,6 +11,7 @@ from app.commerce.engine import RoomEngine
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
+from app.relay.formats import Format, StreamFormats
 from app.relay.live_metrics import LiveMetrics
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
@@ -73,6 +74,8 @@ class RelayContext:
     """Co-host invites' signer and guest sessions (set by :meth:`open`)."""
     metrics: LiveMetrics | None = None
     """The rooms' live metrics folds and their push to the owner feed (set by :meth:`open`)."""
+    stream_formats: StreamFormats | None = None
+    """Which canvases (multivariant playlists) each room's stream is offered in (set by :meth:`open`)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -86,11 +89,18 @@ class RelayContext:
         cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout)
         low_latency = LowLatencyWatch(settings.part_retention)
         metrics = LiveMetrics(engine, realtime)
-        return cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics)
+        formats = StreamFormats(media)
+        return cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics, formats)
 
     def live_metrics(self) -> LiveMetrics:
         assert self.metrics is not None
         return self.metrics
+
+    def formats(self, room: str, state: str | None = None) -> list[Format]:
+        """The room's stream formats, primary first (app/relay/formats.py); ``state`` if known."""
+        if self.stream_formats is None:
+            self.stream_formats = StreamFormats(self.media)
+        return self.stream_formats.formats(room, live=(state or self.room_state(room)) == "live")
 
     def base_url(self, request: Request) -> str:
         return (self.settings.public_url or str(request.base_url)).rstrip("/")

@@ -132,6 +132,21 @@ class _StreamState:
     ended: bool = False
     started_at: float | None = None
     """Wall time the current stream's multivariant playlist arrived."""
+    folders: frozenset[str] | None = None
+    """The stream-id folders ``master.m3u8`` points into (None: not read yet)."""
+
+
+_URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
+
+
+def stream_folders(multivariant: bytes) -> frozenset[str]:
+    """The top folders a multivariant playlist's renditions live in (its broadcast's stream id)."""
+    folders: set[str] = set()
+    for raw in multivariant.decode("utf-8", "replace").splitlines():
+        line = raw.strip()
+        uris = _URI_ATTRIBUTE.findall(line) if line.startswith("#") else [line] if line else []
+        folders.update(uri.split("/", 1)[0] for uri in uris if "/" in uri)
+    return frozenset(folders)
 
 
 def stream_ended_on_disk(media: MediaStore, room: str) -> bool:
@@ -165,18 +180,30 @@ class LiveStates:
         self._lock = threading.Lock()
 
     def note_ingest(self, room: str, rel: PurePosixPath, data: bytes) -> str | None:
-        """Record a file received; return ``"started"`` or ``"ended"`` when the stream did that."""
+        """Record a file received; return ``"started"`` or ``"ended"`` when the stream did that.
+
+        Only the primary canvas's playlists (those ``master.m3u8`` points to) end the room's stream:
+        in a dual-format show the second canvas (``master-<name>.m3u8``) may stop first."""
         with self._lock:
             state = self._states.setdefault(room, _StreamState(time.monotonic()))
             state.last_ingest = time.monotonic()
             if rel == MULTIVARIANT:
                 state.ended = False
                 state.started_at = time.time()
+                state.folders = stream_folders(data)
                 return "started"
-            if rel.suffix == ".m3u8" and b"#EXT-X-ENDLIST" in data and not state.ended:
-                state.ended = True
-                return "ended"
-            return None
+            if rel.suffix != ".m3u8" or b"#EXT-X-ENDLIST" not in data or state.ended:
+                return None
+            folders = state.folders
+        if folders is None:  # e.g. after a relay restart: ask the stored master.m3u8 (once)
+            master = self._media.read(room, MULTIVARIANT)
+            folders = stream_folders(master) if master is not None else frozenset()
+        with self._lock:
+            state.folders = folders
+            if state.ended or (folders and rel.parts[0] not in folders):
+                return None  # ended meanwhile, or a second canvas's playlist
+            state.ended = True
+            return "ended"
 
     def stream_time(self, room: str) -> float | None:
         """Seconds into the current stream, or None when the room is not live."""

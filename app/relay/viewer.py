@@ -96,6 +96,7 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
             f'<p class="overlay-hint">{escape(text["not_found_hint"])}</p></main></html>'
         )
         return HTMLResponse(body, status_code=404, headers=headers)
+    state = ctx.room_state(found.name)
     config = {
         "room": found.name,
         "hls_url": f"/live/{found.name}/master.m3u8",
@@ -103,8 +104,11 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         "lang": language,
         # The room's state as the page is made: a live room starts its player at once instead of
         # after a first poll of the room API (one round trip less to the first frame).
-        "state": ctx.room_state(found.name),
+        "state": state,
         "stream_started_at": ctx.live.stream_started_at(found.name),
+        # The stream's formats (canvases), the same shape as the room API's (api_rooms.RoomInfo):
+        # the page picks the one matching the screen's orientation.
+        "formats": [f.model(f"/live/{found.name}").model_dump() for f in ctx.formats(found.name, state)],
     }
     return HTMLResponse(_page(language, found.title, config), headers=headers)
 

@@ -3,6 +3,13 @@
 // over WebRTC from the relay's WHEP endpoint (a plain RTCPeerConnection), falling back to LL-HLS with
 // a short note when the relay refuses (seats full) or the connection fails. State lives on
 // window.shopcast for tests and debugging (transport: "webrtc" | "hls" | null).
+//
+// Formats: a dual-format show offers its stream in two canvases, each with its own multivariant
+// playlist (config.formats / the room API's `formats`, primary first: {name, url, width, height}).
+// A portrait screen plays a portrait format when there is one, a landscape screen a landscape one,
+// else the primary; turning the phone restarts the player on the other playlist. The chosen one is
+// shopcast.format (null while nothing plays). The player box follows the playing stream's shape; a
+// portrait stream on a portrait screen takes the whole viewport (body.fill, see watch.css).
 (function () {
   "use strict";
 
@@ -18,11 +25,14 @@
   const quality = document.getElementById("quality");
   const ullSwitch = document.getElementById("ull");
   const ullNote = document.getElementById("ull-note");
+  const player = document.getElementById("player");
+  const portraitScreen = window.matchMedia ? window.matchMedia("(orientation: portrait)") : null;
 
   const POLL_MS = 2000;
   // streamStartedAt identifies the stream being played: the relay changes it with every broadcast.
   const shopcast = { state: "offline", hls: null, errors: [], streamStartedAt: null, roomState: null,
-    transport: null, ull: ullPreference(), pc: null, whep: null, ullNote: null };
+    transport: null, ull: ullPreference(), pc: null, whep: null, ullNote: null,
+    formats: config.formats || [], format: null };
   window.shopcast = shopcast;
   const WHEP_URL = "/api/v1/rooms/" + encodeURIComponent(config.room) + "/whep";
   const WEBRTC_PICTURE_MS = 10000;  // connected but no picture this long: fall back
@@ -30,6 +40,7 @@
   const NOTE_MS = 10000;
   let webrtcRun = 0;  // bumped by every start and stop: a slower, older attempt then knows it is moot
   let noteTimer = null;
+  let shape = null;  // [width, height] of the picture shown last: the player box keeps it between streams
 
   // ?ull=1 or ?ull=0 chooses; else the viewer's last choice on this browser; else LL-HLS.
   function ullPreference() {
@@ -90,7 +101,50 @@
     stopHls();
     stopWebRTC();
     shopcast.transport = null;
+    shopcast.format = null;
     shopcast.streamStartedAt = null;
+  }
+
+  // --- formats (canvases) and the player's shape ------------------------------------------------
+
+  function portraitView() {
+    return portraitScreen ? portraitScreen.matches : window.innerHeight > window.innerWidth;
+  }
+
+  function pickFormat() {
+    const formats = shopcast.formats;
+    if (!formats.length) return null;
+    const portrait = portraitView();
+    const fits = formats.find(function (f) {
+      return f.width && f.height && (portrait ? f.height > f.width : f.width > f.height);
+    });
+    return fits || formats[0];
+  }
+
+  function useFormat(format) {
+    shopcast.format = format ? { name: format.name, url: format.url, width: format.width, height: format.height } : null;
+    if (format && format.width && format.height) shape = [format.width, format.height];
+    layout();
+  }
+
+  function layout() {
+    // The picture's own size once known (the format's until then): the box takes its aspect ratio,
+    // and a portrait picture on a portrait screen fills the viewport (cover, no distortion).
+    if (video.videoWidth && video.videoHeight) shape = [video.videoWidth, video.videoHeight];
+    const size = shape || [16, 9];
+    player.style.setProperty("--aspect", size[0] + " / " + size[1]);
+    player.style.setProperty("--ratio", String(size[0] / size[1]));
+    document.body.classList.toggle("fill", size[1] > size[0] && portraitView());
+  }
+
+  function followScreen() {
+    // The screen turned (or the formats changed): play the format that fits it now.
+    layout();
+    // WHEP carries only the primary canvas (the studio's realtime sample stream is the primary's
+    // top rung), so with ultra-low latency on there is nothing to switch to.
+    if (shopcast.transport !== "hls" || shopcast.roomState !== "live" || !hasPlayer()) return;
+    const wanted = pickFormat();
+    if (wanted && shopcast.format && wanted.name !== shopcast.format.name) startPlayer(shopcast.streamStartedAt);
   }
 
   function hasPlayer() {
@@ -115,7 +169,8 @@
     levels.forEach(function (level, index) {
       const option = document.createElement("option");
       option.value = String(index);
-      option.textContent = level.height + "p";
+      // Rungs are named by the picture's short side: a portrait 720x1280 is "720p".
+      option.textContent = Math.min(level.width || level.height, level.height) + "p";
       quality.appendChild(option);
     });
     qualityWrap.hidden = levels.length < 2;
@@ -173,6 +228,8 @@
     stopWebRTC();
     const run = webrtcRun;
     shopcast.transport = "webrtc";
+    // WHEP serves only the primary canvas, whatever the screen's orientation.
+    useFormat(shopcast.formats[0] || null);
     qualityWrap.hidden = true;
     const pc = new RTCPeerConnection({ iceServers: [] });
     shopcast.pc = pc;
@@ -266,6 +323,8 @@
 
   function startHls() {
     shopcast.transport = "hls";
+    useFormat(pickFormat());
+    const url = shopcast.format ? shopcast.format.url : config.hls_url;
     if (window.Hls && window.Hls.isSupported()) {
       // Low-latency mode loads LL-HLS parts and holds back PART-HOLD-BACK (1 s) from the live edge;
       // a plain-HLS stream falls back to HOLD-BACK. No liveSyncDuration here: set, it would override both.
@@ -287,16 +346,24 @@
         stopPlayer();
         setState("reconnecting");
       });
-      hls.loadSource(config.hls_url);
+      hls.loadSource(url);
       hls.attachMedia(video);
     } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
-      video.src = config.hls_url;
+      video.src = url;
       play();
     } else {
       setState("unsupported");
     }
   }
 
+  video.addEventListener("loadedmetadata", layout);
+  video.addEventListener("resize", layout);
+  if (portraitScreen) {
+    if (portraitScreen.addEventListener) portraitScreen.addEventListener("change", followScreen);
+    else if (portraitScreen.addListener) portraitScreen.addListener(followScreen);  // Safari < 14
+  } else {
+    window.addEventListener("resize", followScreen);
+  }
   video.addEventListener("playing", function () {
     if (shopcast.state !== "ended") setState("live");
   });
@@ -350,11 +417,14 @@
       if (response.ok) {
         const room = await response.json();
         shopcast.roomState = room.state;
+        if (Array.isArray(room.formats)) shopcast.formats = room.formats;
         const playing = hasPlayer();
         if (room.state === "live") {
           // Start, restart after an error, or switch to a new broadcast that replaced this one.
           if (!playing || shopcast.state === "reconnecting" || room.stream_started_at !== shopcast.streamStartedAt) {
             startPlayer(room.stream_started_at);
+          } else {
+            followScreen();  // a second canvas came (or went): perhaps it fits this screen better
           }
         } else if (room.state === "offline") {
           // The stream stopped without ending (the studio crashed or lost its network).
@@ -375,6 +445,7 @@
   }
 
   setState("offline");
+  layout();
   if (config.state === "live") {
     shopcast.roomState = "live";
     startPlayer(config.stream_started_at);
