@@ -20,6 +20,7 @@ from app.paths import assets_dir, data_home
 from app.session import SessionError, StudioSession
 from app.session_config import BundledRelayConfig, ExternalRelay, SessionConfig, WhipTarget
 from pipeline.broadcast import BroadcastSettings, BroadcastStats
+from pipeline.canvas import parse_canvases
 from pipeline.cmaf_packager import PackagerSettings
 from pipeline.encoders import X264_PRESETS, parse_ladder
 from pipeline.ice import check_ice_host, hosts_from_env, parse_ice_server
@@ -172,14 +173,29 @@ def _fps(value: str) -> Fraction:
     return fps
 
 
-def _add_media_options(p: argparse.ArgumentParser, source: str, mic: str) -> None:
+def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: bool = False) -> None:
     g = p.add_argument_group("media")
     g.add_argument(
         "--source",
         type=_checked_by(parse_video_spec),
-        default=source,
-        help="test | camera[:N] | file:PATH (default %(default)s)",
+        help="the host camera: test | camera[:N] | file:PATH (default: the scene collection's, else camera)",
     )
+    g.add_argument(
+        "--canvas",
+        type=_checked_by(parse_canvases),
+        default="portrait",
+        help="the program's picture: portrait (720x1280), landscape (1280x720) or WIDTHxHEIGHT; two with a comma"
+        " for dual format, e.g. portrait,landscape (default %(default)s)",
+    )
+    g.add_argument(
+        "--scenes",
+        type=Path,
+        metavar="FILE",
+        help="the scene collection: restored from FILE at start (the commerce templates when it does not exist)"
+        " and saved there after every change"
+        + (" (default: scenes.json in the --data folder)" if scenes_in_data else " (default: not saved)"),
+    )
+    g.add_argument("--scene", metavar="NAME", help="start with this scene on air (its name or id, e.g. showcase)")
     g.add_argument(
         "--mic", type=_checked_by(parse_audio_spec), default=mic, help="none | tone | default | N (default %(default)s)"
     )
@@ -290,13 +306,17 @@ def _add_webrtc_options(p: argparse.ArgumentParser, who: str) -> None:
     )
 
 
-def _session_config(args: argparse.Namespace, relay: ExternalRelay | BundledRelayConfig | None) -> SessionConfig:
+def _session_config(
+    args: argparse.Namespace, relay: ExternalRelay | BundledRelayConfig | None, language: str = "en"
+) -> SessionConfig:
     rungs = parse_ladder(args.ladder)
-    top = rungs[0]
     return SessionConfig(
         source=args.source,
         mic=args.mic,
-        program=ProgramSettings(width=top.width, height=top.height, fps=args.fps),
+        program=ProgramSettings(canvases=parse_canvases(args.canvas), fps=args.fps),
+        scenes_file=args.scenes or (args.data / "scenes.json" if getattr(args, "data", None) else None),
+        scene=args.scene,
+        language=language,
         broadcast=BroadcastSettings(
             rungs=rungs,
             fps=args.fps,
@@ -507,6 +527,11 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
 
 
 # --- the post-live report and the simulated show -------------------------------------------------
+
+
+def _interface_language(given: str | None) -> str:
+    """The studio's language: ``--lang``, else $SHOPCAST_LANG or the locale (zh_CN or en)."""
+    return _report_language(given)
 
 
 def _report_language(given: str | None) -> str:
@@ -748,12 +773,14 @@ def cmd_studio(args: argparse.Namespace) -> int:
         relay = _bundled(args, args.data, args.title)
     from app.gui import run_studio
 
-    return run_studio(_session_config(args, relay), go_live=args.go_live, language=args.lang)
+    return run_studio(
+        _session_config(args, relay, _interface_language(args.lang)), go_live=args.go_live, language=args.lang
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     relay = _bundled(args, args.data, DEMO_TITLE)
-    config = _session_config(args, relay)
+    config = _session_config(args, relay, _interface_language(args.lang))
     if has_display() and not args.headless:
         from app.gui import run_studio
 
@@ -817,7 +844,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="also (or only) write the HLS ladder to this folder")
     p.add_argument("--duration", type=_positive_seconds, help="stop after this many seconds (default: until Ctrl-C)")
     p.add_argument("--quiet", action="store_true", help="do not print stats every 5 s")
-    _add_media_options(p, source="camera", mic="default")
+    _add_media_options(p, mic="default")
     p.set_defaults(func=cmd_broadcast)
 
     p = sub.add_parser("report", help="the post-live report (复盘) of a room's show, from its event log")
@@ -869,7 +896,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="products (JSON or CSV) to put in the room if it has none yet"
             + (" (default: the demo catalog)" if name == "demo" else ""),
         )
-        _add_media_options(p, source="camera", mic="default")
+        _add_media_options(p, mic="default", scenes_in_data=True)
         if name == "studio":
             p.add_argument("--title", default="ShopCast live", help="room title (default %(default)s)")
             p.add_argument("--relay", help="use this relay instead of the bundled one")

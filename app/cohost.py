@@ -24,9 +24,9 @@ from typing import Any
 from app.relay_client import RelayError
 from app.room_client import RoomClient
 from pipeline.cohost_endpoint import CohostEndpoint, CohostError, GuestInfo
-from pipeline.compositor import Compositor, Layout
+from pipeline.compositor import Compositor, GuestPicture, Layout
+from pipeline.filters.meter import MeterLevels
 from pipeline.frames import Image, Samples
-from pipeline.program import Program
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,9 @@ class Cohosting:
 
     # --- wiring --------------------------------------------------------------------------------
 
-    def attach(self, program: Program) -> None:
-        program.set_mixing(self._compose, self._mix)
-
-    def _compose(self, host: Image) -> Image:
+    def compose(self, host: Image) -> Image:
+        """``host`` (a canvas's scene picture) with the guests over it in the layout, for a scene that
+        does not place them itself; ``host`` itself with no guests. Never raises."""
         endpoint = self._endpoint
         if endpoint is None:
             return host
@@ -89,6 +88,18 @@ class Cohosting:
         except Exception:  # never lose the program over a guest's picture
             log.exception("composing the co-hosts failed")
             return host
+
+    def guest(self, slot: int) -> GuestPicture | None:
+        """The ``slot``-th guest's picture (1-based, in the order they joined), for the co-host tiles."""
+        endpoint = self._endpoint
+        if endpoint is None or slot < 1:
+            return None
+        pictures = endpoint.pictures()
+        return pictures[slot - 1] if slot <= len(pictures) else None
+
+    def mix(self, host: Samples) -> Samples:
+        """The program sound with the guests mixed in (each guest is sent its mix-minus). Never raises."""
+        return self._mix(host)
 
     def _mix(self, host: Samples) -> Samples:
         endpoint = self._endpoint
@@ -194,6 +205,17 @@ class Cohosting:
         if endpoint is None:
             raise KeyError(f"no co-host {session!r}")
         endpoint.set_muted(session, muted)
+
+    def set_gain(self, session: str, db: float) -> None:
+        endpoint = self._endpoint
+        if endpoint is None:
+            raise KeyError(f"no co-host {session!r}")
+        endpoint.set_gain(session, db)
+
+    def levels(self) -> dict[str, MeterLevels]:
+        """Each guest's level in the program, by session id."""
+        endpoint = self._endpoint
+        return endpoint.levels() if endpoint else {}
 
     def set_layout(self, layout: Layout | str) -> None:
         self.compositor.set_layout(Layout(layout) if isinstance(layout, str) else layout)

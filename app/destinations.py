@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from app.session_config import ExternalRelay, SessionConfig
+from pipeline.canvas import Canvas, ladder_for
 from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput, WhipOutput
 from pipeline.outputs.realtime_push import RealtimePush
 
@@ -19,15 +20,22 @@ Warn = Callable[[str, str], None]
 """Tell the host something is off: the English message and its Chinese."""
 
 
-def build_outputs(config: SessionConfig, target: ExternalRelay | None) -> list[Output]:
-    """The outputs of one broadcast: the relay's HTTP push (when connected to ``target``), then the folder,
-    the recording, the RTMP and WHIP destinations the configuration names. Empty: nowhere to go."""
+def build_outputs(
+    config: SessionConfig, target: ExternalRelay | None, canvas: Canvas | None = None, *, primary: bool = True
+) -> list[Output]:
+    """The outputs of one canvas's broadcast: the relay's HTTP push (when connected to ``target``), then
+    the folder, and for the primary canvas only the recording, the RTMP and WHIP destinations the
+    configuration names (they take one picture; a second canvas goes to the relay and the folder, its
+    own multivariant playlist beside the primary's). Empty: nowhere to go."""
     outputs: list[Output] = []
+    suffix = "" if primary or canvas is None else f" ({canvas.name})"
     if target is not None:
         base = f"{target.url.rstrip('/')}/ingest/{target.room}/"
-        outputs.append(HttpPushOutput(base, target.stream_key, name="relay"))
+        outputs.append(HttpPushOutput(base, target.stream_key, name=f"relay{suffix}"))
     if config.record_dir is not None:
-        outputs.append(FolderOutput(config.record_dir, name="folder"))
+        outputs.append(FolderOutput(config.record_dir, name=f"folder{suffix}"))
+    if not primary:
+        return outputs
     if config.recording_dir is not None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         path = config.recording_dir / f"shopcast-{stamp}.mp4"
@@ -59,7 +67,7 @@ def build_realtime_output(
             f"无法提供超低延迟观看：Opus 声音需要 48 kHz，当前为 {program.sample_rate} Hz",
         )
         return None
-    top = config.broadcast.rungs[0]
+    top = ladder_for(config.program.primary, config.broadcast.rungs)[0]
     ws = target.url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
     url = f"{ws}/api/v1/rooms/{target.room}/realtime-ingest"
     return RealtimePush(

@@ -26,6 +26,7 @@ from app.paths import assets_dir
 from app.relay_client import RelayError
 from app.relay_link import RelayLink
 from app.room_client import RoomClient
+from app.scenes import Scenes
 from app.session_config import SessionConfig
 from app.session_events import (
     Listener,
@@ -40,13 +41,16 @@ from app.session_events import (
     SessionStats,
     SourceChanged,
 )
-from pipeline.adaptive import preflight
+from app.studio_show import StudioShow
+from pipeline.adaptive import preflight, preflight_formats
 from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings, new_stream_id
+from pipeline.canvas import Canvas, ladder_for
 from pipeline.clock import Clock, SystemClock
 from pipeline.filters.meter import Meter, MeterLevels
-from pipeline.frames import AudioChunk, Image
+from pipeline.frames import AudioChunk
 from pipeline.program import Program, VideoSink
-from pipeline.sources import DeviceBackend, SourceError, open_audio_source, open_video_source
+from pipeline.scene import SceneError
+from pipeline.sources import DeviceBackend, SourceError
 from plugins.api import Context, Kind, Text
 from plugins.chain import Chain
 from plugins.registry import Registry, discover
@@ -81,10 +85,12 @@ class StudioSession:
         # Co-hosts' signalling (answers, ends) must not wait behind the host's room actions.
         self._cohost_calls = ThreadPoolExecutor(max_workers=2, thread_name_prefix="shopcast-cohost-calls")
         self._program: Program | None = None
-        self._broadcast: Broadcast | None = None
+        self._show: StudioShow | None = None
+        self._broadcasts: dict[str, Broadcast] = {}
+        """While live, every canvas's broadcast, the primary first."""
         self._lock = threading.Lock()
         self._closed = False
-        self._preview_sinks: list[VideoSink] = []
+        self._preview_sinks: list[tuple[VideoSink, str | None]] = []
         self._lagged_seen = 0
         self.plugins: Registry = discover()
         p = config.program
@@ -150,11 +156,17 @@ class StudioSession:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
-    def add_preview_sink(self, sink: VideoSink) -> None:
-        """Receive every program frame (from the program thread), now or once the program starts."""
-        self._preview_sinks.append(sink)
+    def add_preview_sink(self, sink: VideoSink, canvas: str | None = None) -> None:
+        """Receive every picture of ``canvas`` (default the primary one; ``preview:<canvas>`` for the
+        studio mode's preview), from the program thread, now or once the program starts."""
+        self._preview_sinks.append((sink, canvas))
         if self._program is not None:
-            self._program.add_video_sink(sink)
+            self._program.add_video_sink(sink, canvas)
+
+    def remove_preview_sink(self, sink: VideoSink, canvas: str | None = None) -> None:
+        self._preview_sinks = [(s, c) for s, c in self._preview_sinks if (s, c) != (sink, canvas)]
+        if self._program is not None:
+            self._program.remove_video_sink(sink, canvas)
 
     def _emit(self, event: SessionEvent) -> None:
         if isinstance(event, Notice):
@@ -167,13 +179,13 @@ class StudioSession:
 
     def _on_room_message(self, message: dict[str, Any]) -> None:
         self.cohosting.on_feed(message)
+        show = self._show
+        if show is not None:
+            show.on_room_message(message)
         self._emit(RoomMessage(message))
 
     def _warn(self, message: str, zh: str | None = None) -> None:
         self._emit(Notice("warning", message, zh))
-
-    def _source_warning(self, message: str) -> None:
-        self._warn(message, f"输入源问题：{message}")
 
     def _plugin_notice(self, level: str, message: Text) -> None:
         self._emit(Notice(level, message.en, message.zh))
@@ -205,8 +217,24 @@ class StudioSession:
         return self._program
 
     @property
+    def show(self) -> StudioShow:
+        """The scenes, sources and mixer (once started)."""
+        if self._show is None:
+            raise SessionError("the session has not started")
+        return self._show
+
+    @property
+    def scenes(self) -> Scenes:
+        return self.show.scenes
+
+    @property
     def live(self) -> bool:
-        return self._broadcast is not None
+        return bool(self._broadcasts)
+
+    @property
+    def _broadcast(self) -> Broadcast | None:
+        """The primary canvas's broadcast while live."""
+        return next(iter(self._broadcasts.values()), None)
 
     @property
     def watch_url(self) -> str | None:
@@ -225,33 +253,50 @@ class StudioSession:
 
     def start(self) -> None:
         """Open the sources and start the program (the preview runs from here on)."""
-        c = self.config
-        p = c.program
-        video = open_video_source(
-            c.source, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._source_warning
-        )
         try:
-            audio = open_audio_source(
-                c.mic, sample_rate=p.sample_rate, channels=p.channels, devices=self.devices, warn=self._source_warning
+            show = StudioShow(
+                self.config,
+                registry=self.plugins,
+                clock=self.clock,
+                devices=self.devices,
+                video_filters=self.video_filters,
+                audio_filters=self.audio_filters,
+                overlays=self.overlays,
+                cohosting=self.cohosting,
+                emit=self._emit,  # type: ignore[arg-type]
+                background=self._in_background,
+                relay_url=lambda: self.relay_url,
             )
-        except Exception:
-            video.stop()
-            raise
-        self._program = Program(p, self.clock, video, audio)
+        except SceneError as exc:
+            raise SessionError(str(exc)) from None
+        self._show = show
+        show.open_microphone()
+        self._program = program = show.program()
         for problem in self.plugins.problems:
             self._warn(
                 f"plugin {problem.source} {problem.message}; skipped",
                 f"插件 {problem.source} 无法加载，已跳过：{problem.message}",
             )
-        self._program.set_filters(self.video_filters.process, self.audio_filters.process)
-        self._program.set_overlay(self.overlays.process)
-        self.cohosting.attach(self._program)
-        self._program.add_audio_sink(self._measure)
-        for sink in self._preview_sinks:
-            self._program.add_video_sink(sink)
-        self._program.start()
-        self._emit(SourceChanged(video.description))
+        program.add_audio_sink(self._measure)
+        for sink, canvas in self._preview_sinks:
+            program.add_video_sink(sink, canvas)
+        program.start()
+        self._emit(SourceChanged(show.host_description()))
         self._health_watch.start()
+
+    def _in_background(self, work: Callable[[], None]) -> None:
+        """Run slow scene work (starting sources) on the control thread; here once that is shut (closing)."""
+        try:
+            self._control.submit(self._logged, work)
+        except RuntimeError:
+            self._logged(work)
+
+    @staticmethod
+    def _logged(work: Callable[[], None]) -> None:
+        try:
+            work()
+        except Exception:
+            log.exception("background scene work failed")
 
     def close(self, drain_timeout: float = 10.0) -> None:
         """End the live (if any), stop everything and join every thread this session started.
@@ -277,10 +322,10 @@ class StudioSession:
         program = self._program
         if program is not None:
             self._attempt("program", program.stop)
-            for chain in (self.video_filters, self.audio_filters, self.overlays):
-                self._attempt("filter plugins", chain.close)
-            self._attempt("video source", program.video_source.stop)
-            self._attempt("audio source", program.audio_source.stop)
+        if self._show is not None:
+            self._attempt("sources", self._show.close)
+        for chain in (self.video_filters, self.audio_filters, self.overlays):
+            self._attempt("filter plugins", chain.close)
         self._attempt("co-hosts", self.cohosting.close)
         self._attempt("bundled relay", link.stop_bundled_relay)
 
@@ -292,8 +337,8 @@ class StudioSession:
             log.exception("closing the session: stopping the %s failed", what)
 
     def stats(self) -> SessionStats:
-        broadcast = self._broadcast
-        return SessionStats(self.program.stats(), broadcast.stats() if broadcast else None)
+        formats = tuple(b.stats() for b in list(self._broadcasts.values()))
+        return SessionStats(self.program.stats(), formats[0] if formats else None, formats=formats)
 
     # --- commands (non-blocking) -----------------------------------------------------------------
 
@@ -362,39 +407,68 @@ class StudioSession:
 
     def go_live_now(self) -> LiveStarted:
         with self._lock:
-            if self._broadcast is not None:
+            if self._broadcasts:
                 raise SessionError("already live")
             program = self.program  # raises if the sources never opened
             if self._link.target is None and self.config.relay is not None:
                 self.connect_relay_now()
             target = self._link.target
-            outputs = build_outputs(self.config, target)
-            if not outputs:
-                raise SessionError("nowhere to send the stream: configure a relay or an output folder")
-            settings = self.config.broadcast
-            if settings.preset == "auto":
-                settings = self._preflight(settings, program.picture)
-            stream_id = new_stream_id(self.clock)
-            realtime = build_realtime_output(self.config, target, stream_id, self._warn)
-            if realtime is not None:
-                outputs.append(realtime)
-            broadcast = Broadcast(settings, outputs, self.clock, stream_id, taps=(realtime,) if realtime else ())
+            canvases = self.config.program.canvases
+            plans = self._plan(canvases, program)
+            broadcasts: dict[str, Broadcast] = {}
             try:
-                broadcast.start()
+                for index, (canvas, settings) in enumerate(zip(canvases, plans, strict=True)):
+                    primary = index == 0
+                    outputs = build_outputs(self.config, target, canvas, primary=primary)
+                    if not outputs:
+                        raise SessionError("nowhere to send the stream: configure a relay or an output folder")
+                    stream_id = new_stream_id(self.clock)
+                    realtime = build_realtime_output(self.config, target, stream_id, self._warn) if primary else None
+                    if realtime is not None:
+                        outputs.append(realtime)
+                    taps = (realtime,) if realtime else ()
+                    broadcast = Broadcast(settings, outputs, self.clock, stream_id, taps=taps)
+                    try:
+                        broadcast.start()
+                    except Exception:
+                        for output in outputs:
+                            output.close(0)
+                        raise
+                    broadcasts[canvas.name] = broadcast
             except Exception:
-                for output in outputs:
-                    output.close(0)
+                for broadcast in broadcasts.values():
+                    broadcast.stop(0)
                 raise
-            program.add_video_sink(broadcast.push_video)
-            program.add_audio_sink(broadcast.push_audio)
-            self._broadcast = broadcast
-        started = LiveStarted(broadcast.stream_id, self._link.watch_url)
+            for name, broadcast in broadcasts.items():
+                program.add_video_sink(broadcast.push_video, name)
+                program.add_audio_sink(broadcast.push_audio)
+            self._broadcasts = broadcasts
+        started = LiveStarted(next(iter(broadcasts.values())).stream_id, self._link.watch_url)
         self._emit(started)
         return started
 
-    def _preflight(self, settings: BroadcastSettings, picture: Image) -> BroadcastSettings:
+    def _plan(self, canvases: tuple[Canvas, ...], program: Program) -> list[BroadcastSettings]:
+        """Each canvas's broadcast settings: its ladder shaped for it (pipeline/canvas.py), its own
+        multivariant playlist, and the preset (and, in dual format, the rungs) the pre-flight chose."""
+        base = self.config.broadcast
+        plans = [
+            replace(
+                base,
+                rungs=ladder_for(canvas, base.rungs),
+                canvas=canvas.name,
+                packaging=replace(base.packaging, multivariant_name=canvas.multivariant_name(index == 0)),
+            )
+            for index, canvas in enumerate(canvases)
+        ]
+        if base.preset != "auto":
+            return plans
+        if len(plans) == 1:
+            return [self._preflight(plans[0], program)]
+        return self._preflight_formats(canvases, plans, program)
+
+    def _preflight(self, settings: BroadcastSettings, program: Program) -> BroadcastSettings:
         """Measure the ladder on the current picture and take the best preset with headroom."""
-        result = preflight(settings.rungs, settings.fps, picture)
+        result = preflight(settings.rungs, settings.fps, program.picture)
         measured = ", ".join(f"{preset} {fps:.0f} fps" for preset, fps in result.fps.items())
         verdict = (
             f"pre-flight: the ladder encodes at {measured}; going live with {result.preset}"
@@ -408,15 +482,53 @@ class StudioSession:
         self._emit(Notice("warning" if short else "info", verdict, zh))
         return replace(settings, preset=result.preset)
 
+    def _preflight_formats(
+        self, canvases: tuple[Canvas, ...], plans: list[BroadcastSettings], program: Program
+    ) -> list[BroadcastSettings]:
+        """Dual format: measure both ladders encoding at once; choose the preset and each one's rungs."""
+        images = [program.picture_of(c.name) for c in canvases]
+        plan = preflight_formats([p.rungs for p in plans], plans[0].fps, images)
+        chosen = [replace(p, preset=plan.preset, rungs=p.rungs[:n]) for p, n in zip(plans, plan.rungs, strict=True)]
+        ladders = "; ".join(
+            f"{c.name} {len(p.rungs)} rung{'s' if len(p.rungs) > 1 else ''} ({', '.join(r.name for r in p.rungs)})"
+            for c, p in zip(canvases, chosen, strict=True)
+        )
+        best = max(fps for preset, counts, fps in plan.tried if (preset, counts) == (plan.preset, plan.rungs))
+        measured = f"{best:.0f} fps, needs {plan.target:.0f}"
+        zh_ladders = "；".join(f"{c.name} {len(p.rungs)} 档" for c, p in zip(canvases, chosen, strict=True))
+        if plan.fits:
+            full = plan.rungs == tuple(len(p.rungs) for p in plans)
+            verdict = f"pre-flight, dual format: both ladders fit at {plan.preset} ({measured}): {ladders}"
+            zh = f"开播前测速（双画幅）：两路码率阶梯可用 {plan.preset} 预设同时编码（{measured}）：{zh_ladders}"
+            if not full:
+                verdict += "; fewer rungs than asked, to keep up"
+                zh += "；为保证流畅已减少档位"
+            level = "info" if full else "warning"
+        else:
+            verdict = (
+                f"pre-flight, dual format: this machine cannot encode both ladders in real time even at"
+                f" {plan.preset} with one rung each ({measured}); expect skipped frames, or stream one canvas"
+            )
+            zh = (
+                f"开播前测速（双画幅）：本机即使每路只留一档、使用 {plan.preset} 预设也无法实时编码"
+                f"（{measured}）；可能跳帧，建议只推一个画幅"
+            )
+            level = "warning"
+        self._emit(Notice(level, verdict, zh))
+        return chosen
+
     def _end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport | None:
         with self._lock:
-            broadcast = self._broadcast
-            if broadcast is None:
+            broadcasts, self._broadcasts = self._broadcasts, {}
+            if not broadcasts:
                 return None
-            self.program.remove_video_sink(broadcast.push_video)  # a broadcast implies a program
-            self.program.remove_audio_sink(broadcast.push_audio)
-            report = broadcast.stop(drain_timeout)
-            self._broadcast = None
+            for name, broadcast in broadcasts.items():  # a broadcast implies a program
+                self.program.remove_video_sink(broadcast.push_video, name)
+                self.program.remove_audio_sink(broadcast.push_audio)
+            reports = [broadcast.stop(drain_timeout) for broadcast in broadcasts.values()]
+        report = reports[0]
+        if len(reports) > 1:
+            report = replace(report, outputs=tuple(o for r in reports for o in r.outputs))
         self._health_watch.live_ended()
         self._emit(LiveEnded(report))
         return report
@@ -428,14 +540,10 @@ class StudioSession:
         return report
 
     def switch_video_now(self, spec: str) -> str:
-        p = self.config.program
+        """Show ``spec`` (``camera[:N]``, ``test``, ``file:PATH``) as the host camera in every scene."""
         try:
-            source = open_video_source(
-                spec, width=p.width, height=p.height, fps=float(p.fps), devices=self.devices, warn=self._source_warning
-            )
-        except (SourceError, ValueError) as exc:
+            description = self.show.switch_host(spec)
+        except (SourceError, SceneError, ValueError) as exc:
             raise SessionError(f"cannot switch to {spec}: {exc}") from exc
-        old = self.program.set_video_source(source)
-        old.stop()
-        self._emit(SourceChanged(source.description))
-        return source.description
+        self._emit(SourceChanged(description))
+        return description

@@ -50,7 +50,9 @@ class WhipTarget:
 
 @dataclass(frozen=True, slots=True)
 class SessionConfig:
-    source: str = "camera"
+    source: str | None = None
+    """The host camera (``camera[:N]``, ``test``, ``file:PATH``); None keeps the scene collection's,
+    or the first camera for a new show."""
     mic: str = "default"
     program: ProgramSettings = field(default_factory=ProgramSettings)
     broadcast: BroadcastSettings = field(default_factory=BroadcastSettings)
@@ -76,6 +78,13 @@ class SessionConfig:
     filters: tuple[tuple[str, dict[str, Any]], ...] = ()
     """Filter and overlay plugins switched on from the start, each with the settings it differs in (plugin id,
     {setting: value}); unknown ids and bad values are refused when the session is made."""
+    scenes_file: Path | None = None
+    """The scene collection's file: restored at start (the templates when it does not exist yet) and
+    saved after every change; None keeps the scenes in memory only."""
+    scene: str | None = None
+    """Start with this scene on air (its id or name) on every canvas that has one."""
+    language: str = "en"
+    """The interface language (``en`` or ``zh_CN``): new scenes' names, the words drawn into the picture."""
     keep_on: tuple[str, ...] = ()
     """Video filters and overlays never bypassed under overload (the picture misses frames instead):
     a host who would rather lose frames than be seen without beautify. Not audio filters."""

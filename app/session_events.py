@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.cohost import GuestLeft, GuestsChanged
+from app.scenes import ScenesChanged
 from app.stream_health import HealthReport
 from pipeline.broadcast import BroadcastReport, BroadcastStats
 from pipeline.program import ProgramStats
@@ -80,9 +81,12 @@ class RoomActionFailed:
 class SessionStats:
     program: ProgramStats
     broadcast: BroadcastStats | None
+    """The primary canvas's broadcast while live."""
     health: HealthReport | None = None
     """The stream-health verdict on these numbers (OBS's thresholds), set on the ones the session emits:
     the studio shows the same judgement the session logs as incidents."""
+    formats: tuple[BroadcastStats, ...] = ()
+    """Every canvas's broadcast while live, the primary first (two in dual format)."""
 
 
 SessionEvent = (
@@ -99,5 +103,6 @@ SessionEvent = (
     | RoomActionFailed
     | GuestsChanged
     | GuestLeft
+    | ScenesChanged
 )
 Listener = Callable[[SessionEvent], None]

@@ -120,11 +120,17 @@ class PreflightResult:
 
 def measure_ladder(rungs: Sequence[Rung], fps: Fraction, preset: str, image: Image, frames: int = 20) -> float:
     """Frames per second at which every rung, each on its own thread as live, encodes ``image``."""
-    encoders = [VideoEncoder(rung, fps, preset) for rung in rungs]
+    return measure_rungs([(rung, image) for rung in rungs], fps, preset, frames)
+
+
+def measure_rungs(work: Sequence[tuple[Rung, Image]], fps: Fraction, preset: str, frames: int = 20) -> float:
+    """Frames per second at which every rung encodes its picture, all at once, each on its own thread
+    as live (two canvases' ladders together, for dual format)."""
+    encoders = [(VideoEncoder(rung, fps, preset), image) for rung, image in work]
     step = round(90000 / fps)
     errors: list[BaseException] = []
 
-    def run(encoder: VideoEncoder) -> None:
+    def run(encoder: VideoEncoder, image: Image) -> None:
         try:
             for n in range(frames):
                 # A moving picture: x264 is far faster on a frozen one than on a live camera.
@@ -133,7 +139,10 @@ def measure_ladder(rungs: Sequence[Rung], fps: Fraction, preset: str, image: Ima
         except BaseException as exc:  # reported below, on the caller's thread
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(e,), name=f"shopcast-preflight-{e.rung.name}") for e in encoders]
+    threads = [
+        threading.Thread(target=run, args=(e, image), name=f"shopcast-preflight-{i}-{e.rung.name}")
+        for i, (e, image) in enumerate(encoders)
+    ]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -163,3 +172,55 @@ def preflight(
         if measured[preset] >= target:
             return PreflightResult(preset, measured, target)
     return PreflightResult(presets[-1], measured, target)
+
+
+@dataclass(frozen=True, slots=True)
+class FormatsPlan:
+    """What the dual-format pre-flight chose: one preset, and how many rungs of each ladder (top first)."""
+
+    preset: str
+    rungs: tuple[int, ...]
+    tried: tuple[tuple[str, tuple[int, ...], float], ...]
+    """Each configuration measured: (preset, rungs per ladder, frames per second of them all at once)."""
+    target: float
+
+    @property
+    def fits(self) -> bool:
+        return any(p == self.preset and r == self.rungs and f >= self.target for p, r, f in self.tried)
+
+
+def preflight_formats(
+    ladders: Sequence[Sequence[Rung]],
+    fps: Fraction,
+    images: Sequence[Image],
+    *,
+    headroom: float = 1.25,
+    presets: Sequence[str] = ADAPTIVE_PRESETS,
+    measure: Callable[[str, tuple[int, ...]], float] | None = None,
+) -> FormatsPlan:
+    """Dual format: can this machine encode both ladders at once, and with what? The best preset at
+    which every rung of both runs at ``headroom`` x the frame rate; if even the fastest cannot, the
+    last ladder's lowest rungs go first, then the first's (each keeps its top rung), until it fits.
+    When nothing fits, the smallest configuration (the fastest preset, one rung each) is chosen."""
+    target = float(fps) * headroom
+    full = tuple(len(ladder) for ladder in ladders)
+
+    def default(preset: str, counts: tuple[int, ...]) -> float:
+        work = [(rung, image) for ladder, image, n in zip(ladders, images, counts, strict=True) for rung in ladder[:n]]
+        return measure_rungs(work, fps, preset)
+
+    timing = measure or default
+    tried: list[tuple[str, tuple[int, ...], float]] = []
+    for preset in presets:
+        tried.append((preset, full, timing(preset, full)))
+        if tried[-1][2] >= target:
+            return FormatsPlan(preset, full, tuple(tried), target)
+    fastest = presets[-1]
+    counts = list(full)
+    for index in reversed(range(len(counts))):
+        while counts[index] > 1:
+            counts[index] -= 1
+            tried.append((fastest, tuple(counts), timing(fastest, tuple(counts))))
+            if tried[-1][2] >= target:
+                return FormatsPlan(fastest, tuple(counts), tuple(tried), target)
+    return FormatsPlan(fastest, tuple(counts), tuple(tried), target)

@@ -32,10 +32,14 @@ KNEE = 0.944
 
 class GuestAudio:
     """One guest's jitter buffer (module docstring). ``write`` from the network thread, ``read``
-    from the program's audio thread."""
+    from the program's audio thread. Also the buffer behind a media file's sound
+    (pipeline/sources/media_file.py), with its own ``prebuffer`` and ``max_buffer`` (samples)."""
 
-    def __init__(self, channels: int = 2) -> None:
+    def __init__(self, channels: int = 2, *, prebuffer: int = PREBUFFER, max_buffer: int = MAX_BUFFER) -> None:
+        if not 0 <= prebuffer <= max_buffer:
+            raise ValueError(f"prebuffer {prebuffer} must be within 0..max_buffer ({max_buffer})")
         self.channels = channels
+        self.prebuffer, self.max_buffer = prebuffer, max_buffer
         self._chunks: deque[Samples] = deque()
         self._held = 0
         self._playing = False
@@ -58,8 +62,8 @@ class GuestAudio:
         with self._lock:
             self._chunks.append(np.ascontiguousarray(samples, np.float32))
             self._held += samples.shape[0]
-            while self._held > MAX_BUFFER and self._chunks:
-                extra = self._held - PREBUFFER
+            while self._held > self.max_buffer and self._chunks:
+                extra = self._held - self.prebuffer
                 first = self._chunks[0]
                 if first.shape[0] <= extra:
                     self._chunks.popleft()
@@ -75,7 +79,7 @@ class GuestAudio:
         out = np.zeros((frames, self.channels), np.float32)
         with self._lock:
             if not self._playing:
-                if self._held < PREBUFFER:
+                if self._held < self.prebuffer or not self._held:
                     return out
                 self._playing = True
             filled = 0

@@ -70,6 +70,8 @@ class BroadcastSettings:
     """Frames a rung may hold before new frames are skipped."""
     adaptive: bool = True
     """Step to a faster x264 preset when encoding falls behind, and back (pipeline/adaptive.py)."""
+    canvas: str = ""
+    """The canvas this ladder encodes (dual format runs one broadcast per canvas)."""
 
     def __post_init__(self) -> None:
         if not self.rungs:
@@ -107,6 +109,8 @@ class BroadcastStats:
     """The x264 preset the rungs encode with now."""
     preset_note: str | None = None
     """Why the preset last changed (the stage that was overloaded), if it did."""
+    canvas: str = ""
+    """The canvas this broadcast encodes (pipeline/canvas.py)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,4 +412,5 @@ class Broadcast:
             outputs=tuple(o.stats() for o in self.outputs),
             preset=self.preset,
             preset_note=self.preset_note,
+            canvas=self.settings.canvas,
         )

@@ -41,8 +41,10 @@ from aiortc.mediastreams import MediaStreamError
 
 from pipeline.audio_mix import GuestAudio, Mixed, mix
 from pipeline.compositor import GuestPicture
+from pipeline.filters.meter import Meter, MeterLevels
 from pipeline.frames import Image, Samples
 from pipeline.ice import parse_ice_server, restrict_ice_hosts
+from pipeline.mixer import MAX_GAIN_DB, MIN_GAIN_DB, db_to_gain
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ class GuestInfo:
     """Monotonic time the guest was accepted."""
     video_frames: int
     audio_underruns: int
+    gain_db: float = 0.0
+    """The guest's fader in the studio's mixer."""
 
 
 class _ReturnAudio(MediaStreamTrack):
@@ -109,13 +113,17 @@ class _ReturnAudio(MediaStreamTrack):
 
 
 class _Guest:
-    def __init__(self, guest_id: str, name: str, pc: RTCPeerConnection, channels: int, now: float) -> None:
+    def __init__(
+        self, guest_id: str, name: str, pc: RTCPeerConnection, channels: int, sample_rate: int, now: float
+    ) -> None:
         self.id = guest_id
         self.name = name
         self.pc = pc
         self.audio = GuestAudio(channels)
         self.return_audio: _ReturnAudio | None = None
         self.muted = False
+        self.gain_db = 0.0
+        self.meter = Meter(sample_rate=sample_rate, channels=channels)
         self.joined_at = now
         self.last_media = now
         self.got_media = False
@@ -128,7 +136,9 @@ class _Guest:
 
     def info(self) -> GuestInfo:
         state = "gone" if self.gone else ("live" if self.frames else "connecting")
-        return GuestInfo(self.id, self.name, state, self.muted, self.joined_at, self.frames, self.audio.underruns)
+        return GuestInfo(
+            self.id, self.name, state, self.muted, self.joined_at, self.frames, self.audio.underruns, self.gain_db
+        )
 
 
 def offer_wants_audio_back(sdp: str) -> bool:
@@ -210,6 +220,20 @@ class CohostEndpoint:
         guest.muted = muted
         self._on_change()
 
+    def set_gain(self, guest_id: str, db: float) -> None:
+        """The guest's fader: how loud the program (and the other guests) hear them."""
+        if not MIN_GAIN_DB <= db <= MAX_GAIN_DB:
+            raise ValueError(f"gain {db} dB is outside {MIN_GAIN_DB:g}..{MAX_GAIN_DB:g} dB")
+        guest = self._guests.get(guest_id)
+        if guest is None:
+            raise KeyError(f"no guest {guest_id!r}")
+        guest.gain_db = db
+        self._on_change()
+
+    def levels(self) -> dict[str, MeterLevels]:
+        """Each guest's level as the program hears them (after the fader), by guest id."""
+        return {g.id: g.meter.levels() for g in self._order if not g.gone}
+
     def guests(self) -> list[GuestInfo]:
         return [g.info() for g in self._order]
 
@@ -248,7 +272,9 @@ class CohostEndpoint:
         guests = [g for g in self._order if not g.gone]
         if not guests:
             return host
-        blocks = [(g.audio.read(host.shape[0]), 0.0 if g.muted else 1.0) for g in guests]
+        blocks = [(g.audio.read(host.shape[0]), 0.0 if g.muted else db_to_gain(g.gain_db)) for g in guests]
+        for guest, (block, gain) in zip(guests, blocks, strict=True):
+            guest.meter.process(block * np.float32(gain))  # what the program hears of the guest
         mixed: Mixed = mix(host, blocks)
         for guest, minus in zip(guests, mixed.minus, strict=True):
             if guest.return_audio is not None:
@@ -259,7 +285,7 @@ class CohostEndpoint:
 
     async def _accept(self, guest_id: str, name: str, offer_sdp: str) -> str:
         pc = RTCPeerConnection(RTCConfiguration(iceServers=self._ice_servers))
-        guest = _Guest(guest_id, name, pc, self.channels, self._clock())
+        guest = _Guest(guest_id, name, pc, self.channels, self.sample_rate, self._clock())
 
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:

@@ -154,19 +154,43 @@ class Compositor:
 
     def _draw_guest(self, out: Image, guest: GuestPicture, rect: Rect) -> None:
         cell = out[rect.y : rect.y + rect.h, rect.x : rect.x + rect.w]
-        live = guest.image is not None and guest.age <= STALE_SECONDS
-        if live:
-            assert guest.image is not None
-            cell[...] = fill(guest.image, rect.w, rect.h)
-        else:
-            cell[...] = (40, 34, 30)
+        live = paint_guest(cell, guest)
         if self._layout is Layout.PIP:
             cv2.rectangle(out, (rect.x, rect.y), (rect.x + rect.w - 1, rect.y + rect.h - 1), (255, 255, 255), 2)
         label_h = max(12, round(out.shape[0] * LABEL_HEIGHT * (0.8 if self._layout is Layout.PIP else 1)))
-        _label(cell, guest.name if live else f"{guest.name} · {self.connecting_text}", label_h)
+        label(cell, guest_caption(guest, live, self.connecting_text), label_h)
 
 
-def _label(cell: Image, text: str, height: int) -> None:
+CONNECTING_BACKGROUND = (40, 34, 30)
+"""BGR of a guest's tile while there is no live picture."""
+
+
+def is_live(guest: GuestPicture) -> bool:
+    """Whether the guest has a picture fresh enough to show (else: "connecting")."""
+    return guest.image is not None and guest.age <= STALE_SECONDS
+
+
+def paint_guest(cell: Image, guest: GuestPicture) -> bool:
+    """Fill ``cell`` (in place) with the guest's picture, cover-fit, or the dark "connecting" colour
+    when it is missing or stale; whether it was live. Also used by the co-host tile source
+    (pipeline/sources/guest_tile.py)."""
+    live = is_live(guest)
+    if live:
+        assert guest.image is not None
+        h, w = cell.shape[:2]
+        picture = guest.image if guest.image.shape[:2] == (h, w) else fill(guest.image, w, h)
+        cell[...] = picture[..., :3]
+    else:
+        cell[...] = CONNECTING_BACKGROUND
+    return live
+
+
+def guest_caption(guest: GuestPicture, live: bool, connecting_text: str) -> str:
+    """The words in a guest's label: the name, and "· connecting…" while there is no live picture."""
+    return guest.name if live else f"{guest.name} · {connecting_text}"
+
+
+def label(cell: Image, text: str, height: int) -> None:
     """A darkened band with ``text`` (any script) at the bottom of ``cell``."""
     h = cell.shape[0]
     band = cell[max(0, h - height) :, :]

@@ -24,6 +24,8 @@ class VideoFrame:
     time_base: Fraction
     wall: float
     """Unix time at which the frame was rendered (for latency measurements)."""
+    canvas: str = ""
+    """The canvas (or named extra picture, e.g. the studio mode's preview) this picture belongs to."""
 
     @property
     def seconds(self) -> float:

@@ -1,7 +1,8 @@
-"""The program: the picture and sound that go on air, rendered at a fixed rate.
+"""The program: the pictures and sound that go on air, rendered at a fixed rate.
 
-Like OBS's render loop, the program ticks at the output frame rate on the media clock and takes
-whatever its source has at that moment; sources deliver at their own pace. Video frames and audio
+Like OBS's render loop, the program ticks at the output frame rate on the media clock and asks its
+video producer for every canvas's picture at that moment (the scenes, :mod:`pipeline.show`); sources
+deliver at their own pace. Video frames and audio
 chunks go to sinks (the preview, the broadcast), which must return quickly. If rendering falls
 behind, ticks are skipped and counted ("frames missed due to rendering lag"); audio never skips,
 it catches up, so the sound track has no holes.
@@ -13,34 +14,40 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Protocol
 
 import cv2
 import numpy as np
 
+from pipeline.canvas import PORTRAIT, Canvas
 from pipeline.clock import Clock
 from pipeline.frames import AudioChunk, Image, Samples, VideoFrame
-from pipeline.sources.base import AudioSource, FrameTime, VideoSource
+from pipeline.sources.base import AudioSource, FrameTime
 
 log = logging.getLogger(__name__)
 
 VideoSink = Callable[[VideoFrame], None]
 AudioSink = Callable[[AudioChunk], None]
-VideoFilter = Callable[[Image], Image]
-"""Picture in, picture out (same shape); must not raise (the plugin chain guarantees it)."""
 AudioFilter = Callable[[Samples], Samples]
-Compositor = Callable[[Image], Image]
-"""The filtered host picture in, the program picture out (co-host tiles added); must not raise."""
 AudioMixer = Callable[[Samples], Samples]
-"""The filtered host sound in, the program sound out (co-hosts mixed in); must not raise."""
+"""The program sound without the co-hosts in, with them out (each guest's mix-minus made on the way)."""
+
+
+class VideoProducer(Protocol):
+    """Makes the pictures of one program frame: one per canvas (the scenes, transitions, co-hosts and
+    overlays are its business, :mod:`pipeline.show`), plus, when asked for, extra named pictures (the
+    studio mode's preview). Called on the program's video thread; must not raise."""
+
+    def render(self, at: FrameTime) -> Mapping[str, Image]: ...
 
 
 @dataclass(frozen=True, slots=True)
 class ProgramSettings:
-    width: int = 1280
-    height: int = 720
+    canvases: tuple[Canvas, ...] = (PORTRAIT,)
+    """The program's canvases: one, or two for dual format; the first is the primary one."""
     fps: Fraction = Fraction(30)
     sample_rate: int = 48_000
     channels: int = 2
@@ -48,10 +55,24 @@ class ProgramSettings:
     """Samples per audio chunk: one AAC frame."""
 
     def __post_init__(self) -> None:
-        if self.width % 2 or self.height % 2 or self.width < 64 or self.height < 64:
-            raise ValueError(f"program size {self.width}x{self.height} must be even and at least 64x64")
+        if not 1 <= len(self.canvases) <= 2:
+            raise ValueError("a program has one canvas, or two for dual format")
+        if len({c.name for c in self.canvases}) != len(self.canvases):
+            raise ValueError("the two canvases must have different names")
         if not 1 <= self.fps <= 120:
             raise ValueError(f"frame rate {self.fps} is outside 1..120")
+
+    @property
+    def primary(self) -> Canvas:
+        return self.canvases[0]
+
+    @property
+    def width(self) -> int:
+        return self.primary.width
+
+    @property
+    def height(self) -> int:
+        return self.primary.height
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,33 +104,31 @@ def fit_to(image: Image, width: int, height: int) -> Image:
 
 
 class Program:
-    """Renders the program from one video and one audio source on two threads.
+    """Renders the program's pictures (every canvas) and sound on two threads.
 
     Signals (callbacks, called from the program's threads):
-        video sinks: one :class:`VideoFrame` per tick.
+        video sinks: one :class:`VideoFrame` per tick, for the canvas (or named picture) they asked for.
         audio sinks: one :class:`AudioChunk` per ``audio_block`` samples.
     """
 
-    def __init__(self, settings: ProgramSettings, clock: Clock, video: VideoSource, audio: AudioSource) -> None:
+    def __init__(self, settings: ProgramSettings, clock: Clock, video: VideoProducer, audio: AudioSource) -> None:
         self.settings = settings
         self.clock = clock
         self._video = video
         self._audio = audio
-        self._video_filter: VideoFilter | None = None
         self._audio_filter: AudioFilter | None = None
-        self._compositor: Compositor | None = None
-        self._overlay: VideoFilter | None = None
         self._mixer: AudioMixer | None = None
-        self._video_sinks: tuple[VideoSink, ...] = ()
+        self._video_sinks: dict[str, tuple[VideoSink, ...]] = {}
         self._audio_sinks: tuple[AudioSink, ...] = ()
         self._sink_lock = threading.Lock()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._origin = 0.0
-        self._black = np.zeros((settings.height, settings.width, 3), np.uint8)
-        self._black.flags.writeable = False
-        self._last: Image = self._black
-        self._host: Image = self._black
+        self._last: dict[str, Image] = {}
+        for canvas in settings.canvases:
+            black = np.zeros((canvas.height, canvas.width, 3), np.uint8)
+            black.flags.writeable = False
+            self._last[canvas.name] = black
         self._frames = 0
         self._lagged = 0
         self._audio_chunks = 0
@@ -119,47 +138,42 @@ class Program:
     # --- sources and sinks -------------------------------------------------------------------
 
     @property
-    def video_source(self) -> VideoSource:
+    def video(self) -> VideoProducer:
         return self._video
 
     @property
     def audio_source(self) -> AudioSource:
         return self._audio
 
-    def set_video_source(self, source: VideoSource) -> VideoSource:
-        """Switch the picture to an already started ``source``; return the previous one (not stopped)."""
-        old, self._video = self._video, source
-        return old
-
-    def set_audio_source(self, source: AudioSource) -> AudioSource:
-        old, self._audio = self._audio, source
-        return old
-
     @property
     def picture(self) -> Image:
-        """The last rendered picture (black before the first)."""
-        return self._last
+        """The primary canvas's last rendered picture (black before the first)."""
+        return self._last[self.settings.primary.name]
 
-    def set_filters(self, video: VideoFilter | None, audio: AudioFilter | None) -> None:
-        """Run every picture through ``video`` and every audio block through ``audio`` before the sinks."""
-        self._video_filter, self._audio_filter = video, audio
+    def picture_of(self, canvas: str) -> Image:
+        return self._last[canvas]
 
-    def set_mixing(self, compositor: Compositor | None, mixer: AudioMixer | None) -> None:
-        """After the filters, compose every picture with ``compositor`` and mix every audio block
-        with ``mixer`` (co-hosts); the host's filters never see the guests."""
-        self._compositor, self._mixer = compositor, mixer
+    def set_audio_filter(self, audio: AudioFilter | None) -> None:
+        """Run every program audio block through ``audio`` before the co-hosts are mixed in."""
+        self._audio_filter = audio
 
-    def set_overlay(self, overlay: VideoFilter | None) -> None:
-        """Draw ``overlay`` over every composed picture (over the guests too), before the sinks."""
-        self._overlay = overlay
+    def set_mixer(self, mixer: AudioMixer | None) -> None:
+        """After the filter, mix every audio block with ``mixer`` (the co-hosts)."""
+        self._mixer = mixer
 
-    def add_video_sink(self, sink: VideoSink) -> None:
+    def add_video_sink(self, sink: VideoSink, canvas: str | None = None) -> None:
+        """Receive every picture of ``canvas`` (default: the primary one) or of a named extra picture."""
+        name = canvas or self.settings.primary.name
         with self._sink_lock:
-            self._video_sinks = (*self._video_sinks, sink)
+            self._video_sinks = {**self._video_sinks, name: (*self._video_sinks.get(name, ()), sink)}
 
-    def remove_video_sink(self, sink: VideoSink) -> None:
+    def remove_video_sink(self, sink: VideoSink, canvas: str | None = None) -> None:
+        name = canvas or self.settings.primary.name
         with self._sink_lock:
-            self._video_sinks = tuple(s for s in self._video_sinks if s != sink)
+            self._video_sinks = {
+                **self._video_sinks,
+                name: tuple(s for s in self._video_sinks.get(name, ()) if s != sink),
+            }
 
     def add_audio_sink(self, sink: AudioSink) -> None:
         with self._sink_lock:
@@ -224,28 +238,16 @@ class Program:
     def _render(self, index: int) -> None:
         s = self.settings
         at = FrameTime(index, float(index / s.fps), self.clock.wall())
-        image = self._video.read(at)
-        if image is not None:
-            image = fit_to(image, s.width, s.height)
-            if self._video_filter is not None:
-                image = self._video_filter(image)
+        pictures = self._video.render(at)
+        sinks = self._video_sinks
+        for name, image in pictures.items():
             if image.flags.writeable:
-                image.flags.writeable = False  # shared with the compositor and the overlays: read-only
-            self._host = image
-        if self._compositor is not None:
-            # Every tick, even without a new host picture: a guest's picture moves on its own.
-            image = self._compositor(self._host)
-        elif image is None and self._overlay is not None:
-            image = self._host  # the source has nothing new; the overlay may have changed
-        if image is not None:
-            if self._overlay is not None:
-                image = self._overlay(image)
-            if image.flags.writeable:
-                image.flags.writeable = False
-            self._last = image
-        frame = VideoFrame(self._last, index, 1 / s.fps, at.wall)
-        for sink in self._video_sinks:
-            sink(frame)
+                image.flags.writeable = False  # shared by every sink: read-only
+            if name in self._last:
+                self._last[name] = image
+            frame = VideoFrame(image, index, 1 / s.fps, at.wall, name)
+            for sink in sinks.get(name, ()):
+                sink(frame)
 
     def _run_audio(self) -> None:
         s = self.settings

@@ -11,6 +11,8 @@ import logging
 import platform
 import re
 import sys
+import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,14 @@ class MicrophoneHandle(Protocol):
     def close(self) -> None: ...
 
 
+class SpeakerHandle(Protocol):
+    def write(self, samples: Samples) -> None:
+        """Queue an (N, channels) float32 block to play; never blocks (a full queue drops the oldest)."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class DeviceBackend(Protocol):
     def cameras(self) -> list[DeviceInfo]: ...
 
@@ -56,6 +66,10 @@ class DeviceBackend(Protocol):
         channels: int,
         on_samples: Callable[[Samples], None],
     ) -> MicrophoneHandle: ...
+
+    def open_speaker(self, device: int | None, sample_rate: int, channels: int) -> SpeakerHandle:
+        """The sound output (monitoring); SourceError when there is none."""
+        ...
 
 
 class _OpenCvCamera:
@@ -144,6 +158,57 @@ class SystemDevices:
         except Exception as exc:
             raise SourceError(f"microphone could not be opened: {exc}") from exc
         return _SoundDeviceMicrophone(stream)
+
+    def open_speaker(self, device: int | None, sample_rate: int, channels: int) -> SpeakerHandle:
+        sd = _sounddevice()
+        try:
+            return _SoundDeviceSpeaker(sd, device, sample_rate, channels)
+        except Exception as exc:  # PortAudio raises its own error types (no output device here)
+            raise SourceError(f"no sound output: {exc}") from exc
+
+
+class _SoundDeviceSpeaker:
+    """Plays blocks written from the program's audio thread: a queue of at most ``MAX_QUEUED`` seconds
+    (older sound is dropped: monitoring must stay near live), drained by PortAudio's callback."""
+
+    MAX_QUEUED = 0.25
+
+    def __init__(self, sd: Any, device: int | None, sample_rate: int, channels: int) -> None:
+        self._lock = threading.Lock()
+        self._blocks: deque[Samples] = deque()
+        self._held = 0
+        self._limit = round(sample_rate * self.MAX_QUEUED)
+        self._channels = channels
+        self._stream = sd.OutputStream(
+            device=device, samplerate=sample_rate, channels=channels, dtype="float32", callback=self._fill
+        )
+        self._stream.start()
+
+    def write(self, samples: Samples) -> None:
+        with self._lock:
+            self._blocks.append(samples)
+            self._held += samples.shape[0]
+            while self._held > self._limit and len(self._blocks) > 1:
+                self._held -= self._blocks.popleft().shape[0]
+
+    def _fill(self, outdata: Any, frames: int, time_info: Any, status: Any) -> None:
+        filled = 0
+        with self._lock:
+            while filled < frames and self._blocks:
+                block = self._blocks[0]
+                take = min(frames - filled, block.shape[0])
+                outdata[filled : filled + take] = block[:take]
+                filled += take
+                self._held -= take
+                if take == block.shape[0]:
+                    self._blocks.popleft()
+                else:
+                    self._blocks[0] = block[take:]
+        outdata[filled:] = 0
+
+    def close(self) -> None:
+        self._stream.stop()
+        self._stream.close()
 
 
 def _quiet_cv2() -> Any:

@@ -16,22 +16,20 @@ class _Overlay:
     def __init__(self, context: Context) -> None:
         self._context = context
         self._lock = threading.Lock()
-        self._layer: tuple[Layer, int, int] | None = None
+        self._layer: tuple[Layer, str, int] | None = None
 
     def _show(self, layer: Layer | None, position: str, margin: int) -> None:
-        placed = None
-        if layer is not None:
-            x, y = place(layer.size, (self._context.width, self._context.height), position, margin)
-            placed = (layer, x, y)
         with self._lock:
-            self._layer = placed
+            self._layer = None if layer is None else (layer, position, margin)
 
     def process(self, image: Image) -> Image:
         with self._lock:
             placed = self._layer
         if placed is None:
             return image
-        layer, x, y = placed
+        layer, position, margin = placed
+        # Placed on the picture it is given: in dual format one overlay draws on both canvases.
+        x, y = place(layer.size, (image.shape[1], image.shape[0]), position, margin)
         return blend(image, layer, x, y)
 
 

@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import av
@@ -16,7 +17,7 @@ import numpy.typing as npt
 import pytest
 from skimage.data import astronaut
 
-from tests.helpers.media import parse_media_playlist
+from tests.helpers.media import ffprobe, parse_media_playlist
 from tests.helpers.relay import REPO, RelayProcess
 
 
@@ -59,6 +60,35 @@ def test_broadcast_for_ten_seconds_leaves_three_rungs_on_the_relay(relay: RelayP
         base = uri.rsplit("/", 1)[0]
         for segment, _ in playlist["segments"]:
             assert httpx.head(f"{relay.url}/live/demo/{base}/{segment}").status_code == 200
+    # Portrait by default: every rung is a portrait picture, as an independent reader (ffprobe) sees it.
+    assert rung_sizes(relay.url, "demo", variants) == {"720p": (720, 1280), "480p": (480, 854), "360p": (360, 640)}
+
+
+def rung_sizes(url: str, room: str, variants: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+    """Each rung's picture size read by ffprobe from its first segment on the relay."""
+    sizes = {}
+    for uri, name in variants:
+        base = f"{url}/live/{room}/{uri.rsplit('/', 1)[0]}"
+        data = httpx.get(f"{base}/init.mp4").content + httpx.get(f"{base}/seg_000000.m4s").content
+        with tempfile.NamedTemporaryFile(suffix=".mp4") as clip:
+            clip.write(data)
+            clip.flush()
+            stream = ffprobe(clip.name, "-show_entries", "stream=width,height", "-select_streams", "v:0")["streams"][0]
+        sizes[name] = (int(stream["width"]), int(stream["height"]))
+    return sizes
+
+
+def test_a_landscape_broadcast_still_reads_1280x720(relay: RelayProcess) -> None:
+    key = relay.create_room("wide")["stream_key"]
+    result = shopcast(
+        "broadcast", "--room", "wide", "--relay", relay.url, "--key", key, "--source", "test", "--mic", "tone",
+        "--duration", "3", "--quiet", "--canvas", "landscape", "--preset", "ultrafast",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    master = httpx.get(f"{relay.url}/live/wide/master.m3u8").text
+    variants = re.findall(r"^(\S+/(\w+)/index\.m3u8)$", master, re.MULTILINE)
+    assert rung_sizes(relay.url, "wide", variants) == {"720p": (1280, 720), "480p": (854, 480), "360p": (640, 360)}
+    assert "RESOLUTION=1280x720" in master
 
 
 def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> None:
@@ -141,6 +171,7 @@ def test_overlays_from_the_command_line_lie_over_the_broadcast(tmp_path: Path) -
     cv2.imwrite(str(tmp_path / "logo.png"), logo)
     result = shopcast(
         "broadcast", "--source", f"file:{background}", "--mic", "none", "--duration", "2", "--quiet",
+        "--canvas", "landscape",
         "--out", str(tmp_path / "out"), "--keep-filters-on",
         "--overlay", f"shopcast.image_overlay:file={tmp_path / 'logo.png'},width=200,position=top_right,margin=20",
         "--overlay", "shopcast.text_overlay:text=全场包邮 包邮到家,position=bottom_left,colour=#ff2020,size=48",
@@ -182,6 +213,7 @@ def test_filters_switched_on_from_the_command_line_shape_the_broadcast(tmp_path:
     cv2.imwrite(str(photo), cv2.cvtColor(astronaut(), cv2.COLOR_RGB2BGR))
     plain, filtered = tmp_path / "plain", tmp_path / "filtered"
     common = ["broadcast", "--source", f"file:{photo}", "--mic", "none", "--duration", "3", "--quiet"]
+    common += ["--canvas", "landscape"]
     assert shopcast(*common, "--out", str(plain)).returncode == 0
     for nothing_to_keep in ([], ["--denoise"]):  # sound is never kept on: it cannot skip a frame
         alone = shopcast(*common, "--out", str(filtered), "--keep-filters-on", *nothing_to_keep)

@@ -59,7 +59,7 @@ def test_switching_sources_while_live_keeps_the_stream_going(tmp_path: Path) -> 
     )
     session.start()
     try:
-        assert session.program.video_source.description == "camera 0"
+        assert session.show.host_description() == "camera 0"
         session.go_live_now()
         time.sleep(0.7)
         assert session.switch_video_now(f"file:{clip}") == "file clip.mp4"

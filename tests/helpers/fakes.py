@@ -14,15 +14,20 @@ from pipeline.sources import DeviceInfo, SourceError
 
 
 class FakeCamera:
-    """Delivers a picture with its frame number written on it, at about ``fps``."""
+    """Delivers a picture with its frame number written on it, at about ``fps``; nothing (None)
+    once closed or while ``unplugged()`` says its device is pulled out."""
 
-    def __init__(self, width: int, height: int, fps: float) -> None:
+    def __init__(self, width: int, height: int, fps: float, unplugged: Callable[[], bool] = lambda: False) -> None:
         self.width, self.height, self.interval = width, height, 1.0 / fps
+        self.unplugged = unplugged
         self.frames = 0
         self.closed = False
 
     def read(self) -> Image | None:
         if self.closed:
+            return None
+        if self.unplugged():
+            time.sleep(min(self.interval, 0.01))  # a real device's read fails fast, not instantly
             return None
         time.sleep(self.interval)
         image = np.full((self.height, self.width, 3), (40, 120, 200), np.uint8)
@@ -57,21 +62,33 @@ class FakeMicrophone:
 
 
 class FakeDevices:
-    """A device backend with the given cameras and microphones (none by default)."""
+    """A device backend with the given cameras and microphones (none by default).
+
+    ``unplug(index)`` pulls a camera out: it is not listed, cannot be opened, and the handles already
+    open on it deliver nothing (None) until ``replug(index)``."""
 
     def __init__(self, cameras: int = 0, microphones: int = 0, camera_fails: bool = False) -> None:
         self._cameras = cameras
         self._microphones = microphones
         self.camera_fails = camera_fails
         self.opened_cameras: list[FakeCamera] = []
+        self._unplugged: set[int] = set()
+
+    def unplug(self, index: int) -> None:
+        self._unplugged.add(index)
+
+    def replug(self, index: int) -> None:
+        self._unplugged.discard(index)
 
     def cameras(self) -> list[DeviceInfo]:
-        return [DeviceInfo(i, f"fake camera {i}") for i in range(self._cameras)]
+        return [DeviceInfo(i, f"fake camera {i}") for i in range(self._cameras) if i not in self._unplugged]
 
     def open_camera(self, index: int, width: int, height: int, fps: float) -> FakeCamera:
         if self.camera_fails:
             raise SourceError(f"camera {index} could not be opened (busy)")
-        camera = FakeCamera(640, 480, fps)
+        if index in self._unplugged:
+            raise SourceError(f"camera {index} could not be opened (no such device)")
+        camera = FakeCamera(640, 480, fps, lambda: index in self._unplugged)
         self.opened_cameras.append(camera)
         return camera
 

@@ -11,11 +11,15 @@ import cv2
 import numpy as np
 import pytest
 
+from pipeline.canvas import Canvas
 from pipeline.clock import SystemClock
 from pipeline.frames import VideoFrame
 from pipeline.overlay import POSITIONS, blend, image_layer, parse_colour, place, text_layer
 from pipeline.program import Program, ProgramSettings
-from pipeline.sources import TestPattern
+from pipeline.scene import Box, CanvasScenes, Layer, Scene, SceneCollection, SourceSpec
+from pipeline.scene_render import SourcePicture
+from pipeline.show import ShowVideo
+from pipeline.sources import FrameTime, TestPattern
 from pipeline.sources.audio import ToneSource
 from tests.helpers.waiting import wait_until
 
@@ -116,8 +120,20 @@ def test_an_image_keeps_its_transparency_and_is_clipped_at_the_edge(tmp_path: Pa
 
 def test_the_program_draws_the_overlay_over_the_composed_picture() -> None:
     """Co-host tiles are composed first; the overlay lies over them (a logo stays on top)."""
-    settings = ProgramSettings(width=320, height=180, fps=Fraction(30))
-    program = Program(settings, SystemClock(), TestPattern(320, 180), ToneSource(48_000, 2))
+    canvas = Canvas("landscape", 320, 180)
+    settings = ProgramSettings(canvases=(canvas,), fps=Fraction(30))
+    pattern = TestPattern(320, 180)
+
+    class Frames:
+        def picture(self, source_id: str, at: FrameTime) -> SourcePicture:
+            return SourcePicture(pattern.read(at), at.index)
+
+    scene = Scene("s", "S", (Layer("l", "pattern", Box(0, 0, 320, 180)),))
+    collection = SceneCollection(
+        "c", (SourceSpec("pattern", "P", "shopcast.test_pattern"),), (CanvasScenes(canvas, (scene,), "s", "s"),)
+    )
+    show = ShowVideo(collection, Frames(), settings.fps)
+    program = Program(settings, SystemClock(), show, ToneSource(48_000, 2))
     guest = np.zeros((180, 320, 3), np.uint8)
     guest[:, 160:] = (255, 0, 0)  # the compositor puts a "guest" on the right half
 
@@ -131,8 +147,7 @@ def test_the_program_draws_the_overlay_over_the_composed_picture() -> None:
         out[10:30, 280:310] = (0, 0, 255)  # a red mark in the guest's half
         return out
 
-    program.set_mixing(compose, None)
-    program.set_overlay(overlay)
+    show.set_post("landscape", (compose, overlay))
     frames: list[VideoFrame] = []
     program.add_video_sink(frames.append)
     program.start()

@@ -1,0 +1,250 @@
+"""The commerce scenes a new show starts with, for each canvas, and the phone apps' safe zone.
+
+Five scenes, the ones hosts use (docs: the live-commerce format): host full screen; host with a
+product close-up in a picture-in-picture box; the product showcase (the product large, the host
+small, the price card); the co-host split (连麦); and a "be right back" slate. Their sources are
+shared by every scene and both canvases: the host camera (from ``--source``), the close-up (a second
+camera when the machine has one — 双机位 — otherwise the pinned product's photo), the live product
+card, the first co-host's tile, a backdrop colour and the slate.
+
+On a portrait canvas the phone apps draw their own buttons and comments over the picture: a top bar,
+a strip on the right and the bottom quarter. :func:`safe_zone` is the band left for text and
+prices; the studio draws it as a guide on the preview, and these templates keep the product card
+(and the close-up) inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.canvas import Canvas
+from pipeline.scene import (
+    Box,
+    CanvasScenes,
+    Fit,
+    Layer,
+    Scene,
+    SceneCollection,
+    SourceSpec,
+    Transition,
+)
+from pipeline.sources import parse_video_spec
+
+SAFE_TOP, SAFE_BOTTOM, SAFE_RIGHT = 0.12, 0.25, 0.15
+"""Shares of a portrait picture the phone apps cover: the top bar, the bottom (comments, card, input
+bar) and the right strip (like, share, cart). No platform publishes exact numbers; these are the
+guide's defaults (../shared/design/live-commerce-format.md)."""
+TITLE_SAFE = 0.05
+"""A landscape picture's margin on every side (broadcast title-safe)."""
+
+HOST, CLOSEUP, CARD, GUEST, BACKDROP, SLATE = "host", "closeup", "card", "guest1", "backdrop", "slate"
+
+CARD_ASPECT = 0.32
+"""The product card's height over its width."""
+CARD_WIDTH, CARD_HEIGHT = 564, 180
+"""The card's drawing size: the portrait templates' card box, so it is drawn 1:1 there."""
+
+_WORDS = {
+    "en": {
+        "host": "Host camera",
+        "closeup_camera": "Close-up camera",
+        "closeup_photo": "Product photo",
+        "card": "Product card",
+        "guest": "Co-host 1",
+        "backdrop": "Backdrop",
+        "slate": "Be right back slate",
+        "full": "Host full screen",
+        "pip": "Host + close-up",
+        "showcase": "Product showcase",
+        "cohost": "Co-host",
+        "brb": "Be right back",
+        "collection": "ShopCast show",
+    },
+    "zh": {
+        "host": "主播摄像头",
+        "closeup_camera": "特写摄像头",
+        "closeup_photo": "商品图",
+        "card": "商品卡片",
+        "guest": "连麦嘉宾 1",
+        "backdrop": "背景色",
+        "slate": "稍后回来",
+        "full": "主播全屏",
+        "pip": "主播 + 特写",
+        "showcase": "商品展示",
+        "cohost": "连麦",
+        "brb": "稍后回来",
+        "collection": "ShopCast 直播",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return _WORDS["zh" if language.lower().startswith("zh") else "en"]
+
+
+def safe_zone(canvas: Canvas) -> Box:
+    """The part of ``canvas`` no phone app covers (portrait) or the title-safe area (landscape)."""
+    w, h = canvas.width, canvas.height
+    if canvas.portrait:
+        top, bottom = round(h * SAFE_TOP), h - round(h * SAFE_BOTTOM)
+        return Box(0, top, w - round(w * SAFE_RIGHT), bottom - top)
+    mx, my = round(w * TITLE_SAFE), round(h * TITLE_SAFE)
+    return Box(mx, my, w - 2 * mx, h - 2 * my)
+
+
+def inside(box: Box, zone: Box) -> bool:
+    return box.x >= zone.x and box.y >= zone.y and box.x + box.w <= zone.x + zone.w and box.y + box.h <= zone.y + zone.h
+
+
+def host_source(spec: str, name: str) -> SourceSpec:
+    """The host camera's source from a ``--source`` spec (``test``, ``camera[:N]``, ``file:PATH``)."""
+    kind, arg = parse_video_spec(spec)
+    if kind == "camera":
+        assert isinstance(arg, int)
+        return SourceSpec(HOST, name, "shopcast.camera", {"device": arg}, filters=True)
+    if kind == "file":
+        assert isinstance(arg, Path)
+        return SourceSpec(HOST, name, "shopcast.media_file", {"file": str(arg)}, filters=True)
+    return SourceSpec(HOST, name, "shopcast.test_pattern", {}, filters=True)
+
+
+def _even(value: float) -> int:
+    return round(value / 2) * 2
+
+
+def _portrait_scenes(canvas: Canvas, w: dict[str, str]) -> tuple[Scene, ...]:
+    width, height = canvas.size
+    zone = safe_zone(canvas)
+    margin = _even(width * 0.033)
+    full = Box(0, 0, width, height)
+    card_w = _even(zone.w - 2 * margin)
+    card_h = _even(card_w * CARD_ASPECT)
+    card = Box(zone.x + margin, zone.y + zone.h - margin - card_h, card_w, card_h)
+    pip_w = _even(width * 0.42)
+    closeup = Box(zone.x + margin, zone.y + margin, pip_w, _even(pip_w * 4 / 3))
+    photo_side = _even(min(zone.w - 2 * margin, card.y - zone.y - 2 * margin))
+    photo = Box(zone.x + margin, zone.y + margin, zone.w - 2 * margin, photo_side)
+    host_w = _even(width * 0.24)
+    host_small = Box(
+        photo.x + photo.w - host_w, photo.y + photo.h - _even(host_w * 4 / 3), host_w, _even(host_w * 4 / 3)
+    )
+    half = _even(height / 2)
+    return (
+        Scene("full", w["full"], (Layer("host", HOST, full),)),
+        Scene(
+            "pip",
+            w["pip"],
+            (Layer("host", HOST, full), Layer("closeup", CLOSEUP, closeup), Layer("card", CARD, card, fit=Fit.CONTAIN)),
+        ),
+        Scene(
+            "showcase",
+            w["showcase"],
+            (
+                Layer("backdrop", BACKDROP, full),
+                Layer("photo", CLOSEUP, photo, fit=Fit.CONTAIN),
+                Layer("host", HOST, host_small),
+                Layer("card", CARD, card, fit=Fit.CONTAIN),
+            ),
+        ),
+        Scene(
+            "cohost",
+            w["cohost"],
+            (Layer("host", HOST, Box(0, 0, width, half)), Layer("guest", GUEST, Box(0, half, width, height - half))),
+        ),
+        Scene("brb", w["brb"], (Layer("slate", SLATE, full),)),
+    )
+
+
+def _landscape_scenes(canvas: Canvas, w: dict[str, str]) -> tuple[Scene, ...]:
+    width, height = canvas.size
+    zone = safe_zone(canvas)
+    full = Box(0, 0, width, height)
+    card_w = _even(width * 0.36)
+    card_h = _even(card_w * CARD_ASPECT)
+    card = Box(zone.x, zone.y + zone.h - card_h, card_w, card_h)
+    pip_w = _even(width * 0.3)
+    closeup = Box(zone.x + zone.w - pip_w, zone.y + zone.h - _even(pip_w * 9 / 16), pip_w, _even(pip_w * 9 / 16))
+    photo_h = _even(zone.h)
+    photo = Box(zone.x, zone.y, _even(zone.w * 0.5), photo_h)
+    right_x = photo.x + photo.w + _even(width * 0.02)
+    right_w = zone.x + zone.w - right_x
+    host_small = Box(right_x, zone.y, right_w, _even(right_w * 9 / 16))
+    showcase_card = Box(right_x, zone.y + zone.h - _even(right_w * CARD_ASPECT), right_w, _even(right_w * CARD_ASPECT))
+    half = _even(width / 2)
+    return (
+        Scene("full", w["full"], (Layer("host", HOST, full),)),
+        Scene(
+            "pip",
+            w["pip"],
+            (Layer("host", HOST, full), Layer("closeup", CLOSEUP, closeup), Layer("card", CARD, card, fit=Fit.CONTAIN)),
+        ),
+        Scene(
+            "showcase",
+            w["showcase"],
+            (
+                Layer("backdrop", BACKDROP, full),
+                Layer("photo", CLOSEUP, photo, fit=Fit.CONTAIN),
+                Layer("host", HOST, host_small),
+                Layer("card", CARD, showcase_card, fit=Fit.CONTAIN),
+            ),
+        ),
+        Scene(
+            "cohost",
+            w["cohost"],
+            (Layer("host", HOST, Box(0, 0, half, height)), Layer("guest", GUEST, Box(half, 0, width - half, height))),
+        ),
+        Scene("brb", w["brb"], (Layer("slate", SLATE, full),)),
+    )
+
+
+def template_scenes(canvas: Canvas, language: str = "en") -> CanvasScenes:
+    """The five commerce scenes laid out for ``canvas``, "Host full screen" on air."""
+    w = words(language)
+    scenes = _portrait_scenes(canvas, w) if canvas.portrait else _landscape_scenes(canvas, w)
+    return CanvasScenes(canvas, scenes, "full", "showcase")
+
+
+def template_sources(host: SourceSpec, *, second_camera: bool, language: str = "en") -> tuple[SourceSpec, ...]:
+    w = words(language)
+    closeup = (
+        SourceSpec(CLOSEUP, w["closeup_camera"], "shopcast.camera", {"device": 1})
+        if second_camera
+        else SourceSpec(CLOSEUP, w["closeup_photo"], "shopcast.product_photo", {})
+    )
+    return (
+        host,
+        closeup,
+        SourceSpec(CARD, w["card"], "shopcast.product_card", {"width": CARD_WIDTH, "height": CARD_HEIGHT}),
+        SourceSpec(GUEST, w["guest"], "shopcast.cohost", {"slot": 1}),
+        SourceSpec(BACKDROP, w["backdrop"], "shopcast.colour", {"colour": "#1d1b26"}),
+        SourceSpec(SLATE, w["slate"], "shopcast.slate", {}),
+    )
+
+
+def template_collection(
+    canvases: tuple[Canvas, ...], host: SourceSpec, *, second_camera: bool = False, language: str = "en"
+) -> SceneCollection:
+    """A new show's scene collection: the template scenes on every canvas, sharing one set of sources."""
+    return SceneCollection(
+        words(language)["collection"],
+        template_sources(host, second_camera=second_camera, language=language),
+        tuple(template_scenes(c, language) for c in canvases),
+        Transition(),
+    )
+
+
+def fit_canvases(collection: SceneCollection, canvases: tuple[Canvas, ...], language: str = "en") -> SceneCollection:
+    """``collection`` on these canvases: a canvas it has keeps its scenes, a new one gets the templates
+    (whose sources are added when missing), one no longer asked for is left out."""
+    kept = {c.canvas.name: c for c in collection.canvases}
+    chosen = tuple(
+        kept[c.name] if c.name in kept and kept[c.name].canvas == c else template_scenes(c, language) for c in canvases
+    )
+    sources = list(collection.sources)
+    have = {s.id for s in sources}
+    host = next((s for s in sources if s.id == HOST), None) or host_source("test", words(language)["host"])
+    for spec in template_sources(host, second_camera=False, language=language):
+        if spec.id not in have:
+            sources.append(spec)
+    return replace(collection, sources=tuple(sources), canvases=chosen)

@@ -1,0 +1,387 @@
+"""The show's picture and sound in the studio: scenes of sources on every canvas, and the mixer.
+
+:class:`StudioShow` puts together what the program renders (pipeline/program.py):
+
+* video — the scene collection (restored from its file, or the commerce templates for a new show:
+  app/scene_templates.py), the running sources (plugins/source_pool.py, the Filters dock's video
+  filters on the host camera), the renderer with its transitions (pipeline/show.py) and, per canvas,
+  the co-hosts composed over a scene that does not place them itself and the overlay plugins;
+* sound — the mixer (pipeline/mixer.py): the microphone through the audio filters, each media
+  file's sound while its source is on air, each with a fader, mute and meter; the co-hosts are mixed
+  in after it (their mix-minus is made from it); and monitoring to the speakers, off by default;
+* what sources need from the studio (plugins.api.Services): the devices, the room's pinned product
+  for the product card (app/product_card_feed.py, fed by the owner feed) and the co-hosts' pictures.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.cohost import Cohosting
+from app.paths import assets_dir
+from app.product_card_feed import MAX_IMAGE_BYTES, PinnedProduct
+from app.scene_templates import HOST, fit_canvases, host_source, template_collection, words
+from app.scenes import Scenes, ScenesChanged, ScenesFileError, load_collection
+from app.session_config import SessionConfig
+from app.session_events import Notice
+from pipeline.clock import Clock
+from pipeline.filters.meter import MeterLevels
+from pipeline.frames import AudioChunk, Image
+from pipeline.mixer import Channel, ProgramMixer
+from pipeline.program import Program
+from pipeline.scene import SceneCollection, SceneError, SourceSpec
+from pipeline.show import ShowVideo
+from pipeline.sources import DeviceBackend, SourceError, SystemDevices, open_audio_source, parse_video_spec
+from pipeline.sources.devices import SpeakerHandle
+from pipeline.sources.media_file import probe_video_file
+from plugins.api import Context, Services, Text
+from plugins.chain import Chain
+from plugins.registry import Registry
+from plugins.source_pool import SourcePool
+
+log = logging.getLogger(__name__)
+
+COHOST_PLUGIN = "shopcast.cohost"
+MIC = "mic"
+
+
+@dataclass(frozen=True, slots=True)
+class MixerStrip:
+    """One channel of the mixer as the Audio mixer dock shows it."""
+
+    id: str
+    """``mic``, ``media:<source id>`` or ``guest:<session>``."""
+    name: Text
+    kind: str
+    """``mic``, ``media`` or ``guest``."""
+    gain_db: float
+    muted: bool
+    levels: MeterLevels | None
+    on_air: bool = True
+
+
+class StudioShow:
+    """The program's video producer and audio source for one studio session (module docstring)."""
+
+    def __init__(
+        self,
+        config: SessionConfig,
+        *,
+        registry: Registry,
+        clock: Clock,
+        devices: DeviceBackend | None,
+        video_filters: Chain,
+        audio_filters: Chain,
+        overlays: Chain,
+        cohosting: Cohosting,
+        emit: Callable[[object], None],
+        background: Callable[[Callable[[], None]], None],
+        relay_url: Callable[[], str | None],
+    ) -> None:
+        self.config = config
+        self._clock = clock
+        self._devices = devices
+        self._emit = emit
+        self._relay_url = relay_url
+        self._cohosting = cohosting
+        self._overlays = overlays
+        self._images = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-product-images")
+        self.pinned = PinnedProduct(self._fetch_image, self._images)
+        """The product card's data, from the owner feed."""
+        p = config.program
+        self.language = config.language
+        services = Services(devices=devices, products=self.pinned, guests=cohosting, language=config.language)
+        context = Context(p.width, p.height, float(p.fps), p.sample_rate, p.channels, str(assets_dir()), services)
+        self.pool = SourcePool(registry, context, video_filter=video_filters.process, notify=self._notify)
+        self._audio_filters = audio_filters
+        self.mixer = ProgramMixer(p.sample_rate, p.channels)
+        self._on_air: tuple[SceneCollection | None, frozenset[str]] = (None, frozenset())
+        self._monitor_lock = threading.Lock()
+        self.monitoring = False
+        self._speaker: SpeakerHandle | None = None
+        collection = self._initial_collection()
+        self.pool.sync(collection.sources)
+        self.video = ShowVideo(collection, self.pool, p.fps)
+        for canvas in collection.canvases:
+            name = canvas.canvas.name
+            self.video.set_post(name, (self._cohosts_over(name), overlays.process))
+        self.scenes = Scenes(
+            collection,
+            self.video,
+            path=config.scenes_file,
+            sync_sources=self._sync_sources,
+            background=background,
+            emit=self._scenes_changed,
+        )
+        self._refresh_media_channels()
+
+    # --- the collection ----------------------------------------------------------------------------
+
+    def _initial_collection(self) -> SceneCollection:
+        c = self.config
+        canvases = c.program.canvases
+        w = words(self.language)
+        collection: SceneCollection | None = None
+        path = c.scenes_file
+        if path is not None and path.exists():
+            try:
+                collection = fit_canvases(load_collection(path), canvases, self.language)
+            except (ScenesFileError, SceneError) as exc:
+                kept = path.with_name(path.name + ".unreadable")
+                try:
+                    path.replace(kept)
+                except OSError:
+                    kept = path
+                self._emit(
+                    Notice(
+                        "warning",
+                        f"could not read the scene collection ({exc}); starting from the templates"
+                        f" (the file is kept as {kept.name})",
+                        f"无法读取场景集合（{exc}）；已改用模板场景（原文件保存为 {kept.name}）",
+                    )
+                )
+        cameras = self._cameras()
+        if collection is None:
+            host = host_source(self._available(c.source or "camera", cameras), w["host"])
+            collection = template_collection(canvases, host, second_camera=len(cameras) > 1, language=self.language)
+        elif c.source is not None:
+            spec = self._available(c.source, cameras)
+            collection = collection.with_source(host_source(spec, self._host_name(collection)))
+        if c.scene is not None:
+            collection = self._scene_on_air(collection, c.scene)
+        return collection
+
+    @staticmethod
+    def _host_name(collection: SceneCollection) -> str:
+        return next((s.name for s in collection.sources if s.id == HOST), HOST)
+
+    @staticmethod
+    def _scene_on_air(collection: SceneCollection, wanted: str) -> SceneCollection:
+        found = False
+        for canvas in collection.canvases:
+            for scene in canvas.scenes:
+                if wanted in (scene.id, scene.name):
+                    collection = collection.on_air(canvas.canvas.name, scene.id)
+                    found = True
+                    break
+        if not found:
+            names = ", ".join(dict.fromkeys(s.id for c in collection.canvases for s in c.scenes))
+            raise SceneError(f"no scene {wanted!r} (the scenes: {names})")
+        return collection
+
+    def _cameras(self) -> list[int]:
+        try:
+            return [d.index for d in (self._devices or SystemDevices()).cameras()]
+        except Exception:  # a device listing must never stop the studio from starting
+            return []
+
+    def _available(self, spec: str, cameras: list[int]) -> str:
+        """``spec``, or the test pattern (with a warning) when it names a camera this machine lacks: a
+        new show starts with a picture. (A camera lost later shows its placeholder and comes back.)
+        A file the host named must exist: SourceError says what is wrong with it."""
+        kind, arg = parse_video_spec(spec)
+        if kind == "file":
+            assert isinstance(arg, Path)
+            probe_video_file(arg)
+        if kind != "camera" or arg in cameras:
+            return spec
+        what = "no camera found" if not cameras else f"camera {arg} not found (have {cameras})"
+        zh = "未找到摄像头" if not cameras else f"未找到摄像头 {arg}（现有 {cameras}）"
+        self._emit(Notice("warning", f"{what}; using the test pattern instead", f"{zh}；改用测试画面"))
+        return "test"
+
+    def _sync_sources(self, sources: tuple[SourceSpec, ...]) -> None:
+        self.pool.sync(sources)
+        self._refresh_media_channels()
+
+    def _scenes_changed(self, event: ScenesChanged) -> None:
+        self._emit(event)
+
+    def _notify(self, level: str, text: Text) -> None:
+        self._emit(Notice(level, text.en, text.zh))
+
+    # --- the host camera (the toolbar's source picker) ------------------------------------------------
+
+    def host_description(self) -> str:
+        spec = next((s for s in self.scenes.collection.sources if s.id == HOST), None)
+        source = self.pool.source(HOST)
+        if spec is None or source is None:
+            return "none"
+        return source.description
+
+    def switch_host(self, spec: str) -> str:
+        """Show ``spec`` (``camera[:N]``, ``test``, ``file:PATH``) as the host camera, in every scene."""
+        kind, arg = parse_video_spec(spec)
+        if kind == "file":
+            assert isinstance(arg, Path)
+            probe_video_file(arg)  # raises SourceError: the host named this file, so say what is wrong
+        current = self.scenes.collection
+        updated = current.with_source(host_source(spec, self._host_name(current)))
+        self.scenes.edit(lambda _: updated)
+        self._sync_sources(updated.sources)  # on the caller's (control) thread: the description is current
+        return self.host_description()
+
+    # --- video: the co-hosts over a scene without their tiles -------------------------------------
+
+    def _cohosts_over(self, canvas: str) -> Callable[[Image], Image]:
+        def stage(image: Image) -> Image:
+            if self._places_guests(canvas):
+                return image
+            return self._cohosting.compose(image)
+
+        return stage
+
+    def _places_guests(self, canvas: str) -> bool:
+        collection = self.scenes.collection
+        scene = collection.canvas(canvas).program_scene
+        plugins = {s.id: s.plugin for s in collection.sources}
+        return any(plugins.get(layer.source) == COHOST_PLUGIN for layer in scene.layers if layer.visible)
+
+    # --- sound ----------------------------------------------------------------------------------------
+
+    def open_microphone(self) -> None:
+        """Open the microphone (or its stand-in) as the mixer's first channel."""
+        c, p = self.config, self.config.program
+        warn = self._source_warning
+        mic = open_audio_source(c.mic, sample_rate=p.sample_rate, channels=p.channels, devices=self._devices, warn=warn)
+        self.mixer.add(Channel(MIC, mic.description, mic, filter=self._audio_filters.process))
+
+    def _source_warning(self, message: str) -> None:
+        self._emit(Notice("warning", message, f"输入源问题：{message}"))
+
+    def _media_on_air(self, source_id: str) -> bool:
+        collection = self.scenes.collection
+        cached, ids = self._on_air
+        if cached is not collection:
+            ids = frozenset(la.source for c in collection.canvases for la in c.program_scene.layers if la.visible)
+            self._on_air = (collection, ids)
+        return source_id in ids
+
+    def _refresh_media_channels(self) -> None:
+        sources = {s.id: s for s in self.scenes.collection.sources}
+        audio = self.pool.audio()
+        for channel in self.mixer.channels_now:
+            if channel.id.startswith("media:") and channel.id[6:] not in audio:
+                self.mixer.remove(channel.id)
+        for source_id, track in audio.items():
+            channel_id = f"media:{source_id}"
+            existing = next((ch for ch in self.mixer.channels_now if ch.id == channel_id), None)
+            if existing is not None and existing.source is track:
+                continue
+            name = sources[source_id].name if source_id in sources else source_id
+            self.mixer.add(Channel(channel_id, name, track, on_air=functools.partial(self._media_on_air, source_id)))
+
+    def strips(self) -> list[MixerStrip]:
+        """Every channel of the mixer, the co-hosts last, as the Audio mixer dock lists them."""
+        strips = []
+        for channel in self.mixer.channels_now:
+            if channel.id == MIC:
+                name = Text(f"Microphone ({channel.name})", f"麦克风（{channel.name}）")
+                kind, on_air = "mic", True
+            else:
+                name = Text(channel.name, channel.name)
+                kind, on_air = "media", self._media_on_air(channel.id.removeprefix("media:"))
+            strips.append(
+                MixerStrip(channel.id, name, kind, channel.gain_db, channel.muted, channel.meter.levels(), on_air)
+            )
+        levels = self._cohosting.levels()
+        for guest in self._cohosting.guests():
+            if guest.state == "gone":
+                continue
+            strips.append(
+                MixerStrip(
+                    f"guest:{guest.id}",
+                    Text(f"Co-host {guest.name}", f"连麦 {guest.name}"),
+                    "guest",
+                    guest.gain_db,
+                    guest.muted,
+                    levels.get(guest.id),
+                )
+            )
+        return strips
+
+    def set_gain(self, strip_id: str, db: float) -> None:
+        if strip_id.startswith("guest:"):
+            self._cohosting.set_gain(strip_id.removeprefix("guest:"), db)
+        else:
+            self.mixer.set_gain(strip_id, db)
+
+    def set_muted(self, strip_id: str, muted: bool) -> None:
+        if strip_id.startswith("guest:"):
+            self._cohosting.set_muted(strip_id.removeprefix("guest:"), muted)
+        else:
+            self.mixer.set_muted(strip_id, muted)
+
+    def set_monitoring(self, on: bool) -> None:
+        """Play the program's sound on this machine's speakers (off by default: a live mic would feed back)."""
+        with self._monitor_lock:
+            if on == self.monitoring:
+                return
+            if on:
+                p = self.config.program
+                devices = self._devices or SystemDevices()
+                try:
+                    self._speaker = devices.open_speaker(None, p.sample_rate, p.channels)
+                except SourceError as exc:
+                    self._emit(Notice("warning", f"monitoring is unavailable: {exc}", f"无法监听：{exc}"))
+                    return
+                self.monitoring = True
+            else:
+                speaker, self._speaker, self.monitoring = self._speaker, None, False
+                if speaker is not None:
+                    speaker.close()
+
+    def monitor(self, chunk: AudioChunk) -> None:
+        """An audio sink: the program's sound to the speakers while monitoring."""
+        speaker = self._speaker
+        if speaker is not None:
+            speaker.write(chunk.samples)
+
+    # --- the room ---------------------------------------------------------------------------------------
+
+    def on_room_message(self, message: dict[str, Any]) -> None:
+        self.pinned.on_feed(message)
+
+    def _fetch_image(self, url: str) -> bytes | None:
+        """A product picture: a path on the relay (``/static/…``) or an http(s) URL; at most MAX_IMAGE_BYTES."""
+        if url.startswith("/"):
+            base = self._relay_url()
+            if base is None:
+                return None
+            url = base.rstrip("/") + url
+        elif not url.startswith(("http://", "https://")):
+            return None
+        with httpx.stream("GET", url, timeout=5.0, follow_redirects=True) as response:
+            if response.status_code != 200:
+                return None
+            data = bytearray()
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) > MAX_IMAGE_BYTES:
+                    return None
+            return bytes(data)
+
+    # --- lifecycle --------------------------------------------------------------------------------------
+
+    def program(self) -> Program:
+        """A program (not started) rendering this show and mixing its sound."""
+        program = Program(self.config.program, self._clock, self.video, self.mixer)
+        program.set_mixer(self._cohosting.mix)
+        program.add_audio_sink(self.monitor)
+        return program
+
+    def close(self) -> None:
+        self.set_monitoring(False)
+        self.scenes.close()
+        self.pool.close()
+        self.mixer.stop()
+        self._images.shutdown(wait=True, cancel_futures=True)
