@@ -64,7 +64,7 @@ class HealthWatch:
         note: str | None = None
         while not self._stop.wait(self._interval):
             stats = self._stats()
-            health = self._tracker.update(stats.program, stats.broadcast)
+            health = self._tracker.update(stats.program, stats.broadcast, stats.formats[1:])
             self._emit(replace(stats, health=health))
             if stats.broadcast is not None and self._recording:
                 ended = self.incidents.update(health, self._clock.wall())

@@ -25,7 +25,7 @@ import os
 import resource
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
@@ -86,6 +86,7 @@ ROW_LABELS: dict[str, str] = {
     "render_time": "Average time to render a frame",
     "frames_missed": "Frames missed due to rendering lag (last 10 s)",
     "frames_skipped": "Frames skipped due to encoding lag (last 10 s)",
+    "format_frames_skipped": "Frames skipped due to encoding lag, %1 (last 10 s)",
     "encode_time": "Encode time, %1",
     "bitrate": "Bitrate, %1",
     "audio_bitrate": "Audio bitrate",
@@ -291,8 +292,8 @@ class HealthTracker:
         self._cpu_seconds = cpu_seconds
         self._cpu_count = max(1, cpu_count if cpu_count is not None else os.cpu_count() or 1)
         self._program: deque[_ProgramSample] = deque()
-        self._broadcast: deque[_BroadcastSample] = deque()
-        self._stream_id: str | None = None
+        self._broadcasts: dict[str, tuple[str, deque[_BroadcastSample]]] = {}
+        """Per canvas ("" for the primary one): the stream id and its window of samples."""
         self._cpu_last: tuple[float, float] | None = None
 
     # --- the window ------------------------------------------------------------------------------
@@ -308,18 +309,22 @@ class HealthTracker:
 
     # --- update ----------------------------------------------------------------------------------
 
-    def update(self, program: ProgramStats, broadcast: BroadcastStats | None) -> HealthReport:
-        """Judge one second: the program's stats and the broadcast's (None when not live)."""
+    def update(
+        self, program: ProgramStats, broadcast: BroadcastStats | None, others: Sequence[BroadcastStats] = ()
+    ) -> HealthReport:
+        """Judge one second: the program's stats and the broadcast's (None when not live); in dual format
+        ``others`` are the other canvases' broadcasts, whose rows name their canvas."""
         now = self._clock()
         rows: list[HealthRow] = []
         issues: list[Overload] = []
         self._program_rows(program, now, rows, issues)
         live = broadcast is not None
-        if broadcast is not None:
-            self._broadcast_rows(broadcast, now, rows, issues)
-        else:
-            self._broadcast.clear()
-            self._stream_id = None
+        judged = [("", broadcast)] if broadcast is not None else []
+        judged += [(other.canvas or f"format {i + 2}", other) for i, other in enumerate(others)]
+        for canvas, stats in judged:
+            self._broadcast_rows(stats, canvas, now, rows, issues)
+        for gone in set(self._broadcasts) - {canvas for canvas, _ in judged}:
+            del self._broadcasts[gone]
         self._cpu_row(now, rows, issues)
         overloaded = max(
             (i for i in issues if i.level != "ok"),
@@ -354,42 +359,46 @@ class HealthTracker:
         issues.append(Overload("rendering", "missed", level, (format_percent(share), span)))
 
     def _broadcast_rows(
-        self, broadcast: BroadcastStats, now: float, rows: list[HealthRow], issues: list[Overload]
+        self, broadcast: BroadcastStats, canvas: str, now: float, rows: list[HealthRow], issues: list[Overload]
     ) -> None:
-        if broadcast.stream_id != self._stream_id or (
-            self._broadcast and broadcast.frames_in < self._broadcast[-1].frames_in
-        ):
-            self._broadcast.clear()
-            self._stream_id = broadcast.stream_id
-        self._broadcast.append(
+        """One canvas's encoders and outputs (``canvas`` "" for the primary: its rows keep plain names)."""
+        stream_id, window = self._broadcasts.get(canvas, (None, deque()))
+        if broadcast.stream_id != stream_id or (window and broadcast.frames_in < window[-1].frames_in):
+            window = deque()
+        self._broadcasts[canvas] = (broadcast.stream_id, window)
+        window.append(
             _BroadcastSample(now, broadcast.frames_in, broadcast.frames_skipped, {o.name: o for o in broadcast.outputs})
         )
-        first = self._trim(self._broadcast, now)
+        first = self._trim(window, now)
         span = self._span(first.at, now)
 
         skipped = broadcast.frames_skipped - first.skipped
         frames = broadcast.frames_in - first.frames_in
         share = skipped / frames if frames else 0.0
         level = share_level(share)
-        rows.append(HealthRow("frames_skipped", format_count(skipped, frames), level))
-        issues.append(Overload("encoding", "skipped", level, (format_percent(share), span)))
+        key = "format_frames_skipped" if canvas else "frames_skipped"
+        rows.append(HealthRow(key, format_count(skipped, frames), level, canvas))
+        issues.append(Overload("encoding", "skipped", level, (format_percent(share), span), canvas))
+
+        def named(rung: str) -> str:
+            return f"{canvas} {rung}" if canvas else rung
 
         budget = format_ms(self.budget_ms)
+        slow: list[tuple[float, Overload]] = []
         for rung in broadcast.rungs:
             level = budget_level(rung.encode_ms, self.budget_ms)
-            rows.append(HealthRow("encode_time", format_ms(rung.encode_ms), level, rung.name))
-            issues.append(
-                Overload("encoding", "slow", level, (rung.name, format_ms(rung.encode_ms), budget), rung.name)
+            rows.append(HealthRow("encode_time", format_ms(rung.encode_ms), level, named(rung.name)))
+            issue = Overload(
+                "encoding", "slow", level, (named(rung.name), format_ms(rung.encode_ms), budget), named(rung.name)
             )
+            slow.append((rung.encode_ms, issue))
         # Of two slow rungs, blame the slowest: keep only its "encoding.slow" issue.
-        slow = [i for i in issues if i.code == "encoding.slow"]
-        if len(slow) > 1:
-            slowest = max(slow, key=lambda i: next(r.encode_ms for r in broadcast.rungs if r.name == i.subject))
-            issues[:] = [i for i in issues if i.code != "encoding.slow" or i is slowest]
+        issues.append(max(slow, key=lambda s: s[0])[1])
 
         for rung in broadcast.rungs:
-            rows.append(HealthRow("bitrate", format_kbps(rung.kbps), "ok", rung.name))
-        rows.append(HealthRow("audio_bitrate", format_kbps(broadcast.audio_kbps)))
+            rows.append(HealthRow("bitrate", format_kbps(rung.kbps), "ok", named(rung.name)))
+        if not canvas:
+            rows.append(HealthRow("audio_bitrate", format_kbps(broadcast.audio_kbps)))
 
         stream_kbps = sum(r.kbps for r in broadcast.rungs) + broadcast.audio_kbps
         for output in broadcast.outputs:

@@ -319,3 +319,38 @@ def test_the_real_cpu_clock_is_read_by_default() -> None:
     sum(i * i for i in range(200_000))
     report = tracker.update(program, None)
     assert report.row("cpu").value.endswith(" %")
+
+
+def test_dual_format_shows_each_canvas_encoders_and_blames_the_right_one() -> None:
+    """Two canvases: the second canvas's rows name it, and its slow rung is the one blamed."""
+    tracker = HealthTracker(FPS, clock=lambda: now, cpu_seconds=lambda: 0.0, cpu_count=2)
+
+    def broadcast(canvas: str, frames: int, skipped: int, slow_ms: float) -> BroadcastStats:
+        rungs = (
+            RungStats("720p", 720, 1280, frames, 2500.0, slow_ms, 0),
+            RungStats("480p", 480, 854, frames, 1000.0, 4.0, 0),
+        )
+        outputs = (OutputStats(f"relay ({canvas})" if canvas != "portrait" else "relay", "ok"),)
+        return BroadcastStats(f"s-{canvas}", 1.0, frames, skipped, rungs, 128.0, 0, outputs, canvas=canvas)
+
+    report = None
+    for second in range(1, 4):
+        now = float(second)
+        program = ProgramStats(30 * second, 0, 5.0, 30.0, 0)
+        report = tracker.update(
+            program, broadcast("portrait", 30 * second, 0, 6.0), [broadcast("landscape", 30 * second, 3 * second, 40.0)]
+        )
+    assert report is not None
+    keys = report.keys()
+    assert "encode_time:720p" in keys and "encode_time:landscape 720p" in keys
+    assert "format_frames_skipped:landscape" in keys and "audio_bitrate" in keys
+    assert report.row("format_frames_skipped", "landscape").label == (
+        "Frames skipped due to encoding lag, landscape (last 10 s)"
+    )
+    assert report.overloaded is not None and report.overloaded.subject == "landscape 720p"
+    assert "landscape 720p rung takes 40.0 ms" in report.verdict
+    # Back to one canvas: the second one's rows go.
+    now = 4.0
+    report = tracker.update(ProgramStats(120, 0, 5.0, 30.0, 0), broadcast("portrait", 120, 0, 6.0))
+    keys = report.keys()
+    assert not any("landscape" in key for key in keys)
