@@ -57,6 +57,8 @@ class _Running:
     picture: SourcePicture | None = None
     image: Image | None = None
     failures: int = 0
+    reported: Problem | None = None
+    """The problem last told (a notice when one appears, changes or clears, never every frame)."""
 
 
 _BLANK = np.zeros((2, 2, 3), np.uint8)
@@ -174,6 +176,8 @@ class SourcePool:
     def _read(self, running: _Running, at: FrameTime) -> SourcePicture | None:
         source = running.source
         problem = source.problem
+        if problem != running.reported:
+            self._tell(running, problem)
         if problem is not None:
             return SourcePicture(_BLANK, running.serial, problem.zh if self._zh else problem.en, running.spec.name)
         try:
@@ -197,6 +201,15 @@ class SourcePool:
         if running.image is None:
             return None
         return SourcePicture(running.image, running.serial, title=running.spec.name)
+
+    def _tell(self, running: _Running, problem: Problem | None) -> None:
+        before, running.reported = running.reported, problem
+        name = running.spec.name
+        if problem is not None:
+            if not isinstance(running.source, _Broken):  # those were told when they failed to start
+                self._notify("warning", Text(f"Source {name}: {problem.en}", f"输入源 {name}：{problem.zh}"))
+        elif before is not None:
+            self._notify("info", Text(f"Source {name} is back", f"输入源 {name} 已恢复"))
 
     @property
     def _zh(self) -> bool:
