@@ -35,6 +35,9 @@ SAFE_TOP, SAFE_BOTTOM, SAFE_RIGHT = 0.12, 0.25, 0.15
 """Shares of a portrait picture the phone apps cover: the top bar, the bottom (comments, card, input
 bar) and the right strip (like, share, cart). No platform publishes exact numbers; these are the
 guide's defaults (../shared/design/live-commerce-format.md)."""
+SAFE_LEFT = 0.09
+"""A 9:16 picture filling a taller phone (9:19.5, as the viewer page and the apps do) loses about 9 %
+off each side: nothing that must be read goes there."""
 TITLE_SAFE = 0.05
 """A landscape picture's margin on every side (broadcast title-safe)."""
 
@@ -42,7 +45,7 @@ HOST, CLOSEUP, CARD, GUEST, BACKDROP, SLATE = "host", "closeup", "card", "guest1
 
 CARD_ASPECT = 0.32
 """The product card's height over its width."""
-CARD_WIDTH, CARD_HEIGHT = 564, 180
+CARD_WIDTH, CARD_HEIGHT = 500, 160
 """The card's drawing size: the portrait templates' card box, so it is drawn 1:1 there."""
 
 _WORDS = {
@@ -88,7 +91,8 @@ def safe_zone(canvas: Canvas) -> Box:
     w, h = canvas.width, canvas.height
     if canvas.portrait:
         top, bottom = round(h * SAFE_TOP), h - round(h * SAFE_BOTTOM)
-        return Box(0, top, w - round(w * SAFE_RIGHT), bottom - top)
+        left = round(w * SAFE_LEFT)
+        return Box(left, top, w - round(w * SAFE_RIGHT) - left, bottom - top)
     mx, my = round(w * TITLE_SAFE), round(h * TITLE_SAFE)
     return Box(mx, my, w - 2 * mx, h - 2 * my)
 
@@ -124,7 +128,7 @@ def _portrait_scenes(canvas: Canvas, w: dict[str, str]) -> tuple[Scene, ...]:
     pip_w = _even(width * 0.42)
     closeup = Box(zone.x + margin, zone.y + margin, pip_w, _even(pip_w * 4 / 3))
     photo_side = _even(min(zone.w - 2 * margin, card.y - zone.y - 2 * margin))
-    photo = Box(zone.x + margin, zone.y + margin, zone.w - 2 * margin, photo_side)
+    photo = Box(zone.x + margin, zone.y + margin, card_w, photo_side)
     host_w = _even(width * 0.24)
     host_small = Box(
         photo.x + photo.w - host_w, photo.y + photo.h - _even(host_w * 4 / 3), host_w, _even(host_w * 4 / 3)

@@ -26,7 +26,7 @@ from app.paths import assets_dir
 from app.relay_client import RelayError
 from app.relay_link import RelayLink
 from app.room_client import RoomClient
-from app.scenes import Scenes
+from app.scenes import Scenes, ScenesChanged
 from app.session_config import SessionConfig
 from app.session_events import (
     Listener,
@@ -270,6 +270,7 @@ class StudioSession:
         except SceneError as exc:
             raise SessionError(str(exc)) from None
         self._show = show
+        self._emit(ScenesChanged(show.scenes.collection))
         show.open_microphone()
         self._program = program = show.program()
         for problem in self.plugins.problems:

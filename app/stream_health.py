@@ -59,6 +59,7 @@ WINDOW_SECONDS = 10.0
 VERDICTS: dict[str, str] = {
     "encoding.slow": "the %1 rung takes %2 a frame (budget %3)",
     "encoding.skipped": "%1 of frames skipped in the last %2 s",
+    "encoding.format_skipped": "%1 of the %3 canvas's frames skipped in the last %2 s",
     "rendering.slow": "a frame takes %1 to render (budget %2)",
     "rendering.missed": "%1 of frames missed in the last %2 s",
     "rendering.fps": "%1 fps instead of %2",
@@ -378,7 +379,10 @@ class HealthTracker:
         level = share_level(share)
         key = "format_frames_skipped" if canvas else "frames_skipped"
         rows.append(HealthRow(key, format_count(skipped, frames), level, canvas))
-        issues.append(Overload("encoding", "skipped", level, (format_percent(share), span), canvas))
+        if canvas:
+            issues.append(Overload("encoding", "format_skipped", level, (format_percent(share), span, canvas), canvas))
+        else:
+            issues.append(Overload("encoding", "skipped", level, (format_percent(share), span)))
 
         def named(rung: str) -> str:
             return f"{canvas} {rung}" if canvas else rung

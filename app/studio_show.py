@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 COHOST_PLUGIN = "shopcast.cohost"
 MIC = "mic"
+STAND_INS = {"test tone": "测试音", "silence": "静音"}
+"""The microphone's stand-ins (pipeline/sources/audio.py) in Chinese; a real device keeps its own name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +287,8 @@ class StudioShow:
         strips = []
         for channel in self.mixer.channels_now:
             if channel.id == MIC:
-                name = Text(f"Microphone ({channel.name})", f"麦克风（{channel.name}）")
+                zh = STAND_INS.get(channel.name, channel.name)
+                name = Text(f"Microphone ({channel.name})", f"麦克风（{zh}）")
                 kind, on_air = "mic", True
             else:
                 name = Text(channel.name, channel.name)
@@ -331,8 +334,8 @@ class StudioShow:
                 devices = self._devices or SystemDevices()
                 try:
                     self._speaker = devices.open_speaker(None, p.sample_rate, p.channels)
-                except SourceError as exc:
-                    self._emit(Notice("warning", f"monitoring is unavailable: {exc}", f"无法监听：{exc}"))
+                except (SourceError, AttributeError, NotImplementedError) as exc:  # no output, or no way to one
+                    self._emit(Notice("warning", f"Monitoring is unavailable: {exc}", f"无法监听：{exc}"))
                     return
                 self.monitoring = True
             else:

@@ -1,6 +1,12 @@
-"""Regenerate the README screenshots: the studio window (offscreen) and the viewer page on a phone.
+"""Regenerate the README screenshots: the studio window in English and in Chinese (offscreen) and the
+viewer page on a phone.
 
-.venv/bin/python scripts/screenshots.py
+.venv/bin/python scripts/screenshots.py            # docs/images/studio.png, studio-zh.png, viewer.png
+
+Each studio shot is a portrait show, live, in studio mode: the product showcase on air with the
+pinned product's photo and card, "Host + close-up" in the preview with its product card selected
+(handles on the preview, its properties in the Sources dock), a room in full swing; then the phone
+watching that program.
 """
 
 from __future__ import annotations
@@ -60,19 +66,26 @@ def stage_room(window: StudioWindow) -> None:
     )
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    translators = install_translators(app, sys.argv[1] if len(sys.argv) > 1 else "en")
+def stage_scenes(window: StudioWindow) -> None:
+    """Studio mode: the product showcase on air, "Host + close-up" in the preview, its card selected."""
+    scenes = window.session.scenes
+    scenes.switch("portrait", "showcase")
+    window.studio_mode_action.trigger()
+    scenes.preview("portrait", "pip")
+
+
+def shoot_studio(app: QApplication, language: str, out: Path, *, viewer: Path | None) -> None:
+    translators = install_translators(app, language)
     with tempfile.TemporaryDirectory() as data:
         config = SessionConfig(
             source="test",
             mic="tone",
             relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch"),
             catalog=REPO / "assets" / "demo" / "catalog.json",
+            language=language,
         )
         window = StudioWindow(StudioSession(config), go_live=True)
-        window.resize(1280, 760)
+        window.resize(1440, 880)
         window.show()
         window.start()
         deadline = time.monotonic() + 30
@@ -84,21 +97,36 @@ def main() -> None:
         ws = (window.session.relay_url or "").replace("http://", "ws://")
         audience = [connect(f"{ws}/api/v1/rooms/demo/live?viewer_id=viewer-shot{n}") for n in range(6)]
         stage_room(window)
-        wait(app, 4)
-        window.grab().save(str(OUT / "studio.png"))
-        for viewer in audience:
-            viewer.close()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_context(locale="zh-CN", **PHONE).new_page()  # type: ignore[arg-type]
-            page.goto(window.watch_url or "")
-            page.wait_for_function("window.shopcast.state === 'live'", timeout=30_000)
-            time.sleep(3)
-            page.screenshot(path=str(OUT / "viewer.png"))
-            browser.close()
+        stage_scenes(window)
+        wait(app, 2)
+        window.editing.select("card")
+        wait(app, 3)
+        window.grab().save(str(out))
+        for listener in audience:
+            listener.close()
+        if viewer is not None:  # the phone shows the program: the product showcase
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_context(locale="zh-CN", **PHONE).new_page()  # type: ignore[arg-type]
+                page.goto(window.watch_url or "")
+                page.wait_for_function("window.shopcast.state === 'live'", timeout=30_000)
+                time.sleep(3)
+                page.screenshot(path=str(viewer))
+                browser.close()
         window.shutdown()
-    translators.clear()
-    print(f"wrote {OUT / 'studio.png'} and {OUT / 'viewer.png'}")
+        window.deleteLater()
+        app.processEvents()
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    shoot_studio(app, "en", OUT / "studio.png", viewer=OUT / "viewer.png")
+    shoot_studio(app, "zh_CN", OUT / "studio-zh.png", viewer=None)
+    install_translators(app, "en")
+    print(f"wrote {OUT / 'studio.png'}, {OUT / 'studio-zh.png'} and {OUT / 'viewer.png'}")
 
 
 if __name__ == "__main__":

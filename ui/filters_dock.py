@@ -2,11 +2,11 @@
 settings form drawn from the plugin's declaration (plugins/api.py), plus the sound's level meters.
 
 Nothing here knows a particular plugin: a third-party filter gets the same switch, form and status
-line as the built-in beautify and denoise. Forms are drawn from each field's type and metadata: a
-number with a range is a slider, a choice a drop-down, a file a line with "Browse…", a bool a check
-box. Every change goes straight to the running filter (``Chain.update``); a refused value shows the
-chain's message under the form. The status line says whether the filter runs, what it costs per
-frame, or why it is bypassed or failed.
+line as the built-in beautify and denoise. Forms are drawn from each field's type and metadata
+(ui/settings_form.py): a number with a range is a slider, a choice a drop-down, a file a line with
+"Browse…", a bool a check box. Every change goes straight to the running filter (``Chain.update``);
+a refused value shows the chain's message under the form. The status line says whether the filter
+runs, what it costs per frame, or why it is bypassed or failed.
 """
 
 from __future__ import annotations
@@ -15,36 +15,28 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
-    QComboBox,
     QDockWidget,
-    QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
     QScrollArea,
-    QSlider,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from plugins.api import Kind, SettingsError, SettingSpec, specs
+from plugins.api import Kind, SettingsError
 from plugins.chain import Chain, SlotState
 from plugins.registry import Problem
 from ui.i18n import current_language
+from ui.settings_form import SettingsForm
 
 LevelsSource = Callable[[], Any]
 """Returns the program sound's levels (``pipeline.filters.meter.MeterLevels``) or None."""
 
-_UNSET = object()
 STATUS_COLOURS = {"on": "#2ea043", "bypassed": "#e0a100", "failed": "#e5243b", "off": "#808080"}
 
 
@@ -62,21 +54,11 @@ class PluginBox(QGroupBox):
         if plugin.description.en:
             self.setToolTip(plugin.description.pick(current_language()))
         layout = QVBoxLayout(self)
-        form = QFormLayout()
-        layout.addLayout(form)
-        self.editors: dict[str, QWidget] = {}
-        # How to show a value that changed elsewhere (the command line, a script, a reset) in each editor.
-        self._shows: dict[str, Callable[[Any], None]] = {}
+        self.form = SettingsForm(plugin.settings, chain.state(plugin_id).settings, self)
+        self.form.changed.connect(self._set)
+        self.editors = self.form.editors
+        layout.addWidget(self.form)
         self._following = False
-        settings = chain.state(plugin_id).settings
-        for spec in specs(plugin.settings):
-            editor = self._editor(spec, getattr(settings, spec.name))
-            editor.setObjectName(spec.name)
-            if spec.help is not None:
-                editor.setToolTip(spec.help.pick(current_language()))
-            self.editors[spec.name] = editor
-            form.addRow(spec.label.pick(current_language()), editor)
-        self._shown: dict[str, Any] = {name: getattr(settings, name) for name in self.editors}
         self.keep = QCheckBox(self.tr("Keep on when the machine is busy"), self)
         self.keep.setObjectName("keep-on")
         self.keep.setToolTip(
@@ -100,93 +82,6 @@ class PluginBox(QGroupBox):
         self.toggled.connect(self._switch)
         self.refresh()
 
-    # --- editors drawn from the declaration ----------------------------------------------------
-
-    def _editor(self, spec: SettingSpec, value: Any) -> QWidget:
-        if spec.type is bool:
-            box = QCheckBox(self)
-            box.setChecked(bool(value))
-            box.toggled.connect(lambda on, n=spec.name: self._set(n, on))
-            self._shows[spec.name] = lambda v: box.setChecked(bool(v))
-            return box
-        if spec.choices:
-            combo = QComboBox(self)
-            for choice, label in spec.choices:
-                combo.addItem(label.pick(current_language()), choice)
-            combo.setCurrentIndex(max(0, combo.findData(value)))
-            combo.currentIndexChanged.connect(lambda _i, n=spec.name, c=combo: self._set(n, c.currentData()))
-            self._shows[spec.name] = lambda v: combo.setCurrentIndex(max(0, combo.findData(v)))
-            return combo
-        if spec.type is str and spec.path is not None:
-            return self._file_editor(spec, str(value))
-        if spec.type is str:
-            line = QLineEdit(str(value), self)
-            line.editingFinished.connect(lambda n=spec.name, w=line: self._set(n, w.text()))
-            self._shows[spec.name] = lambda v: line.setText(str(v))
-            return line
-        if spec.type is int:
-            spin = QSpinBox(self)
-            if spec.range is not None:
-                spin.setRange(int(spec.range.minimum), int(spec.range.maximum))
-            spin.setValue(int(value))
-            spin.valueChanged.connect(lambda v, n=spec.name: self._set(n, int(v)))
-            self._shows[spec.name] = lambda v: spin.setValue(int(v))
-            return spin
-        return self._slider(spec, float(value))
-
-    def _slider(self, spec: SettingSpec, value: float) -> QWidget:
-        bounds = spec.range
-        lo, hi = (bounds.minimum, bounds.maximum) if bounds is not None else (0.0, 1.0)
-        step = bounds.step if bounds is not None and bounds.step > 0 else (hi - lo) / 100
-        ticks = max(1, round((hi - lo) / step))
-        row = QWidget(self)
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        slider = QSlider(Qt.Orientation.Horizontal, row)
-        slider.setObjectName("slider")
-        slider.setRange(0, ticks)
-        slider.setValue(round((value - lo) / step))
-        shown = QLabel(f"{value:g}", row)
-        shown.setMinimumWidth(36)
-        layout.addWidget(slider, 1)
-        layout.addWidget(shown)
-
-        def moved(position: int) -> None:
-            number = round(lo + position * step, 6)
-            shown.setText(f"{number:g}")
-            self._set(spec.name, number)
-
-        slider.valueChanged.connect(moved)
-
-        def show(number: Any) -> None:
-            slider.setValue(round((float(number) - lo) / step))
-            shown.setText(f"{float(number):g}")
-
-        self._shows[spec.name] = show
-        return row
-
-    def _file_editor(self, spec: SettingSpec, value: str) -> QWidget:
-        row = QWidget(self)
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        line = QLineEdit(value, row)
-        line.setObjectName("path")
-        line.setPlaceholderText(self.tr("none"))
-        browse = QPushButton(self.tr("Browse…"), row)
-        layout.addWidget(line, 1)
-        layout.addWidget(browse)
-        line.editingFinished.connect(lambda: self._set(spec.name, line.text().strip()))
-        self._shows[spec.name] = lambda v: line.setText(str(v))
-
-        def pick() -> None:
-            path, _ = QFileDialog.getOpenFileName(self, spec.label.pick(current_language()), "", spec.path or "")
-            if path:
-                line.setText(path)
-                self._set(spec.name, path)
-
-        browse.clicked.connect(pick)
-        return row
-
     # --- talking to the chain ------------------------------------------------------------------
 
     def _set(self, name: str, value: Any) -> None:
@@ -197,11 +92,10 @@ class PluginBox(QGroupBox):
         except (SettingsError, OSError, ValueError) as exc:
             self.error.setText(str(exc))
             self.error.show()
-            # Refused: once the streamer leaves the editor, it shows the value in use again.
-            self._shown.pop(name, None)
+            self.form.refused(name)
         else:
             self.error.hide()
-            self._shown[name] = getattr(settings, name)
+            self.form.accepted(name, getattr(settings, name))
         self.refresh()
 
     def _keep(self, keep: bool) -> None:
@@ -238,17 +132,7 @@ class PluginBox(QGroupBox):
                 self.setChecked(state.enabled)
             if self.keep.isChecked() != state.keep_on:
                 self.keep.setChecked(state.keep_on)
-            focus = QApplication.focusWidget()
-            typing = focus if isinstance(focus, (QLineEdit, QSpinBox)) else None
-            for name, show in self._shows.items():
-                editor = self.editors[name]
-                value = getattr(state.settings, name)
-                # Only a text being typed is protected: sliders, boxes and lists commit every change.
-                in_use = typing is not None and (editor is typing or editor.isAncestorOf(typing))
-                if in_use or self._shown.get(name, _UNSET) == value:
-                    continue
-                show(value)
-                self._shown[name] = value
+            self.form.show_values(state.settings)
         finally:
             self._following = False
 

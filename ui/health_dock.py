@@ -57,6 +57,7 @@ class HealthDock(QDockWidget):
             "render_time": self.tr("Average time to render a frame"),
             "frames_missed": self.tr("Frames missed due to rendering lag (last 10 s)"),
             "frames_skipped": self.tr("Frames skipped due to encoding lag (last 10 s)"),
+            "format_frames_skipped": self.tr("Frames skipped due to encoding lag, %1 (last 10 s)"),
             "encode_time": self.tr("Encode time, %1"),
             "bitrate": self.tr("Bitrate, %1"),
             "audio_bitrate": self.tr("Audio bitrate"),
@@ -87,6 +88,7 @@ class HealthDock(QDockWidget):
         self._details = {
             "encoding.slow": self.tr("the %1 rung takes %2 a frame (budget %3)"),
             "encoding.skipped": self.tr("%1 of frames skipped in the last %2 s"),
+            "encoding.format_skipped": self.tr("%1 of the %3 canvas's frames skipped in the last %2 s"),
             "rendering.slow": self.tr("a frame takes %1 to render (budget %2)"),
             "rendering.missed": self.tr("%1 of frames missed in the last %2 s"),
             "rendering.fps": self.tr("%1 fps instead of %2"),
@@ -102,12 +104,22 @@ class HealthDock(QDockWidget):
             "folder": self.tr("folder"),
             "recording": self.tr("recording"),
         }
+        self._canvases = {"portrait": self.tr("portrait"), "landscape": self.tr("landscape")}
         self._show_verdict(None, waiting=True)
 
     # --- wording ---------------------------------------------------------------------------------
 
+    def _words(self, subject: str) -> str:
+        """A subject in the interface's words: an output ("relay", "relay (landscape)"), a canvas's rung
+        ("landscape 720p") or a canvas."""
+        base, bracket, rest = subject.partition(" (")
+        if bracket and rest.endswith(")"):
+            return f"{self._words(base)} ({self._canvases.get(rest[:-1], rest[:-1])})"
+        words = subject.split(" ")
+        return " ".join(self._outputs.get(w, self._canvases.get(w, w)) for w in words)
+
     def _subject(self, row: HealthRow) -> str:
-        return self._outputs.get(row.subject, row.subject) if row.key.startswith("output") else row.subject
+        return self._words(row.subject)
 
     def label_text(self, row: HealthRow) -> str:
         return fill(self._labels.get(row.key, row.key), (self._subject(row),))
@@ -120,8 +132,10 @@ class HealthDock(QDockWidget):
         if overload is None:
             return self.tr("All good")
         args = overload.args
-        if overload.stage == "network" and args:
-            args = (self._outputs.get(args[0], args[0]), *args[1:])
+        if args and (overload.stage == "network" or overload.code == "encoding.slow"):
+            args = (self._words(args[0]), *args[1:])
+        elif overload.code == "encoding.format_skipped":
+            args = (*args[:2], self._words(args[2]))
         headline = self._headlines.get((overload.stage, overload.level), overload.headline)
         detail = fill(self._details.get(overload.code, overload.detail), args)
         return self.tr("%1: %2").replace("%1", headline).replace("%2", detail)

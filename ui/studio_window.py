@@ -1,4 +1,6 @@
-"""The studio's main window: preview, source picker, Go Live / End Live, viewer link, stream status."""
+"""The studio's main window: the program (and, in studio mode, the preview) with the scene editor, the
+scene docks (Scenes, Sources, Audio mixer), the commerce console, Go Live / End Live, the viewer link
+and the stream's status."""
 
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from ui.filters_dock import FiltersDock
 from ui.health_dock import LEVEL_COLOURS, HealthDock
 from ui.i18n import current_language
 from ui.metrics_dock import MetricsDock
+from ui.mixer_dock import MixerDock
 from ui.panels.cohost_panel import QtCohostPanel
 from ui.panels.comments_panel import QtCommentsPanel
 from ui.panels.coupons_panel import QtCouponsPanel
@@ -48,8 +51,11 @@ from ui.panels.polls_panel import QtPollsPanel
 from ui.panels.products_panel import QtProductsPanel
 from ui.panels.questions_panel import QtQuestionsPanel
 from ui.qt_console import QtConsole
-from ui.qt_preview import QtPreview
+from ui.scene_editing import SceneEditing
+from ui.scenes_dock import ScenesDock
 from ui.session_bridge import QtSessionBridge
+from ui.sources_dock import SourcesDock
+from ui.studio_view import StudioView
 
 GO_LIVE_STYLE = "QPushButton { background: #e5243b; color: white; font-weight: 600; padding: 6px 18px; }"
 END_LIVE_STYLE = "QPushButton { background: #3a3a44; color: white; font-weight: 600; padding: 6px 18px; }"
@@ -72,6 +78,7 @@ class StudioWindow(QMainWindow):
         self.session = session
         self.bridge = QtSessionBridge(session)
         self.console = QtConsole(session, self.bridge)
+        self.editing = SceneEditing(session, self.bridge)
         self._go_live_when_ready = go_live
         self._live_state = "idle"  # idle, starting, live, ending
         self._relay_ready = False
@@ -89,18 +96,22 @@ class StudioWindow(QMainWindow):
     # --- layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.preview = QtPreview(self)
-        self.setCentralWidget(self.preview)
+        self.studio_view = StudioView(self.editing, self.bridge, self)
+        self.preview = self.studio_view.program_editor
+        """The program's picture (editable outside studio mode)."""
+        self.setCentralWidget(self.studio_view)
 
         toolbar = QToolBar(self.tr("Broadcast"), self)
         toolbar.setObjectName("broadcast-toolbar")
         toolbar.setMovable(False)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        toolbar.addWidget(QLabel(self.tr("Source:") + " ", self))
+        toolbar.addWidget(QLabel(self.tr("Host camera:") + " ", self))
         self.source_picker = QComboBox(self)
-        self.source_picker.setMinimumWidth(220)
+        self.source_picker.setMinimumWidth(200)
+        self.source_picker.setToolTip(self.tr("What the host camera source shows, in every scene"))
         self._fill_sources()
         toolbar.addWidget(self.source_picker)
+        self._build_view_controls(toolbar)
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -142,6 +153,7 @@ class StudioWindow(QMainWindow):
         dock.setWidget(panel)
         dock.setMinimumWidth(300)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self._build_scene_docks()
         self._build_room_docks(dock)
         self._build_health_dock(dock)
         self._build_filters_dock()
@@ -170,6 +182,64 @@ class StudioWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
 
+    def _build_view_controls(self, toolbar: QToolBar) -> None:
+        """Studio mode, the safe-zone guide and, in dual format, which canvas the views show."""
+        toolbar.addSeparator()
+        self.studio_mode_action = QAction(self.tr("Studio mode"), self)
+        self.studio_mode_action.setObjectName("studio-mode")
+        self.studio_mode_action.setCheckable(True)
+        self.studio_mode_action.setEnabled(False)
+        self.studio_mode_action.setToolTip(
+            self.tr("Prepare the next scene in the preview, then put it on air with a transition")
+        )
+        toolbar.addAction(self.studio_mode_action)
+        self.safe_zone_action = QAction(self.tr("Safe zone"), self)
+        self.safe_zone_action.setObjectName("safe-zone")
+        self.safe_zone_action.setCheckable(True)
+        self.safe_zone_action.setChecked(True)
+        self.safe_zone_action.setToolTip(
+            self.tr("Shade what the phone apps cover: the top bar, the buttons on the right, the comments below")
+        )
+        toolbar.addAction(self.safe_zone_action)
+        self.canvas_label = QLabel(" " + self.tr("Canvas:") + " ", self)
+        self.canvas_picker = QComboBox(self)
+        self.canvas_picker.setObjectName("canvas-picker")
+        self.canvas_picker.setToolTip(self.tr("Which format the views, the Scenes and the Sources docks show"))
+        for canvas in self.editing.canvases:
+            self.canvas_picker.addItem(self.canvas_text(canvas.name, canvas.width, canvas.height), canvas.name)
+        dual = len(self.editing.canvases) > 1
+        self.canvas_label_action = toolbar.addWidget(self.canvas_label)
+        self.canvas_picker_action = toolbar.addWidget(self.canvas_picker)
+        self.canvas_label_action.setVisible(dual)
+        self.canvas_picker_action.setVisible(dual)
+
+    def canvas_text(self, name: str, width: int, height: int) -> str:
+        size = f"{width}×{height}"
+        if name == "portrait":
+            return self.tr("Portrait %1").replace("%1", size)
+        if name == "landscape":
+            return self.tr("Landscape %1").replace("%1", size)
+        return size
+
+    def _build_scene_docks(self) -> None:
+        """Scenes, Sources and the audio mixer side by side along the bottom, as in OBS."""
+        self.scenes_dock = ScenesDock(self.editing, self)
+        self.scenes_dock.install_hotkeys(self)
+        self.sources_dock = SourcesDock(self.editing, self.session, self)
+        self.mixer_dock = MixerDock(self.session, self)
+        # The row runs under the selling column on the left too; the right column (stream, live data,
+        # comments) keeps the window's full height, which its docks need on a 900-pixel screen.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        row = (self.scenes_dock, self.sources_dock, self.mixer_dock)
+        for dock in row:
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.scenes_dock)
+        self.splitDockWidget(self.scenes_dock, self.sources_dock, Qt.Orientation.Horizontal)
+        self.splitDockWidget(self.sources_dock, self.mixer_dock, Qt.Orientation.Horizontal)
+
     def _build_room_docks(self, stream_dock: QDockWidget) -> None:
         """The commerce console: selling on the left, talking with viewers on the right."""
         self.panels = {
@@ -194,7 +264,11 @@ class StudioWindow(QMainWindow):
             "draw": self.tr("Lucky draw"),
             "cohost": self.tr("Co-hosts"),
         }
-        self.docks: dict[str, QDockWidget] = {}
+        self.docks: dict[str, QDockWidget] = {
+            "scenes": self.scenes_dock,
+            "sources": self.sources_dock,
+            "mixer": self.mixer_dock,
+        }
         for name, widget in self.panels.items():
             dock = QDockWidget(titles[name], self)
             dock.setMinimumWidth(380)
@@ -215,12 +289,13 @@ class StudioWindow(QMainWindow):
         right = [self.docks[n] for n in ("comments", "questions", "polls", "draw", "cohost")]
         for dock in left:
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, right[0])
+        for dock in right:
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.splitDockWidget(stream_dock, right[0], Qt.Orientation.Vertical)
-        for group in (left, right):
+        self._room_groups = (left, right)
+        for group in self._room_groups:  # tabbed at the first show, like the stream dock's tabs
             for dock in group[1:]:
-                self.tabifyDockWidget(group[0], dock)
-            group[0].raise_()
+                dock.hide()
         self.console.section_changed.connect(self._on_room_section)
 
     def _build_health_dock(self, stream_dock: QDockWidget) -> None:
@@ -258,12 +333,20 @@ class StudioWindow(QMainWindow):
         # copy of the tab bar on the window, visible once it is resized (Qt 6.11, xcb and offscreen).
         if not self._health_tabbed:
             self._health_tabbed = True
+            for group in self._room_groups:
+                for dock in group[1:]:
+                    self.tabifyDockWidget(group[0], dock)
+                    dock.show()
+                group[0].raise_()
             self.tabifyDockWidget(self._stream_dock, self.health_dock)
             self.tabifyDockWidget(self.health_dock, self.filters_dock)
             self.tabifyDockWidget(self.filters_dock, self.metrics_dock)
             for dock in (self.health_dock, self.filters_dock, self.metrics_dock):
                 dock.show()
             self._stream_dock.raise_()
+            row = [self.scenes_dock, self.sources_dock, self.mixer_dock]
+            self.resizeDocks(row, [215, 560, 285], Qt.Orientation.Horizontal)
+            self.resizeDocks(row[:1], [245], Qt.Orientation.Vertical)
 
     @Slot(str)
     def _on_room_section(self, section: str) -> None:
@@ -291,8 +374,6 @@ class StudioWindow(QMainWindow):
 
     def _connect(self) -> None:
         b = self.bridge
-        b.preview_frame.connect(self.preview.show_frame)
-        self.preview.frame_shown.connect(b.frame_taken)
         b.stats.connect(self._on_stats)
         b.notice.connect(self._on_notice)
         b.relay_ready.connect(self._on_relay_ready)
@@ -308,6 +389,36 @@ class StudioWindow(QMainWindow):
         b.room_action_done.connect(self._on_report_done)
         b.room_action_failed.connect(self._on_report_failed)
         self.source_picker.activated.connect(self._on_source_picked)
+        self.studio_mode_action.toggled.connect(self._on_studio_mode)
+        self.safe_zone_action.toggled.connect(self.studio_view.set_safe_zone_shown)
+        self.canvas_picker.activated.connect(self._on_canvas_picked)
+        self.editing.changed.connect(self._on_scenes)
+        self.editing.refused.connect(self._on_refused)
+
+    # --- scenes ----------------------------------------------------------------------------------
+
+    @Slot(bool)
+    def _on_studio_mode(self, on: bool) -> None:
+        scenes = self.editing.scenes
+        if scenes is not None and scenes.studio_mode != on:
+            scenes.set_studio_mode(on)
+
+    @Slot()
+    def _on_scenes(self) -> None:
+        self.studio_mode_action.setEnabled(self.editing.scenes is not None)
+        studio = self.editing.studio_mode
+        if self.studio_mode_action.isChecked() != studio:
+            self.studio_mode_action.blockSignals(True)
+            self.studio_mode_action.setChecked(studio)
+            self.studio_mode_action.blockSignals(False)
+
+    @Slot(int)
+    def _on_canvas_picked(self, index: int) -> None:
+        self.editing.set_canvas(self.canvas_picker.itemData(index))
+
+    @Slot(str)
+    def _on_refused(self, message: str) -> None:
+        self._add_notice("warning", self.tr("Not changed: %1").replace("%1", message))
 
     # --- start and stop ----------------------------------------------------------------------------
 

@@ -99,3 +99,7 @@ class FakeDevices:
         self, device: int | None, sample_rate: int, channels: int, on_samples: Callable[[Samples], None]
     ) -> FakeMicrophone:
         return FakeMicrophone(sample_rate, channels, on_samples)
+
+    def open_speaker(self, device: int | None, sample_rate: int, channels: int) -> object:
+        """No sound output, like these machines (tests that monitor give their own speaker)."""
+        raise SourceError("no sound output device")
