@@ -1,39 +1,33 @@
-"""A dual-format show on the viewer page, in headless Chromium: a real relay, portrait and landscape
-pushed into one room at once (two broadcasts built from pipeline objects, one per canvas), a phone
-that plays the portrait playlist full screen and switches when turned, a desktop that plays the
-landscape one."""
+"""A dual-format show on the viewer page, in headless Chromium: a real relay, the studio session
+pushing portrait and landscape into one room at once (`--canvas portrait,landscape`: two canvases,
+two broadcasts), a phone that plays the portrait playlist full screen and switches when turned, a
+desktop that plays the landscape one."""
 
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import cv2
 import httpx
-import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page
 
-from pipeline.broadcast import Broadcast, BroadcastReport, BroadcastSettings
-from pipeline.canvas import LANDSCAPE, PORTRAIT, Canvas, default_ladder
-from pipeline.clock import SystemClock
-from pipeline.cmaf_packager import PackagerSettings
-from pipeline.frames import AudioChunk, Image, VideoFrame
-from pipeline.outputs.http_push import HttpPushOutput
+from app.session import StudioSession
+from app.session_config import ExternalRelay, SessionConfig
+from pipeline.broadcast import BroadcastSettings
+from pipeline.canvas import LANDSCAPE, PORTRAIT
+from pipeline.program import ProgramSettings
 from tests.helpers.browser import PHONE
+from tests.helpers.fakes import FakeDevices
 from tests.helpers.relay import RelayProcess
 from tests.helpers.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 FPS = 15
-SAMPLE_RATE = 48_000
-CHUNK = 1024
 PLAYING = (
     "window.shopcast.state === 'live' && window.shopcast.format !== null"
     " && document.getElementById('video').videoWidth > 0 && document.getElementById('video').currentTime > 1"
@@ -49,84 +43,27 @@ VIDEO_BOX = """(() => {
 })()"""
 
 
-def pattern(canvas: Canvas) -> Image:
-    """A still picture that says which canvas it is: a diagonal colour ramp, a label, a frame."""
-    h, w = canvas.height, canvas.width
-    y, x = np.mgrid[0:h, 0:w]
-    image = np.zeros((h, w, 3), np.uint8)
-    image[..., 0] = (x * 255 // w).astype(np.uint8)
-    image[..., 1] = (y * 255 // h).astype(np.uint8)
-    image[..., 2] = 90
-    cv2.rectangle(image, (8, 8), (w - 9, h - 9), (255, 255, 255), 6)
-    cv2.putText(image, canvas.name.upper(), (40, h // 2), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (255, 255, 255), 5)
-    return image
-
-
-class DualFormatShow:
-    """Two broadcasts of one show, portrait (primary: master.m3u8) and landscape
-    (master-landscape.m3u8), pushed to the relay's ingest with the room's stream key, fed the same
-    moving picture at each canvas's size and silence by one feeder thread."""
-
-    def __init__(self, relay: RelayProcess, room: str, stream_key: str) -> None:
-        clock = SystemClock()
-        self.canvases = (PORTRAIT, LANDSCAPE)
-        self.broadcasts = [
-            Broadcast(
-                BroadcastSettings(
-                    rungs=default_ladder(canvas),
-                    fps=Fraction(FPS),
-                    preset="ultrafast",
-                    packaging=PackagerSettings(multivariant_name=canvas.multivariant_name(primary)),
-                ),
-                [HttpPushOutput(f"{relay.url}/ingest/{room}/", stream_key, name=f"relay-{canvas.name}")],
-                clock,
-            )
-            for canvas, primary in zip(self.canvases, (True, False), strict=True)
-        ]
-        self._pictures = [pattern(c) for c in self.canvases]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._feed, name="test-dual-format-feeder", daemon=True)
-
-    def start(self) -> DualFormatShow:
-        for broadcast in self.broadcasts:
-            broadcast.start()
-        self._thread.start()
-        return self
-
-    def _feed(self) -> None:
-        started = time.monotonic()
-        silence = np.zeros((CHUNK, 2), np.float32)
-        samples = 0
-        frame = 0
-        while not self._stop.is_set():
-            if self._stop.wait(max(0.0, started + frame / FPS - time.monotonic())):
-                break
-            wall = time.time()
-            for broadcast, picture, canvas in zip(self.broadcasts, self._pictures, self.canvases, strict=True):
-                image = picture.copy()
-                x = frame * 12 % canvas.width
-                image[:, x : x + 24] = (40, 40, 255)  # a bar that moves: the picture is live
-                broadcast.push_video(VideoFrame(image, frame, Fraction(1, FPS), wall))
-            while samples < (frame + 1) * SAMPLE_RATE // FPS:
-                for broadcast in self.broadcasts:
-                    broadcast.push_audio(AudioChunk(silence, samples, SAMPLE_RATE))
-                samples += CHUNK
-            frame += 1
-
-    def stop(self) -> list[BroadcastReport]:
-        self._stop.set()
-        self._thread.join(10)
-        return [broadcast.stop(drain_timeout=10) for broadcast in self.broadcasts]
-
-
 @pytest.fixture
-def show(relay: RelayProcess) -> Iterator[tuple[DualFormatShow, dict[str, str]]]:
+def show(relay: RelayProcess) -> Iterator[tuple[StudioSession, dict[str, str]]]:
+    """The studio's own dual-format show: portrait (primary: master.m3u8) and landscape
+    (master-landscape.m3u8), each canvas's template scenes, one broadcast per canvas, pushed to the
+    relay with the room's stream key."""
     room = relay.create_room("dual", "Dual format 双画幅")
-    running = DualFormatShow(relay, room["room"], room["stream_key"]).start()
+    config = SessionConfig(
+        source="test",
+        mic="tone",
+        program=ProgramSettings(canvases=(PORTRAIT, LANDSCAPE), fps=Fraction(FPS)),
+        broadcast=BroadcastSettings(fps=Fraction(FPS), preset="ultrafast"),
+        relay=ExternalRelay(relay.url, room["room"], room["stream_key"]),
+        realtime=False,
+    )
+    session = StudioSession(config, devices=FakeDevices())
+    session.start()
     try:
-        yield running, room
+        session.go_live_now()
+        yield session, room
     finally:
-        running.stop()
+        session.close()
 
 
 def open_page(browser: Browser, url: str, **context: Any) -> tuple[Page, list[str], list[str]]:
@@ -145,7 +82,7 @@ def formats(relay: RelayProcess) -> list[dict[str, Any]]:
 
 
 def test_a_phone_plays_portrait_full_screen_a_desktop_landscape_and_turning_switches(
-    browser: Browser, relay: RelayProcess, show: tuple[DualFormatShow, dict[str, str]], tmp_path: Path
+    browser: Browser, relay: RelayProcess, show: tuple[StudioSession, dict[str, str]], tmp_path: Path
 ) -> None:
     _, room = show
     wait_until(lambda: [f["name"] for f in formats(relay)] == ["portrait", "landscape"], 40, "both formats")
