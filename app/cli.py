@@ -471,16 +471,19 @@ def _run_live(session: StudioSession, duration: float | None, stop: threading.Ev
             if stats:
                 print(format_stats(stats), flush=True)
             next_print += 5
-    final = session.stats().broadcast
+    final = session.stats()
     report = session.end_live_now()
     print(f"Stream {report.stream_id} ended after {report.segments} segments.", flush=True)
-    if final is not None:
-        share = final.frames_skipped / max(1, final.frames_in)
+    for canvas in final.formats:
+        share = canvas.frames_skipped / max(1, canvas.frames_in)
+        which = f" ({canvas.canvas}, {len(canvas.rungs)} rungs)" if len(final.formats) > 1 else ""
         print(
-            f"  frames: {final.frames_in} rendered, {final.frames_skipped} skipped due to encoding lag "
-            f"({share:.1%}); x264 preset at the end: {final.preset}",
+            f"  frames{which}: {canvas.frames_in} rendered, {canvas.frames_skipped} skipped due to encoding lag "
+            f"({share:.1%}); x264 preset at the end: {canvas.preset}",
             flush=True,
         )
+    if final.formats:
+        print(f"  program: {final.program.frames_lagged} frames missed due to rendering lag", flush=True)
     for output in report.outputs:
         print(f"  {output.name}: {output.message}", flush=True)
     return 0 if report.complete else 1
