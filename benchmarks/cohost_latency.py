@@ -40,8 +40,10 @@ from app.session import StudioSession  # noqa: E402
 from app.session_config import BundledRelayConfig, SessionConfig  # noqa: E402
 from benchmarks._machine import cpu_model  # noqa: E402
 from pipeline.broadcast import BroadcastSettings  # noqa: E402
+from pipeline.canvas import LANDSCAPE  # noqa: E402
 from pipeline.compositor import Layout, fill_transform  # noqa: E402
 from pipeline.frames import Image, VideoFrame  # noqa: E402
+from pipeline.program import ProgramSettings  # noqa: E402
 from pipeline.sources import clock_code  # noqa: E402
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, WEBRTC_ARGS  # noqa: E402
 
@@ -70,8 +72,9 @@ def main() -> None:
     if args.seconds < 5 or args.warmup < 0:
         parser.error("--seconds must be at least 5 and --warmup at least 0")
 
-    config = SessionConfig(
+    config = SessionConfig(  # landscape: the guest's whole 16:9 picture (and its code) fits a tile
         source="test", mic="tone", broadcast=BroadcastSettings(preset="veryfast"),
+        program=ProgramSettings(canvases=(LANDSCAPE,)),
         relay=BundledRelayConfig(Path(tempfile.mkdtemp(prefix="shopcast-cohost-latency-"))),
     )  # fmt: skip
     session = StudioSession(config)

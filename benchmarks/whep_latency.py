@@ -76,9 +76,9 @@ def measure(session: StudioSession, url: str, mode: str, seconds: int, warmup: i
         first_frame = time.monotonic() - opened
         transport = page.evaluate("window.shopcast.transport")
         page.add_script_tag(url="/static/clock_code.js")
-        x, y, cell = TestPattern().clock_code_box()
+        x, y, cell = TestPattern(720, 1280).clock_code_box()  # the portrait program the studio makes
         time.sleep(warmup)
-        page.evaluate(CLOCK_PROBE_JS, [x, y, cell, 1280])
+        page.evaluate(CLOCK_PROBE_JS, [x, y, cell, 720])
         cpu_before = cpu_seconds(relay.pid if relay else None)
         time.sleep(seconds)
         cpu = (cpu_seconds(relay.pid if relay else None) - cpu_before) / seconds

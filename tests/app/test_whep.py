@@ -98,7 +98,7 @@ def test_an_aiortc_viewer_decodes_the_live_top_rung_and_the_sound_and_ends_with_
     live: tuple[RelayProcess, StudioSession],
 ) -> None:
     relay, session = live
-    x, y, cell = TestPattern().clock_code_box()
+    x, y, cell = TestPattern(720, 1280).clock_code_box()  # the portrait program, as the studio makes it
 
     def left(frame: av.AudioFrame) -> np.ndarray:
         samples = frame.to_ndarray()
@@ -136,7 +136,7 @@ def test_an_aiortc_viewer_decodes_the_live_top_rung_and_the_sound_and_ends_with_
 
     connected, pictures, sound, freed_after = asyncio.run(watch())
     assert len(pictures) >= 60, f"only {len(pictures)} pictures in 4 s"
-    assert {(w, h) for _, _, w, h in pictures} == {(1280, 720)}, "the top rung, as encoded"
+    assert {(w, h) for _, _, w, h in pictures} == {(720, 1280)}, "the portrait top rung, as encoded"
     codes = [ms for _, ms, _, _ in pictures if ms is not None]
     assert len(codes) >= 0.9 * len(pictures), "the pictures are the live test pattern, not damaged"
     assert codes == sorted(codes), "in order"

@@ -21,7 +21,9 @@ from app.cohost import GuestLeft
 from app.session import StudioSession
 from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
+from pipeline.canvas import LANDSCAPE
 from pipeline.compositor import Layout, fill_transform, tiles
+from pipeline.program import ProgramSettings
 from pipeline.sources import clock_code
 from tests.helpers.browser import PHONE, WEBRTC_ARGS, KillableChromium
 from tests.helpers.fakes import FakeDevices
@@ -58,6 +60,7 @@ def studio(request: pytest.FixtureRequest, loopback_ice: None, no_devices: FakeD
         source="test",
         mic="tone",
         broadcast=BroadcastSettings(preset="ultrafast"),
+        program=ProgramSettings(canvases=(LANDSCAPE,)),  # the guest's 16:9 picture whole in its tile
         relay=ExternalRelay(relay.url, "duo", room["stream_key"], room["owner_token"]),
     )
     assert config.ice_hosts == ("127.0.0.1",)

@@ -80,8 +80,8 @@ def latency_ms(page: Page, seconds: float) -> float:
     """Median of (shown - made) over ``seconds``, from the test pattern's clock code on the screen."""
     if not page.evaluate("!!window.ClockCode"):
         page.add_script_tag(url="/static/clock_code.js")
-    x, y, cell = TestPattern().clock_code_box()
-    page.evaluate(CLOCK_PROBE_JS, [x, y, cell, 1280])
+    x, y, cell = TestPattern(720, 1280).clock_code_box()  # the portrait program, as the studio makes it
+    page.evaluate(CLOCK_PROBE_JS, [x, y, cell, 720])
     time.sleep(seconds)
     samples: list[float] = page.evaluate("window.shopcastLatency")
     assert len(samples) >= seconds * 10, f"only {len(samples)} pictures read in {seconds} s"
@@ -106,7 +106,7 @@ def test_the_switch_plays_webrtc_far_ahead_of_ll_hls_and_falls_back_when_the_con
         assert page.evaluate("document.getElementById('video').srcObject.getTracks().map(t => t.kind).sort()") == [
             "audio", "video"
         ]  # fmt: skip
-        assert page.evaluate("document.getElementById('video').videoWidth") == 1280, "the top rung"
+        assert page.evaluate("document.getElementById('video').videoWidth") == 720, "the portrait top rung"
         webrtc_ms = latency_ms(page, 4)
         print(f"glass to glass: WebRTC {webrtc_ms:.0f} ms, LL-HLS {hls_ms:.0f} ms")
         assert webrtc_ms < 1000, f"WebRTC plays {webrtc_ms:.0f} ms behind"

@@ -129,4 +129,4 @@ CLOCK_PROBE_JS = """
   return true;
 }
 """
-"""Pass ``[x, y, cell, 1280]`` from ``TestPattern().clock_code_box()`` (the program is 1280 wide)."""
+"""Pass ``[x, y, cell, width]`` from the program's ``TestPattern(width, height).clock_code_box()``."""
