@@ -61,7 +61,7 @@ def test_rtmp_push_is_readable_back_from_nginx_at_the_top_rung(
         live = ffprobe(nginx.url("show"), "-show_streams", "-rw_timeout", "10000000")
         video = next(s for s in live["streams"] if s["codec_type"] == "video")
         audio = next(s for s in live["streams"] if s["codec_type"] == "audio")
-        assert (video["codec_name"], video["width"], video["height"]) == ("h264", 1280, 720)
+        assert (video["codec_name"], video["width"], video["height"]) == ("h264", 720, 1280)  # the portrait top rung
         assert (audio["codec_name"], audio["sample_rate"]) == ("aac", "48000")
         rtmp = next(o for o in session.stats().broadcast.outputs if o.name.startswith("rtmp"))  # type: ignore[union-attr]
         assert rtmp.state == "ok" and rtmp.sent_files > 0

@@ -66,7 +66,7 @@ def test_whip_push_is_received_by_janus_at_the_top_rung_with_opus_sound(
     files = janus.recordings(tmp_path / "received")
     assert set(files) == {"video", "audio"}, janus.log()[-2000:]
     video = ffprobe(files["video"], "-show_streams", "-count_frames")["streams"][0]
-    assert (video["codec_name"], video["width"], video["height"]) == ("h264", 1280, 720)
+    assert (video["codec_name"], video["width"], video["height"]) == ("h264", 720, 1280)  # the portrait top rung
     assert int(video["nb_read_frames"]) >= 4 * 30, "at least 4 s of 30 fps arrived"
     audio = ffprobe(files["audio"], "-show_streams", "-show_format")
     assert audio["streams"][0]["codec_name"] == "opus"

@@ -59,7 +59,7 @@ def test_viewer_waits_offline_then_plays_the_live_ladder_then_shows_the_end(
         start = page.evaluate("document.getElementById('video').currentTime")
         page.wait_for_function(f"document.getElementById('video').currentTime >= {start + 3}", timeout=20_000)
         heights = page.evaluate("window.shopcast.hls.levels.map(l => l.height)")
-        assert sorted(heights) == [360, 480, 720]
+        assert sorted(heights) == [640, 854, 1280]  # portrait: 360x640, 480x854, 720x1280
         assert page.locator("#live-badge").is_visible()
         assert not page.locator("#overlay").is_visible()
         assert page.evaluate("document.getElementById('video').muted") is True
