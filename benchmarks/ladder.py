@@ -8,9 +8,10 @@ DEFAULT_LADDER: 720p 2500k, 480p 1000k, 360p 600k) with the same x264 preset, no
 
 * ``ours``: a real ``Broadcast`` (pipeline/broadcast.py) with a ``FolderOutput`` in the temp folder,
   fed every frame straight from a memory map of the file (no program loop, no clock pacing, no
-  audio). Each rung thread does what it does live: cv2.resize (INTER_AREA) + cv2.cvtColor(BGR→I420)
-  + x264 through PyAV (preset, tune zerolatency, maxrate 1.2x, bufsize 1x, an IDR forced at every
-  1 s segment start) + Annex B→AVCC + CMAF/LL-HLS packaging + atomic file writes. The rung queues
+  audio). As live, ``push_video`` converts each picture to I420 once (cv2.cvtColor) and each rung
+  thread scales the planes to its size (swscale, area) + x264 through PyAV (preset, tune
+  zerolatency, maxrate 1.2x, bufsize 1x, an IDR forced at every 1 s segment start) + Annex B→AVCC
+  + CMAF/LL-HLS packaging + atomic file writes. The rung queues
   are as deep as the run (as in tests/pipeline/test_broadcast_ladder.py), so no frame is skipped and
   the rungs run decoupled. Timed from ``Broadcast.start`` (encoders open) to ``stop`` returning
   (encoders flushed, playlists ended).
@@ -18,10 +19,15 @@ DEFAULT_LADDER: 720p 2500k, 480p 1000k, 360p 600k) with the same x264 preset, no
   filter graph ``split=3`` → ``scale=W:H:flags=area,format=yuv420p`` per rung (swscale: scaling and
   BGR→YUV 4:2:0), three libx264 encoders with the same preset and rate control (``-b:v``,
   ``-maxrate`` 1.2x, ``-bufsize`` 1x, ``-tune zerolatency -bf 0``, keyint 300, scenecut off, closed
-  GOP, forced IDR) and an IDR forced every second (``-force_key_frames``: the same IDR positions as
-  our 1 s segments), written to three mp4 files in the temp folder. ``-thread_type slice`` gives
-  x264 the sliced threads that zerolatency asks for and that PyAV uses; the CLI's default
-  (frame+slice) would override it to frame threads. Timed from process start to exit.
+  GOP, forced IDR, and for veryfast / superfast / ultrafast the options that keep their headers
+  identical: pipeline.encoders.x264_params) and an IDR forced every second (``-force_key_frames``:
+  the same IDR positions as our 1 s segments), written to three mp4 files in the temp folder.
+  ``-thread_type slice`` and ``-threads`` as ours (pipeline.encoders.x264_threads: the cores shared
+  out among the rungs, 1 on 2 cores; ``--cli-threads 0`` gives the CLI x264's automatic count
+  instead, which the option comparison then shows); the CLI's default thread type (frame+slice)
+  would override zerolatency's sliced threads to frame threads. ffmpeg 5.1 runs its three encoders
+  one after the other on one thread, so with one x264 thread each it uses one core. Timed from
+  process start to exit.
 
 fps = frames / wall seconds. CPU % = user+system CPU time / wall time (100 % = one core): for ours
 the whole benchmark process during the run (getrusage RUSAGE_SELF: rung threads, feeder, packager,
@@ -54,7 +60,7 @@ import numpy as np  # noqa: E402
 
 from pipeline.broadcast import Broadcast, BroadcastSettings  # noqa: E402
 from pipeline.clock import SystemClock  # noqa: E402
-from pipeline.encoders import DEFAULT_LADDER, X264_PRESETS  # noqa: E402
+from pipeline.encoders import DEFAULT_LADDER, X264_PRESETS, x264_params, x264_threads  # noqa: E402
 from pipeline.frames import VideoFrame  # noqa: E402
 from pipeline.outputs import FolderOutput  # noqa: E402
 from pipeline.sources import FrameTime, TestPattern  # noqa: E402
@@ -98,7 +104,7 @@ def run_ours(source: Path, frames: int, preset: str, out: Path) -> tuple[float, 
     return wall, cpu
 
 
-def ffmpeg_command(ffmpeg: str, source: Path, preset: str, out: Path) -> list[str]:
+def ffmpeg_command(ffmpeg: str, source: Path, preset: str, out: Path, threads: int) -> list[str]:
     graph = f"[0:v]split={len(DEFAULT_LADDER)}" + "".join(f"[s{i}]" for i in range(len(DEFAULT_LADDER)))
     for i, rung in enumerate(DEFAULT_LADDER):
         graph += f";[s{i}]scale={rung.width}:{rung.height}:flags=area,format=yuv420p[v{i}]"
@@ -109,15 +115,15 @@ def ffmpeg_command(ffmpeg: str, source: Path, preset: str, out: Path) -> list[st
         command += ["-map", f"[v{i}]", "-c:v", "libx264", "-preset", preset, "-tune", "zerolatency",
                     "-b:v", str(rung.bitrate), "-maxrate", str(int(rung.bitrate * 1.2)), "-bufsize", str(rung.bitrate),
                     "-bf", "0", "-g", str(KEYINT), "-force_key_frames", "expr:gte(t,n_forced)", "-thread_type", "slice",
-                    "-x264-params", f"scenecut=0:keyint={KEYINT}:min-keyint={KEYINT}:open-gop=0:forced-idr=1",
+                    "-threads", str(threads), "-x264-params", x264_params(preset, FPS),
                     "-f", "mp4", str(out / f"{rung.name}.mp4")]  # fmt: skip
     return command
 
 
-def run_ffmpeg(ffmpeg: str, source: Path, preset: str, out: Path) -> tuple[float, float]:
+def run_ffmpeg(ffmpeg: str, source: Path, preset: str, out: Path, threads: int) -> tuple[float, float]:
     """(wall seconds, CPU seconds) for one ffmpeg CLI process encoding ``source`` into the ladder."""
     out.mkdir(parents=True, exist_ok=True)
-    command = ffmpeg_command(ffmpeg, source, preset, out)
+    command = ffmpeg_command(ffmpeg, source, preset, out, threads)
     cpu0, t0 = cpu_seconds(resource.RUSAGE_CHILDREN), time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     wall, cpu = time.perf_counter() - t0, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu0
@@ -145,6 +151,8 @@ def main() -> None:
     parser.add_argument("--presets", default="ultrafast,veryfast", help="comma-separated x264 presets")
     parser.add_argument("--frames", type=int, default=600, help="frames to encode (default 600 = 20 s of 720p30)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per side and preset; the fastest is kept")
+    parser.add_argument("--cli-threads", type=int, default=x264_threads(len(DEFAULT_LADDER)),
+                        help="x264 threads per CLI encoder (default: as ours; 0: x264's automatic count)")  # fmt: skip
     args = parser.parse_args()
     presets = [p.strip() for p in args.presets.split(",") if p.strip()]
     unknown = [p for p in presets if p not in X264_PRESETS]
@@ -171,7 +179,7 @@ def main() -> None:
             for attempt in range(args.repeat):
                 ours_dir, ffmpeg_dir = Path(tmp) / f"ours-{preset}-{attempt}", Path(tmp) / f"ffmpeg-{preset}-{attempt}"
                 ours.append(run_ours(source, args.frames, preset, ours_dir))
-                theirs.append(run_ffmpeg(ffmpeg, source, preset, ffmpeg_dir))
+                theirs.append(run_ffmpeg(ffmpeg, source, preset, ffmpeg_dir, args.cli_threads))
                 top = DEFAULT_LADDER[0].name
                 ours_x264 = x264_info(ours_dir / "bench" / top / "seg_000000.m4s")
                 ffmpeg_x264 = x264_info(ffmpeg_dir / f"{top}.mp4")

@@ -1,37 +1,46 @@
-"""Live load: CPU % and RSS of the studio process streaming 720p30, against the ffmpeg CLI doing the same live job.
+"""Live load: CPU % and RSS of a live broadcast (portrait, landscape) beside the ffmpeg CLI doing the same live job.
 
-    .venv/bin/python benchmarks/live_load.py [--seconds 60] [--preset veryfast]
+    .venv/bin/python benchmarks/live_load.py [--seconds 60] [--preset veryfast] [--canvas portrait|landscape]
 
-Both sides run in real time for the same number of seconds, one after the other, each sampled once a
-second from /proc (CPU time from ``/proc/<pid>/stat``, resident memory from ``/proc/<pid>/status``,
-summed over the process and any child processes it has):
+For each canvas (default: portrait, then landscape; ``--canvas`` picks one; pipeline/canvas.py:
+portrait 720x1280 with the ladder 720x1280 / 480x854 / 360x640, landscape 1280x720 with 1280x720 /
+854x480 / 640x360, both at 2500k / 1000k / 600k) both sides run in real time for the same number of
+seconds, one after the other, each sampled once a second from /proc (CPU time from
+``/proc/<pid>/stat``, resident memory from ``/proc/<pid>/status``, summed over the process and any
+child processes it has):
 
 * ``ours``: ``python -m app broadcast --source test --mic tone --out TMP --preset P`` as a subprocess:
-  the 720p30 test pattern and a tone through the whole live pipeline (program render loop at 30 fps,
-  the three-rung x264 ladder 720p 2500k / 480p 1000k / 360p 600k, AAC, CMAF/LL-HLS packaging, folder
-  output). It is run without ``--quiet`` so that it prints its counters every 5 s; the skipped-frame
-  count is the one in the counters printed at ``--seconds``. The CLI checks its deadline before
-  printing, so it is given one second more than ``--seconds`` and the measured window is from
-  "Writing HLS to" (the session is about to go live) to that counters line. With a fixed preset it
-  runs with ``--fixed-preset`` (the preset governor off), as the ffmpeg CLI stays on the one preset;
-  any preset change that still shows up is printed.
-* ``ffmpeg``: the Debian ffmpeg CLI with ``-re`` on ``lavfi`` ``testsrc2`` 1280x720@30 and a 1 kHz
-  ``sine``, one filter graph (``split=3``, ``scale=W:H:flags=area,format=yuv420p`` per rung), three
-  libx264 encoders with the same preset and the same options as benchmarks/ladder.py (``-tune
-  zerolatency -bf 0``, ``-b:v``, ``-maxrate`` 1.2x, ``-bufsize`` 1x, an IDR forced every second,
-  ``-thread_type slice``), AAC 128k stereo, and the hls muxer writing fMP4 1 s segments of all four
-  renditions (``-var_stream_map``, one audio group) into a temporary folder, for ``-t`` seconds. Its
-  window is from its first ``-progress`` report to its last. lavfi is not a live source: when the
-  CLI cannot keep up it falls behind (speed < 1x) instead of dropping frames, so its speed is printed
-  beside its drop/dup counts.
+  the test pattern at the canvas size and a tone through the whole live pipeline (program render
+  loop at 30 fps, the three-rung x264 ladder, AAC, CMAF/LL-HLS packaging, folder output). The canvas
+  is chosen with ``--canvas NAME`` when ``broadcast --help`` lists that option, else (before the
+  option existed) with ``--ladder WxH@Kk,...`` (the program takes the top rung's size), or nothing
+  where that is the default ladder. It is run without ``--quiet`` so that it prints its counters
+  every 5 s; the skipped-frame count is the one in the counters printed at ``--seconds``. The CLI
+  checks its deadline before printing, so it is given one second more than ``--seconds`` and the
+  measured window is from "Writing HLS to" (the session is about to go live) to that counters line.
+  With a fixed preset it runs with ``--fixed-preset`` (the preset governor off), as the ffmpeg CLI
+  stays on the one preset; any preset change that still shows up is printed.
+* ``ffmpeg``: the Debian ffmpeg CLI with ``-re`` on ``lavfi`` ``testsrc2`` at the canvas size @30 and
+  a 1 kHz ``sine``, one filter graph (``split=3``, ``scale=W:H:flags=area,format=yuv420p`` per rung),
+  three libx264 encoders with the same preset and the same x264 options as ours
+  (pipeline.encoders.x264_params: keyframes only where forced, closed GOP, and for veryfast /
+  superfast / ultrafast the options that keep their headers identical; ``-tune zerolatency -bf 0``,
+  ``-b:v``, ``-maxrate`` 1.2x, ``-bufsize`` 1x, an IDR forced every second, ``-thread_type slice``
+  and ``-threads`` as many as ours give each rung, pipeline.encoders.x264_threads, or
+  ``--cli-threads``: 0 for x264's automatic count), AAC 128k stereo,
+  and the hls muxer writing fMP4 1 s segments of all four renditions (``-var_stream_map``, one
+  audio group) into a temporary folder, for ``-t`` seconds. Its window is from its first
+  ``-progress`` report to its last. lavfi is not a live source: when the CLI cannot keep up it falls
+  behind (speed < 1x) instead of dropping frames, so its speed is printed beside its drop/dup counts.
 
-Before the comparison (with a fixed preset) a one-second ``--preset auto`` run gives the pre-flight
-line: what the adaptive preset would choose on this machine right now. With ``--preset auto`` the
-measured run itself pre-flights and ffmpeg uses the preset it chose.
+Before each canvas's comparison (with a fixed preset) a one-second ``--preset auto`` run gives the
+pre-flight line: what the adaptive preset would choose on this machine right now. With ``--preset
+auto`` the measured run itself pre-flights and ffmpeg uses the preset it chose.
 
 CPU % is CPU seconds / wall seconds over the window (100 % = one core); p95 is over the one-second
 samples. RSS is in MiB (printed as MB). "other CPU" is what the rest of the machine used during the
-window (from /proc/stat): anything well above a few % means the numbers are from a loaded machine.
+window (from /proc/stat, of 100 % x cores): anything well above a few % means the numbers are from
+a loaded machine.
 """
 
 from __future__ import annotations
@@ -57,12 +66,14 @@ from typing import IO
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.encoders import DEFAULT_LADDER, X264_PRESETS  # noqa: E402
+from pipeline.canvas import LANDSCAPE, PORTRAIT, Canvas, default_ladder  # noqa: E402
+from pipeline.encoders import DEFAULT_LADDER, X264_PRESETS, Rung, x264_params, x264_threads  # noqa: E402
 
-WIDTH, HEIGHT, FPS = 1280, 720, 30
+FPS = 30
 SEGMENT = 1.0
 KEYINT = FPS * 10
 """x264's keyint in pipeline.encoders.VideoEncoder (keyframes are forced every segment)."""
+CANVASES = {c.name: c for c in (PORTRAIT, LANDSCAPE)}
 STATS_EVERY = 5
 """The broadcast command prints its counters every 5 s (app/cli.py _run_live)."""
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -102,6 +113,7 @@ class Run:
 @dataclass(frozen=True, slots=True)
 class Result:
     name: str
+    canvas: str
     mean_cpu: float
     p95_cpu: float
     mean_rss: float
@@ -205,7 +217,7 @@ def run_sampled(command: list[str], cwd: Path, timeout: float) -> Run:
     return run
 
 
-def summarise(name: str, run: Run, start: Sample, end: Sample, frames: str) -> Result:
+def summarise(name: str, canvas: str, run: Run, start: Sample, end: Sample, frames: str) -> Result:
     """CPU and RSS over the window from ``start`` to ``end`` (samples taken at lines the process printed)."""
     inside = [start, *(s for s in run.samples if start.at < s.at < end.at), end]
     per_second = [100 * (b.cpu - a.cpu) / (b.at - a.at) for a, b in itertools.pairwise(inside)
@@ -217,19 +229,38 @@ def summarise(name: str, run: Run, start: Sample, end: Sample, frames: str) -> R
     rss = [s.rss for s in inside if s.rss]
     return Result(
         name=name,
+        canvas=canvas,
         mean_cpu=100 * tree_cpu / window,
         p95_cpu=p95,
         mean_rss=sum(rss) / len(rss) / MIB if rss else float("nan"),
         peak_rss=max(rss) / MIB if rss else float("nan"),
         frames=frames,
         window=window,
-        other_cpu=100 * (end.machine_busy - start.machine_busy - tree_cpu) / window,
+        other_cpu=max(0.0, 100 * (end.machine_busy - start.machine_busy - tree_cpu) / window),
     )
 
 
-def ours_command(preset: str, out: Path, seconds: float, *, quiet: bool = False) -> list[str]:
+def canvas_option_exists() -> bool:
+    """Whether ``shopcast broadcast`` takes ``--canvas`` (added after this benchmark was written)."""
+    done = subprocess.run([sys.executable, "-m", "app", "broadcast", "--help"], cwd=REPO, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    return "--canvas" in done.stdout
+
+
+def canvas_args(canvas: Canvas, has_option: bool) -> list[str]:
+    """How to ask ``shopcast broadcast`` for ``canvas``: ``--canvas`` where it exists, else the ladder (the
+    program takes its top rung's size), else nothing for the default ladder."""
+    if has_option:
+        return ["--canvas", canvas.name]
+    rungs = default_ladder(canvas)
+    if [(r.width, r.height) for r in rungs] == [(r.width, r.height) for r in DEFAULT_LADDER]:
+        return []
+    return ["--ladder", ",".join(f"{r.width}x{r.height}@{r.bitrate // 1000}k" for r in rungs)]
+
+
+def ours_command(preset: str, out: Path, seconds: float, canvas: list[str], *, quiet: bool = False) -> list[str]:
     command = [sys.executable, "-m", "app", "broadcast", "--source", "test", "--mic", "tone", "--out", str(out),
-               "--duration", f"{seconds:g}", "--preset", preset]  # fmt: skip
+               "--duration", f"{seconds:g}", "--preset", preset, *canvas]  # fmt: skip
     if preset != "auto":
         command.append("--fixed-preset")  # the same preset as the peer for the whole run
     return [*command, "--quiet"] if quiet else command
@@ -243,10 +274,12 @@ def preflight_line(run: Run) -> str | None:
     return None
 
 
-def run_ours(preset: str, seconds: int, tmp: Path) -> tuple[Result, str | None, list[str]]:
+def run_ours(
+    preset: str, seconds: int, tmp: Path, canvas: Canvas, canvas_arguments: list[str]
+) -> tuple[Result, str | None, list[str]]:
     """(result, pre-flight line if auto, preset changes the governor made) for one live broadcast."""
-    out = tmp / f"ours-{preset}"
-    run = run_sampled(ours_command(preset, out, seconds + 1), REPO, timeout=seconds + 120)
+    out = tmp / f"ours-{canvas.name}-{preset}"
+    run = run_sampled(ours_command(preset, out, seconds + 1, canvas_arguments), REPO, timeout=seconds + 120)
     if run.returncode != 0:
         tail = "\n".join(line.text for line in run.lines[-15:])
         raise RuntimeError(f"the broadcast command failed ({run.returncode}):\n{tail}")
@@ -269,25 +302,27 @@ def run_ours(preset: str, seconds: int, tmp: Path) -> tuple[Result, str | None, 
         if (change := _PRESET_CHANGE.search(line.text)) and change.group(0) not in changes:
             changes[change.group(0)] = f"{change.group(0)} at {line.sample.at - start.at:.0f} s"
     shutil.rmtree(out, ignore_errors=True)
-    return summarise("ours", run, start, end, skipped), preflight_line(run), list(changes.values())
+    return summarise("ours", canvas.name, run, start, end, skipped), preflight_line(run), list(changes.values())
 
 
-def ffmpeg_command(ffmpeg: str, preset: str, out: Path, seconds: int) -> list[str]:
-    n = len(DEFAULT_LADDER)
+def ffmpeg_command(ffmpeg: str, preset: str, out: Path, seconds: int, canvas: Canvas, threads: int) -> list[str]:
+    rungs: tuple[Rung, ...] = default_ladder(canvas)
+    n = len(rungs)
     graph = f"[0:v]split={n}" + "".join(f"[s{i}]" for i in range(n))
-    for i, rung in enumerate(DEFAULT_LADDER):
+    for i, rung in enumerate(rungs):
         graph += f";[s{i}]scale={rung.width}:{rung.height}:flags=area,format=yuv420p[v{i}]"
     command = [ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y", "-progress", "pipe:1",
-               "-re", "-f", "lavfi", "-i", f"testsrc2=size={WIDTH}x{HEIGHT}:rate={FPS}",
+               "-re", "-f", "lavfi", "-i", f"testsrc2=size={canvas.width}x{canvas.height}:rate={FPS}",
                "-re", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
                "-filter_complex", graph]  # fmt: skip
     for i in range(n):
         command += ["-map", f"[v{i}]"]
     command += ["-map", "1:a",
                 "-c:v", "libx264", "-preset", preset, "-tune", "zerolatency", "-bf", "0", "-g", str(KEYINT),
-                "-thread_type", "slice", "-force_key_frames", f"expr:gte(t,n_forced*{SEGMENT:g})",
-                "-x264-params", f"scenecut=0:keyint={KEYINT}:min-keyint={KEYINT}:open-gop=0:forced-idr=1"]  # fmt: skip
-    for i, rung in enumerate(DEFAULT_LADDER):
+                "-thread_type", "slice", "-threads", str(threads),
+                "-force_key_frames", f"expr:gte(t,n_forced*{SEGMENT:g})",
+                "-x264-params", x264_params(preset, FPS)]  # fmt: skip
+    for i, rung in enumerate(rungs):
         command += [f"-b:v:{i}", str(rung.bitrate), f"-maxrate:v:{i}", str(int(rung.bitrate * 1.2)),
                     f"-bufsize:v:{i}", str(rung.bitrate)]  # fmt: skip
     stream_map = " ".join([f"v:{i},agroup:aud" for i in range(n)] + ["a:0,agroup:aud"])
@@ -299,11 +334,11 @@ def ffmpeg_command(ffmpeg: str, preset: str, out: Path, seconds: int) -> list[st
     return command
 
 
-def run_ffmpeg(ffmpeg: str, preset: str, seconds: int, tmp: Path) -> tuple[Result, str]:
+def run_ffmpeg(ffmpeg: str, preset: str, seconds: int, tmp: Path, canvas: Canvas, threads: int) -> tuple[Result, str]:
     """(result, a note on its pace) for the ffmpeg CLI doing the live ladder."""
-    out = tmp / f"ffmpeg-{preset}"
+    out = tmp / f"ffmpeg-{canvas.name}-{preset}"
     out.mkdir()
-    command = ffmpeg_command(ffmpeg, preset, out, seconds)
+    command = ffmpeg_command(ffmpeg, preset, out, seconds, canvas, threads)
     run = run_sampled(command, tmp, timeout=seconds * 3 + 60)
     if run.returncode != 0:
         errors = "\n".join(line.text for line in run.lines if line.stream == "err")
@@ -315,10 +350,41 @@ def run_ffmpeg(ffmpeg: str, preset: str, seconds: int, tmp: Path) -> tuple[Resul
             key, value = line.text.split("=", 1)
             last[key] = value
     frames = f"{last.get('drop_frames', '?')} dropped, {last.get('dup_frames', '?')} dup"
-    note = (f"ffmpeg CLI: {last.get('frame', '?')} frames of {seconds * FPS} encoded, "
+    note = (f"{canvas.name} ffmpeg CLI: {last.get('frame', '?')} frames of {seconds * FPS} encoded, "
             f"speed {last.get('speed', '?').strip()}, process wall {run.wall:.1f} s for -t {seconds}")  # fmt: skip
     shutil.rmtree(out, ignore_errors=True)
-    return summarise("ffmpeg CLI", run, reports[0].sample, reports[-1].sample, frames), note
+    return summarise("ffmpeg CLI", canvas.name, run, reports[0].sample, reports[-1].sample, frames), note
+
+
+@dataclass(slots=True)
+class CanvasRun:
+    canvas: Canvas
+    ours: Result
+    theirs: Result
+    ffmpeg_preset: str
+    ffmpeg_note: str
+    changes: list[str]
+    preflight: str | None
+
+
+def run_canvas(
+    ffmpeg: str, preset: str, seconds: int, tmp: Path, canvas: Canvas, canvas_arguments: list[str], cli_threads: int
+) -> CanvasRun:
+    if preset == "auto":
+        preflight = None
+    else:  # a short auto run, only for its pre-flight line
+        probe_out = tmp / f"probe-{canvas.name}"
+        probe = run_sampled(ours_command("auto", probe_out, 1, canvas_arguments, quiet=True), REPO, timeout=120)
+        preflight = preflight_line(probe)
+        shutil.rmtree(probe_out, ignore_errors=True)
+    ours, ours_preflight, changes = run_ours(preset, seconds, tmp, canvas, canvas_arguments)
+    ffmpeg_preset = preset
+    if preset == "auto":
+        preflight = ours_preflight
+        chosen = re.search(r"going live with (\S+)", preflight or "")
+        ffmpeg_preset = chosen.group(1) if chosen else "veryfast"
+    theirs, ffmpeg_note = run_ffmpeg(ffmpeg, ffmpeg_preset, seconds, tmp, canvas, cli_threads)
+    return CanvasRun(canvas, ours, theirs, ffmpeg_preset, ffmpeg_note, changes, preflight)
 
 
 def main() -> None:
@@ -326,6 +392,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="live seconds per side (default 60, a multiple of 5)")
     parser.add_argument("--preset", default="veryfast", choices=("auto", *X264_PRESETS),
                         help="x264 preset for both sides; auto: ours pre-flights, ffmpeg uses its choice")  # fmt: skip
+    parser.add_argument("--canvas", choices=tuple(CANVASES),
+                        help="only this canvas (default: portrait, then landscape)")  # fmt: skip
+    parser.add_argument("--cli-threads", type=int, default=x264_threads(len(DEFAULT_LADDER)),
+                        help="x264 threads per CLI encoder (default: as ours; 0: x264's automatic count)")  # fmt: skip
     args = parser.parse_args()
     if args.seconds < STATS_EVERY or args.seconds % STATS_EVERY:
         parser.error(f"--seconds must be a multiple of {STATS_EVERY} (the broadcast command prints its counters "
@@ -335,45 +405,48 @@ def main() -> None:
         sys.exit("benchmarks/live_load.py needs the ffmpeg CLI with libx264: apt-get install ffmpeg")
     cli_version = subprocess.run([ffmpeg, "-version"], capture_output=True, text=True, check=True).stdout
     cli_version = cli_version.splitlines()[0].split(" Copyright")[0]
+    canvases = [CANVASES[args.canvas]] if args.canvas else list(CANVASES.values())
+    has_option = canvas_option_exists()
     load_before = Path("/proc/loadavg").read_text().split()[:3]
 
     started = time.perf_counter()
+    runs: list[CanvasRun] = []
     with tempfile.TemporaryDirectory(prefix="shopcast-live-load-") as name:
-        tmp = Path(name)
-        if args.preset == "auto":
-            preflight = None
-        else:  # a short auto run, only for its pre-flight line
-            probe = run_sampled(ours_command("auto", tmp / "probe", 1, quiet=True), REPO, timeout=120)
-            preflight = preflight_line(probe)
-            shutil.rmtree(tmp / "probe", ignore_errors=True)
-        ours, ours_preflight, changes = run_ours(args.preset, args.seconds, tmp)
-        ffmpeg_preset = args.preset
-        if args.preset == "auto":
-            preflight = ours_preflight
-            chosen = re.search(r"going live with (\S+)", preflight or "")
-            ffmpeg_preset = chosen.group(1) if chosen else "veryfast"
-        theirs, ffmpeg_note = run_ffmpeg(ffmpeg, ffmpeg_preset, args.seconds, tmp)
+        for canvas in canvases:
+            arguments = canvas_args(canvas, has_option)
+            runs.append(run_canvas(ffmpeg, args.preset, args.seconds, Path(name), canvas, arguments, args.cli_threads))
     elapsed = time.perf_counter() - started
     load_after = Path("/proc/loadavg").read_text().split()[:3]
 
     versions = ", ".join(f"{p} {importlib.metadata.version(p)}" for p in ("av", "opencv-python-headless"))
-    ladder = " / ".join(f"{r.name} {r.bitrate // 1000}k" for r in DEFAULT_LADDER)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {versions}; "
           f"CLI: {cli_version}")  # fmt: skip
-    print(f"live {WIDTH}x{HEIGHT}@{FPS} test pattern + tone, ladder {ladder}, AAC 128k, {args.seconds} s per side, "
-          f"preset {args.preset} (ffmpeg {ffmpeg_preset}); {elapsed:.0f} s in all; "
-          f"load average {' '.join(load_before)} before, {' '.join(load_after)} after")  # fmt: skip
-    print("| process    | mean CPU % | p95 CPU % | mean RSS MB | peak RSS MB | frames skipped/dropped |")
-    print("|------------|-----------:|----------:|------------:|------------:|------------------------|")
-    for r in (ours, theirs):
-        print(f"| {r.name:<10} | {r.mean_cpu:>10.0f} | {r.p95_cpu:>9.0f} | {r.mean_rss:>11.0f} | {r.peak_rss:>11.0f} "
-              f"| {r.frames:<22} |")  # fmt: skip
-    for r in (ours, theirs):
-        print(f"{r.name}: window {r.window:.1f} s; other CPU on the machine meanwhile {r.other_cpu:.0f} % "
-              f"(of {100 * (os.cpu_count() or 1)} %)")  # fmt: skip
-    print(ffmpeg_note)
-    print(f"preset changes by our governor: {'; '.join(changes) if changes else 'none'}")
-    print(f"what --preset auto chooses here now: {preflight or 'no pre-flight line printed'}")
+    presets = ", ".join(sorted({r.ffmpeg_preset for r in runs}))
+    print(f"live test pattern + tone at {FPS} fps, AAC 128k, {args.seconds} s per side, preset {args.preset} "
+          f"(ffmpeg {presets}), x264 threads per rung: ours {x264_threads(len(DEFAULT_LADDER))}, "
+          f"CLI {args.cli_threads or 'automatic'}; "
+          f"canvas chosen with {'--canvas' if has_option else '--ladder (no --canvas option yet)'}; "
+          f"{elapsed:.0f} s in all; load average {' '.join(load_before)} before, "
+          f"{' '.join(load_after)} after")  # fmt: skip
+    for run in runs:
+        ladder = " / ".join(f"{r.width}x{r.height} {r.bitrate // 1000}k" for r in default_ladder(run.canvas))
+        print(f"{run.canvas.name} {run.canvas.width}x{run.canvas.height}: ladder {ladder}")
+    print("| canvas    | process    | mean CPU % | p95 CPU % | mean RSS MB | peak RSS MB | frames skipped/dropped "
+          "| other CPU % |")  # fmt: skip
+    print("|-----------|------------|-----------:|----------:|------------:|------------:|------------------------"
+          "|------------:|")  # fmt: skip
+    for run in runs:
+        for r in (run.ours, run.theirs):
+            print(f"| {r.canvas:<9} | {r.name:<10} | {r.mean_cpu:>10.0f} | {r.p95_cpu:>9.0f} | {r.mean_rss:>11.0f} "
+                  f"| {r.peak_rss:>11.0f} | {r.frames:<22} | {r.other_cpu:>11.0f} |")  # fmt: skip
+    for run in runs:
+        print(f"{run.canvas.name}: ours / CLI CPU {run.ours.mean_cpu / run.theirs.mean_cpu:.2f}x, RSS "
+              f"{run.ours.mean_rss / run.theirs.mean_rss:.2f}x; windows {run.ours.window:.1f} s / "
+              f"{run.theirs.window:.1f} s")  # fmt: skip
+        print(f"  {run.ffmpeg_note}")
+        print(f"  preset changes by our governor: {'; '.join(run.changes) if run.changes else 'none'}")
+        print(f"  what --preset auto chooses here now: {run.preflight or 'no pre-flight line printed'}")
+    print(f"(other CPU: the rest of the machine during each window, of {100 * (os.cpu_count() or 1)} %)")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,18 @@
 """x264 and AAC encoders (PyAV), producing CMAF-ready samples.
 
-The video path avoids swscale: OpenCV converts BGR to I420 (``cv2.cvtColor``), which measured ~1.7x
-faster for a 3-rung ladder on the project machines (see the environment notes).
+The video path converts each program picture once: OpenCV turns BGR into I420 at the picture's own
+size (``cv2.cvtColor``, ~1.7x faster than swscale's BGR input on the project machines), the rung of
+that size encodes it as it is (no copy: the frame points into the array), and every other rung
+scales the three planes with swscale's area filter (what ``ffmpeg -vf scale=W:H:flags=area`` does;
+0.3 ms for 1280x720 → 854x480, where OpenCV's INTER_AREA on the BGR picture took 3.5 ms for that
+non-integer ratio), or, at exactly half the size, with OpenCV's 2x2 means (the same pixels, cheaper).
+Each encoder gets its share of the cores (:func:`x264_threads`). See docs/benchmarks.md, "A live
+broadcast's CPU and memory".
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -14,13 +21,16 @@ from typing import Any
 import av
 import cv2
 import numpy as np
+import numpy.typing as npt
 from av.codec.context import Flags
 from av.video.frame import PictureType
+from av.video.reformatter import Interpolation, VideoReformatter
 
 from pipeline.fmp4 import AudioTrack, VideoTrack, annexb_to_avcc
 from pipeline.frames import EncodedSample, Image, Samples
 
 VIDEO_TIMESCALE = 90_000
+_VIDEO_TIME_BASE = Fraction(1, VIDEO_TIMESCALE)
 
 X264_PRESETS = (
     "ultrafast",
@@ -89,6 +99,57 @@ def parse_ladder(spec: str) -> tuple[Rung, ...]:
     return tuple(sorted(rungs, key=lambda r: r.bitrate, reverse=True))
 
 
+@dataclass(frozen=True, slots=True)
+class Yuv420:
+    """A picture in I420 (planar YUV 4:2:0 as ``cv2.COLOR_BGR2YUV_I420`` writes it): the Y plane's rows,
+    then U's and V's, in one C-contiguous ``(height * 3 / 2, width)`` uint8 array. Read-only: rung
+    threads share it."""
+
+    data: npt.NDArray[np.uint8]
+    width: int
+    height: int
+
+    @classmethod
+    def from_bgr(cls, image: Image) -> Yuv420:
+        """``image`` (BGR) converted at its own size (a side of odd length is first stretched by one
+        pixel: 4:2:0 needs even ones)."""
+        h, w = image.shape[:2]
+        if w % 2 or h % 2:
+            w, h = w + w % 2, h + h % 2
+            image = np.asarray(cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA), dtype=np.uint8)
+        data = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420), dtype=np.uint8)
+        data.flags.writeable = False
+        return cls(data, w, h)
+
+    def planes(self) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+        """Views of the Y, U and V planes."""
+        flat, n = self.data.reshape(-1), self.width * self.height
+        return (
+            flat[:n].reshape(self.height, self.width),
+            flat[n : n + n // 4].reshape(self.height // 2, self.width // 2),
+            flat[n + n // 4 :].reshape(self.height // 2, self.width // 2),
+        )
+
+    def frame(self) -> av.VideoFrame:
+        """An ``av.VideoFrame`` of this picture; it points into :attr:`data` (no copy) where PyAV can
+        describe the layout (heights that are a multiple of 4), else holds a copy."""
+        if self.height % 4 == 0:
+            return av.VideoFrame.from_numpy_buffer(self.data, format="yuv420p")
+        return av.VideoFrame.from_ndarray(self.data, format="yuv420p")
+
+
+_SERIAL_PIXELS = (1 << 16) - 1
+"""OpenCV splits a resize among its threads from 2^16 target pixels on (parallel_for_'s stripes)."""
+
+
+def x264_threads(encoders: int) -> int:
+    """x264 threads for each of ``encoders`` encoders that run side by side, each on its own thread:
+    the cores shared out, at least one. More threads than cores only add hand-offs between them (on
+    2 cores, x264's automatic 2 slice threads + 2 lookahead threads per rung cost ~10 % more CPU for
+    the same pictures)."""
+    return max(1, (os.cpu_count() or 1) // max(1, encoders))
+
+
 ADAPTIVE_PRESETS = ("veryfast", "superfast", "ultrafast")
 """Presets the live governor moves between, best picture first. With CABAC, 8x8 transforms and
 weighted prediction pinned (``_SAME_HEADERS``) the three write byte-identical SPS/PPS, so an encoder
@@ -96,15 +157,33 @@ can be swapped for another at a keyframe with no new init segment (tests/pipelin
 _SAME_HEADERS = "cabac=1:8x8dct=1:weightp=0"
 
 
-class VideoEncoder:
-    """One x264 encoder for one rung. Keyframes happen only where the caller forces them."""
+def x264_params(preset: str, fps: Fraction | float) -> str:
+    """The ``x264-params`` of a rung's encoder (benchmarks/ give the ffmpeg CLI the same): keyframes
+    only where the ladder forces them (keyint 10 s is a safety net), closed GOPs, and for the adaptive
+    presets the options that keep their codec headers identical."""
+    keyint = int(fps * 10)
+    params = f"scenecut=0:keyint={keyint}:min-keyint={keyint}:open-gop=0:forced-idr=1"
+    return params + (f":{_SAME_HEADERS}" if preset in ADAPTIVE_PRESETS else "")
 
-    def __init__(self, rung: Rung, fps: Fraction, preset: str, track_id: int = 1) -> None:
+
+class VideoEncoder:
+    """One x264 encoder for one rung. Keyframes happen only where the caller forces them.
+
+    ``threads``: x264's threads (default: the cores shared out among a default ladder's rungs,
+    :func:`x264_threads`); with more than one, x264 cuts each picture into that many slices.
+    """
+
+    def __init__(self, rung: Rung, fps: Fraction, preset: str, track_id: int = 1, threads: int | None = None) -> None:
         if preset not in X264_PRESETS:
             raise ValueError(f"unknown x264 preset {preset!r}: use one of {', '.join(X264_PRESETS)}")
         self.rung = rung
         self.fps = fps
         self.preset = preset
+        self.threads = threads if threads is not None else x264_threads(len(DEFAULT_LADDER))
+        if self.threads < 1:
+            raise ValueError(f"x264 needs at least one thread, got {self.threads}")
+        self._scaler = VideoReformatter()
+        self._half_buffer: npt.NDArray[np.uint8] | None = None
         self._ctx = self._open(preset)
         extradata = self._ctx.extradata
         if not extradata:
@@ -137,31 +216,66 @@ class VideoEncoder:
         ctx.width = rung.width
         ctx.height = rung.height
         ctx.pix_fmt = "yuv420p"
-        ctx.time_base = Fraction(1, VIDEO_TIMESCALE)
+        ctx.time_base = _VIDEO_TIME_BASE
         ctx.framerate = fps
         ctx.bit_rate = rung.bitrate
         ctx.flags |= Flags.global_header
-        keyint = int(fps * 10)  # a safety net only; the ladder forces keyframes at segment starts
+        ctx.thread_type = "SLICE"  # what zerolatency asks for: no frame threads, no frames held back
+        ctx.thread_count = self.threads
         ctx.options = {
             "preset": preset,
             "tune": "zerolatency",
             "maxrate": str(int(rung.bitrate * 1.2)),
             "bufsize": str(rung.bitrate),
-            "x264-params": f"scenecut=0:keyint={keyint}:min-keyint={keyint}:open-gop=0:forced-idr=1"
-            + (f":{_SAME_HEADERS}" if preset in ADAPTIVE_PRESETS else ""),
+            "x264-params": x264_params(preset, fps),
         }
         ctx.open()
         return ctx
 
-    def encode(self, image: Image, pts: int, keyframe: bool) -> list[EncodedSample]:
-        """Encode one BGR picture (any size; scaled to the rung) at ``pts`` (1/90000 s)."""
+    def scaled(self, picture: Image | Yuv420) -> av.VideoFrame:
+        """``picture`` (BGR or I420, any size) as x264 takes it: I420 at the rung's size, each plane
+        scaled with an area filter where the sizes differ (swscale's; OpenCV's where the picture is
+        twice the rung, which gives the same pixels for less). A scaled frame may point into a buffer
+        the next call reuses: encode it (x264 copies it) before asking for another."""
         r = self.rung
-        if image.shape[1] != r.width or image.shape[0] != r.height:
-            image = np.asarray(cv2.resize(image, (r.width, r.height), interpolation=cv2.INTER_AREA), dtype=np.uint8)
-        yuv = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2YUV_I420), dtype=np.uint8)
-        frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
+        yuv = picture if isinstance(picture, Yuv420) else Yuv420.from_bgr(picture)
+        if (yuv.width, yuv.height) == (r.width, r.height):
+            return yuv.frame()
+        if (yuv.width, yuv.height) == (2 * r.width, 2 * r.height) and r.height % 4 == 0:
+            return self._halved(yuv)
+        return self._scaler.reformat(
+            yuv.frame(), r.width, r.height, "yuv420p", interpolation=Interpolation.AREA, threads=1
+        )
+
+    def _halved(self, yuv: Yuv420) -> av.VideoFrame:
+        """``yuv`` at half its size: the mean of each 2x2 block (cv2.INTER_AREA's fast path; 0.2 ms
+        less than swscale at 1280x720, the same pixels; for 3x and more OpenCV is the slower), into a
+        buffer of this encoder's that x264 has copied from before the next picture. In bands small
+        enough that OpenCV does each on this thread: this rung's thread is already one of a
+        ladder's, and OpenCV's pool would only add hand-offs."""
+        r = self.rung
+        if self._half_buffer is None:
+            self._half_buffer = np.empty((r.height * 3 // 2, r.width), np.uint8)
+        for source, target in zip(yuv.planes(), Yuv420(self._half_buffer, r.width, r.height).planes(), strict=True):
+            size, band = target.shape[1], max(1, _SERIAL_PIXELS // target.shape[1])
+            for row in range(0, target.shape[0], band):
+                end = min(target.shape[0], row + band)
+                cv2.resize(
+                    source[2 * row : 2 * end],
+                    (size, end - row),
+                    dst=target[row:end],
+                    interpolation=cv2.INTER_AREA,
+                )
+        return av.VideoFrame.from_numpy_buffer(self._half_buffer, format="yuv420p")
+
+    def encode(self, picture: Image | Yuv420, pts: int, keyframe: bool) -> list[EncodedSample]:
+        """Encode one picture at ``pts`` (1/90000 s): BGR or I420, any size (:meth:`scaled`).
+
+        A ladder converts each picture to I420 once (:meth:`Yuv420.from_bgr`) and hands the same
+        :class:`Yuv420` to every rung."""
+        frame = self.scaled(picture)
         frame.pts = pts
-        frame.time_base = Fraction(1, VIDEO_TIMESCALE)
+        frame.time_base = _VIDEO_TIME_BASE
         if keyframe:
             frame.pict_type = PictureType.I
         return self._samples(self._ctx.encode(frame))
@@ -194,6 +308,8 @@ class AudioEncoder:
         ctx.time_base = Fraction(1, sample_rate)
         ctx.open()
         self._ctx = ctx
+        self._layout = ctx.layout.name
+        self._time_base = Fraction(1, sample_rate)
         self.sample_rate = sample_rate
         self.channels = channels
         self.frame_size = int(ctx.frame_size)
@@ -210,10 +326,10 @@ class AudioEncoder:
         if self._first_pts is None:
             self._first_pts = pts
         planar = np.ascontiguousarray(np.clip(samples, -1.0, 1.0).T, dtype=np.float32)
-        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout=self._ctx.layout.name)
+        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout=self._layout)
         frame.sample_rate = self.sample_rate
         frame.pts = pts
-        frame.time_base = Fraction(1, self.sample_rate)
+        frame.time_base = self._time_base
         return self._samples(self._ctx.encode(frame))
 
     def flush(self) -> list[EncodedSample]:

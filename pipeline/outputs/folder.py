@@ -1,7 +1,13 @@
-"""Writes the stream to a local folder, each file atomically (a reader never sees half a file)."""
+"""Writes the stream to a local folder, each file atomically (a reader never sees half a file).
+
+About 30 files a second while live (LL-HLS parts and the playlists that list them), so a write is
+the few system calls it needs: a folder is made once, the file written through ``os`` to a temporary
+name and renamed over the target.
+"""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path, PurePosixPath
 
@@ -25,15 +31,19 @@ class FolderOutput:
         self._bytes = 0
         self._dropped = 0
         self._error: str | None = None
+        self._folders: set[Path] = set()
+        """Folders made (or found) already: each once."""
         root.mkdir(parents=True, exist_ok=True)
 
     def publish(self, item: PublishedFile) -> None:
-        target = self.root.joinpath(*safe_relative(item.path).parts)
+        rel = safe_relative(item.path)
+        target = self.root.joinpath(*rel.parts)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(f".{target.name}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(item.data)
-            tmp.replace(target)
+            try:
+                self._write(target, item.data)
+            except FileNotFoundError:  # its folder was removed meanwhile: make it again
+                self._folders.discard(target.parent)
+                self._write(target, item.data)
         except OSError as exc:
             # One failing output must not stop the others: record it, report it, carry on.
             with self._lock:
@@ -43,6 +53,21 @@ class FolderOutput:
         with self._lock:
             self._files += 1
             self._bytes += len(item.data)
+
+    def _write(self, target: Path, data: bytes) -> None:
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        tmp = folder / f".{target.name}.{threading.get_ident()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        tmp.replace(target)
 
     def stats(self) -> OutputStats:
         with self._lock:

@@ -113,7 +113,7 @@ def test_a_broadcast_killed_mid_stream_leaves_a_playable_recording(tmp_path: Pat
     kinds = sorted(s["codec_type"] for s in info["streams"])
     assert kinds == ["audio", "video"]
     video = next(s for s in info["streams"] if s["codec_type"] == "video")
-    assert (video["codec_name"], video["width"], video["height"]) == ("h264", 1280, 720)
+    assert (video["codec_name"], video["width"], video["height"]) == ("h264", 720, 1280)  # the portrait top rung
     frames = subprocess.run(
         ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v", "-f", "null", "-"],
         capture_output=True, text=True, timeout=120, check=False,
