@@ -79,14 +79,31 @@ class Meter:
 
     def reset(self) -> None:
         ch = self.channels
-        self._squares: npt.NDArray[np.float64] = np.zeros((self._window, ch))
+        # Channels first, so every reduction runs along contiguous memory (a per-column reduction of
+        # a (window, channels) array cost ~0.2 ms a block: a core's percent on its own).
+        self._squares: npt.NDArray[np.float64] = np.zeros((ch, self._window))
+        self._sum = np.zeros(ch)
+        """The running sum of ``_squares``, recomputed exactly every ``_RESUM`` blocks (no drift)."""
+        self._blocks = 0
         self._write = 0
         self._position = 0
+        self._decays: dict[int, npt.NDArray[np.float64]] = {}
         self._peak = np.zeros(ch)
         self._held = np.zeros(ch)
         self._held_until = np.zeros(ch, np.int64)
         self._clip_until = np.full(ch, -1, np.int64)
         self._levels = self._snapshot(np.zeros(ch))
+
+    _RESUM = 256
+
+    def _decay(self, n: int) -> npt.NDArray[np.float64]:
+        """exp(-k (n-1-i)) for i < n: how much a sample i of an n-sample chunk has decayed by its end."""
+        decay = self._decays.get(n)
+        if decay is None:
+            decay = np.exp(-self._decay_per_sample * np.arange(n - 1, -1, -1, dtype=np.float64))
+            if len(self._decays) < 8:
+                self._decays[n] = decay
+        return decay
 
     def process(self, samples: Samples) -> None:
         if samples.ndim != 2 or samples.shape[1] != self.channels:
@@ -94,27 +111,32 @@ class Meter:
         n = samples.shape[0]
         if n == 0:
             return
-        x = np.abs(np.asarray(samples, np.float64))
+        x = np.ascontiguousarray(np.abs(samples.T), dtype=np.float64)  # (channels, n)
         end = self._position + n
         # Peak with exponential fall-back, exact per sample: the largest |x_k| decayed to the chunk's end.
-        decay = np.exp(-self._decay_per_sample * np.arange(n - 1, -1, -1))
-        self._peak = np.maximum(self._peak * math.exp(-self._decay_per_sample * n), (x * decay[:, None]).max(axis=0))
+        self._peak = np.maximum(self._peak * math.exp(-self._decay_per_sample * n), (x * self._decay(n)).max(axis=1))
         # Held peak.
-        chunk_max = x.max(axis=0)
+        chunk_max = x.max(axis=1)
         rising = chunk_max >= self._held
         expired = end >= self._held_until
         self._held = np.where(rising, chunk_max, np.where(expired, self._peak, self._held))
         self._held_until = np.where(rising, end + self._hold, self._held_until)
         self._clip_until = np.where(chunk_max >= CLIP_LEVEL, end + self._hold, self._clip_until)
-        # RMS: a ring of the last ``window`` squared samples.
-        squares = x[-self._window :] ** 2
-        m = squares.shape[0]
+        # RMS: a ring of the last ``window`` squared samples and their running sum.
+        squares = x[:, -self._window :] ** 2
+        m = squares.shape[1]
         first = min(m, self._window - self._write)
-        self._squares[self._write : self._write + first] = squares[:first]
-        self._squares[: m - first] = squares[first:]
+        ring = self._squares
+        self._sum -= ring[:, self._write : self._write + first].sum(axis=1) + ring[:, : m - first].sum(axis=1)
+        ring[:, self._write : self._write + first] = squares[:, :first]
+        ring[:, : m - first] = squares[:, first:]
+        self._sum += squares.sum(axis=1)
         self._write = (self._write + m) % self._window
+        self._blocks += 1
+        if self._blocks % self._RESUM == 0:
+            self._sum = ring.sum(axis=1)
         self._position = end
-        self._levels = self._snapshot(np.sqrt(self._squares.mean(axis=0)))
+        self._levels = self._snapshot(np.sqrt(np.maximum(self._sum, 0.0) / self._window))
 
     def _snapshot(self, rms: npt.NDArray[np.float64]) -> MeterLevels:
         return MeterLevels(
