@@ -344,7 +344,9 @@ class Broadcast:
             self._started_at = self.clock.monotonic()
             self._packager = self._open_packager(frame.wall)
         self._frames_in += 1
-        pts = round((frame.pts - self._origin_pts) * frame.time_base * VIDEO_TIMESCALE)
+        base = frame.time_base  # integer arithmetic: exact, and far cheaper than Fractions every frame
+        ticks = (frame.pts - self._origin_pts) * base.numerator * VIDEO_TIMESCALE
+        pts = (2 * ticks + base.denominator) // (2 * base.denominator)  # rounded half up
         keyframe = pts >= self._next_key
         if keyframe:
             # A segment's first frame is never skipped: that would stretch the segment past the
