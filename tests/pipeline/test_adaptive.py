@@ -165,3 +165,26 @@ def test_an_overloaded_broadcast_steps_down_live_and_its_stream_stays_one_stream
         ["ffmpeg", "-v", "error", "-i", str(joined), "-f", "null", "-"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
+
+
+def test_the_dual_format_preflight_picks_the_best_preset_then_drops_the_second_canvas_rungs_first() -> None:
+    from pipeline.adaptive import preflight_formats
+    from pipeline.canvas import LANDSCAPE, PORTRAIT, default_ladder
+
+    ladders = [default_ladder(PORTRAIT), default_ladder(LANDSCAPE)]
+    pictures = [np.zeros((1280, 720, 3), np.uint8), np.zeros((720, 1280, 3), np.uint8)]
+    cost = {"veryfast": 1.0, "superfast": 0.8, "ultrafast": 0.5}
+
+    def machine(capacity: float):  # fps = capacity / (cost of the preset x rungs encoded)
+        return lambda preset, counts: capacity / (cost[preset] * sum(counts))
+
+    fits = preflight_formats(ladders, Fraction(30), pictures, measure=machine(300.0))
+    assert (fits.preset, fits.rungs, fits.fits) == ("veryfast", (3, 3), True)  # 50 fps ≥ 37.5
+    faster = preflight_formats(ladders, Fraction(30), pictures, measure=machine(120.0))
+    assert (faster.preset, faster.rungs) == ("ultrafast", (3, 3))  # 40 fps at ultrafast
+    fewer = preflight_formats(ladders, Fraction(30), pictures, measure=machine(90.0))
+    # ultrafast with all six: 30 fps; the landscape ladder loses 360p, then 480p: 90 / (0.5 x 4) = 45
+    assert (fewer.preset, fewer.rungs, fewer.fits) == ("ultrafast", (3, 1), True)
+    assert [counts for _, counts, _ in fewer.tried][-2:] == [(3, 2), (3, 1)]
+    short = preflight_formats(ladders, Fraction(30), pictures, measure=machine(30.0))
+    assert (short.preset, short.rungs, short.fits) == ("ultrafast", (1, 1), False)
