@@ -15,7 +15,7 @@ prices; the studio draws it as a guide on the preview, and these templates keep 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline.canvas import Canvas
@@ -117,96 +117,91 @@ def _even(value: float) -> int:
     return round(value / 2) * 2
 
 
-def _portrait_scenes(canvas: Canvas, w: dict[str, str]) -> tuple[Scene, ...]:
+@dataclass(frozen=True, slots=True)
+class _Boxes:
+    """Where a canvas's template scenes put things (the scenes themselves are the same on every canvas)."""
+
+    full: Box
+    closeup: Box
+    card: Box
+    photo: Box
+    host_small: Box
+    showcase_card: Box
+    host_half: Box
+    guest_half: Box
+
+
+def _portrait_boxes(canvas: Canvas) -> _Boxes:
     width, height = canvas.size
     zone = safe_zone(canvas)
     margin = _even(width * 0.033)
-    full = Box(0, 0, width, height)
     card_w = _even(zone.w - 2 * margin)
     card_h = _even(card_w * CARD_ASPECT)
     card = Box(zone.x + margin, zone.y + zone.h - margin - card_h, card_w, card_h)
     pip_w = _even(width * 0.42)
-    closeup = Box(zone.x + margin, zone.y + margin, pip_w, _even(pip_w * 4 / 3))
     photo_side = _even(min(zone.w - 2 * margin, card.y - zone.y - 2 * margin))
     photo = Box(zone.x + margin, zone.y + margin, card_w, photo_side)
-    host_w = _even(width * 0.24)
-    host_small = Box(
-        photo.x + photo.w - host_w, photo.y + photo.h - _even(host_w * 4 / 3), host_w, _even(host_w * 4 / 3)
-    )
+    host_w, host_h = _even(width * 0.24), _even(width * 0.24 * 4 / 3)
     half = _even(height / 2)
-    return (
-        Scene("full", w["full"], (Layer("host", HOST, full),)),
-        Scene(
-            "pip",
-            w["pip"],
-            (Layer("host", HOST, full), Layer("closeup", CLOSEUP, closeup), Layer("card", CARD, card, fit=Fit.CONTAIN)),
-        ),
-        Scene(
-            "showcase",
-            w["showcase"],
-            (
-                Layer("backdrop", BACKDROP, full),
-                Layer("photo", CLOSEUP, photo, fit=Fit.CONTAIN),
-                Layer("host", HOST, host_small),
-                Layer("card", CARD, card, fit=Fit.CONTAIN),
-            ),
-        ),
-        Scene(
-            "cohost",
-            w["cohost"],
-            (Layer("host", HOST, Box(0, 0, width, half)), Layer("guest", GUEST, Box(0, half, width, height - half))),
-        ),
-        Scene("brb", w["brb"], (Layer("slate", SLATE, full),)),
+    return _Boxes(
+        full=Box(0, 0, width, height),
+        closeup=Box(zone.x + margin, zone.y + margin, pip_w, _even(pip_w * 4 / 3)),
+        card=card,
+        photo=photo,
+        host_small=Box(photo.x + photo.w - host_w, photo.y + photo.h - host_h, host_w, host_h),
+        showcase_card=card,
+        host_half=Box(0, 0, width, half),
+        guest_half=Box(0, half, width, height - half),
     )
 
 
-def _landscape_scenes(canvas: Canvas, w: dict[str, str]) -> tuple[Scene, ...]:
+def _landscape_boxes(canvas: Canvas) -> _Boxes:
     width, height = canvas.size
     zone = safe_zone(canvas)
-    full = Box(0, 0, width, height)
     card_w = _even(width * 0.36)
     card_h = _even(card_w * CARD_ASPECT)
-    card = Box(zone.x, zone.y + zone.h - card_h, card_w, card_h)
-    pip_w = _even(width * 0.3)
-    closeup = Box(zone.x + zone.w - pip_w, zone.y + zone.h - _even(pip_w * 9 / 16), pip_w, _even(pip_w * 9 / 16))
-    photo_h = _even(zone.h)
-    photo = Box(zone.x, zone.y, _even(zone.w * 0.5), photo_h)
+    pip_w, pip_h = _even(width * 0.3), _even(width * 0.3 * 9 / 16)
+    photo = Box(zone.x, zone.y, _even(zone.w * 0.5), _even(zone.h))
     right_x = photo.x + photo.w + _even(width * 0.02)
     right_w = zone.x + zone.w - right_x
-    host_small = Box(right_x, zone.y, right_w, _even(right_w * 9 / 16))
-    showcase_card = Box(right_x, zone.y + zone.h - _even(right_w * CARD_ASPECT), right_w, _even(right_w * CARD_ASPECT))
+    right_card_h = _even(right_w * CARD_ASPECT)
     half = _even(width / 2)
+    return _Boxes(
+        full=Box(0, 0, width, height),
+        closeup=Box(zone.x + zone.w - pip_w, zone.y + zone.h - pip_h, pip_w, pip_h),
+        card=Box(zone.x, zone.y + zone.h - card_h, card_w, card_h),
+        photo=photo,
+        host_small=Box(right_x, zone.y, right_w, _even(right_w * 9 / 16)),
+        showcase_card=Box(right_x, zone.y + zone.h - right_card_h, right_w, right_card_h),
+        host_half=Box(0, 0, half, height),
+        guest_half=Box(half, 0, width - half, height),
+    )
+
+
+def _scenes(b: _Boxes, w: dict[str, str]) -> tuple[Scene, ...]:
+    card = Layer("card", CARD, b.card, fit=Fit.CONTAIN)
     return (
-        Scene("full", w["full"], (Layer("host", HOST, full),)),
-        Scene(
-            "pip",
-            w["pip"],
-            (Layer("host", HOST, full), Layer("closeup", CLOSEUP, closeup), Layer("card", CARD, card, fit=Fit.CONTAIN)),
-        ),
+        Scene("full", w["full"], (Layer("host", HOST, b.full),)),
+        Scene("pip", w["pip"], (Layer("host", HOST, b.full), Layer("closeup", CLOSEUP, b.closeup), card)),
         Scene(
             "showcase",
             w["showcase"],
             (
-                Layer("backdrop", BACKDROP, full),
-                Layer("photo", CLOSEUP, photo, fit=Fit.CONTAIN),
-                Layer("host", HOST, host_small),
-                Layer("card", CARD, showcase_card, fit=Fit.CONTAIN),
+                Layer("backdrop", BACKDROP, b.full),
+                Layer("photo", CLOSEUP, b.photo, fit=Fit.CONTAIN),
+                Layer("host", HOST, b.host_small),
+                Layer("card", CARD, b.showcase_card, fit=Fit.CONTAIN),
             ),
         ),
-        Scene(
-            "cohost",
-            w["cohost"],
-            (Layer("host", HOST, Box(0, 0, half, height)), Layer("guest", GUEST, Box(half, 0, width - half, height))),
-        ),
-        Scene("brb", w["brb"], (Layer("slate", SLATE, full),)),
+        Scene("cohost", w["cohost"], (Layer("host", HOST, b.host_half), Layer("guest", GUEST, b.guest_half))),
+        Scene("brb", w["brb"], (Layer("slate", SLATE, b.full),)),
     )
 
 
 def template_scenes(canvas: Canvas, language: str = "en") -> CanvasScenes:
     """The five commerce scenes laid out for ``canvas``, "Host full screen" on air."""
-    w = words(language)
-    scenes = _portrait_scenes(canvas, w) if canvas.portrait else _landscape_scenes(canvas, w)
-    return CanvasScenes(canvas, scenes, "full", "showcase")
+    boxes = _portrait_boxes(canvas) if canvas.portrait else _landscape_boxes(canvas)
+    return CanvasScenes(canvas, _scenes(boxes, words(language)), "full", "showcase")
 
 
 def template_sources(host: SourceSpec, *, second_camera: bool, language: str = "en") -> tuple[SourceSpec, ...]:

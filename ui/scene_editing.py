@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.scenes import Scenes
 from app.session import StudioSession
@@ -24,6 +25,28 @@ from pipeline.scene import CanvasScenes, Layer, Scene, SceneCollection, SceneErr
 from ui.session_bridge import QtSessionBridge
 
 T = TypeVar("T")
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name 2``, ``name 3`` … whichever is not taken (a duplicate, a second camera)."""
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} {n}" in taken:
+        n += 1
+    return f"{name} {n}"
+
+
+def confirm(parent: QWidget, title: str, question: str) -> bool:
+    """Ask before something that cannot be undone (removing a scene or a layer); No is the default."""
+    answer = QMessageBox.question(
+        parent,
+        title,
+        question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class SceneEditing(QObject):

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QSpinBox,
     QStyle,
     QStyledItemDelegate,
@@ -39,7 +38,7 @@ from app.scene_templates import HOST, host_source, template_scenes, template_sou
 from app.scenes import Scenes
 from pipeline.scene import MAX_TRANSITION_MS, Scene, SourceSpec, TransitionKind
 from ui.i18n import current_language
-from ui.scene_editing import SceneEditing
+from ui.scene_editing import SceneEditing, confirm, unique_name
 from ui.studio_icons import duplicate_icon
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -315,13 +314,7 @@ class ScenesDock(QDockWidget):
 
     def _unique(self, name: str) -> str:
         scenes = self.editing.canvas_scenes()
-        taken = {s.name for s in scenes.scenes} if scenes is not None else set()
-        if name not in taken:
-            return name
-        n = 2
-        while f"{name} {n}" in taken:
-            n += 1
-        return f"{name} {n}"
+        return unique_name(name, {s.name for s in scenes.scenes} if scenes is not None else set())
 
     def _fill_add_menu(self) -> None:
         menu = self.add_menu
@@ -389,14 +382,8 @@ class ScenesDock(QDockWidget):
         return scene_id
 
     def confirm_remove(self, name: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Remove the scene?"),
-            self.tr("Remove the scene “%1”? Its layers go with it; its sources stay.").replace("%1", name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        question = self.tr("Remove the scene “%1”? Its layers go with it; its sources stay.").replace("%1", name)
+        return confirm(self, self.tr("Remove the scene?"), question)
 
     @Slot()
     def remove_scene(self) -> None:

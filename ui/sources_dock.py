@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QMenu,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QStyle,
@@ -41,7 +40,7 @@ from plugins.api import Kind
 from ui.i18n import current_language
 from ui.layer_geometry import first_box
 from ui.layer_properties import LayerProperties
-from ui.scene_editing import SceneEditing
+from ui.scene_editing import SceneEditing, confirm, unique_name
 from ui.scenes_dock import ROW_HEIGHT
 from ui.studio_icons import eye_icon, lock_icon
 
@@ -339,13 +338,7 @@ class SourcesDock(QDockWidget):
 
     def _unique(self, name: str) -> str:
         collection = self.editing.collection
-        taken = {s.name for s in collection.sources} if collection is not None else set()
-        if name not in taken:
-            return name
-        n = 2
-        while f"{name} {n}" in taken:
-            n += 1
-        return f"{name} {n}"
+        return unique_name(name, {s.name for s in collection.sources} if collection is not None else set())
 
     def _fill_add_menu(self) -> None:
         menu = self.add_menu
@@ -392,14 +385,7 @@ class SourcesDock(QDockWidget):
         return layer_id
 
     def confirm_remove(self, name: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Remove the layer?"),
-            self.tr("Remove “%1” from this scene?").replace("%1", name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm(self, self.tr("Remove the layer?"), self.tr("Remove “%1” from this scene?").replace("%1", name))
 
     @Slot()
     def remove_layer(self) -> None:
