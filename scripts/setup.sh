@@ -78,6 +78,9 @@ installed() { [ "$(cat ".venv/.shopcast-$1" 2>/dev/null)" = "$inputs" ]; }
 if ! installed "$purpose" && ! { [ "$purpose" = demo ] && installed test; }; then
   say "Installing Python packages${extra:+ (with test tools)}"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+  # A shopcast.egg-info left in the checkout by an older install would shadow the new entry points
+  # (the plugins) for anything run from here: the installed metadata is the one that counts.
+  rm -rf shopcast.egg-info
   .venv/bin/python -m pip install -q --disable-pip-version-check -c requirements/constraints.txt -e ".$extra"
   echo "$inputs" >"$stamp"
 fi
