@@ -126,10 +126,6 @@ class Scenes:
     def studio_mode(self) -> bool:
         return self._studio_mode
 
-    def switched_at(self, canvas: str) -> int | None:
-        """The program frame at which ``canvas``'s last scene change went on air (None before any)."""
-        return self._show.switched_at.get(canvas)
-
     # --- applying a change -------------------------------------------------------------------------
 
     def _apply(self, collection: SceneCollection, transitions: Mapping[str, Transition] | None = None) -> None:

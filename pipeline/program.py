@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
 
-import cv2
 import numpy as np
 
 from pipeline.canvas import PORTRAIT, Canvas
@@ -31,7 +30,6 @@ log = logging.getLogger(__name__)
 
 VideoSink = Callable[[VideoFrame], None]
 AudioSink = Callable[[AudioChunk], None]
-AudioFilter = Callable[[Samples], Samples]
 AudioMixer = Callable[[Samples], Samples]
 """The program sound without the co-hosts in, with them out (each guest's mix-minus made on the way)."""
 
@@ -87,22 +85,6 @@ class ProgramStats:
     audio_chunks: int
 
 
-def fit_to(image: Image, width: int, height: int) -> Image:
-    """Scale ``image`` to fit (width, height) keeping its aspect, letterboxed in black."""
-    h, w = image.shape[:2]
-    if (w, h) == (width, height):
-        return image
-    scale = min(width / w, height / h)
-    new_w, new_h = max(1, round(w * scale)), max(1, round(h * scale))
-    resized = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
-    if (new_w, new_h) == (width, height):
-        return np.ascontiguousarray(resized)
-    canvas = np.zeros((height, width, 3), np.uint8)
-    x0, y0 = (width - new_w) // 2, (height - new_h) // 2
-    canvas[y0 : y0 + new_h, x0 : x0 + new_w] = resized
-    return canvas
-
-
 class Program:
     """Renders the program's pictures (every canvas) and sound on two threads.
 
@@ -116,7 +98,6 @@ class Program:
         self.clock = clock
         self._video = video
         self._audio = audio
-        self._audio_filter: AudioFilter | None = None
         self._mixer: AudioMixer | None = None
         self._video_sinks: dict[str, tuple[VideoSink, ...]] = {}
         self._audio_sinks: tuple[AudioSink, ...] = ()
@@ -140,14 +121,6 @@ class Program:
     # --- sources and sinks -------------------------------------------------------------------
 
     @property
-    def video(self) -> VideoProducer:
-        return self._video
-
-    @property
-    def audio_source(self) -> AudioSource:
-        return self._audio
-
-    @property
     def picture(self) -> Image:
         """The primary canvas's last rendered picture (black before the first)."""
         return self._last[self.settings.primary.name]
@@ -155,12 +128,8 @@ class Program:
     def picture_of(self, canvas: str) -> Image:
         return self._last[canvas]
 
-    def set_audio_filter(self, audio: AudioFilter | None) -> None:
-        """Run every program audio block through ``audio`` before the co-hosts are mixed in."""
-        self._audio_filter = audio
-
     def set_mixer(self, mixer: AudioMixer | None) -> None:
-        """After the filter, mix every audio block with ``mixer`` (the co-hosts)."""
+        """Mix every audio block from the source with ``mixer`` (the co-hosts) before the sinks."""
         self._mixer = mixer
 
     def add_video_sink(self, sink: VideoSink, canvas: str | None = None) -> None:
@@ -258,8 +227,6 @@ class Program:
                 return
             try:
                 samples = self._audio.read(s.audio_block, position)
-                if self._audio_filter is not None:
-                    samples = self._audio_filter(samples)
                 if self._mixer is not None:
                     samples = self._mixer(samples)
                 chunk = AudioChunk(samples, position, s.sample_rate)

@@ -122,9 +122,6 @@ class ShowVideo:
         """Render the preview scene of these canvases too (``preview:<canvas>`` pictures)."""
         self._studio_mode = canvases
 
-    def in_transition(self, canvas: str) -> bool:
-        return canvas in self._running
-
     # --- the program thread ----------------------------------------------------------------------
 
     def render(self, at: FrameTime) -> dict[str, Image]:

@@ -137,17 +137,13 @@ class SourcePool:
             source = _Broken(
                 Problem(f"the source plugin {spec.plugin} is not installed", f"未安装输入源插件 {spec.plugin}")
             )
-            self._warn(spec, source)
         except Exception as exc:
             log.exception("source %s (%s) could not start", spec.id, spec.plugin)
             source = _Broken(Problem(f"could not start: {exc}", f"无法启动：{exc}"))
-            self._warn(spec, source)
-        return _Running(spec, source, plugin)
-
-    def _warn(self, spec: SourceSpec, source: VideoSource) -> None:
-        problem = source.problem
-        assert problem is not None
-        self._notify("warning", Text(f"Source {spec.name}: {problem.en}", f"输入源 {spec.name}：{problem.zh}"))
+        running = _Running(spec, source, plugin)
+        if source.problem is not None:  # told now, not only once a scene on air shows it
+            self._tell(running, source.problem)
+        return running
 
     @staticmethod
     def _stop(running: _Running) -> None:
@@ -206,8 +202,7 @@ class SourcePool:
         before, running.reported = running.reported, problem
         name = running.spec.name
         if problem is not None:
-            if not isinstance(running.source, _Broken):  # those were told when they failed to start
-                self._notify("warning", Text(f"Source {name}: {problem.en}", f"输入源 {name}：{problem.zh}"))
+            self._notify("warning", Text(f"Source {name}: {problem.en}", f"输入源 {name}：{problem.zh}"))
         elif before is not None:
             self._notify("info", Text(f"Source {name} is back", f"输入源 {name} 已恢复"))
 
@@ -227,6 +222,3 @@ class SourcePool:
 
     def problems(self) -> dict[str, Problem]:
         return {i: r.source.problem for i, r in self._running.items() if r.source.problem is not None}
-
-    def specs(self) -> dict[str, SourceSpec]:
-        return {i: r.spec for i, r in self._running.items()}
