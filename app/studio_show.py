@@ -21,7 +21,6 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,7 +29,7 @@ from app.cohost import Cohosting
 from app.paths import assets_dir
 from app.product_card_feed import MAX_IMAGE_BYTES, PinnedProduct
 from app.scene_templates import HOST, fit_canvases, host_source, template_collection, words
-from app.scenes import Scenes, ScenesChanged, ScenesFileError, load_collection
+from app.scenes import Scenes, ScenesFileError, load_collection
 from app.session_config import SessionConfig
 from app.session_events import Notice
 from pipeline.clock import Clock
@@ -40,9 +39,15 @@ from pipeline.mixer import Channel, ProgramMixer
 from pipeline.program import Program
 from pipeline.scene import SceneCollection, SceneError, SourceSpec
 from pipeline.show import ShowVideo
-from pipeline.sources import DeviceBackend, SourceError, SystemDevices, open_audio_source, parse_video_spec
+from pipeline.sources import (
+    DeviceBackend,
+    SourceError,
+    SystemDevices,
+    checked_video_spec,
+    open_audio_source,
+    parse_video_spec,
+)
 from pipeline.sources.devices import SpeakerHandle
-from pipeline.sources.media_file import probe_video_file
 from plugins.api import Context, Services, Text
 from plugins.chain import Chain
 from plugins.registry import Registry
@@ -69,6 +74,15 @@ class MixerStrip:
     muted: bool
     levels: MeterLevels | None
     on_air: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class _OnAir:
+    collection: SceneCollection
+    sources: frozenset[str]
+    """The sources of every canvas's program scene (visible layers)."""
+    places_guests: frozenset[str]
+    """The canvases whose program scene shows co-host tiles itself."""
 
 
 class StudioShow:
@@ -106,7 +120,7 @@ class StudioShow:
         self.pool = SourcePool(registry, context, video_filter=video_filters.process, notify=self._notify)
         self._audio_filters = audio_filters
         self.mixer = ProgramMixer(p.sample_rate, p.channels)
-        self._on_air: tuple[SceneCollection | None, frozenset[str]] = (None, frozenset())
+        self._on_air: _OnAir | None = None
         self._monitor_lock = threading.Lock()
         self.monitoring = False
         self._speaker: SpeakerHandle | None = None
@@ -122,7 +136,7 @@ class StudioShow:
             path=config.scenes_file,
             sync_sources=self._sync_sources,
             background=background,
-            emit=self._scenes_changed,
+            emit=self._emit,
         )
         self._refresh_media_channels()
 
@@ -151,13 +165,12 @@ class StudioShow:
                         f"无法读取场景集合（{exc}）；已改用模板场景（原文件保存为 {kept.name}）",
                     )
                 )
-        cameras = self._cameras()
         if collection is None:
-            host = host_source(self._available(c.source or "camera", cameras), w["host"])
-            collection = template_collection(canvases, host, second_camera=len(cameras) > 1, language=self.language)
+            host = host_source(self._available(c.source or "camera"), w["host"])
+            second = len(self._cameras()) > 1
+            collection = template_collection(canvases, host, second_camera=second, language=self.language)
         elif c.source is not None:
-            spec = self._available(c.source, cameras)
-            collection = collection.with_source(host_source(spec, self._host_name(collection)))
+            collection = collection.with_source(host_source(self._available(c.source), self._host_name(collection)))
         if c.scene is not None:
             collection = self._scene_on_air(collection, c.scene)
         return collection
@@ -186,27 +199,18 @@ class StudioShow:
         except Exception:  # a device listing must never stop the studio from starting
             return []
 
-    def _available(self, spec: str, cameras: list[int]) -> str:
+    def _available(self, spec: str) -> str:
         """``spec``, or the test pattern (with a warning) when it names a camera this machine lacks: a
         new show starts with a picture. (A camera lost later shows its placeholder and comes back.)
         A file the host named must exist: SourceError says what is wrong with it."""
-        kind, arg = parse_video_spec(spec)
-        if kind == "file":
-            assert isinstance(arg, Path)
-            probe_video_file(arg)
-        if kind != "camera" or arg in cameras:
-            return spec
-        what = "no camera found" if not cameras else f"camera {arg} not found (have {cameras})"
-        zh = "未找到摄像头" if not cameras else f"未找到摄像头 {arg}（现有 {cameras}）"
-        self._emit(Notice("warning", f"{what}; using the test pattern instead", f"{zh}；改用测试画面"))
-        return "test"
+        checked, fallback = checked_video_spec(spec, self._devices)
+        if fallback is not None:
+            self._emit(Notice("warning", fallback.en, fallback.zh))
+        return checked
 
     def _sync_sources(self, sources: tuple[SourceSpec, ...]) -> None:
         self.pool.sync(sources)
         self._refresh_media_channels()
-
-    def _scenes_changed(self, event: ScenesChanged) -> None:
-        self._emit(event)
 
     def _notify(self, level: str, text: Text) -> None:
         self._emit(Notice(level, text.en, text.zh))
@@ -214,19 +218,14 @@ class StudioShow:
     # --- the host camera (the toolbar's source picker) ------------------------------------------------
 
     def host_description(self) -> str:
-        spec = next((s for s in self.scenes.collection.sources if s.id == HOST), None)
         source = self.pool.source(HOST)
-        if spec is None or source is None:
-            return "none"
-        return source.description
+        return source.description if source is not None else "none"
 
     def switch_host(self, spec: str) -> str:
         """Show ``spec`` (``camera[:N]``, ``test``, ``file:PATH``) as the host camera, in every scene."""
-        kind, arg = parse_video_spec(spec)
-        if kind == "file":
-            assert isinstance(arg, Path)
-            probe_video_file(arg)  # raises SourceError: the host named this file, so say what is wrong
-        current = self.scenes.collection
+        if parse_video_spec(spec)[0] == "file":
+            checked_video_spec(spec)  # SourceError for a file that cannot be read: the host named it
+        current = self.scenes.collection  # a camera not plugged in yet shows its placeholder until it is
         updated = current.with_source(host_source(spec, self._host_name(current)))
         self.scenes.edit(lambda _: updated)
         self._sync_sources(updated.sources)  # on the caller's (control) thread: the description is current
@@ -243,10 +242,27 @@ class StudioShow:
         return stage
 
     def _places_guests(self, canvas: str) -> bool:
+        return canvas in self._now_on_air().places_guests
+
+    def _now_on_air(self) -> _OnAir:
+        """What the collection on air implies, worked out once per collection: the render and audio
+        threads ask every frame and every block."""
         collection = self.scenes.collection
-        scene = collection.canvas(canvas).program_scene
-        plugins = {s.id: s.plugin for s in collection.sources}
-        return any(plugins.get(layer.source) == COHOST_PLUGIN for layer in scene.layers if layer.visible)
+        known = self._on_air
+        if known is None or known.collection is not collection:
+            plugins = {s.id: s.plugin for s in collection.sources}
+            shown = {
+                c.canvas.name: [la.source for la in c.program_scene.layers if la.visible] for c in collection.canvases
+            }
+            known = _OnAir(
+                collection,
+                frozenset(source for sources in shown.values() for source in sources),
+                frozenset(
+                    name for name, sources in shown.items() if any(plugins.get(i) == COHOST_PLUGIN for i in sources)
+                ),
+            )
+            self._on_air = known
+        return known
 
     # --- sound ----------------------------------------------------------------------------------------
 
@@ -261,12 +277,7 @@ class StudioShow:
         self._emit(Notice("warning", message, f"输入源问题：{message}"))
 
     def _media_on_air(self, source_id: str) -> bool:
-        collection = self.scenes.collection
-        cached, ids = self._on_air
-        if cached is not collection:
-            ids = frozenset(la.source for c in collection.canvases for la in c.program_scene.layers if la.visible)
-            self._on_air = (collection, ids)
-        return source_id in ids
+        return source_id in self._now_on_air().sources
 
     def _refresh_media_channels(self) -> None:
         sources = {s.id: s for s in self.scenes.collection.sources}

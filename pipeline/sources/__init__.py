@@ -13,10 +13,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.sources.audio import MicrophoneSource, SilenceSource, ToneSource
-from pipeline.sources.base import AudioSource, FrameTime, SourceError, VideoSource
+from pipeline.sources.base import AudioSource, FrameTime, Problem, SourceError, VideoSource
 from pipeline.sources.camera import CameraSource
 from pipeline.sources.devices import DeviceBackend, DeviceInfo, SystemDevices
-from pipeline.sources.media_file import MediaFileSource
+from pipeline.sources.media_file import MediaFileSource, probe_video_file
 from pipeline.sources.test_pattern import TestPattern
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "SystemDevices",
     "TestPattern",
     "VideoSource",
+    "checked_video_spec",
     "open_audio_source",
     "open_video_source",
     "parse_audio_spec",
@@ -74,6 +75,24 @@ def parse_audio_spec(spec: str) -> tuple[str, int | None]:
     raise ValueError(f"unknown microphone {spec!r}: use none, tone, default or a device number")
 
 
+def checked_video_spec(spec: str, devices: DeviceBackend | None = None) -> tuple[str, Problem | None]:
+    """``spec`` as it can be opened here, and why it was changed: a camera this machine lacks becomes
+    the test pattern; a file must exist and be readable (SourceError says why: the user named it)."""
+    kind, arg = parse_video_spec(spec)
+    if kind == "file":
+        assert isinstance(arg, Path)
+        probe_video_file(arg)
+    elif kind == "camera":
+        available = sorted(d.index for d in (devices or SystemDevices()).cameras())
+        if arg not in available:
+            if available:
+                what, zh = f"camera {arg} not found (have {available})", f"未找到摄像头 {arg}（现有 {available}）"
+            else:
+                what, zh = "no camera found", "未找到摄像头"
+            return "test", Problem(f"{what}; using the test pattern instead", f"{zh}；改用测试画面")
+    return spec, None
+
+
 def open_video_source(
     spec: str,
     *,
@@ -84,27 +103,24 @@ def open_video_source(
     warn: Warn = _log_warning,
 ) -> VideoSource:
     """Open and start the source ``spec`` describes."""
-    kind, arg = parse_video_spec(spec)
+    devices = devices or SystemDevices()
+    checked, fallback = checked_video_spec(spec, devices)
+    if fallback is not None:
+        warn(fallback.en)
+    kind, arg = parse_video_spec(checked)
     source: VideoSource
     if kind == "file":
         assert isinstance(arg, Path)
         source = MediaFileSource(arg, width, height)
     elif kind == "camera":
         assert isinstance(arg, int)
-        devices = devices or SystemDevices()
-        available = {d.index for d in devices.cameras()}
-        if arg not in available:
-            what = "no camera found" if not available else f"camera {arg} not found (have {sorted(available)})"
-            warn(f"{what}; using the test pattern instead")
+        source = CameraSource(devices, arg, width, height, fps)
+        try:
+            source.start()
+            return source
+        except SourceError as exc:
+            warn(f"{exc}; using the test pattern instead")
             source = TestPattern(width, height)
-        else:
-            source = CameraSource(devices, arg, width, height, fps)
-            try:
-                source.start()
-                return source
-            except SourceError as exc:
-                warn(f"{exc}; using the test pattern instead")
-                source = TestPattern(width, height)
     else:
         source = TestPattern(width, height)
     source.start()
