@@ -36,12 +36,14 @@ def test_round_trip_and_refusals() -> None:
         clock_code.bits_of(-1)
 
 
-def test_the_test_patterns_code_survives_the_lowest_rung() -> None:
-    """Drawn at 720p, scaled to 360p and through x264 at the 360p rung's 600 kb/s, it reads back."""
-    pattern = TestPattern()
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (720, 1280)], ids=["landscape", "portrait"])
+def test_the_test_patterns_code_survives_the_lowest_rung(width: int, height: int) -> None:
+    """Drawn at the canvas size, scaled to half (the 360p rung) and through x264 at that rung's
+    600 kb/s, it reads back, on either canvas."""
+    pattern = TestPattern(width, height)
     x, y, cell = pattern.clock_code_box()
     encoder = av.CodecContext.create("libx264", "w")
-    encoder.width, encoder.height, encoder.pix_fmt = 640, 360, "yuv420p"
+    encoder.width, encoder.height, encoder.pix_fmt = width // 2, height // 2, "yuv420p"
     encoder.time_base, encoder.framerate = Fraction(1, 30), Fraction(30)
     encoder.bit_rate = 600_000
     encoder.options = {"preset": "veryfast", "tune": "zerolatency"}
@@ -50,7 +52,7 @@ def test_the_test_patterns_code_survives_the_lowest_rung() -> None:
     for n in range(30):
         wall = NOW / 1000 + n / 30
         frame = pattern.read(FrameTime(n, n / 30, wall))
-        small = cv2.resize(frame, (640, 360), interpolation=cv2.INTER_AREA)
+        small = cv2.resize(frame, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
         video = av.VideoFrame.from_ndarray(small, format="bgr24").reformat(format="yuv420p")
         video.pts = n
         sent.append(int(wall * 1000))

@@ -22,26 +22,18 @@ from pipeline.frames import VideoFrame
 from pipeline.program import ProgramSettings
 from pipeline.scene import Box, SceneCollection
 from tests.helpers.fakes import FakeDevices
+from tests.helpers.gui_thread import BLOCKING, record_threads
 from ui.layer_geometry import guides, moved, resized
 from ui.sources_dock import EYE, LOCK, NAME
 from ui.studio_window import StudioWindow
 
-BLOCKING = ("start", "connect_relay_now", "go_live_now", "_end_live_now", "switch_video_now")
 MARK = (0x56, 0x34, 0x12)
 """BGR of the colour layer the drag test moves (#123456): found nowhere in the test pattern."""
 
 
 def make_window(qtbot: QtBot, devices: FakeDevices, **config: object) -> tuple[StudioWindow, dict[str, set[str]]]:
     session = StudioSession(SessionConfig(source="test", mic="none", **config), devices=devices)  # type: ignore[arg-type]
-    threads: dict[str, set[str]] = {}
-    for name in BLOCKING:
-        original = getattr(session, name)
-
-        def record(*args: object, _name: str = name, _original: object = original) -> object:
-            threads.setdefault(_name, set()).add(threading.current_thread().name)
-            return _original(*args)  # type: ignore[operator]
-
-        setattr(session, name, record)
+    threads = record_threads(session)
     window = StudioWindow(session)
     qtbot.addWidget(window)
     window.show()

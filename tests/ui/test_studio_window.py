@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,10 +15,9 @@ from app.session import StudioSession
 from app.session_config import BundledRelayConfig, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from tests.helpers.fakes import FakeDevices
+from tests.helpers.gui_thread import BLOCKING, record_threads
 from tests.helpers.media import parse_media_playlist
 from ui.studio_window import StudioWindow
-
-BLOCKING = ("start", "connect_relay_now", "go_live_now", "_end_live_now", "switch_video_now")
 
 
 @pytest.fixture
@@ -31,15 +29,7 @@ def studio(qtbot: QtBot, tmp_path: Path, no_devices: FakeDevices) -> Iterator[tu
         relay=BundledRelayConfig(data_dir=tmp_path / "relay", room="studio", title="Studio test"),
     )
     session = StudioSession(config, devices=no_devices, stats_interval=0.3)
-    threads: dict[str, set[str]] = {}
-    for name in BLOCKING:
-        original = getattr(session, name)
-
-        def record(*args: object, _name: str = name, _original: object = original) -> object:
-            threads.setdefault(_name, set()).add(threading.current_thread().name)
-            return _original(*args)  # type: ignore[operator]
-
-        setattr(session, name, record)
+    threads = record_threads(session)
     window = StudioWindow(session)
     qtbot.addWidget(window)
     window.show()
