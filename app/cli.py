@@ -5,25 +5,42 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from app import __version__
 from app.paths import assets_dir, data_home
+from app.relay_client import RelayError
+from app.room_client import RoomClient
+from app.rundown import RundownError, rundown_from_json
+from app.rundown_player import RundownPlayer, read_rundown_file
 from app.session import SessionError, StudioSession
 from app.session_config import BundledRelayConfig, ExternalRelay, SessionConfig, WhipTarget
+from app.settings_store import (
+    Overrides,
+    SettingError,
+    SettingsStore,
+    effective,
+    parse_fps,
+    recording_dir,
+    whip_targets,
+)
+from app.settings_store import validate as check_settings
 from pipeline.broadcast import BroadcastSettings, BroadcastStats
 from pipeline.canvas import parse_canvases
 from pipeline.cmaf_packager import PackagerSettings
 from pipeline.encoders import X264_PRESETS, parse_ladder
 from pipeline.ice import check_ice_host, hosts_from_env, parse_ice_server
+from pipeline.outputs.rtmp import check_rtmp_url
 from pipeline.outputs.whip import check_whip_url
 from pipeline.program import ProgramSettings
 from pipeline.sources import SourceError, parse_audio_spec, parse_video_spec
@@ -37,11 +54,18 @@ DEFAULT_PORT = 8787
 DEMO_TITLE = "ShopCast 演示直播间 · Demo room"
 
 
+_BEARER = re.compile(r"(?i)\b(bearer\s+)[^\s'\"]+")
+
+
 class _Formatter(logging.Formatter):
+    """``shopcast: level: message``; a bearer token a library put in a line (request headers, at the
+    debug level) is masked: a stream key or owner token never reaches the log."""
+
     def format(self, record: logging.LogRecord) -> str:
-        return f"shopcast: {record.levelname.lower()}: {record.getMessage()}" + (
+        text = f"shopcast: {record.levelname.lower()}: {record.getMessage()}" + (
             "\n" + self.formatException(record.exc_info) if record.exc_info else ""
         )
+        return _BEARER.sub(r"\1…", text)
 
 
 def setup_logging(verbose: bool) -> None:
@@ -50,7 +74,8 @@ def setup_logging(verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    for noisy in ("httpx", "httpcore", "uvicorn.access", "aioice", "aiortc"):
+    # websockets logs every frame and, at the debug level, the handshake's headers (a stream key's bearer).
+    for noisy in ("httpx", "httpcore", "uvicorn.access", "aioice", "aiortc", "websockets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
@@ -98,10 +123,10 @@ def _part_seconds(value: str) -> float:
 
 
 def _rtmp_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("rtmp", "rtmps") or not parts.hostname or parts.path.count("/") < 2:
-        raise argparse.ArgumentTypeError("an RTMP destination looks like rtmp://host[:port]/app/stream-key")
-    return value
+    try:
+        return check_rtmp_url(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class _WhipAction(argparse.Action):
@@ -165,12 +190,9 @@ def _port(value: str) -> int:
 
 def _fps(value: str) -> Fraction:
     try:
-        fps = Fraction(value)
-    except (ValueError, ZeroDivisionError):
-        raise argparse.ArgumentTypeError(f"{value!r} is not a frame rate (e.g. 30 or 30000/1001)") from None
-    if not 1 <= fps <= 60:
-        raise argparse.ArgumentTypeError("the frame rate must be between 1 and 60")
-    return fps
+        return parse_fps(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: bool = False) -> None:
@@ -330,6 +352,7 @@ def _session_config(
         rtmp_urls=tuple(args.rtmp),
         whip_targets=tuple(args.whip),
         catalog=getattr(args, "catalog", None),
+        rundown=getattr(args, "rundown_file", None),
         filters=args.filters,
         keep_on=args.keep_on,
         **_ice_options(args),
@@ -454,16 +477,33 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-def _run_live(session: StudioSession, duration: float | None, stop: threading.Event, quiet: bool) -> int:
-    """Go live, print progress until ``duration`` passes or a signal arrives, then end cleanly."""
+def _run_live(
+    session: StudioSession,
+    duration: float | None,
+    stop: threading.Event,
+    quiet: bool,
+    rundown: RundownPlayer | None = None,
+) -> int:
+    """Go live, print progress until ``duration`` passes, a signal arrives or the run-of-show has
+    played, then end cleanly."""
+    going_live = time.time()
     started = session.go_live_now()
     if started.watch_url:
         print(f"Viewer URL: {started.watch_url}", flush=True)
+    if rundown is not None:
+        try:
+            rundown.start(going_live)
+        except RelayError as exc:
+            log.error("cannot start the run-of-show: %s", exc)
+            stop.set()
     deadline = session.clock.monotonic() + duration if duration else None
     next_print = session.clock.monotonic() + 5
     while not stop.is_set():
         now = session.clock.monotonic()
         if deadline is not None and now >= deadline:
+            break
+        if rundown is not None and rundown.finished():
+            print("Run-of-show: played to the end.", flush=True)
             break
         stop.wait(min(0.5, deadline - now) if deadline is not None else 0.5)
         if not quiet and session.clock.monotonic() >= next_print:
@@ -489,9 +529,51 @@ def _run_live(session: StudioSession, duration: float | None, stop: threading.Ev
     return 0 if report.complete else 1
 
 
+class _Rehearsal:
+    """``shopcast broadcast --rehearsal``: the room rehearses (unlisted, test orders) from before the
+    broadcast until after it; ending it cancels the rehearsal's orders and ends its campaigns."""
+
+    def __init__(self, relay: ExternalRelay, owner_token: str) -> None:
+        self.client = RoomClient(relay.url, relay.room, owner_token)
+
+    def start(self) -> None:
+        self.client.set_rehearsal(True)
+        print("Rehearsal: the room is unlisted and its orders are test orders.", flush=True)
+
+    def end(self) -> bool:
+        try:
+            ended = self.client.set_rehearsal(False)
+        except RelayError as exc:
+            log.error("the rehearsal could not be ended (%s): switch it off in the studio or with"
+                      " PUT /api/v1/rooms/%s/rehearsal {\"on\": false}", exc, self.client.room)  # fmt: skip
+            return False
+        finally:
+            self.client.close()
+        print(f"Rehearsal ended: {ended.get('orders_cancelled', 0)} test orders cancelled (stock put back),"
+              f" {ended.get('campaigns_ended', 0)} campaigns ended.", flush=True)  # fmt: skip
+        return True
+
+
+def _warn_if_rehearsing(relay: ExternalRelay) -> None:
+    import httpx
+
+    try:
+        info = httpx.get(f"{relay.url}/api/v1/rooms/{relay.room}", timeout=5).json()
+    except (httpx.HTTPError, ValueError):
+        return
+    if isinstance(info, dict) and info.get("rehearsal") is True:
+        log.warning("room %s is rehearsing: this broadcast is unlisted and its orders are test orders"
+                    " (end the rehearsal before the real show)", relay.room)  # fmt: skip
+
+
 def cmd_broadcast(args: argparse.Namespace) -> int:
     key = args.key or os.environ.get("SHOPCAST_STREAM_KEY")
+    owner = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
     relay: ExternalRelay | None = None
+    if args.rehearsal and not (args.relay and owner):
+        log.error("--rehearsal needs the room on a relay and its owner token: --relay URL --room R --key K"
+                  " --owner-token T")  # fmt: skip
+        return 2
     if args.relay:
         missing = [flag for flag, value in (("--room", args.room), ("--key", key)) if not value]
         if missing or key is None:
@@ -500,13 +582,22 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         if not args.relay.startswith(("http://", "https://")):
             log.error("--relay must be an http:// or https:// URL, got %r", args.relay)
             return 2
-        relay = ExternalRelay(args.relay.rstrip("/"), args.room, key)
+        # With the owner token the session follows the room's feed: a cue switches the scene.
+        relay = ExternalRelay(args.relay.rstrip("/"), args.room, key, owner)
+    elif args.rundown is not None:
+        log.error("--rundown plays the run-of-show in a room: it needs --relay URL --room R --key K")
+        return 2
     elif args.out is None and args.record is None and not args.rtmp and not args.whip:
         log.error(
             "say where to send the stream: --relay URL --room R --key K, --out DIR, --record DIR,"
             " --rtmp URL or --whip URL"
         )
         return 2
+    player: RundownPlayer | None = None
+    if args.rundown is not None and relay is not None:
+        player = _rundown_player(args.rundown, relay, owner)
+        if player is None:
+            return 2
     try:
         session = StudioSession(_session_config(args, relay))
     except SessionError as exc:
@@ -518,15 +609,50 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     except (SourceError, ValueError) as exc:
         log.error("%s", exc)
         return 2
+    rehearsal: _Rehearsal | None = None
     try:
+        if relay is not None and owner and args.rehearsal:
+            rehearsal = _Rehearsal(relay, owner)
+            rehearsal.start()
+        elif relay is not None:
+            _warn_if_rehearsing(relay)
         if args.out is not None:
             print(f"Writing HLS to {args.out}/master.m3u8", flush=True)
-        return _run_live(session, args.duration, stop, args.quiet)
-    except SessionError as exc:
+        result = _run_live(session, args.duration, stop, args.quiet, player)
+    except (SessionError, RelayError) as exc:
         log.error("%s", exc)
-        return 1
+        result = 1
     finally:
         session.close()
+        if player is not None:
+            player.close()
+    if rehearsal is not None and not rehearsal.end():
+        result = result or 1
+    return result
+
+
+def _rundown_player(path: Path, relay: ExternalRelay, owner_token: str | None) -> RundownPlayer | None:
+    """The run-of-show in ``path`` saved in the room, ready to start; None (the reason logged) if not."""
+    if not owner_token:
+        log.error("--rundown runs the room's commerce side: it needs the owner token (--owner-token T)")
+        return None
+    try:
+        rundown = read_rundown_file(path)
+    except RundownError as exc:
+        log.error("%s: %s", path, exc)
+        return None
+    if not rundown.segments:
+        log.error("%s has no segments to play", path)
+        return None
+    player = RundownPlayer(RoomClient(relay.url, relay.room, owner_token), rundown)
+    try:
+        player.upload()
+    except RelayError as exc:
+        player.close()
+        log.error("the relay refused the run-of-show: %s", exc)
+        return None
+    print(f"Run-of-show: {len(rundown.segments)} segments, {rundown.planned_s:.0f} s planned", flush=True)
+    return player
 
 
 # --- the post-live report and the simulated show -------------------------------------------------
@@ -761,23 +887,107 @@ def _bundled(args: argparse.Namespace, data: Path, title: str) -> BundledRelayCo
     )
 
 
-def cmd_studio(args: argparse.Namespace) -> int:
+@dataclass(frozen=True, slots=True)
+class StudioLaunch:
+    """What ``shopcast studio`` opens the window with."""
+
+    config: SessionConfig
+    store: SettingsStore
+    overrides: Overrides
+    language: str | None
+    """The interface language asked for (None: the system's)."""
+
+
+SETTINGS_FLAGS = ("source", "canvas", "mic", "ladder", "preset", "fps", "record", "rtmp", "whip", "room", "relay",
+                  "key", "owner_token", "lang")  # fmt: skip
+"""The studio's options that override a saved setting for one run (app/settings_store.py)."""
+
+
+def _defaults_from_settings(p: argparse.ArgumentParser) -> None:
+    """For the studio, these options default to the saved settings: not given, they are None."""
+    for action in p._actions:
+        if action.dest in SETTINGS_FLAGS:
+            help_text = re.sub(r"\s*\(default(?:[^()]|\([^()]*\))*\)", "", action.help or "")  # "(default %(default)s)"
+            action.help = help_text + " (default: as saved in the studio's Settings)"
+            action.default = None
+
+
+def _studio_overrides(args: argparse.Namespace) -> Overrides:
+    return Overrides(
+        relay=args.relay.rstrip("/") if args.relay else None,
+        room=args.room,
+        stream_key=args.key,
+        owner_token=args.owner_token,
+        recording_dir=args.record,
+        rtmp=None if args.rtmp is None else tuple(args.rtmp),
+        whip=None if args.whip is None else tuple(args.whip),
+        canvas=args.canvas,
+        ladder=args.ladder,
+        fps=None if args.fps is None else str(args.fps),
+        preset=args.preset,
+        mic=args.mic,
+        camera=args.source,
+        language=args.lang,
+    )
+
+
+def studio_launch(args: argparse.Namespace, store: SettingsStore | None = None) -> StudioLaunch:
+    """The studio's session configuration: the saved settings (``store``, by default the user's file,
+    set aside with a warning when it cannot be used) with the command line's options over them for
+    this run only. SessionError says what is missing."""
+    if store is None:
+        store = SettingsStore.default()
+        store.load()
+    overrides = _studio_overrides(args)
+    settings = effective(store.settings, overrides)
+    stream = settings.stream
+    # $SHOPCAST_STREAM_KEY / $SHOPCAST_OWNER_TOKEN fill in what neither the flags nor the settings give.
+    stream = replace(
+        stream,
+        stream_key=stream.stream_key or os.environ.get("SHOPCAST_STREAM_KEY", ""),
+        owner_token=stream.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN", ""),
+    )
+    settings = replace(settings, stream=stream)
+    try:
+        check_settings(settings)
+    except SettingError as exc:
+        if exc.field == "stream.stream_key" and not stream.stream_key:
+            raise SessionError(
+                "an external relay needs the room's stream key: --key K (or the studio's Settings → Stream)"
+            ) from None
+        raise SessionError(f"the settings for this run cannot be used: {exc}") from None
+    args.room = stream.room
+    args.canvas, args.ladder, args.preset = settings.video.canvas, settings.video.ladder, settings.video.preset
+    args.fps = parse_fps(settings.video.fps)
+    args.mic, args.source = settings.devices.mic, settings.devices.camera or None
+    args.record = recording_dir(settings)
+    args.rtmp = [r.full_url for r in settings.output.rtmp]
+    args.whip = list(whip_targets(settings))
     relay: ExternalRelay | BundledRelayConfig
-    if args.relay:
-        key = args.key or os.environ.get("SHOPCAST_STREAM_KEY")
-        if not key:
-            log.error("an external relay needs the room's stream key: --key K")
-            return 2
-        owner = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
-        if not owner:
-            log.warning("no --owner-token: the commerce panels stay empty (the stream still works)")
-        relay = ExternalRelay(args.relay.rstrip("/"), args.room, key, owner)
-    else:
+    if stream.bundled:
         relay = _bundled(args, args.data, args.title)
+    else:
+        if not stream.owner_token:
+            log.warning("no owner token: the commerce panels stay empty (the stream still works)")
+        relay = ExternalRelay(stream.relay.rstrip("/"), stream.room, stream.stream_key, stream.owner_token or None)
+    language = None if settings.language == "system" else settings.language
+    return StudioLaunch(_session_config(args, relay, _interface_language(language)), store, overrides, language)
+
+
+def cmd_studio(args: argparse.Namespace) -> int:
+    try:
+        launch = studio_launch(args)
+    except SessionError as exc:
+        log.error("%s", exc)
+        return 2
     from app.gui import run_studio
 
     return run_studio(
-        _session_config(args, relay, _interface_language(args.lang)), go_live=args.go_live, language=args.lang
+        launch.config,
+        go_live=args.go_live,
+        language=launch.language,
+        settings=launch.store,
+        overrides=launch.overrides,
     )
 
 
@@ -787,7 +997,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if has_display() and not args.headless:
         from app.gui import run_studio
 
-        return run_studio(config, go_live=True, language=args.lang)
+        # The demo's stream is its own (bundled relay, demo room, these options): of the saved
+        # settings only the hotkeys, the window layout and the language apply to it.
+        store = SettingsStore.default()
+        store.load()
+        saved = store.settings.language
+        language = args.lang or (None if saved == "system" else saved)
+        return run_studio(config, go_live=True, language=language, settings=store)
     print("No display: running the demo headless (Ctrl-C to stop).", flush=True)
     try:
         session = StudioSession(config)
@@ -795,16 +1011,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
         log.error("%s", exc)
         return 2
     stop = _stop_on_signals()
+    player: RundownPlayer | None = None
     try:
         session.start()
         ready = session.connect_relay_now()
         print(f"Relay: {ready.relay_url}  (data: {args.data})", flush=True)
-        return _run_live(session, args.duration, stop, args.quiet)
+        player = _demo_rundown(session)
+        return _run_live(session, args.duration, stop, args.quiet, player)
     except (SessionError, SourceError, OSError, RuntimeError) as exc:
         log.error("%s", exc)
         return 1
     finally:
         session.close()
+        if player is not None:
+            player.close()
+
+
+def _demo_rundown(session: StudioSession) -> RundownPlayer | None:
+    """The headless demo plays the room's run-of-show with timed auto-advance (nobody is there to
+    press Next), so a viewer sees the products come and go."""
+    room = session.room
+    if room is None:
+        return None
+    try:
+        saved = room.rundown()["rundown"]
+        if saved is None:
+            return None
+        player = RundownPlayer(RoomClient(room.base_url, room.room, room.owner_token), rundown_from_json(saved))
+        player.upload()
+    except (RelayError, RundownError) as exc:
+        log.warning("the demo's run-of-show will not play: %s", exc)
+        return None
+    return player
 
 
 # --- parser --------------------------------------------------------------------------------------
@@ -844,9 +1082,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--room", help="room name on the relay")
     p.add_argument("--relay", help="relay base URL, e.g. http://127.0.0.1:8787")
     p.add_argument("--key", help="the room's stream key (default: $SHOPCAST_STREAM_KEY)")
+    p.add_argument(
+        "--owner-token", help="the room's owner token, for --rehearsal and --rundown (default: $SHOPCAST_OWNER_TOKEN)"
+    )
+    p.add_argument(
+        "--rehearsal",
+        action="store_true",
+        help="rehearse (彩排): the room is unlisted and its orders are test orders during the broadcast; at the"
+        " end its test orders are cancelled (stock back) and its campaigns ended. Needs --owner-token",
+    )
     p.add_argument("--out", type=Path, help="also (or only) write the HLS ladder to this folder")
     p.add_argument("--duration", type=_positive_seconds, help="stop after this many seconds (default: until Ctrl-C)")
     p.add_argument("--quiet", action="store_true", help="do not print stats every 5 s")
+    p.add_argument(
+        "--rundown",
+        type=Path,
+        metavar="FILE",
+        help="play this run-of-show (JSON or CSV, docs/rundown.md) with timed auto-advance; the broadcast ends"
+        " after its last segment. Needs --owner-token",
+    )
     _add_media_options(p, mic="default")
     p.set_defaults(func=cmd_broadcast)
 
@@ -899,6 +1153,15 @@ def build_parser() -> argparse.ArgumentParser:
             help="products (JSON or CSV) to put in the room if it has none yet"
             + (" (default: the demo catalog)" if name == "demo" else ""),
         )
+        p.add_argument(
+            "--rundown",
+            dest="rundown_file",
+            type=Path,
+            metavar="FILE",
+            default=assets_dir() / "demo" / "rundown.json" if name == "demo" else None,
+            help="a run-of-show (JSON or CSV, docs/rundown.md) to put in the room if it has none yet"
+            + (" (default: the demo's)" if name == "demo" else ""),
+        )
         _add_media_options(p, mic="default", scenes_in_data=True)
         if name == "studio":
             p.add_argument("--title", default="ShopCast live", help="room title (default %(default)s)")
@@ -908,6 +1171,7 @@ def build_parser() -> argparse.ArgumentParser:
                 "--owner-token", help="owner token for --relay's commerce API (default: $SHOPCAST_OWNER_TOKEN)"
             )
             p.add_argument("--go-live", action="store_true", help="go live as soon as the relay is ready")
+            _defaults_from_settings(p)
             p.set_defaults(func=cmd_studio)
         else:
             p.add_argument("--headless", action="store_true", help="no window even if a display exists")

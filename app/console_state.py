@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SECTIONS = ("products", "pins", "flash_sales", "coupons", "group_buys", "polls", "questions", "draws",
-            "comments", "orders", "likes", "online")  # fmt: skip
+            "comments", "orders", "likes", "online", "rehearsal", "rundown")  # fmt: skip
 
 
 @dataclass
@@ -30,6 +30,10 @@ class ConsoleState:
     likes: int = 0
     online: int = 0
     test_mode: bool = True
+    rundown: dict[str, Any] | None = None
+    """Where the run-of-show's run is (app/commerce/rundown_runner.py ``view``), None before the feed says."""
+    rehearsal: bool = False
+    """The room is rehearsing (彩排): unlisted, its orders test orders (app/commerce/rehearsal.py)."""
     server_offset: float = 0.0
     """Server clock minus this machine's, from the latest message's timestamp."""
     ready: bool = False
@@ -81,6 +85,9 @@ class ConsoleState:
         self.likes = message["likes"]
         self.online = message.get("online", 0)
         self.test_mode = bool(message["payment"]["test_mode"])
+        self.rehearsal = bool(message.get("rehearsal", False))
+        state = message.get("rundown")
+        self.rundown = state if isinstance(state, dict) else None
         self.ready = True
         return set(SECTIONS)
 
@@ -127,4 +134,11 @@ class ConsoleState:
         if kind == "online":
             self.online = event["count"]
             return {"online"}
+        if kind == "rehearsal":
+            self.rehearsal = bool(event["on"])
+            self.test_mode = bool(event.get("test_mode", self.test_mode))
+            return {"rehearsal"}
+        if kind == "rundown" and isinstance(event.get("state"), dict):
+            self.rundown = event["state"]
+            return {"rundown"}
         return set()

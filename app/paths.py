@@ -24,3 +24,12 @@ def data_home() -> Path:
     """ShopCast's data folder: $XDG_DATA_HOME/shopcast (~/.local/share/shopcast)."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "shopcast"
+
+
+def config_home() -> Path:
+    """ShopCast's settings folder: $SHOPCAST_CONFIG_DIR, else $XDG_CONFIG_HOME/shopcast (~/.config/shopcast)."""
+    given = os.environ.get("SHOPCAST_CONFIG_DIR")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "shopcast"

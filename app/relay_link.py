@@ -19,6 +19,8 @@ from typing import Any
 from app.bundled_relay import BundledRelay
 from app.relay_client import RelayClient, RelayError
 from app.room_client import FeedListener, RoomClient, RoomFeed
+from app.rundown import RundownError, rundown_to_json
+from app.rundown_player import read_rundown_file
 from app.session_config import BundledRelayConfig, ExternalRelay
 from app.session_events import Listener, Notice, RelayFailed, RelayReady, RoomActionDone, RoomActionFailed
 
@@ -62,9 +64,12 @@ class RelayLink:
 
     # --- connecting ------------------------------------------------------------------------------
 
-    def connect(self, relay: ExternalRelay | BundledRelayConfig, catalog: Path | None) -> RelayReady:
+    def connect(
+        self, relay: ExternalRelay | BundledRelayConfig, catalog: Path | None, rundown: Path | None = None
+    ) -> RelayReady:
         """Reach the relay (starting the bundled one the first time), open the room's console when there is
-        an owner token, seed ``catalog`` into an empty room, and emit :class:`RelayReady`."""
+        an owner token, seed ``catalog`` into an empty room and ``rundown`` into a room without a
+        run-of-show, and emit :class:`RelayReady`."""
         if isinstance(relay, ExternalRelay):
             self._target = relay
             self._watch_url = f"{relay.url.rstrip('/')}/watch/{relay.room}"
@@ -95,6 +100,8 @@ class RelayLink:
             self._open_room(self._target.url, self._target.room, owner_token)
             if catalog is not None:
                 self._seed_catalog(catalog)
+            if rundown is not None:
+                self._seed_rundown(rundown)
         ready = RelayReady(self._target.url, self._target.room, self._watch_url)
         self._emit(ready)
         return ready
@@ -121,6 +128,21 @@ class RelayLink:
         self._emit(
             Notice("info", f"imported {count} products from {path.name}", f"已从 {path.name} 导入 {count} 件商品")
         )
+
+    def _seed_rundown(self, path: Path) -> None:
+        room = self._room
+        assert room is not None
+        try:
+            if room.rundown()["rundown"] is not None:
+                return  # the room has its run-of-show already: the host's edits stay
+            rundown = read_rundown_file(path)
+            room.save_rundown(rundown_to_json(rundown))
+        except (RelayError, RundownError) as exc:
+            self._emit(Notice("warning", f"could not load the run-of-show {path}: {exc}",
+                              f"无法载入直播脚本 {path}：{exc}"))  # fmt: skip
+            return
+        self._emit(Notice("info", f"run-of-show: {len(rundown.segments)} segments from {path.name}",
+                          f"直播脚本：已从 {path.name} 载入 {len(rundown.segments)} 段"))  # fmt: skip
 
     # --- room actions ----------------------------------------------------------------------------
 

@@ -103,6 +103,38 @@ class RoomClient:
     def end_group_buy(self, group_buy_id: str) -> Any:
         return self._call("POST", f"/group-buys/{group_buy_id}/end")
 
+    def info(self) -> dict[str, Any]:
+        """The room's public description: ``state`` (offline, live, ended), ``stream_started_at``, …"""
+        result: dict[str, Any] = self._call("GET", f"{self.base_url}/api/v1/rooms/{self.room}")
+        return result
+
+    # the run-of-show (直播脚本: app/rundown.py, app/relay/api_rundown.py)
+    def rundown(self) -> dict[str, Any]:
+        """``{"rundown": the file's JSON or None, "state": where its run is}``."""
+        result: dict[str, Any] = self._call("GET", "/rundown")
+        return result
+
+    def save_rundown(self, rundown: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("PUT", "/rundown", json=rundown)
+        return result
+
+    def next_segment(self) -> dict[str, Any]:
+        """End the current segment, start the next; the run's state."""
+        result: dict[str, Any] = self._call("POST", "/rundown/next")
+        return result
+
+    def start_segment(self, index: int) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", "/rundown/start", json={"index": index})
+        return result
+
+    def launch_armed(self, action: str | None = None) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", "/rundown/launch", json={"action": action})
+        return result
+
+    def stop_rundown(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", "/rundown/stop")
+        return result
+
     # interaction
     def open_poll(self, question: str, options: list[str]) -> Any:
         return self._call("POST", "/polls", json={"question": question, "options": options})
@@ -135,6 +167,18 @@ class RoomClient:
     def refund(self, order_id: str) -> Any:
         return self._call("POST", f"/orders/{order_id}/refund")
 
+    # rehearsal (彩排: app/relay/api_rehearsal.py)
+    def rehearsal(self) -> dict[str, Any]:
+        """``{"on", "id", "started_at", "by"}``: whether the room is rehearsing."""
+        result: dict[str, Any] = self._call("GET", "/rehearsal")
+        return result
+
+    def set_rehearsal(self, on: bool) -> dict[str, Any]:
+        """Start or end the room's rehearsal (unlisted, test orders; ending it cancels its orders and ends its
+        campaigns). RelayError while the room is live: rehearsal is chosen before going live."""
+        result: dict[str, Any] = self._call("PUT", "/rehearsal", json={"on": on})
+        return result
+
     # the event log, live metrics and the report (app/analytics/)
     def log_event(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         """Log an event the studio observed itself (``health.incident`` {code, level, message, start,
@@ -157,6 +201,25 @@ class RoomClient:
         """The post-live report of the last show (or broadcast number ``show``) as JSON."""
         params = {} if show is None else {"show": show}
         result: dict[str, Any] = self._call("GET", "/report.json", params=params)
+        return result
+
+    # assistant (中控) links: someone runs the show's commerce side from a browser (app/relay/api_assistants.py)
+    def create_assistant(self, label: str, ttl_s: int | None = None) -> dict[str, Any]:
+        """A link for an assistant named ``label``: {id, label, url, expires_at, state, ...}; send ``url``."""
+        body: dict[str, Any] = {"label": label}
+        if ttl_s is not None:
+            body["ttl_s"] = ttl_s
+        result: dict[str, Any] = self._call("POST", "/assistants", json=body)
+        return result
+
+    def assistants(self) -> list[dict[str, Any]]:
+        """Newest first, each active (with its ``url``), expired or revoked."""
+        result: list[dict[str, Any]] = self._call("GET", "/assistants")
+        return result
+
+    def revoke_assistant(self, assistant_id: str) -> dict[str, Any]:
+        """The link stops working at once (the assistant's page is told)."""
+        result: dict[str, Any] = self._call("DELETE", f"/assistants/{assistant_id}")
         return result
 
     # co-hosts (连麦): invites, and the guests' sessions (the owner feed brings ``cohost.offer`` and

@@ -23,11 +23,12 @@ from app.cohost import Cohosting
 from app.destinations import build_outputs, build_realtime_output
 from app.health_watch import HealthWatch
 from app.paths import assets_dir
+from app.preflight import formats_verdict, ladder_verdict
 from app.relay_client import RelayError
 from app.relay_link import RelayLink
 from app.room_client import RoomClient
 from app.scenes import Scenes, ScenesChanged
-from app.session_config import SessionConfig
+from app.session_config import ExternalRelay, SessionConfig
 from app.session_events import (
     Listener,
     LiveEnded,
@@ -246,6 +247,11 @@ class StudioSession:
         return target.url if target else None
 
     @property
+    def relay_target(self) -> ExternalRelay | None:
+        """Where the broadcast pushes (URL, room, stream key); None until the relay is connected."""
+        return self._link.target
+
+    @property
     def bundled_relay(self) -> BundledRelay | None:
         return self._link.bundled
 
@@ -394,7 +400,7 @@ class StudioSession:
         relay = self.config.relay
         if relay is None:
             raise SessionError("no relay is configured")
-        return self._link.connect(relay, self.config.catalog)
+        return self._link.connect(relay, self.config.catalog, self.config.rundown)
 
     @property
     def room(self) -> RoomClient | None:
@@ -448,19 +454,25 @@ class StudioSession:
         self._emit(started)
         return started
 
-    def _plan(self, canvases: tuple[Canvas, ...], program: Program) -> list[BroadcastSettings]:
-        """Each canvas's broadcast settings: its ladder shaped for it (pipeline/canvas.py), its own
-        multivariant playlist, and the preset (and, in dual format, the rungs) the pre-flight chose."""
+    def broadcast_plans(self) -> list[BroadcastSettings]:
+        """Each canvas's broadcast settings before the x264 pre-flight: its ladder shaped for it
+        (pipeline/canvas.py) and its own multivariant playlist (what app/preflight.py checks)."""
         base = self.config.broadcast
-        plans = [
+        return [
             replace(
                 base,
                 rungs=ladder_for(canvas, base.rungs),
                 canvas=canvas.name,
                 packaging=replace(base.packaging, multivariant_name=canvas.multivariant_name(index == 0)),
             )
-            for index, canvas in enumerate(canvases)
+            for index, canvas in enumerate(self.config.program.canvases)
         ]
+
+    def _plan(self, canvases: tuple[Canvas, ...], program: Program) -> list[BroadcastSettings]:
+        """Each canvas's broadcast settings (:meth:`broadcast_plans`) with the preset (and, in dual
+        format, the rungs) the pre-flight chose."""
+        base = self.config.broadcast
+        plans = self.broadcast_plans()
         if base.preset != "auto":
             return plans
         if len(plans) == 1:
@@ -470,17 +482,8 @@ class StudioSession:
     def _preflight(self, settings: BroadcastSettings, program: Program) -> BroadcastSettings:
         """Measure the ladder on the current picture and take the best preset with headroom."""
         result = preflight(settings.rungs, settings.fps, program.picture)
-        measured = ", ".join(f"{preset} {fps:.0f} fps" for preset, fps in result.fps.items())
-        verdict = (
-            f"pre-flight: the ladder encodes at {measured}; going live with {result.preset}"
-            f" (needs {result.target:.0f} fps)"
-        )
-        zh = f"开播前测速：码率阶梯编码速度 {measured}；使用 {result.preset} 预设（需要 {result.target:.0f} fps）"
-        short = result.fps[result.preset] < result.target
-        if short:
-            verdict += ": this machine is short of CPU for this ladder; expect skipped frames or use fewer rungs"
-            zh += "：本机 CPU 不足，可能跳帧，建议减少码率档位"
-        self._emit(Notice("warning" if short else "info", verdict, zh))
+        verdict = ladder_verdict(result)
+        self._emit(Notice(verdict.notice, verdict.text.en, verdict.text.zh))
         return replace(settings, preset=result.preset)
 
     def _preflight_formats(
@@ -489,33 +492,8 @@ class StudioSession:
         """Dual format: measure both ladders encoding at once; choose the preset and each one's rungs."""
         images = [program.picture_of(c.name) for c in canvases]
         plan = preflight_formats([p.rungs for p in plans], plans[0].fps, images)
-        chosen = [replace(p, preset=plan.preset, rungs=p.rungs[:n]) for p, n in zip(plans, plan.rungs, strict=True)]
-        ladders = "; ".join(
-            f"{c.name} {len(p.rungs)} rung{'s' if len(p.rungs) > 1 else ''} ({', '.join(r.name for r in p.rungs)})"
-            for c, p in zip(canvases, chosen, strict=True)
-        )
-        best = max(fps for preset, counts, fps in plan.tried if (preset, counts) == (plan.preset, plan.rungs))
-        measured = f"{best:.0f} fps, needs {plan.target:.0f}"
-        zh_ladders = "；".join(f"{c.name} {len(p.rungs)} 档" for c, p in zip(canvases, chosen, strict=True))
-        if plan.fits:
-            full = plan.rungs == tuple(len(p.rungs) for p in plans)
-            verdict = f"pre-flight, dual format: both ladders fit at {plan.preset} ({measured}): {ladders}"
-            zh = f"开播前测速（双画幅）：两路码率阶梯可用 {plan.preset} 预设同时编码（{measured}）：{zh_ladders}"
-            if not full:
-                verdict += "; fewer rungs than asked, to keep up"
-                zh += "；为保证流畅已减少档位"
-            level = "info" if full else "warning"
-        else:
-            verdict = (
-                f"pre-flight, dual format: this machine cannot encode both ladders in real time even at"
-                f" {plan.preset} with one rung each ({measured}); expect skipped frames, or stream one canvas"
-            )
-            zh = (
-                f"开播前测速（双画幅）：本机即使每路只留一档、使用 {plan.preset} 预设也无法实时编码"
-                f"（{measured}）；可能跳帧，建议只推一个画幅"
-            )
-            level = "warning"
-        self._emit(Notice(level, verdict, zh))
+        verdict, chosen = formats_verdict(canvases, plans, plan)
+        self._emit(Notice(verdict.notice, verdict.text.en, verdict.text.zh))
         return chosen
 
     def _end_live_now(self, drain_timeout: float = 30.0) -> BroadcastReport | None:

@@ -67,6 +67,8 @@ class SessionConfig:
     """Also push the top rung and the audio to these WHIP endpoints, each with its own reconnect."""
     catalog: Path | None = None
     """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
+    rundown: Path | None = None
+    """Save this run-of-show (JSON or CSV, app/rundown.py) in the room when it has none yet."""
     realtime: bool = True
     """When going to a relay, also send it the top rung and the sound as they are made (the realtime
     sample stream its WebRTC viewers are served from, app/relay/whep.py)."""

@@ -112,6 +112,7 @@ class StudioShow:
         self._overlays = overlays
         self._images = ThreadPoolExecutor(max_workers=1, thread_name_prefix="shopcast-product-images")
         self.pinned = PinnedProduct(self._fetch_image, self._images)
+        self._cue_seen: tuple[Any, ...] | None = None
         """The product card's data, from the owner feed."""
         p = config.program
         self.language = config.language
@@ -364,6 +365,35 @@ class StudioShow:
 
     def on_room_message(self, message: dict[str, Any]) -> None:
         self.pinned.on_feed(message)
+        if message.get("type") == "snapshot":
+            state = message.get("rundown")
+            if isinstance(state, dict):
+                self._cue_seen = _cue_key(state)  # where the show already is: not a new cue
+        elif message.get("type") == "batch":
+            for event in message.get("events", []):
+                if event.get("type") == "rundown" and isinstance(event.get("state"), dict):
+                    self._follow_cue(event["state"])
+
+    def _follow_cue(self, state: dict[str, Any]) -> None:
+        """A new cue of the run-of-show puts its segment's scene on air on every canvas that has it
+        (with the collection's transition); a scene no canvas has is told as a notice."""
+        key = _cue_key(state)
+        if key == self._cue_seen:
+            return
+        self._cue_seen = key
+        segment = state.get("segment")
+        wanted = segment.get("scene") if state.get("running") and isinstance(segment, dict) else None
+        if not isinstance(wanted, str):
+            return
+        found = False
+        for canvas in self.scenes.collection.canvases:
+            scene = next((s for s in canvas.scenes if wanted in (s.id, s.name)), None)
+            if scene is not None:
+                found = True
+                self.scenes.switch(canvas.canvas.name, scene.id)
+        if not found:
+            self._notify("warning", Text(f"The run-of-show asks for scene {wanted!r}, which this show does not have",
+                                         f"直播脚本要求的场景“{wanted}”在本场直播中不存在"))  # fmt: skip
 
     def _fetch_image(self, url: str) -> bytes | None:
         """A product picture: a path on the relay (``/static/…``) or an http(s) URL; at most MAX_IMAGE_BYTES."""
@@ -399,3 +429,8 @@ class StudioShow:
         self.pool.close()
         self.mixer.stop()
         self._images.shutdown(wait=True, cancel_futures=True)
+
+
+def _cue_key(state: dict[str, Any]) -> tuple[Any, ...]:
+    """What tells one cue of a run-of-show from another (a repeated message is the same cue)."""
+    return (state.get("running"), state.get("cue"), state.get("index"), state.get("started_at"))

@@ -1,7 +1,8 @@
 """Regenerate the README screenshots: the studio window in English and in Chinese (offscreen) and the
 viewer page on a phone.
 
-.venv/bin/python scripts/screenshots.py            # docs/images/studio.png, studio-zh.png, viewer.png
+.venv/bin/python scripts/screenshots.py            # docs/images/studio.png, studio-zh.png, viewer.png,
+                                                   # rundown.png, prompter.png, preflight.png and their -zh
 
 Each studio shot is a portrait show, live, in studio mode: the product showcase on air with the
 pinned product's photo and card, "Host + close-up" in the preview with its product card selected
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
@@ -120,13 +122,155 @@ def shoot_studio(app: QApplication, language: str, out: Path, *, viewer: Path | 
         app.removeTranslator(translator)
 
 
+def demo_rundown(zh: bool) -> dict[str, Any]:
+    """The demo catalog's show as a run-of-show: an opening with a lucky bag, three products (a flash
+    sale on the tee, a coupon with the mug), a poll, the closing."""
+
+    def pick(en: str, chinese: str) -> str:
+        return chinese if zh else en
+
+    return {
+        "title": pick("Spring launch", "春季新品直播"),
+        "segments": [
+            {"kind": "opening", "title": pick("Welcome + lucky bag", "开场暖场 + 福袋"), "scene": "full",
+             "duration_s": 180,
+             "points": [pick("Welcome! Follow so you don't miss a deal", "欢迎来到直播间，点关注不迷路"),
+                        pick("Comment 'here' to enter the lucky bag", "评论区扣“来了”参与福袋")],
+             "draw": {"prize": pick("Lucky bag", "福袋"), "winners": 3, "keyword": pick("here", "来了"),
+                      "launch_with_cue": True}},
+            {"kind": "product", "title": pick("Cotton tee", "纯棉短袖T恤"), "sku": "tee-basic", "scene": "showcase",
+             "duration_s": 420,
+             "points": [pick("100 % combed cotton, 220 g: not see-through", "100% 精梳棉，220 克重，不透"),
+                        pick("S / M / L — M fits 165-175 cm", "S / M / L 三个码，M 码适合 165-175 cm"),
+                        pick("Flash sale ¥39 today, 50 pieces only", "今天秒杀价 ¥39，限量 50 件")],
+             "flash_sale": {"price": 39, "stock": 50, "countdown_s": 10}},
+            {"kind": "product", "title": pick("Ceramic mug", "陶瓷马克杯"), "sku": "mug-ceramic", "scene": "pip",
+             "duration_s": 300, "points": [pick("350 ml, dishwasher safe", "350 毫升，可进洗碗机")],
+             "coupon": {"title": pick("¥10 off ¥50", "满50减10"), "amount": 10, "min_spend": 50, "quota": 200}},
+            {"kind": "product", "title": pick("Longjing green tea", "明前龙井"), "sku": "tea-longjing",
+             "scene": "showcase", "duration_s": 360, "points": [pick("Picked before Qingming", "清明前采摘")]},
+            {"kind": "interaction", "title": pick("Your questions + poll", "答疑 + 投票"), "scene": "pip",
+             "duration_s": 180, "poll": {"question": pick("What next?", "下一款想看什么？"),
+                                         "options": [pick("Shoes", "跑鞋"), pick("Lipstick", "口红")]}},
+            {"kind": "closing", "title": pick("Thank you + next show", "感谢 + 下场预告"), "scene": "full",
+             "duration_s": 120},
+        ],
+    }  # fmt: skip
+
+
+def shoot_rundown(app: QApplication, language: str, rundown_out: Path, prompter_out: Path) -> None:
+    """The Run of show dock (the tee's segment on air, its form below) and the prompter popped out,
+    with live prompts: viewers leaving, a question many ask."""
+    translators = install_translators(app, language)
+    zh = language.startswith("zh")
+    with tempfile.TemporaryDirectory() as data:
+        config = SessionConfig(
+            source="test",
+            mic="none",
+            relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch"),
+            catalog=REPO / "assets" / "demo" / "catalog.json",
+            language=language,
+        )
+        window = StudioWindow(StudioSession(config))
+        window.resize(1440, 880)
+        window.show()
+        window.start()
+        panel = window.rundown_dock.panel
+        deadline = time.monotonic() + 30
+        while not (panel.loaded and window.console.state.products()) and time.monotonic() < deadline:
+            wait(app, 0.1)
+        room = window.session.room
+        assert room is not None
+        ws = (window.session.relay_url or "").replace("http://", "ws://")
+        audience = [connect(f"{ws}/api/v1/rooms/demo/live?viewer_id=viewer-run{n}") for n in range(10)]
+        room.save_rundown(demo_rundown(zh))
+        room.next_segment()
+        wait(app, 1)
+        room.next_segment()
+        api = f"{window.session.relay_url}/api/v1/rooms/demo"
+        asked = ("M码适合多高？", "m码适合多高", "M 码适合多高?") if zh else ("What height is M for?",) * 3
+        for n, text in enumerate(asked):
+            httpx.post(f"{api}/questions", json={"text": text, "nickname": f"viewer{n}"},
+                       headers={"X-Viewer-Id": f"viewer-run{n}"}, timeout=10)  # fmt: skip
+        wait(app, 3)
+        for listener in audience[:4]:  # 10 → 6 within a minute: the prompter says so
+            listener.close()
+        deadline = time.monotonic() + 15
+        while len(window.prompter_dock.panel.rows) < 2 and time.monotonic() < deadline:
+            wait(app, 0.2)
+        panel.select(1)  # the segment on air: its form with the flash sale
+        dock = window.rundown_dock
+        dock.setFloating(True)
+        dock.resize(1000, 960)
+        panel.splitter.setSizes([235, 640])
+        wait(app, 1)
+        dock.grab().save(str(rundown_out))
+        prompter = window.prompter_dock
+        prompter.setFloating(True)
+        prompter.resize(1280, 720)
+        wait(app, 1)
+        prompter.grab().save(str(prompter_out))
+        for listener in audience[4:]:
+            listener.close()
+        window.shutdown()
+        window.deleteLater()
+        app.processEvents()
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
+def shoot_preflight(app: QApplication, language: str, out: Path) -> None:
+    """The pre-flight check of a studio without a camera or a microphone, on the bundled relay, its
+    run-of-show promising free shipping the product data does not state."""
+    translators = install_translators(app, language)
+    with tempfile.TemporaryDirectory() as data:
+        config = SessionConfig(
+            source="test",
+            mic="none",
+            relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch"),
+            catalog=REPO / "assets" / "demo" / "catalog.json",
+            language=language,
+        )
+        window = StudioWindow(StudioSession(config))
+        window.resize(1440, 880)
+        window.show()
+        window.start()
+        deadline = time.monotonic() + 30
+        while not (window.session.room is not None and window.console.state.products()) and time.monotonic() < deadline:
+            wait(app, 0.1)
+        room = window.session.room
+        assert room is not None
+        script = demo_rundown(language.startswith("zh"))
+        script["segments"][1]["points"] = [*script["segments"][1]["points"], "全场包邮" if language.startswith("zh")
+                                           else "Free shipping today"]  # fmt: skip
+        room.save_rundown(script)
+        dialog = window.open_preflight()
+        deadline = time.monotonic() + 30
+        while dialog.running and time.monotonic() < deadline:
+            wait(app, 0.2)
+        dialog.resize(760, 720)
+        wait(app, 0.5)
+        dialog.grab().save(str(out))
+        dialog.reject()
+        window.shutdown()
+        window.deleteLater()
+        app.processEvents()
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     shoot_studio(app, "en", OUT / "studio.png", viewer=OUT / "viewer.png")
     shoot_studio(app, "zh_CN", OUT / "studio-zh.png", viewer=None)
+    shoot_rundown(app, "en", OUT / "rundown.png", OUT / "prompter.png")
+    shoot_rundown(app, "zh_CN", OUT / "rundown-zh.png", OUT / "prompter-zh.png")
+    shoot_preflight(app, "en", OUT / "preflight.png")
+    shoot_preflight(app, "zh_CN", OUT / "preflight-zh.png")
     install_translators(app, "en")
-    print(f"wrote {OUT / 'studio.png'}, {OUT / 'studio-zh.png'} and {OUT / 'viewer.png'}")
+    print(f"wrote {OUT / 'studio.png'}, {OUT / 'studio-zh.png'}, {OUT / 'viewer.png'}, and the run of show's and"
+          " the prompter's and the pre-flight's (rundown.png, prompter.png, preflight.png and their -zh)")  # fmt: skip
 
 
 if __name__ == "__main__":

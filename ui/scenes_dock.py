@@ -2,9 +2,10 @@
 in studio mode, the one in preview marked PREVIEW.
 
 A click selects a scene (``Scenes.select``: in studio mode it goes to the preview, otherwise on air);
-Ctrl+1…9 put scene 1…9 on air at once, in either mode (``Scenes.switch``). Scenes are added empty or
-from the commerce templates (app/scene_templates.py: any of the five, with the template's sources
-added when the show no longer has them), duplicated, removed (after asking), renamed in place
+the Scene 1…9 hotkeys (Ctrl+1…9 unless changed in Settings → Hotkeys; ui/studio_settings.py) put
+scene 1…9 on air at once, in either mode (``Scenes.switch``). Scenes are added empty or from the
+commerce templates (app/scene_templates.py: any of the five, with the template's sources added when
+the show no longer has them), duplicated, removed (after asking), renamed in place
 (double-click or F2) and reordered (drag, or the arrows). The transition (Cut or Fade, and a fade's
 duration) is set here too. A new scene goes to the preview in studio mode; outside it nothing goes
 on air until the streamer clicks, so adding a scene while live never shows viewers an empty one.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QColor, QDropEvent, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QColor, QDropEvent, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -294,23 +295,12 @@ class ScenesDock(QDockWidget):
         menu.exec(self.list.viewport().mapToGlobal(point))
 
     def put_on_air(self, number: int) -> None:
-        """Ctrl+``number``: scene ``number`` (1-based) of the edited canvas on air now, in either mode."""
+        """The Scene ``number`` hotkey: scene ``number`` (1-based) of the edited canvas on air now, in either mode."""
         scenes = self.editing.canvas_scenes()
         if scenes is None or not 1 <= number <= len(scenes.scenes):
             return
         canvas, scene_id = self.editing.canvas, scenes.scenes[number - 1].id
         self.editing.run(lambda s: s.switch(canvas, scene_id))
-
-    def install_hotkeys(self, window: QWidget) -> list[QShortcut]:
-        """Ctrl+1…9 on ``window`` (the studio's main window)."""
-        shortcuts = []
-        for number in range(1, 10):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), window)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(lambda n=number: self.put_on_air(n))
-            shortcuts.append(shortcut)
-        self.hotkeys = shortcuts
-        return shortcuts
 
     def _unique(self, name: str) -> str:
         scenes = self.editing.canvas_scenes()

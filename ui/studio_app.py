@@ -14,13 +14,21 @@ from PySide6.QtWidgets import QApplication
 from app.paths import assets_dir
 from app.session import SessionError, StudioSession
 from app.session_config import SessionConfig
+from app.settings_store import Overrides, SettingsStore
 from ui.i18n import choose_language, install_translators
 from ui.studio_window import StudioWindow
 
 log = logging.getLogger(__name__)
 
 
-def run(config: SessionConfig, *, go_live: bool = False, language: str | None = None) -> int:
+def run(
+    config: SessionConfig,
+    *,
+    go_live: bool = False,
+    language: str | None = None,
+    settings: SettingsStore | None = None,
+    overrides: Overrides | None = None,
+) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("ShopCast Studio")
@@ -33,7 +41,7 @@ def run(config: SessionConfig, *, go_live: bool = False, language: str | None = 
         log.error("%s", exc)
         translators.clear()
         return 2
-    window = StudioWindow(session, go_live=go_live)
+    window = StudioWindow(session, go_live=go_live, settings=settings, overrides=overrides)
     window.show()
     window.start()
     # Ctrl-C / SIGTERM end the live cleanly (playlists closed, queue drained) instead of killing it.

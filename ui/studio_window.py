@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QDesktopServices, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +33,7 @@ from app.paths import data_home
 from app.room_client import RoomClient
 from app.session import StudioSession
 from app.session_events import SessionStats
+from app.settings_store import Overrides, SettingsStore
 from app.stream_health import fps_level
 from pipeline.broadcast import BroadcastReport
 from pipeline.sources import SystemDevices
@@ -41,6 +42,8 @@ from ui.health_dock import LEVEL_COLOURS, HealthDock
 from ui.i18n import current_language
 from ui.metrics_dock import MetricsDock
 from ui.mixer_dock import MixerDock
+from ui.panels.assistants_panel import QtAssistantsPanel
+from ui.panels.base import select_key
 from ui.panels.cohost_panel import QtCohostPanel
 from ui.panels.comments_panel import QtCommentsPanel
 from ui.panels.coupons_panel import QtCouponsPanel
@@ -50,15 +53,21 @@ from ui.panels.group_buy_panel import QtGroupBuyPanel
 from ui.panels.polls_panel import QtPollsPanel
 from ui.panels.products_panel import QtProductsPanel
 from ui.panels.questions_panel import QtQuestionsPanel
+from ui.preflight_dialog import PreflightDialog
+from ui.prompter_dock import PrompterDock
 from ui.qt_console import QtConsole
+from ui.rundown_dock import RundownDock
 from ui.scene_editing import SceneEditing
 from ui.scenes_dock import ScenesDock
 from ui.session_bridge import QtSessionBridge
 from ui.sources_dock import SourcesDock
+from ui.studio_settings import StudioSettingsUi
 from ui.studio_view import StudioView
 
 GO_LIVE_STYLE = "QPushButton { background: #e5243b; color: white; font-weight: 600; padding: 6px 18px; }"
 END_LIVE_STYLE = "QPushButton { background: #3a3a44; color: white; font-weight: 600; padding: 6px 18px; }"
+REHEARSAL_STYLE = "QPushButton { background: #ffa000; color: #1a1200; font-weight: 600; padding: 6px 18px; }"
+REHEARSAL_COLOUR = "#ffa000"
 
 NOTICE_COLOURS = {level: QColor(LEVEL_COLOURS[level]) for level in ("warning", "error")}
 
@@ -73,7 +82,22 @@ def format_rate(kbps: float) -> str:
 
 
 class StudioWindow(QMainWindow):
-    def __init__(self, session: StudioSession, *, go_live: bool = False) -> None:
+    """Signals:
+    next_segment_requested(): the Next segment hotkey (by default Page Down, a clicker's "next") was pressed.
+    launch_promotion_requested(): the Launch promotion hotkey (by default Ctrl+Return) was pressed.
+    """
+
+    next_segment_requested = Signal()
+    launch_promotion_requested = Signal()
+
+    def __init__(
+        self,
+        session: StudioSession,
+        *,
+        go_live: bool = False,
+        settings: SettingsStore | None = None,
+        overrides: Overrides | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.bridge = QtSessionBridge(session)
@@ -82,16 +106,27 @@ class StudioWindow(QMainWindow):
         self._go_live_when_ready = go_live
         self._live_state = "idle"  # idle, starting, live, ending
         self._relay_ready = False
+        self._rehearsal = False
+        """The room is rehearsing (彩排), as the owner feed says."""
+        self._rehearsal_pending = False
         self._closing_without_asking = False
         self.watch_url: str | None = None
         self.last_report: Path | None = None
         self.open_reports = True
         """Open each saved post-live report in the browser (tests turn it off)."""
+        self.preflight_before_live = True
+        """Go Live opens the pre-flight check first (``--go-live`` and the demo go live directly)."""
+        self.preflight_dialog: PreflightDialog | None = None
         self.setWindowTitle(self.tr("ShopCast Studio"))
         self.resize(1440, 880)
         self._build()
         self._connect()
         self._set_live_state("idle")
+        self.hotkey_actions: dict[str, QAction] = {}
+        """The hotkeys' actions by id (app/settings_store.py's HOTKEY_ACTIONS), keys from the settings."""
+        self.settings_ui = StudioSettingsUi(self, settings, overrides)
+        """Settings, hotkeys, menus and the dock layout (ui/studio_settings.py)."""
+        self.rundown_dock.follow_hotkeys(self.hotkey_actions)
 
     # --- layout ----------------------------------------------------------------------------------
 
@@ -115,6 +150,17 @@ class StudioWindow(QMainWindow):
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
+        self.rehearsal_action = QAction(self.tr("Rehearsal"), self)
+        self.rehearsal_action.setObjectName("rehearsal")
+        self.rehearsal_action.setCheckable(True)
+        self.rehearsal_action.setEnabled(False)
+        self.rehearsal_action.setToolTip(
+            self.tr(
+                "Rehearse the whole show before going public: the room is unlisted and orders are test orders;"
+                " switching it off cancels them and ends the rehearsal's campaigns. Chosen before going live."
+            )
+        )
+        toolbar.addAction(self.rehearsal_action)
         self.live_button = QPushButton(self.tr("Go Live"), self)
         self.live_button.setObjectName("live-button")
         toolbar.addWidget(self.live_button)
@@ -177,10 +223,10 @@ class StudioWindow(QMainWindow):
         for label in (self.state_label, self.fps_label, self.rungs_label, self.push_label):
             status.addPermanentWidget(label)
 
-        quit_action = QAction(self.tr("Quit"), self)
-        quit_action.setShortcut("Ctrl+Q")
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
+        self.quit_action = QAction(self.tr("Quit"), self)
+        self.quit_action.setShortcut("Ctrl+Q")
+        self.quit_action.triggered.connect(self.close)
+        self.addAction(self.quit_action)
 
     def _build_view_controls(self, toolbar: QToolBar) -> None:
         """Studio mode, the safe-zone guide and, in dual format, which canvas the views show."""
@@ -224,7 +270,6 @@ class StudioWindow(QMainWindow):
     def _build_scene_docks(self) -> None:
         """Scenes, Sources and the audio mixer side by side along the bottom, as in OBS."""
         self.scenes_dock = ScenesDock(self.editing, self)
-        self.scenes_dock.install_hotkeys(self)
         self.sources_dock = SourcesDock(self.editing, self.session, self)
         self.mixer_dock = MixerDock(self.session, self)
         # The row runs under the selling column on the left too; the right column (stream, live data,
@@ -252,6 +297,7 @@ class StudioWindow(QMainWindow):
             "polls": QtPollsPanel(self.console),
             "draw": QtDrawPanel(self.console),
             "cohost": QtCohostPanel(self.console, self.bridge),
+            "assistants": QtAssistantsPanel(self.console),
         }
         titles = {
             "products": self.tr("Products"),
@@ -263,6 +309,7 @@ class StudioWindow(QMainWindow):
             "polls": self.tr("Polls"),
             "draw": self.tr("Lucky draw"),
             "cohost": self.tr("Co-hosts"),
+            "assistants": self.tr("Assistants"),
         }
         self.docks: dict[str, QDockWidget] = {
             "scenes": self.scenes_dock,
@@ -276,7 +323,7 @@ class StudioWindow(QMainWindow):
             dock.setFeatures(
                 QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
             )
-            if name == "cohost":  # taller than a dock usually is (a QR code, two lists): let it scroll
+            if name in ("cohost", "assistants"):  # taller than a dock usually is (a QR code, lists): let it scroll
                 scroll = QScrollArea(dock)
                 scroll.setWidgetResizable(True)
                 scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -285,8 +332,9 @@ class StudioWindow(QMainWindow):
             else:
                 dock.setWidget(widget)
             self.docks[name] = dock
-        left = [self.docks[n] for n in ("products", "flash_sale", "coupons", "group_buy")]
-        right = [self.docks[n] for n in ("comments", "questions", "polls", "draw", "cohost")]
+        self._build_show_docks()
+        left = [self.docks[n] for n in ("products", "flash_sale", "coupons", "group_buy", "rundown")]
+        right = [self.docks[n] for n in ("comments", "questions", "polls", "draw", "cohost", "assistants", "prompter")]
         for dock in left:
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         for dock in right:
@@ -297,6 +345,27 @@ class StudioWindow(QMainWindow):
             for dock in group[1:]:
                 dock.hide()
         self.console.section_changed.connect(self._on_room_section)
+
+    def _build_show_docks(self) -> None:
+        """The run of show (直播脚本: ui/rundown_dock.py) and the prompter (提词器: ui/prompter_dock.py),
+        tabbed with the selling and the talking docks; the Next and Launch hotkeys drive the run."""
+        self.rundown_dock = RundownDock(self.console, self.editing, self)
+        self.prompter_dock = PrompterDock(self.console, self.bridge, self)
+        self.docks["rundown"] = self.rundown_dock
+        self.docks["prompter"] = self.prompter_dock
+        self.next_segment_requested.connect(self.rundown_dock.panel.next_segment)
+        self.launch_promotion_requested.connect(self.rundown_dock.panel.launch_promotion)
+        self.prompter_dock.panel.answer_requested.connect(self.show_question)
+
+    @Slot(str)
+    def show_question(self, question_id: str) -> None:
+        """The Q&A panel, raised, with ``question_id`` selected (the prompter's Answer)."""
+        dock = self.docks["questions"]
+        dock.show()
+        dock.raise_()
+        panel = self.panels["questions"]
+        if isinstance(panel, QtQuestionsPanel):
+            select_key(panel.table, question_id)
 
     def _build_health_dock(self, stream_dock: QDockWidget) -> None:
         """Stream health (OBS's stats dock), fed by ``_on_stats``: a tab next to the stream dock."""
@@ -392,6 +461,10 @@ class StudioWindow(QMainWindow):
         self.studio_mode_action.toggled.connect(self._on_studio_mode)
         self.safe_zone_action.toggled.connect(self.studio_view.set_safe_zone_shown)
         self.canvas_picker.activated.connect(self._on_canvas_picked)
+        self.rehearsal_action.toggled.connect(self._on_rehearsal_toggled)
+        self.console.section_changed.connect(self._on_rehearsal_section)
+        b.room_action_done.connect(self._on_rehearsal_done)
+        b.room_action_failed.connect(self._on_rehearsal_failed)
         self.editing.changed.connect(self._on_scenes)
         self.editing.refused.connect(self._on_refused)
 
@@ -442,13 +515,25 @@ class StudioWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._tab_health_dock()
+        self.settings_ui.window_shown()  # the default dock layout taken, then the saved one restored
 
     def closeEvent(self, event: QCloseEvent) -> None:
         asking = not self._closing_without_asking
         if asking and self._live_state in ("live", "starting") and not self.confirm_end_live():
             event.ignore()
             return
+        self.settings_ui.save_layout()
         event.accept()
+
+    # --- hotkeys for the run of show ----------------------------------------------------------------
+
+    def next_segment(self) -> None:
+        """The Next segment hotkey: ends the current segment of the run of show and starts the next."""
+        self.next_segment_requested.emit()
+
+    def launch_promotion(self) -> None:
+        """The Launch promotion hotkey: launches the current segment's armed promotion."""
+        self.launch_promotion_requested.emit()
 
     def confirm_end_live(self) -> bool:
         answer = QMessageBox.question(
@@ -470,16 +555,17 @@ class StudioWindow(QMainWindow):
             button.setStyleSheet(END_LIVE_STYLE)
             button.setEnabled(True)
         elif state == "idle":
-            button.setText(self.tr("Go Live"))
-            button.setStyleSheet(GO_LIVE_STYLE)
+            button.setText(self.tr("Start rehearsal") if self._rehearsal else self.tr("Go Live"))
+            button.setStyleSheet(REHEARSAL_STYLE if self._rehearsal else GO_LIVE_STYLE)
             button.setEnabled(True)
-            self.state_label.setText(self.tr("Ready"))
+            self.state_label.setText(self.tr("Rehearsal: ready") if self._rehearsal else self.tr("Ready"))
             self.rungs_label.clear()
             self.push_label.clear()
         else:
             button.setText(self.tr("Going live…") if state == "starting" else self.tr("Ending…"))
             button.setEnabled(False)
             self.state_label.setText(button.text())
+        self._enable_rehearsal()
 
     @property
     def live_state(self) -> str:
@@ -488,18 +574,41 @@ class StudioWindow(QMainWindow):
     @Slot()
     def _on_live_clicked(self) -> None:
         if self._live_state == "idle":
-            self._set_live_state("starting")
-            self.session.go_live()
+            if self.preflight_before_live:
+                self.open_preflight()
+            else:
+                self._start_live()
         elif self._live_state == "live" and self.confirm_end_live():
             self._set_live_state("ending")
             self.session.end_live()
+
+    def open_preflight(self) -> PreflightDialog:
+        """The pre-flight check (ui/preflight_dialog.py); its Go Live counts down 3-2-1 and goes live."""
+        dialog = self.preflight_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.raise_()
+            return dialog
+        dialog = PreflightDialog(self.session, self)
+        dialog.go_live.connect(self._start_live)
+        self.preflight_dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _start_live(self) -> None:
+        if self._live_state == "idle":
+            self._set_live_state("starting")
+            self.session.go_live()
 
     @Slot(str)
     def _on_live_started(self, stream_id: str) -> None:
         self._set_live_state("live")
         self.metrics_dock.raise_()  # on air, the numbers are what the streamer watches
-        self.state_label.setText("● " + self.tr("LIVE") + " 00:00:00")
-        self._add_notice("info", self.tr("You are live."))
+        self.state_label.setText(self._on_air_text(0))
+        if self._rehearsal:
+            self._add_notice("info", self.tr("Rehearsing: the room is unlisted and orders are test orders."))
+        else:
+            self._add_notice("info", self.tr("You are live."))
 
     @Slot(str)
     def _on_live_failed(self, message: str) -> None:
@@ -512,6 +621,11 @@ class StudioWindow(QMainWindow):
         if self.session.room is not None:
             self.report_button.setEnabled(True)
             self.report_button.setDefault(True)
+        if self._rehearsal:
+            self._add_notice(
+                "info",
+                self.tr("Rehearsal run ended. Switch Rehearsal off to cancel its test orders before the real show."),
+            )
         if report.complete:
             text = self.tr("Live ended: %1 segments delivered.").replace("%1", str(report.segments))
             self._add_notice("info", text)
@@ -520,6 +634,80 @@ class StudioWindow(QMainWindow):
             self._add_notice(
                 "error", self.tr("Live ended, but not everything was delivered: %1").replace("%1", details)
             )
+
+    # --- rehearsal (彩排) -------------------------------------------------------------------------
+
+    REHEARSAL_TAG = "studio:rehearsal"
+
+    @property
+    def rehearsal(self) -> bool:
+        """The room is rehearsing (as the owner feed last said)."""
+        return self._rehearsal
+
+    def _on_air_text(self, seconds: float) -> str:
+        if self._rehearsal:
+            label = "● " + self.tr("REHEARSAL") + " " + format_clock(seconds)
+            return f"<span style='color:{REHEARSAL_COLOUR}'>{label}</span>"
+        return "● " + self.tr("LIVE") + " " + format_clock(seconds)
+
+    def _enable_rehearsal(self) -> None:
+        """Rehearsal is chosen before going live: the switch works only while idle with a room."""
+        self.rehearsal_action.setEnabled(
+            self._live_state == "idle" and self.session.room is not None and not self._rehearsal_pending
+        )
+
+    def _show_rehearsal(self, on: bool) -> None:
+        self._rehearsal = on
+        if self.rehearsal_action.isChecked() != on:
+            self.rehearsal_action.blockSignals(True)
+            self.rehearsal_action.setChecked(on)
+            self.rehearsal_action.blockSignals(False)
+        if self._live_state == "idle":
+            self._set_live_state("idle")  # the button and the state read rehearsal (or not)
+
+    @Slot(bool)
+    def _on_rehearsal_toggled(self, on: bool) -> None:
+        if on == self._rehearsal:
+            return
+        self._rehearsal_pending = True
+        self._enable_rehearsal()
+        self.session.room_action(self.REHEARSAL_TAG, lambda client: client.set_rehearsal(on))
+
+    @Slot(str)
+    def _on_rehearsal_section(self, section: str) -> None:
+        if section == "rehearsal":
+            self._show_rehearsal(self.console.state.rehearsal)
+
+    @Slot(str, object)
+    def _on_rehearsal_done(self, tag: str, result: object) -> None:
+        if tag != self.REHEARSAL_TAG:
+            return
+        self._rehearsal_pending = False
+        on = bool(result.get("on")) if isinstance(result, dict) else self._rehearsal
+        if on and not self._rehearsal:
+            self._add_notice(
+                "info",
+                self.tr("Rehearsal on: the room is unlisted and orders are test orders until you switch it off."),
+            )
+        elif not on and self._rehearsal:
+            cancelled = result.get("orders_cancelled", 0) if isinstance(result, dict) else 0
+            self._add_notice(
+                "info",
+                self.tr("Rehearsal off: %1 test orders cancelled and their stock put back.").replace(
+                    "%1", str(cancelled)
+                ),
+            )
+        self._show_rehearsal(on)
+        self._enable_rehearsal()
+
+    @Slot(str, str)
+    def _on_rehearsal_failed(self, tag: str, message: str) -> None:
+        if tag != self.REHEARSAL_TAG:
+            return
+        self._rehearsal_pending = False
+        self._show_rehearsal(self._rehearsal)  # the switch goes back to what the room is
+        self._enable_rehearsal()
+        self._add_notice("error", self.tr("Rehearsal not changed: %1").replace("%1", message))
 
     # --- the post-live report --------------------------------------------------------------------
 
@@ -566,6 +754,7 @@ class StudioWindow(QMainWindow):
     def _on_relay_ready(self, relay_url: str, watch_url: str) -> None:
         self._relay_ready = True
         self.report_button.setEnabled(self.session.room is not None)
+        self._enable_rehearsal()
         self.watch_url = watch_url
         self.viewer_url.setText(watch_url)
         self.copy_button.setEnabled(True)
@@ -633,7 +822,7 @@ class StudioWindow(QMainWindow):
             self.health_dock.update_report(stats.health)
         if broadcast is None or not live:
             return
-        self.state_label.setText("● " + self.tr("LIVE") + " " + format_clock(broadcast.live_seconds))
+        self.state_label.setText(self._on_air_text(broadcast.live_seconds))
         self.rungs_label.setText(" · ".join(f"{r.name} {format_rate(r.kbps)}" for r in broadcast.rungs))
         pushes = []
         for output in broadcast.outputs:

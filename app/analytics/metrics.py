@@ -53,6 +53,23 @@ are reported beside it). GPM is GMV per 1,000 views, UV value GMV per viewer, AO
 a pin makes its product the explained one; unpinning the explained product hands over to the most
 recently pinned product still pinned, or to a stretch with nothing pinned (``sku`` None). Each
 counts the room's activity in it (so Σ segment GMV = room GMV) and, apart, its product's own.
+A show run from a run-of-show (直播脚本) follows the script instead: each ``rundown.cue`` ends the
+segment running and starts one of its own (its number, script segment id, kind, title, product and
+planned duration), which pins inside it do not split (they stay markers); ``rundown.ended`` (or the
+end of the show) ends it, and the segments after it follow the pins again. A cue running when a show
+starts (the script was started before going live) opens its first segment. A cued segment is kept
+even when it lasted no time at all: that is a cue the host skipped, planned against 0 s.
+
+**Rehearsals (彩排).** While a room rehearses, every event logged in it carries ``rehearsal: true``
+(app/commerce/rehearsal.py). A real show's numbers leave those out (``MetricsFold(include_rehearsal=
+False)``, the default; the report and its ``--show N`` count real shows only): a marked event counts
+for nothing and a marked ``stream.started`` starts no show, but the room's state still follows what
+the rehearsal left behind — the catalog, what is pinned, the open connections (a tester still
+watching when the real show starts is one of its viewers) and refunds of real orders. With
+``include_rehearsal=True`` (the relay's live fold while the room rehearses) they count like any
+others, a marked ``stream.started`` starts a show that is numbered 0 and flagged ``rehearsal``, and a
+``rehearsal.started`` outside a broadcast starts counting afresh from that moment, so the numbers are
+those of the rehearsal in progress.
 
 **Flash sales and coupons** are followed as the engine keeps them: a flash sale's ``sold`` is units
 taken by its orders less those given back while it ran (what its ``flash_sale.closed`` says).
@@ -68,6 +85,7 @@ from typing import Any, Literal
 
 from app.analytics.model import (
     INCIDENT_NAMES,
+    SEGMENT_KIND_NAMES,
     CouponResult,
     FlashSaleResult,
     Funnel,
@@ -284,6 +302,28 @@ class _Sets:
                       self.gmv, order_people=len(self.ordered))  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """A segment of the run-of-show on air (from its ``rundown.cue``)."""
+
+    number: int
+    segment: str | None
+    kind: str | None
+    title: str
+    """The cue's own title ("" when it has none)."""
+    sku: str | None
+    planned_s: float | None
+
+    def label(self, fold: MetricsFold, zh: bool) -> str:
+        """The cue's title, else its product's, else the name of its kind."""
+        if self.title:
+            return self.title
+        if self.sku is not None:
+            return fold._title(self.sku)
+        en, chinese = SEGMENT_KIND_NAMES.get(self.kind or "", (self.kind or "", self.kind or ""))
+        return chinese if zh else en
+
+
 @dataclass(slots=True)
 class _Segment:
     sku: str | None
@@ -294,6 +334,7 @@ class _Segment:
     online_end: int = 0
     room: _Sets = field(default_factory=_Sets)
     product: _Sets = field(default_factory=_Sets)
+    cue: _Cue | None = None
 
 
 _FLOWS = ("entries", "exits", "comments", "likes", "orders", "gmv", "viewers", "product_click_people")
@@ -314,10 +355,13 @@ class _Running:
 @dataclass(eq=False, slots=True)
 class _Show:
     number: int
-    """1 for the log's first broadcast, 2 for the next, ...; 0 for a log without any broadcast."""
+    """1 for the log's first broadcast, 2 for the next, ...; 0 for a log without any broadcast (and
+    for a rehearsal)."""
     start: float
     broadcast: bool
     end: float | None = None
+    rehearsal: bool = False
+    """A rehearsal's numbers (only a fold that includes rehearsals has one)."""
     t: float = 0.0
     online: int = 0
     peak: int = 0
@@ -359,6 +403,9 @@ class _Show:
     comment_texts: dict[int, tuple[float, str, str | None]] = field(default_factory=dict)
     deleted_comments: int = 0
     draw_keywords: list[str] = field(default_factory=list)
+    campaign_markers: dict[str, int] = field(default_factory=dict)
+    """Flash sale, coupon, poll and draw id → the index of the marker its start added (a launch from
+    the run-of-show names its cue there)."""
 
     @property
     def active(self) -> bool:
@@ -384,11 +431,13 @@ class MetricsFold:
     """The metrics of a room's current (or last) show, folded from its event log (module docstring).
 
     ``keep_comments`` keeps the show's comment texts for the report's topics (the relay's live fold
-    does not need them).
+    does not need them). ``include_rehearsal`` counts the events of rehearsals (the module docstring's
+    *Rehearsals*): the relay's live fold of a room that is rehearsing; a report leaves them out.
     """
 
-    def __init__(self, *, keep_comments: bool = False) -> None:
+    def __init__(self, *, keep_comments: bool = False, include_rehearsal: bool = False) -> None:
         self.keep_comments = keep_comments
+        self.include_rehearsal = include_rehearsal
         self.events = 0
         """Events applied: a recount of the log's first ``events`` rows gives the same numbers."""
         self.shows = 0
@@ -403,6 +452,8 @@ class MetricsFold:
         self.sales: dict[str, _Sale] = {}
         self.coupons: dict[str, _Coupon] = {}
         self.polls: dict[str, str] = {}
+        self.cue: _Cue | None = None
+        """The run-of-show's segment on air (from its cue to the next, the run's end or the show's)."""
 
     # --- feeding -----------------------------------------------------------------------------------
 
@@ -418,10 +469,22 @@ class MetricsFold:
         data = event.get("data") or {}
         if not isinstance(data, Mapping):
             data = {}
+        rehearsal = data.get("rehearsal") is True
+        if rehearsal and not self.include_rehearsal:
+            room_fact = _ROOM_FACTS.get(kind)
+            if kind == "relay.started":
+                self._relay_started(None, wall, data)
+            elif room_fact is not None:  # what the rehearsal leaves the room with, counted nowhere
+                room_fact(self, None, wall, viewer, data)
+            return
         show = self.show
+        if kind == "rehearsal.started" and self.include_rehearsal:
+            if show is None or not (show.broadcast and show.active):
+                self._new_show(wall, broadcast=False, rehearsal=True)  # count the rehearsal from here
+            return
         if kind == "stream.started":
             if show is None or not show.broadcast or not show.active:
-                self._new_show(wall, broadcast=True)
+                self._new_show(wall, broadcast=True, rehearsal=rehearsal)
             elif show.active:
                 self._advance(show, wall)
                 show.markers.append(Marker(wall, "stream", "Stream reconnected", "推流已恢复"))
@@ -451,22 +514,28 @@ class MetricsFold:
 
     # --- time and online --------------------------------------------------------------------------
 
-    def _new_show(self, wall: float, *, broadcast: bool) -> _Show:
-        if broadcast:
+    def _new_show(self, wall: float, *, broadcast: bool, rehearsal: bool = False) -> _Show:
+        real = broadcast and not rehearsal
+        if real:
             self.shows += 1
-        show = _Show(self.shows if broadcast else 0, wall, broadcast, t=wall, area_t=wall, peak_wall=wall)
+        show = _Show(self.shows if real else 0, wall, broadcast, rehearsal=rehearsal, t=wall, area_t=wall,
+                     peak_wall=wall)  # fmt: skip
         self.show = show
         for viewer, returning in self.sessions.items():
             self._count_viewer(show, viewer, returning)
         show.online = show.peak = show.minute_peak = len(self.sessions)
         show.history_t.append(wall)
         show.history_n.append(show.online)
-        pinned = self.pins[-1] if self.pins else None
-        show.segments.append(_Segment(pinned, self._title(pinned), wall, show.online))
+        if self.cue is not None:  # the script was started before the show: its cue opens the show
+            show.segments.append(self._cue_segment(self.cue, wall, show.online))
+        else:
+            pinned = self.pins[-1] if self.pins else None
+            show.segments.append(_Segment(pinned, self._title(pinned), wall, show.online))
         show.sales = [s.id for s in self.sales.values() if s.running(wall)]
         show.coupons = [c.id for c in self.coupons.values() if c.ended is None]
         if broadcast:
-            show.markers.append(Marker(wall, "stream", "Live started", "开播"))
+            label = ("Rehearsal started", "彩排开始") if rehearsal else ("Live started", "开播")
+            show.markers.append(Marker(wall, "stream", *label))
         return show
 
     def _advance(self, show: _Show, t: float) -> None:
@@ -680,7 +749,7 @@ class MetricsFold:
         if show is None:
             return
         current = show.segments[-1]
-        if current.sku == sku:
+        if current.sku == sku or current.cue is not None:  # a cue's segment runs until the next cue
             return
         current.end, current.online_end = wall, show.online
         show.segments.append(_Segment(sku, self._title(sku), wall, show.online))
@@ -705,6 +774,62 @@ class MetricsFold:
             if show.segments[-1].sku == sku:
                 self._explain(show, wall, self.pins[-1] if self.pins else None)
             show.markers.append(Marker(wall, "unpin", f"Unpin: {self._title(sku)}", f"取消讲解：{self._title(sku)}"))
+
+    # --- the run-of-show (直播脚本: app/commerce/rundown_runner.py) ---------------------------------------
+
+    def _cue_segment(self, cue: _Cue, wall: float, online: int) -> _Segment:
+        return _Segment(cue.sku, cue.title or (self._title(cue.sku) if cue.sku else ""), wall, online, cue=cue)
+
+    def _cue(self, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]) -> None:
+        number = _int(data.get("cue"))
+        if number < 1:
+            number = self.cue.number + 1 if self.cue is not None else 1
+        planned = _float(data.get("planned_s"), -1.0)
+        sku, kind, title = _str(data.get("sku")), _str(data.get("kind")), _str(data.get("title"))
+        if title is not None and title in (sku, kind):
+            title = None  # the runner's stand-in for a segment without a title: name it by its product or kind
+        cue = _Cue(number, _str(data.get("segment")), kind, title or "", sku,
+                   planned if math.isfinite(planned) and planned >= 0 else None)  # fmt: skip
+        self.cue = cue
+        if show is None:
+            return
+        current = show.segments[-1]
+        current.end, current.online_end = wall, show.online
+        show.segments.append(self._cue_segment(cue, wall, show.online))
+        en, zh = cue.label(self, False), cue.label(self, True)
+        show.markers.append(Marker(wall, "cue", f"Cue {number}: {en}", f"第 {number} 段：{zh}"))
+
+    def _rundown_ended(self, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]) -> None:
+        self.cue = None
+        if show is None:
+            return
+        current = show.segments[-1]
+        if current.cue is not None:  # back to following the pins
+            current.end, current.online_end = wall, show.online
+            pinned = self.pins[-1] if self.pins else None
+            show.segments.append(_Segment(pinned, self._title(pinned), wall, show.online))
+        stopped = data.get("reason") == "stopped"
+        label = ("Run-of-show stopped", "脚本已停止") if stopped else ("Run-of-show ended", "脚本结束")
+        show.markers.append(Marker(wall, "cue", *label))
+
+    def _launched(self, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]) -> None:
+        """A promotion launched from the run-of-show: its own marker names the cue (a launch whose
+        promotion left no marker, a co-host invite, gets one of its own)."""
+        if show is None:
+            return
+        cue: int | None = _int(data.get("cue")) or (self.cue.number if self.cue is not None else None)
+        action, ref = str(data.get("action") or ""), data.get("ref")
+        index = show.campaign_markers.get(ref) if isinstance(ref, str) else None
+        if index is not None:
+            m = show.markers[index]
+            en, zh = (f" (cue {cue})", f"（第 {cue} 段）") if cue is not None else (" (run-of-show)", "（脚本）")
+            show.markers[index] = Marker(m.wall, m.kind, m.label + en, (m.label_zh or m.label) + zh)
+            return
+        what_en, what_zh = _LAUNCHES.get(action, (action, action))
+        kind = action if action in _LAUNCHES else "cue"
+        en = f"Cue {cue} launched: {what_en}" if cue is not None else f"Run-of-show launched: {what_en}"
+        zh = f"第 {cue} 段发起：{what_zh}" if cue is not None else f"脚本发起：{what_zh}"
+        show.markers.append(Marker(wall, kind, en, zh))  # type: ignore[arg-type]
 
     # --- orders ----------------------------------------------------------------------------------------
 
@@ -811,6 +936,7 @@ class MetricsFold:
             show.sales.append(sale_id)
             price, title = f"¥{sale.price_cents / 100:g}", self._title(sku)
             label = f"Flash sale: {title} {price} x {sale.stock}"
+            show.campaign_markers[sale_id] = len(show.markers)
             show.markers.append(Marker(wall, "flash_sale", label, f"秒杀：{title} {price} × {sale.stock}"))
 
     def _sale_opened(self, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]) -> None:
@@ -842,6 +968,7 @@ class MetricsFold:
             show.coupons.append(coupon_id)
             off = f"¥{coupon.amount_cents / 100:g}"
             label = f"Coupon: {off} off x {coupon.quota}"
+            show.campaign_markers[coupon_id] = len(show.markers)
             show.markers.append(Marker(wall, "coupon", label, f"优惠券：减 {off} × {coupon.quota}"))
 
     def _coupon_claimed(self, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]) -> None:
@@ -863,6 +990,7 @@ class MetricsFold:
         question = str(data.get("question") or "")
         self.polls[str(data.get("id"))] = question
         if show is not None:
+            show.campaign_markers[str(data.get("id"))] = len(show.markers)
             show.markers.append(Marker(wall, "poll", f"Poll: {question}", f"投票：{question}"))
 
     def _poll_closed(self, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]) -> None:
@@ -876,8 +1004,10 @@ class MetricsFold:
             return
         segment = show.segments[-1]
         segment.end, segment.online_end = wall, show.online
-        show.markers.append(Marker(wall, "stream", "Live ended", "下播"))
+        label = ("Rehearsal ended", "彩排结束") if show.rehearsal else ("Live ended", "下播")
+        show.markers.append(Marker(wall, "stream", *label))
         show.end = wall
+        self.cue = None  # a run-of-show left running does not open the next show
 
     def _incident(self, show: _Show, data: Mapping[str, Any]) -> None:
         start, end = data.get("start"), data.get("end")
@@ -1085,7 +1215,13 @@ class MetricsFold:
             "events": self.events,
             "show": None
             if show is None
-            else {"number": show.number, "start": show.start, "end": show.end, "live": show.active and show.broadcast},
+            else {
+                "number": show.number,
+                "start": show.start,
+                "end": show.end,
+                "live": show.active and show.broadcast,
+                "rehearsal": show.rehearsal,
+            },
             "metrics": self.sidebar(now),
             "pinned": self.pinned(),
         }
@@ -1103,10 +1239,11 @@ class MetricsFold:
             end = seg.end if seg.end is not None else t
             online_end = seg.online_end if seg.end is not None else show.online
             duration = max(0.0, end - seg.start)
-            if duration == 0 and seg.room.orders == 0 and not seg.room.exposed:
-                continue  # an instant between two pins, with nothing in it
+            cue = seg.cue
+            if duration == 0 and seg.room.orders == 0 and not seg.room.exposed and cue is None:
+                continue  # an instant between two pins, with nothing in it (a skipped cue stays)
             rate = seg.room.orders * MINUTE / duration if duration > 0 else 0.0
-            lift = rate / previous_rate - 1 if previous_rate else None
+            lift = rate / previous_rate - 1 if previous_rate and duration > 0 else None
             result.append(
                 Segment(
                     sku=seg.sku,
@@ -1127,9 +1264,14 @@ class MetricsFold:
                     product_click_people=len(seg.product.clicked),
                     product_orders=seg.product.orders,
                     product_gmv_cents=seg.product.gmv,
+                    cue=cue.number if cue is not None else None,
+                    kind=cue.kind if cue is not None else None,
+                    planned_s=cue.planned_s if cue is not None else None,
+                    segment_id=cue.segment if cue is not None else None,
                 )
             )
-            previous_rate = rate
+            if duration > 0:  # an instant (a skipped cue) is no rate to lift from
+                previous_rate = rate
         return result
 
     def funnels(self) -> list[Funnel]:
@@ -1298,6 +1440,15 @@ def _float(value: Any, default: float) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
 
 
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _rehearsal(event: Event) -> bool:
+    data = event.get("data")
+    return isinstance(data, Mapping) and data.get("rehearsal") is True
+
+
 class _Blank(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
@@ -1337,7 +1488,26 @@ _HANDLERS: dict[str, _Handler] = {
     "poll.opened": MetricsFold._poll_opened,
     "poll.closed": MetricsFold._poll_closed,
     "stream.ended": MetricsFold._stream_ended,
+    "rundown.cue": MetricsFold._cue,
+    "rundown.launched": MetricsFold._launched,
+    "rundown.ended": MetricsFold._rundown_ended,
 }
+_ROOM_FACTS: dict[str, _Handler] = {
+    kind: _HANDLERS[kind]
+    for kind in ("product.added", "catalog.imported", "pin", "unpin", "viewer.enter", "viewer.leave", "order.refunded",
+                 "order.cancelled")
+}  # fmt: skip
+"""What a rehearsal's events still do in a fold that leaves rehearsals out: the room they leave (the
+catalog, the pins, who is connected; a relay restart ends the connections too) and refunds (a real
+order's counts; a rehearsal's orders are unknown to the fold) — always with no show to count in."""
+_LAUNCHES: dict[str, tuple[str, str]] = {
+    "flash_sale": ("flash sale", "秒杀"),
+    "coupon": ("coupon", "优惠券"),
+    "poll": ("poll", "投票"),
+    "draw": ("lucky draw", "福袋"),
+    "cohost": ("co-host invite", "连麦邀请"),
+}
+"""What the run-of-show can launch (``rundown.launched``'s ``action``), in English and Chinese."""
 
 
 def _marker(kind: str, label: str, label_zh: str) -> _Handler:
@@ -1357,6 +1527,8 @@ _draw_marker = _marker("draw", "Lucky draw: {prize}", "福袋：{prize}")
 def _draw_opened(
     fold: MetricsFold, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]
 ) -> None:
+    if show is not None and isinstance(data.get("id"), str):
+        show.campaign_markers[data["id"]] = len(show.markers)
     _draw_marker(fold, show, wall, viewer, data)
     keyword = data.get("keyword")
     if show is not None and isinstance(keyword, str) and keyword and keyword not in show.draw_keywords:
@@ -1375,16 +1547,17 @@ _HANDLERS.update(
 )
 
 
-def recount(events: Iterable[Event], *, keep_comments: bool = False) -> MetricsFold:
+def recount(events: Iterable[Event], *, keep_comments: bool = False, include_rehearsal: bool = False) -> MetricsFold:
     """A fresh fold over the raw log (its numbers are those of the log's last show)."""
-    fold = MetricsFold(keep_comments=keep_comments)
+    fold = MetricsFold(keep_comments=keep_comments, include_rehearsal=include_rehearsal)
     for event in events:
         fold.apply(event)
     return fold
 
 
 def show_numbers(events: Iterable[Event]) -> list[int]:
-    """The broadcasts a log holds (1, 2, ...), or [0] when it holds none (but has events)."""
+    """The broadcasts a log holds (1, 2, ...; rehearsals are none of them), or [0] when it holds none
+    (but has events other than a rehearsal's)."""
     fold = MetricsFold()
     for event in events:
         fold.apply(event)
@@ -1405,6 +1578,7 @@ def fold_show(events: Iterable[Event], show: int | None = None, *, keep_comments
         if (
             show is not None
             and event.get("type") == "stream.started"
+            and not _rehearsal(event)
             and fold.show is not None
             and fold.show.number == show
             and not fold.show.active

@@ -32,9 +32,13 @@ class Marker:
     """A streamer action or a stream-health incident, drawn on the trend charts."""
 
     wall: float
-    kind: Literal["pin", "unpin", "flash_sale", "coupon", "poll", "group_buy", "draw", "cohost", "health", "stream"]
+    kind: Literal[
+        "pin", "unpin", "flash_sale", "coupon", "poll", "group_buy", "draw", "cohost", "health", "stream", "cue"
+    ]
+    """``cue``: a segment of the run-of-show started (直播脚本, ``rundown.cue``) or the run ended."""
     label: str
-    """Short text for the chart, e.g. "Pin: Cotton tee", "Flash sale ¥9.9 x 100", "Dropped frames 8 s"."""
+    """Short text for the chart, e.g. "Pin: Cotton tee", "Flash sale ¥9.9 x 100", "Dropped frames 8 s",
+    "Cue 3: Cotton tee"."""
     label_zh: str = ""
     """The same in Chinese, e.g. "讲解: 纯棉T恤"; empty: the report shows ``label`` in both languages."""
 
@@ -76,18 +80,34 @@ class Funnel:
     paid); None when not counted: the report then goes from add-to-cart straight to paid."""
 
 
+SEGMENT_KIND_NAMES: dict[str, tuple[str, str]] = {
+    "opening": ("Opening", "开场"),
+    "product": ("Product", "讲品"),
+    "interaction": ("Interaction", "互动"),
+    "promotion": ("Promotion", "福利"),
+    "closing": ("Closing", "收尾"),
+}
+"""What each kind of run-of-show segment (app/rundown.py ``SEGMENT_KINDS``) is called, in English and
+Chinese."""
+
+
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A 讲解段: from a product's pin to the next change of the product being explained (another pin,
-    or unpinning it), or the end of the show. Segments tile the show: a stretch with nothing pinned
-    is a segment with ``sku`` None. Their room-wide numbers (exposure_people … lift) count everything
-    in the room during the segment, so Σ segment GMV = the show's GMV; ``product_*`` count the
-    explained product alone (its options included)."""
+    """A 讲解段. In a show run from a run-of-show (直播脚本), each cue (``rundown.cue``) starts one that
+    lasts until the next cue or the end of the run (pins inside it do not split it): ``cue`` is then
+    set, with the script's ``kind``, ``title`` and planned duration. Otherwise (before the first cue,
+    after the run, a show without a script) a segment runs from a product's pin to the next change
+    of the product being explained (another pin, or unpinning it), or the end of the show. Segments
+    tile the show: a stretch with nothing pinned is a segment with ``sku`` None. Their room-wide
+    numbers (exposure_people … lift) count everything in the room during the segment, so Σ segment
+    GMV = the show's GMV; ``product_*`` count the explained product alone (its options included)."""
 
     sku: str | None
-    """The product explained (pinned), None for a stretch with nothing pinned."""
+    """The product explained (pinned, or the cue's), None for a stretch with nothing pinned (or a
+    cue without a product)."""
     title: str
-    """The product's title ("" with nothing pinned)."""
+    """The cue's title (its product's when the cue has none, "" when it has neither: the report names it
+    by its kind); else the product's title ("" with nothing pinned)."""
     start: float
     end: float
     online_start: int
@@ -111,6 +131,24 @@ class Segment:
     product_orders: int = 0
     """Paid orders of the explained product during the segment."""
     product_gmv_cents: int = 0
+    cue: int | None = None
+    """The cue's number in its run of the script (1-based), None for a segment not started by a cue."""
+    kind: str | None = None
+    """The script segment's kind (opening, product, interaction, promotion, closing), None without a cue."""
+    planned_s: float | None = None
+    """The duration the script planned for it, None without a cue (or a cue that did not say)."""
+    segment_id: str | None = None
+    """The id of the run-of-show segment the cue started."""
+
+    @property
+    def actual_s(self) -> float:
+        """How long the segment ran (0 for a cue the host skipped straight past)."""
+        return self.end - self.start
+
+    @property
+    def over_s(self) -> float | None:
+        """Seconds over the planned duration (negative: under), None without a plan."""
+        return None if self.planned_s is None else self.actual_s - self.planned_s
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from app.analytics.metrics import Event, MetricsFold, fold_show
-from app.analytics.model import HealthIncident, Report, Topic
+from app.analytics.model import HealthIncident, Report, Segment, Topic
 from app.analytics.topics import analyse_comments
 
 log = logging.getLogger(__name__)
@@ -85,6 +85,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, HealthIncident):
         return {**{f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)},
                 "online_change": value.online_change}  # fmt: skip
+    if isinstance(value, Segment):
+        return {**{f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)},
+                "actual_s": value.actual_s, "over_s": value.over_s}  # fmt: skip
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -96,7 +99,7 @@ def _plain(value: Any) -> Any:
 
 def report_json(report: Report) -> dict[str, Any]:
     """The report as JSON-ready dicts and lists (field names as in app/analytics/model.py; each
-    incident also carries ``online_change``)."""
+    incident also carries ``online_change``, each segment ``actual_s`` and ``over_s``)."""
     result: dict[str, Any] = _plain(report)
     return result
 

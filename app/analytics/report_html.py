@@ -28,6 +28,7 @@ from pathlib import Path
 
 from app.analytics.model import (
     INCIDENT_NAMES,
+    SEGMENT_KIND_NAMES,
     Funnel,
     HealthIncident,
     Marker,
@@ -86,6 +87,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     "segments": ("Segments (讲解段)", "讲解段"),
     "none_segments": ("No product was pinned.", "本场没有讲解商品。"),
     "nothing_pinned": ("(nothing pinned)", "（未讲解商品）"),
+    "cue_n": ("Cue {n}", "第 {n} 段"),
+    "skipped": ("skipped", "已跳过"),
     "campaigns": ("Flash sales and coupons", "秒杀与优惠券"),
     "flash_sales": ("Flash sales", "秒杀"),
     "none_flash_sales": ("No flash sale.", "本场没有秒杀。"),
@@ -143,6 +146,16 @@ _WORDS: dict[str, tuple[str, str]] = {
     "lift": ("Lift vs previous (%)", "较上一段 (%)"),
     "product_orders": ("Orders of the product", "讲解商品订单"),
     "product_gmv": ("GMV of the product (¥)", "讲解商品成交额 (¥)"),
+    "cue": ("Cue", "脚本段"),
+    "segment_kind": ("Kind", "段落类型"),
+    "segment_title": ("Segment", "段落"),
+    "planned": ("Planned", "计划时长"),
+    "planned_s": ("Planned (s)", "计划时长（秒）"),
+    "actual": ("Actual", "实际时长"),
+    "actual_s": ("Actual (s)", "实际时长（秒）"),
+    "over": ("Over / under", "超时/提前"),
+    "over_s": ("Over / under (s)", "超时/提前（秒）"),
+    "script_segment": ("Script segment id", "脚本段落编号"),
     "price": ("Price (¥)", "价格 (¥)"),
     "stock": ("Stock", "库存"),
     "sold": ("Sold", "售出"),
@@ -196,6 +209,7 @@ _KINDS: dict[str, tuple[str, str, str]] = {
     "cohost": ("Co-host", "连麦", "#0891b2"),
     "health": ("Stream health", "推流异常", "#111827"),
     "stream": ("Stream", "直播", "#64748b"),
+    "cue": ("Run-of-show", "直播脚本", "#0f766e"),
 }
 _GLYPHS: dict[str, str] = {
     # a shape per kind, drawn around (0, 0) and at most 5 units out
@@ -209,6 +223,7 @@ _GLYPHS: dict[str, str] = {
     "cohost": "M-5,-2 L-2,-2 L-2,-5 L2,-5 L2,-2 L5,-2 L5,2 L2,2 L2,5 L-2,5 L-2,2 L-5,2 Z",
     "health": "M0,-5 L5,5 L-5,5 Z M-0.8,-1.5 L0.8,-1.5 L0.5,2 L-0.5,2 Z",
     "stream": "M-3,-5 L5,0 L-3,5 Z",
+    "cue": "M-4,-5 L5,-2 L-2.5,1 L-2.5,5 L-4,5 Z",
 }
 _UNIT_WORDS: dict[str, tuple[str, str]] = {
     "people": ("people", "人数"),
@@ -226,6 +241,9 @@ KEY_METRICS = (
 """The metrics shown as tiles at the top, in this order (those the report has)."""
 POINTS_UP_TO = 360
 """Charts mark each minute with a hoverable point up to this many minutes (beyond, only the line)."""
+OVER_TOLERANCE = 0.10
+"""A segment of the run-of-show that ran longer than planned by more than this share of its plan is
+shown in red."""
 
 
 class _Lang:
@@ -265,6 +283,10 @@ class _Lang:
         en, zh, _ = _KINDS.get(kind, (kind, kind, "#64748b"))
         return zh if self.zh else en
 
+    def segment_kind(self, kind: str | None) -> str:
+        en, zh = SEGMENT_KIND_NAMES.get(kind or "", (kind or "", kind or ""))
+        return zh if self.zh else en
+
     def marker(self, marker: Marker) -> str:
         return self.pick(marker.label, marker.label_zh)
 
@@ -294,6 +316,15 @@ def _percent(ratio: float | None, *, signed: bool = False) -> str:
 
 def _rate(part: float, whole: float) -> float | None:
     return part / whole if whole else None
+
+
+def _signed_clock(seconds: float) -> str:
+    """``+0:45``, ``+1:02:03``; under time with a true minus sign (U+2212); ``0:00`` for none."""
+    s = round(seconds)
+    sign = "+" if s > 0 else "−" if s < 0 else ""
+    h, rest = divmod(abs(s), 3600)
+    m, sec = divmod(rest, 60)
+    return f"{sign}{h}:{m:02d}:{sec:02d}" if h else f"{sign}{m}:{sec:02d}"
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -399,8 +430,9 @@ def _unit_word(t: _Lang, unit: str) -> str:
 
 
 def _tables(report: Report, t: _Lang) -> dict[str, _Table]:
-    titles = {p.sku: p.title for p in report.products}
-    titles.update({s.sku: s.title for s in report.segments if s.sku is not None})
+    titles = {s.sku: s.title for s in report.segments if s.sku is not None and s.cue is not None}  # a cue's, at worst
+    titles.update({p.sku: p.title for p in report.products})
+    titles.update({s.sku: s.title for s in report.segments if s.sku is not None and s.cue is None})
     titles.update({f.sku: f.title for f in report.flash_sales if f.title})
     tables: dict[str, _Table] = {}
 
@@ -440,23 +472,7 @@ def _tables(report: Report, t: _Lang) -> dict[str, _Table]:
         funnels.rows.append(row)
     tables["funnel_by_product"] = funnels
 
-    segments = _Table("segments", [
-        t("number"), t("product"), t("start"), t("duration_s"), t("orders"), t("gmv"), t("orders_per_min"),
-        t("lift"), t("conversion"), t("online_start"), t("online_end_col"), t("exposure_people"),
-        t("click_people"), t("buyers"), t("product_orders"), t("product_gmv"), t("end"), t("sku"),
-    ])  # fmt: skip
-    for n, seg in enumerate(report.segments, 1):
-        segments.rows.append([
-            _int(n), _text(_segment_title(seg, t)), _time(t, seg.start), _seconds(t, seg.end - seg.start),
-            _int(seg.orders), _money(seg.gmv_cents),
-            _Cell(f"{seg.orders_per_minute:.2f}", f"{seg.orders_per_minute:.2f}", num=True),
-            _pct(seg.lift, signed=True), _pct(seg.conversion), _int(seg.online_start), _int(seg.online_end),
-            _int(seg.exposure_people), _int(seg.click_people), _int(seg.buyers), _int(seg.product_orders),
-            _money(seg.product_gmv_cents), _time(t, seg.end), _text(seg.sku or ""),
-        ])  # fmt: skip
-    segments.labels = {3: t("duration")}
-    segments.hidden = frozenset({16, 17})
-    tables["segments"] = segments
+    tables["segments"] = _segment_table(report, t)
 
     sales = _Table("flash_sales", [
         t("product"), t("sku"), t("price"), t("stock"), t("sold"), t("sell_through"), t("buyers"), t("limit"),
@@ -526,6 +542,75 @@ def _tables(report: Report, t: _Lang) -> dict[str, _Table]:
     return tables
 
 
+def _segment_table(report: Report, t: _Lang) -> _Table:
+    """The segments; a show run from a run-of-show also gets each one's cue, kind, planned duration
+    and how far over or under the plan it ran (the actual duration is the duration column)."""
+    scripted = any(seg.cue is not None for seg in report.segments)
+    columns: list[tuple[str, str, Callable[[int, Segment], _Cell]]] = [  # (CSV header, page header, cell)
+        (t("number"), "", lambda n, seg: _int(n)),
+    ]
+    if scripted:
+        columns += [
+            (t("cue"), "", lambda n, seg: _int(seg.cue) if seg.cue is not None else _Cell("—", "")),
+            (t("segment_kind"), "", lambda n, seg: _Cell(_e(t.segment_kind(seg.kind)), seg.kind or "")),
+        ]
+    columns += [
+        (t("segment_title") if scripted else t("product"), "", lambda n, seg: _text(_segment_title(seg, t))),
+        (t("start"), "", lambda n, seg: _time(t, seg.start)),
+    ]
+    if scripted:
+        columns += [
+            (t("planned_s"), t("planned"), lambda n, seg: _seconds(t, seg.planned_s)),
+            (t("actual_s"), t("actual"), lambda n, seg: _actual(seg, t)),
+            (t("over_s"), t("over"), lambda n, seg: _over(seg)),
+        ]
+    else:
+        columns.append((t("duration_s"), t("duration"), lambda n, seg: _seconds(t, seg.actual_s)))
+    columns += [
+        (t("orders"), "", lambda n, seg: _int(seg.orders)),
+        (t("gmv"), "", lambda n, seg: _money(seg.gmv_cents)),
+        (t("orders_per_min"), "", lambda n, seg: _Cell(f"{seg.orders_per_minute:.2f}", f"{seg.orders_per_minute:.2f}",
+                                                      num=True)),
+        (t("lift"), "", lambda n, seg: _pct(seg.lift, signed=True)),
+        (t("conversion"), "", lambda n, seg: _pct(seg.conversion)),
+        (t("online_start"), "", lambda n, seg: _int(seg.online_start)),
+        (t("online_end_col"), "", lambda n, seg: _int(seg.online_end)),
+        (t("exposure_people"), "", lambda n, seg: _int(seg.exposure_people)),
+        (t("click_people"), "", lambda n, seg: _int(seg.click_people)),
+        (t("buyers"), "", lambda n, seg: _int(seg.buyers)),
+        (t("product_orders"), "", lambda n, seg: _int(seg.product_orders)),
+        (t("product_gmv"), "", lambda n, seg: _money(seg.product_gmv_cents)),
+    ]  # fmt: skip
+    hidden = [
+        (t("end"), "", lambda n, seg: _time(t, seg.end)),
+        (t("sku"), "", lambda n, seg: _text(seg.sku or "")),
+    ]
+    if scripted:
+        hidden.append((t("script_segment"), "", lambda n, seg: _text(seg.segment_id or "")))
+    everything = columns + hidden
+    table = _Table("segments", [header for header, _, _ in everything])
+    table.labels = {i: label for i, (_, label, _) in enumerate(everything) if label}
+    table.hidden = frozenset(range(len(columns), len(everything)))
+    for n, seg in enumerate(report.segments, 1):
+        table.rows.append([cell(n, seg) for _, _, cell in everything])
+    return table
+
+
+def _actual(seg: Segment, t: _Lang) -> _Cell:
+    cell = _seconds(t, seg.actual_s)
+    if seg.cue is not None and seg.actual_s <= 0:  # the host went straight past this cue
+        return _Cell(f'{cell.html} <span class="note">{_e(t("skipped"))}</span>', cell.csv, num=True)
+    return cell
+
+
+def _over(seg: Segment) -> _Cell:
+    over = seg.over_s
+    if over is None or seg.planned_s is None:
+        return _Cell("—", "", num=True)
+    late = over > 0 and over > OVER_TOLERANCE * seg.planned_s
+    return _Cell(_e(_signed_clock(over)), str(round(over)), num=True, cls="over" if late else "")
+
+
 def _topic_table(name: str, topics: list[Topic], t: _Lang, *, negative: bool) -> _Table:
     if negative:
         table = _Table(name, [t("complaint"), t("meaning"), t("comments_n"), t("examples")])
@@ -556,6 +641,8 @@ def _funnel_steps(f: Funnel, t: _Lang) -> list[tuple[str, int]]:
 
 
 def _segment_title(s: Segment, t: _Lang) -> str:
+    if s.cue is not None:  # the cue's title (or its product's), else its kind, else its number
+        return s.title or s.sku or t.segment_kind(s.kind) or t("cue_n").format(n=s.cue)
     if s.sku is None:
         return t("nothing_pinned")
     return s.title or s.sku
@@ -902,7 +989,8 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f1f5f9;font-weight:600;font-size:12px;vertical-align:bottom;min-width:3.5em}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.up{color:var(--good)}td.down{color:var(--bad)}
+td.up{color:var(--good)}td.down{color:var(--bad)}td.over{color:var(--bad);font-weight:600}
+td .note{color:var(--muted);font-size:12px}
 ul.examples{margin:0;padding-left:16px;color:#334155}
 .table-tools{display:flex;justify-content:flex-end;margin:4px 0}
 button.csv{font:inherit;font-size:12px;border:1px solid #cbd5e1;background:#fff;border-radius:4px;padding:2px 10px;

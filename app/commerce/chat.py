@@ -12,6 +12,11 @@ COMMENT_MAX = 200
 INTERACTIONS = {"exposure": "product.exposure", "click": "product.click", "cart_add": "cart.add", "share": "share"}
 
 
+def _by(by: str | None) -> dict[str, str]:
+    """Who moderated (``owner``, ``assistant:<id>``), for the log row; nothing when not said."""
+    return {"by": by} if by else {}
+
+
 def _comment_view(row: Any, *, with_viewer: bool = False) -> dict[str, Any]:
     result = {"id": row["id"], "nickname": row["nickname"], "text": row["text"], "t": row["created_at"]}
     if with_viewer:
@@ -49,7 +54,7 @@ def comment(tx: Tx, room: str, viewer: str, nickname: str, message: str) -> dict
     return _comment_view(row)
 
 
-def delete_comment(tx: Tx, room: str, comment_id: int) -> None:
+def delete_comment(tx: Tx, room: str, comment_id: int, by: str | None = None) -> None:
     if (
         tx.execute(
             "UPDATE comments SET deleted = 1 WHERE room = ? AND id = ? AND deleted = 0", (room, comment_id)
@@ -57,11 +62,11 @@ def delete_comment(tx: Tx, room: str, comment_id: int) -> None:
         == 0
     ):
         raise not_found(f"comment {comment_id}")
-    tx.log(room, "comment.deleted", id=comment_id)
+    tx.log(room, "comment.deleted", id=comment_id, **_by(by))
     tx.notify(room, {"type": "comment_deleted", "id": comment_id})
 
 
-def mute(tx: Tx, room: str, viewer: str, minutes: float) -> dict[str, Any]:
+def mute(tx: Tx, room: str, viewer: str, minutes: float, by: str | None = None) -> dict[str, Any]:
     in_range(minutes, 1, 24 * 60, "minutes")
     until = tx.now + minutes * 60
     tx.execute(
@@ -69,15 +74,15 @@ def mute(tx: Tx, room: str, viewer: str, minutes: float) -> dict[str, Any]:
            ON CONFLICT (room, viewer_id) DO UPDATE SET until = excluded.until""",
         (room, viewer, until),
     )
-    tx.log(room, "viewer.muted", viewer, minutes=minutes)
+    tx.log(room, "viewer.muted", viewer, minutes=minutes, **_by(by))
     tx.notify(room, None, owner={"type": "muted", "viewer_id": viewer, "until": until})
     return {"viewer_id": viewer, "until": until}
 
 
-def unmute(tx: Tx, room: str, viewer: str) -> None:
+def unmute(tx: Tx, room: str, viewer: str, by: str | None = None) -> None:
     if tx.execute("DELETE FROM mutes WHERE room = ? AND viewer_id = ?", (room, viewer)).rowcount == 0:
         raise not_found(f"a mute of viewer {viewer!r}")
-    tx.log(room, "viewer.unmuted", viewer)
+    tx.log(room, "viewer.unmuted", viewer, **_by(by))
     tx.notify(room, None, owner={"type": "muted", "viewer_id": viewer, "until": None})
 
 

@@ -83,6 +83,10 @@ class Tx:
     """Event-log rows, written in one executemany just before the commit."""
     written: list[EventRow] = field(default_factory=list)
     """The rows written so far (handed to the event listeners once the transaction commits)."""
+    rehearsing: set[str] = field(default_factory=set)
+    """The rooms in rehearsal (the core's own set): every event logged in one says so."""
+    undo: list[Callable[[], None]] = field(default_factory=list)
+    """What to do to the core's memory if the transaction (or the savepoint) rolls back."""
 
     def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
@@ -94,8 +98,11 @@ class Tx:
     def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         return list(self.db.execute(sql, params).fetchall())
 
-    def log(self, room: str, kind: str, viewer_id: str | None = None, **data: Any) -> None:
-        """Append to the event log (written with this transaction's commit, in order)."""
+    def log(self, room: str, kind: str, viewer_id: str | None = None, /, **data: Any) -> None:
+        """Append to the event log (written with this transaction's commit, in order). An event in a
+        room that is rehearsing carries ``rehearsal: true`` (app/commerce/rehearsal.py)."""
+        if room in self.rehearsing:
+            data["rehearsal"] = True
         self.events.append(
             (room, self.now, self.stream_time(room), kind, viewer_id, json.dumps(data, ensure_ascii=False))
         )
@@ -124,6 +131,18 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(6)}"
 
 
+ADDED_COLUMNS = (("orders", "rehearsal", "TEXT"),)
+"""Columns added to a table after schema 1 was first released: (table, column, type). A store made
+before a column existed gets it here (an added column is NULL in old rows; older code ignores it)."""
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    for table, column, kind in ADDED_COLUMNS:
+        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
     """Open the store. WAL with synchronous=NORMAL: a committed transaction survives a crash of the
     relay process (it is in the OS's file cache); only a power cut could lose the last moments."""
@@ -134,12 +153,19 @@ def connect(path: Path | str) -> sqlite3.Connection:
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA busy_timeout=5000")
     db.executescript(SCHEMA.read_text(encoding="utf-8"))
+    _add_columns(db)
     found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     if found is None:
         db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
     elif found["value"] != SCHEMA_VERSION:
         raise RuntimeError(f"{path} holds schema {found['value']}; this ShopCast expects {SCHEMA_VERSION}")
     return db
+
+
+def _run_undo(undo: list[Callable[[], None]], mark: int) -> None:
+    """Undo, newest first, what was done to memory after ``mark`` (the store rolled back already)."""
+    while len(undo) > mark:
+        undo.pop()()
 
 
 class EngineCore:
@@ -166,6 +192,10 @@ class EngineCore:
         self._event_listeners: list[EventListener] = []
         self._outer: Tx | None = None
         self._depth = 0
+        self.rehearsing: set[str] = {
+            row["room"] for row in self.db.execute("SELECT room FROM rehearsals WHERE ended_at IS NULL")
+        }
+        """Rooms in rehearsal, read from the store once; app/commerce/rehearsal.py keeps it current."""
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -180,7 +210,7 @@ class EngineCore:
         if self._outer is not None:
             yield from self._savepoint(self._outer)
             return
-        tx = Tx(self.db, self.clock.time(), self.stream_time)
+        tx = Tx(self.db, self.clock.time(), self.stream_time, rehearsing=self.rehearsing)
         self.db.execute("BEGIN IMMEDIATE")
         self._outer = tx
         try:
@@ -188,6 +218,7 @@ class EngineCore:
             tx.write_events()
         except BaseException:
             self.db.execute("ROLLBACK")
+            _run_undo(tx.undo, 0)
             raise
         finally:
             self._outer = None
@@ -202,7 +233,7 @@ class EngineCore:
     def _savepoint(self, tx: Tx) -> Iterator[Tx]:
         self._depth += 1
         name = f"op{self._depth}"
-        mark, events_mark = len(tx.notifications), len(tx.events)
+        mark, events_mark, undo_mark = len(tx.notifications), len(tx.events), len(tx.undo)
         tx.now = self.clock.time()
         self.db.execute(f"SAVEPOINT {name}")
         try:
@@ -212,6 +243,7 @@ class EngineCore:
             self.db.execute(f"RELEASE {name}")
             del tx.notifications[mark:]
             del tx.events[events_mark:]
+            _run_undo(tx.undo, undo_mark)
             raise
         finally:
             self._depth -= 1

@@ -7,7 +7,21 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any
 
-from app.commerce import chat, cohost, coupons, draws, flash_sales, group_buys, orders, polls, products, questions
+from app.commerce import (
+    assistants,
+    chat,
+    cohost,
+    coupons,
+    draws,
+    flash_sales,
+    group_buys,
+    orders,
+    polls,
+    products,
+    questions,
+    rehearsal,
+    rundown_runner,
+)
 from app.commerce.catalog import ProductInput
 from app.commerce.core import Clock, CommerceError, EngineCore, EventListener, Listener, StreamTime
 from app.commerce.coupons import CouponInput
@@ -16,6 +30,7 @@ from app.commerce.group_buys import GroupBuyInput
 from app.commerce.orders import OrderRequest
 from app.commerce.payments import PaymentProvider, PaymentUpdate
 from app.commerce.studio_events import check_studio_event
+from app.rundown import Rundown
 
 
 class RateLimiter:
@@ -91,13 +106,14 @@ class RoomEngine:
         with self.core.transaction() as tx:
             return products.view(products.get(tx, room, sku))
 
-    def pin(self, room: str, sku: str) -> list[str]:
+    def pin(self, room: str, sku: str, by: str | None = None) -> list[str]:
+        """``by``: who (``owner``, ``assistant:<id>``), recorded in the log row."""
         with self.core.transaction() as tx:
-            return products.pin(tx, room, sku)
+            return products.pin(tx, room, sku, by)
 
-    def unpin(self, room: str, sku: str) -> list[str]:
+    def unpin(self, room: str, sku: str, by: str | None = None) -> list[str]:
         with self.core.transaction() as tx:
-            return products.unpin(tx, room, sku)
+            return products.unpin(tx, room, sku, by)
 
     # --- orders --------------------------------------------------------------------------------------
 
@@ -182,10 +198,17 @@ class RoomEngine:
             return questions.ask(tx, room, viewer, nickname, question)
 
     def update_question(
-        self, room: str, question_id: str, *, status: str | None, pinned: bool | None, answer: str | None
+        self,
+        room: str,
+        question_id: str,
+        *,
+        status: str | None,
+        pinned: bool | None,
+        answer: str | None,
+        by: str | None = None,
     ) -> dict[str, Any]:
         with self.core.transaction() as tx:
-            return questions.update(tx, room, question_id, status=status, pinned=pinned, answer=answer)
+            return questions.update(tx, room, question_id, status=status, pinned=pinned, answer=answer, by=by)
 
     def questions(self, room: str) -> list[dict[str, Any]]:
         with self.core.transaction() as tx:
@@ -212,17 +235,17 @@ class RoomEngine:
         with self.core.transaction() as tx:
             return chat.comment(tx, room, viewer, nickname, text)
 
-    def delete_comment(self, room: str, comment_id: int) -> None:
+    def delete_comment(self, room: str, comment_id: int, by: str | None = None) -> None:
         with self.core.transaction() as tx:
-            chat.delete_comment(tx, room, comment_id)
+            chat.delete_comment(tx, room, comment_id, by)
 
-    def mute(self, room: str, viewer: str, minutes: float) -> dict[str, Any]:
+    def mute(self, room: str, viewer: str, minutes: float, by: str | None = None) -> dict[str, Any]:
         with self.core.transaction() as tx:
-            return chat.mute(tx, room, viewer, minutes)
+            return chat.mute(tx, room, viewer, minutes, by)
 
-    def unmute(self, room: str, viewer: str) -> None:
+    def unmute(self, room: str, viewer: str, by: str | None = None) -> None:
         with self.core.transaction() as tx:
-            chat.unmute(tx, room, viewer)
+            chat.unmute(tx, room, viewer, by)
 
     def blocked_words(self, room: str) -> list[str]:
         with self.core.transaction() as tx:
@@ -261,6 +284,26 @@ class RoomEngine:
             kind, checked = check_studio_event(kind, data, tx.now)
             tx.log(room, kind, None, **checked)
             return {"type": kind, "wall": tx.now, "data": checked}
+
+    # --- rehearsal (彩排: app/commerce/rehearsal.py) -------------------------------------------------
+
+    def rehearsing(self, room: str) -> bool:
+        """Whether the room is in rehearsal: a set lookup, no query (cheap enough for every request)."""
+        return room in self.core.rehearsing
+
+    def rehearsing_rooms(self) -> list[str]:
+        """The rooms in rehearsal now."""
+        return sorted(self.core.rehearsing)
+
+    def rehearsal(self, room: str) -> dict[str, Any]:
+        """``{"on", "id", "started_at", "by"}``."""
+        with self.core.transaction() as tx:
+            return rehearsal.state(tx, room)
+
+    def set_rehearsal(self, room: str, on: bool, by: str) -> dict[str, Any]:
+        """Start or end the room's rehearsal; ending it cancels its orders and ends its campaigns."""
+        with self.core.transaction() as tx:
+            return rehearsal.start(tx, self.payment, room, by) if on else rehearsal.end(tx, self.payment, room, by)
 
     # --- the relay's own life (for the metrics: viewers' connections do not survive a restart) --------
 
@@ -311,6 +354,48 @@ class RoomEngine:
         with self.core.transaction() as tx:
             cohost.left(tx, room, invite_id, session, name, by, reason, duration_s)
 
+    # --- assistant (中控) links (the tokens are the relay's: app/relay/assistants.py) -------------------
+
+    def create_assistant(self, room: str, label: str, ttl_s: float) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return assistants.create(tx, room, label, ttl_s)
+
+    def assistant_links(self, room: str) -> list[dict[str, Any]]:
+        with self.core.transaction() as tx:
+            return assistants.listing(tx, room)
+
+    def assistant(self, room: str, assistant_id: str) -> dict[str, Any] | None:
+        """The link's row as a view (with ``state``), or None if the room has no such link."""
+        with self.core.transaction() as tx:
+            row = assistants.find(tx, room, assistant_id)
+            return None if row is None else assistants.view(row, tx.now)
+
+    def revoke_assistant(self, room: str, assistant_id: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return assistants.revoke(tx, room, assistant_id)
+
+    # --- the run-of-show (直播脚本: app/rundown.py, app/commerce/rundown_runner.py) ----------------------
+
+    def rundown(self, room: str) -> dict[str, Any]:
+        """``{"rundown": the file's JSON or None, "state": where its run is}``."""
+        with self.core.transaction() as tx:
+            return rundown_runner.current(tx, room)
+
+    def save_rundown(self, room: str, rundown: Rundown, by: str = rundown_runner.OWNER) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            rundown_runner.save(tx, room, rundown, by)
+            return rundown_runner.current(tx, room)
+
+    def cue(self, room: str, index: int | None = None, by: str = rundown_runner.OWNER) -> dict[str, Any]:
+        """Start segment ``index`` of the run-of-show (None: the next one); the run's state."""
+        return rundown_runner.cue(self.core, room, index, by)
+
+    def launch_armed(self, room: str, action: str | None = None, by: str = rundown_runner.OWNER) -> dict[str, Any]:
+        return rundown_runner.launch(self.core, room, action, by)
+
+    def stop_rundown(self, room: str, by: str = rundown_runner.OWNER) -> dict[str, Any]:
+        return rundown_runner.stop(self.core, room, by)
+
     # --- time and views ------------------------------------------------------------------------------
 
     def tick(self) -> None:
@@ -320,14 +405,17 @@ class RoomEngine:
             draws.tick(tx)
             for group in group_buys.expired(tx):
                 orders.fail_group(tx, self.payment, group)
+        rundown_runner.tick(self.core)
 
     def snapshot(self, room: str, *, owner: bool = False) -> dict[str, Any]:
         """The room as a newly arrived viewer (or the host's console) needs it."""
+        rehearsing = room in self.core.rehearsing
         with self.core.transaction() as tx:
             result: dict[str, Any] = {
                 "room": room,
                 "server_time": tx.now,
-                "payment": {"provider": self.payment.name, "test_mode": self.payment.test_mode},
+                "payment": {"provider": self.payment.name, "test_mode": self.payment.test_mode or rehearsing},
+                "rehearsal": rehearsing,
                 "currency": orders.CURRENCY,
                 "cart": products.cart(tx, room),
                 "pins": products.pins(tx, room),
@@ -344,6 +432,7 @@ class RoomEngine:
                 result["question_queue"] = questions.queue(tx, room)
                 result["blocked_words"] = chat.blocked_words(tx, room)
                 result["orders"] = orders.recent(tx, room, self.payment.test_mode, 50)
+                result["rundown"] = rundown_runner.view(tx, room)
             return result
 
     def me(self, room: str, viewer: str) -> dict[str, Any]:
@@ -389,6 +478,10 @@ class RoomEngine:
             for table in (
                 "products", "pins", "orders", "flash_sales", "coupons", "coupon_claims", "group_buys",
                 "buy_groups", "polls", "questions", "draws", "comments", "mutes", "blocked_words",
-                "room_totals", "viewers", "events", "cohost_invites",
+                "room_totals", "viewers", "events", "cohost_invites", "rundowns", "rundown_state",
+                "rehearsals", "assistants",
             ):  # fmt: skip
                 tx.execute(f"DELETE FROM {table} WHERE room = ?", (room,))  # noqa: S608 - fixed table names
+            if room in tx.rehearsing:
+                tx.rehearsing.discard(room)
+                tx.undo.append(lambda: tx.rehearsing.add(room))

@@ -13,7 +13,8 @@ from app.commerce import products
 from app.commerce.core import Tx, new_id, not_found, refused
 from app.commerce.values import in_range, invalid, money
 
-COUNTDOWN_S = (10, 300)
+COUNTDOWN_S = (0, 300)
+"""Seconds before a sale opens: 0 opens it at once (a run-of-show's sale launched on the host's call)."""
 DURATION_S = (60, 1200)
 
 
@@ -133,7 +134,8 @@ def return_units(tx: Tx, row: Any, qty: int, viewer: str) -> None:
         tx.execute("UPDATE products SET stock = stock + ? WHERE room = ? AND sku = ?", (qty, row["room"], row["sku"]))
 
 
-def _close(tx: Tx, row: Any, reason: str) -> None:
+def close(tx: Tx, row: Any, reason: str) -> None:
+    """Close the sale now: its unsold units go back to the product."""
     unsold = row["stock"] - row["sold"]
     tx.execute(
         "UPDATE flash_sales SET phase = 'closed', closes_at = MIN(closes_at, ?) WHERE id = ?", (tx.now, row["id"])
@@ -148,7 +150,7 @@ def end(tx: Tx, room: str, sale_id: str) -> dict[str, Any]:
     row = get(tx, room, sale_id)
     if phase(row, tx.now) == "closed":
         raise refused("already_closed", "this flash sale has already ended")
-    _close(tx, row, "ended by the host")
+    close(tx, row, "ended by the host")
     return view(tx, get(tx, room, sale_id))
 
 
@@ -167,4 +169,4 @@ def tick(tx: Tx) -> None:
         tx.log(row["room"], "flash_sale.opened", id=row["id"], sku=row["sku"])
         _announce(tx, get(tx, row["room"], row["id"]))
     for row in tx.all("SELECT * FROM flash_sales WHERE phase != 'closed' AND closes_at <= ?", (tx.now,)):
-        _close(tx, row, "time")
+        close(tx, row, "time")

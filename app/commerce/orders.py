@@ -17,11 +17,14 @@ from typing import Any
 
 from app.commerce import coupons, flash_sales, group_buys, products
 from app.commerce.core import CommerceError, Tx, new_id, not_found, refused
-from app.commerce.payments import Charge, PaymentProvider, PaymentUpdate
+from app.commerce.payments import Charge, PaymentProvider, PaymentUpdate, TestModePayment
 from app.commerce.values import in_range, invalid, money
 
 CURRENCY = "CNY"
 MAX_QTY = 99
+REHEARSAL_PAYMENT = TestModePayment()
+"""Orders placed while the room rehearses are test orders whatever the room's provider: charged and
+refunded by test mode, marked ``rehearsal`` (the rehearsal's id) and ``test_mode`` in every view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,8 @@ def view(tx: Tx, row: Any, test_mode: bool, title: str | None = None) -> dict[st
         "flash_sale_id": row["flash_sale_id"],
         "group_id": row["group_id"],
         "refunded": row["refund_ref"] is not None,
-        "test_mode": test_mode,
+        "test_mode": test_mode or row["rehearsal"] is not None,
+        "rehearsal": row["rehearsal"] is not None,
         "created_at": row["created_at"],
     }
 
@@ -67,6 +71,19 @@ def get(tx: Tx, room: str, order_id: str) -> Any:
     if row is None:
         raise not_found(f"order {order_id!r}")
     return row
+
+
+def rehearsal_of(tx: Tx, room: str) -> str | None:
+    """The id of the rehearsal the room is in, if it is in one (app/commerce/rehearsal.py)."""
+    if room not in tx.rehearsing:
+        return None
+    row = tx.one("SELECT id FROM rehearsals WHERE room = ? AND ended_at IS NULL", (room,))
+    return None if row is None else str(row["id"])
+
+
+def payment_of(row: Any, payment: PaymentProvider) -> PaymentProvider:
+    """Who charged the order: test mode for a rehearsal's, else the room's provider."""
+    return REHEARSAL_PAYMENT if row["rehearsal"] is not None else payment
 
 
 def _take_stock(tx: Tx, room: str, product: Any, qty: int) -> tuple[int, int]:
@@ -140,15 +157,16 @@ def place(
     if request.coupon_id:
         claim_id, discount = coupons.redeem(tx, room, viewer, request.coupon_id, subtotal, order_id)
     total = subtotal - discount
-    outcome = payment.charge(Charge(order_id, total, CURRENCY))
+    rehearsal = rehearsal_of(tx, room)
+    outcome = payment_of({"rehearsal": rehearsal}, payment).charge(Charge(order_id, total, CURRENCY))
     status = "created" if group_id else outcome.status
     tx.execute(
         """INSERT INTO orders (id, room, viewer_id, nickname, sku, qty, unit_cents, discount_cents, total_cents,
              flash_sale_id, coupon_claim_id, group_id, status, payment_ref, idempotency_key, request_hash,
-             created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+             created_at, updated_at, rehearsal)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (order_id, room, viewer, nickname, request.sku, request.qty, unit, discount, total, request.flash_sale_id,
-         claim_id, group_id, status, outcome.reference, idempotency_key, fingerprint, tx.now, tx.now),
+         claim_id, group_id, status, outcome.reference, idempotency_key, fingerprint, tx.now, tx.now, rehearsal),
     )  # fmt: skip
     tx.log(room, "order.created", viewer, order_id=order_id, sku=request.sku, qty=request.qty, total_cents=total,
            flash_sale_id=request.flash_sale_id, group_id=group_id, coupon_id=request.coupon_id)  # fmt: skip
@@ -170,7 +188,7 @@ def place(
     result = view(tx, {
         "id": order_id, "room": room, "status": status, "sku": request.sku, "qty": request.qty, "unit_cents": unit,
         "discount_cents": discount, "total_cents": total, "flash_sale_id": request.flash_sale_id,
-        "group_id": group_id, "refund_ref": None, "created_at": tx.now,
+        "group_id": group_id, "refund_ref": None, "created_at": tx.now, "rehearsal": rehearsal,
     }, payment.test_mode, product["title"])  # fmt: skip
     tx.notify(room, None, owner={"type": "order", "order": {**result, "viewer_id": viewer, "nickname": nickname}})
     return result, True
@@ -193,7 +211,7 @@ def _give_back(tx: Tx, row: Any) -> None:
 
 
 def _refund(tx: Tx, payment: PaymentProvider, row: Any, status: str, reason: str) -> None:
-    outcome = payment.refund(Charge(row["id"], row["total_cents"], CURRENCY), row["payment_ref"])
+    outcome = payment_of(row, payment).refund(Charge(row["id"], row["total_cents"], CURRENCY), row["payment_ref"])
     tx.execute(
         "UPDATE orders SET status = ?, refund_ref = ?, updated_at = ? WHERE id = ?",
         (status, outcome.reference, tx.now, row["id"]),
@@ -208,6 +226,11 @@ def _refund(tx: Tx, payment: PaymentProvider, row: Any, status: str, reason: str
     )
     tx.notify(row["room"], {"type": "my_order", "order": view(tx, get(tx, row["room"], row["id"]), payment.test_mode)},
               to_viewer=row["viewer_id"])  # fmt: skip
+
+
+def cancel(tx: Tx, payment: PaymentProvider, row: Any, reason: str) -> None:
+    """Cancel a standing order (created or paid): its charge refunded, its units and coupon given back."""
+    _refund(tx, payment, row, "cancelled", reason)
 
 
 def refund(tx: Tx, payment: PaymentProvider, room: str, order_id: str) -> dict[str, Any]:

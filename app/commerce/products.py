@@ -136,7 +136,8 @@ def pins(tx: Tx, room: str) -> list[str]:
     return [r["sku"] for r in tx.all("SELECT sku FROM pins WHERE room = ? ORDER BY pinned_at, sku", (room,))]
 
 
-def pin(tx: Tx, room: str, sku: str) -> list[str]:
+def pin(tx: Tx, room: str, sku: str, by: str | None = None) -> list[str]:
+    """Pin ``sku`` (讲解中); ``by`` (``owner``, ``assistant:<id>``) goes into the log row."""
     row = get(tx, room, sku)
     if row["parent_sku"]:
         raise refused("pin_parent", f"pin the product {row['parent_sku']!r}, not one of its options")
@@ -146,16 +147,16 @@ def pin(tx: Tx, room: str, sku: str) -> list[str]:
     if len(current) >= MAX_PINS:
         raise refused("too_many_pins", f"up to {MAX_PINS} products can be pinned at once; unpin one first")
     tx.execute("INSERT INTO pins (room, sku, pinned_at) VALUES (?, ?, ?)", (room, sku, tx.now))
-    tx.log(room, "pin", sku=sku)
+    tx.log(room, "pin", sku=sku, **({"by": by} if by else {}))
     result = pins(tx, room)
     tx.notify(room, {"type": "pins", "pins": result})
     return result
 
 
-def unpin(tx: Tx, room: str, sku: str) -> list[str]:
+def unpin(tx: Tx, room: str, sku: str, by: str | None = None) -> list[str]:
     if tx.execute("DELETE FROM pins WHERE room = ? AND sku = ?", (room, sku)).rowcount == 0:
         raise not_found(f"a pin of {sku!r}")
-    tx.log(room, "unpin", sku=sku)
+    tx.log(room, "unpin", sku=sku, **({"by": by} if by else {}))
     result = pins(tx, room)
     tx.notify(room, {"type": "pins", "pins": result})
     return result

@@ -60,8 +60,16 @@ def ask(tx: Tx, room: str, viewer: str, nickname: str, question: str) -> dict[st
 
 
 def update(
-    tx: Tx, room: str, question_id: str, *, status: str | None, pinned: bool | None, answer: str | None
+    tx: Tx,
+    room: str,
+    question_id: str,
+    *,
+    status: str | None,
+    pinned: bool | None,
+    answer: str | None,
+    by: str | None = None,
 ) -> dict[str, Any]:
+    """Answer, pin or dismiss a question; ``by`` (``owner``, ``assistant:<id>``) goes into the log row."""
     row = get(tx, room, question_id)
     if status is not None and status not in STATUSES:
         raise refused("bad_status", f"status must be one of {', '.join(STATUSES)}")
@@ -77,7 +85,8 @@ def update(
         "UPDATE questions SET status = ?, pinned = ?, answer = ?, updated_at = ? WHERE id = ?",
         (new_status, new_pinned, new_answer, tx.now, question_id),
     )
-    tx.log(room, f"question.{new_status}", row["viewer_id"], id=question_id, pinned=bool(new_pinned))
+    who = {"by": by} if by else {}
+    tx.log(room, f"question.{new_status}", row["viewer_id"], id=question_id, pinned=bool(new_pinned), **who)
     row = get(tx, room, question_id)
     _announce(tx, row)
     return view(row, with_viewer=True)

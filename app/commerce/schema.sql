@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS orders (
     status TEXT NOT NULL, payment_ref TEXT, refund_ref TEXT,
     idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL,
     created_at REAL NOT NULL, updated_at REAL NOT NULL,
+    rehearsal TEXT, -- the rehearsal it was placed in (a test order), else NULL; added by core.ADDED_COLUMNS
     UNIQUE (room, viewer_id, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS orders_by_room ON orders (room, created_at);
@@ -128,3 +129,28 @@ CREATE TABLE IF NOT EXISTS cohost_invites (
     used_at REAL, guest_name TEXT, session_id TEXT, revoked_at REAL
 );
 CREATE INDEX IF NOT EXISTS cohost_invites_by_room ON cohost_invites (room, created_at);
+
+-- Rehearsals (彩排): a room runs its show unlisted, with test orders (app/commerce/rehearsal.py). The
+-- row with no ended_at is the rehearsal in progress; a relay restart reads it back.
+CREATE TABLE IF NOT EXISTS rehearsals (
+    id TEXT PRIMARY KEY, room TEXT NOT NULL, started_at REAL NOT NULL, started_by TEXT NOT NULL,
+    ended_at REAL, ended_by TEXT
+);
+CREATE INDEX IF NOT EXISTS rehearsals_by_room ON rehearsals (room, started_at);
+
+-- The room's run-of-show (直播脚本, app/rundown.py) as its JSON file, and where its run is
+-- (app/commerce/rundown_runner.py): kept here so a relay restart resumes the show where it was.
+CREATE TABLE IF NOT EXISTS rundowns (
+    room TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rundown_state (
+    room TEXT PRIMARY KEY, state TEXT NOT NULL
+);
+
+-- Assistant (中控) links (app/commerce/assistants.py): the relay signs a token naming the row
+-- (app/relay/assistants.py); the row holds who it is for, its expiry and its revocation (final).
+CREATE TABLE IF NOT EXISTS assistants (
+    id TEXT PRIMARY KEY, room TEXT NOT NULL, label TEXT NOT NULL, created_at REAL NOT NULL,
+    expires_at REAL NOT NULL, revoked_at REAL
+);
+CREATE INDEX IF NOT EXISTS assistants_by_room ON assistants (room, created_at);

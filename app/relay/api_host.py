@@ -18,7 +18,7 @@ from app.commerce.studio_events import STUDIO_EVENTS
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
 from app.relay.ingest import read_limited_body
-from app.relay.room_auth import require_owner
+from app.relay.room_auth import acting, require_owner
 from app.relay.room_models import (
     BlockedWords,
     CouponCreate,
@@ -72,14 +72,24 @@ async def import_catalog(room: str, request: Request, ctx: Context) -> dict[str,
     return {"imported": imported, "cart": ctx.engine.cart(room)}
 
 
-@router.post("/pins", status_code=201, dependencies=[Owner])
-async def pin(room: str, body: PinCreate, ctx: Context) -> dict[str, Any]:
-    return {"pins": await ctx.commits.run(ctx.engine.pin, room, body.sku)}
+# Who acts on the routes an assistant (中控) link may use too: "owner" or "assistant:<id>", recorded
+# in the event log as ``by`` (app/relay/assistants.py).
+PinsActor = Annotated[str, acting("pins")]
+CommentsActor = Annotated[str, acting("comments")]
+MutesActor = Annotated[str, acting("mutes")]
+QuestionsActor = Annotated[str, acting("questions")]
 
 
-@router.delete("/pins/{sku}", dependencies=[Owner])
-async def unpin(room: str, sku: str, ctx: Context) -> dict[str, Any]:
-    return {"pins": await ctx.commits.run(ctx.engine.unpin, room, sku)}
+@router.post("/pins", status_code=201)
+async def pin(room: str, body: PinCreate, ctx: Context, who: PinsActor) -> dict[str, Any]:
+    """Pin a product (讲解中; owner or assistant)."""
+    return {"pins": await ctx.commits.run(ctx.engine.pin, room, body.sku, who)}
+
+
+@router.delete("/pins/{sku}")
+async def unpin(room: str, sku: str, ctx: Context, who: PinsActor) -> dict[str, Any]:
+    """Take a pin down (owner or assistant)."""
+    return {"pins": await ctx.commits.run(ctx.engine.unpin, room, sku, who)}
 
 
 @router.post("/flash-sales", status_code=201, dependencies=[Owner])
@@ -128,15 +138,22 @@ async def close_poll(room: str, poll_id: str, ctx: Context) -> dict[str, Any]:
     return await ctx.commits.run(ctx.engine.close_poll, room, poll_id)
 
 
-@router.get("/questions", dependencies=[Owner])
-async def question_queue(room: str, ctx: Context) -> list[dict[str, Any]]:
+@router.get("/questions")
+async def question_queue(room: str, ctx: Context, who: QuestionsActor) -> list[dict[str, Any]]:
+    """The Q&A queue, open questions first (owner or assistant)."""
     return ctx.engine.questions(room)
 
 
-@router.patch("/questions/{question_id}", dependencies=[Owner])
-async def update_question(room: str, question_id: str, body: QuestionUpdate, ctx: Context) -> dict[str, Any]:
+@router.patch("/questions/{question_id}")
+async def update_question(
+    room: str, question_id: str, body: QuestionUpdate, ctx: Context, who: QuestionsActor
+) -> dict[str, Any]:
+    """Answer, pin or dismiss a question (owner or assistant)."""
+
     def update() -> dict[str, Any]:
-        return ctx.engine.update_question(room, question_id, status=body.status, pinned=body.pinned, answer=body.answer)
+        return ctx.engine.update_question(
+            room, question_id, status=body.status, pinned=body.pinned, answer=body.answer, by=who
+        )
 
     return await ctx.commits.run(update)
 
@@ -151,20 +168,25 @@ async def close_draw(room: str, draw_id: str, ctx: Context) -> dict[str, Any]:
     return await ctx.commits.run(ctx.engine.close_draw, room, draw_id)
 
 
-@router.delete("/comments/{comment_id}", status_code=204, dependencies=[Owner])
-async def delete_comment(room: str, comment_id: Annotated[int, Path(ge=1, le=2**63 - 1)], ctx: Context) -> Response:
-    await ctx.commits.run(ctx.engine.delete_comment, room, comment_id)
+@router.delete("/comments/{comment_id}", status_code=204)
+async def delete_comment(
+    room: str, comment_id: Annotated[int, Path(ge=1, le=2**63 - 1)], ctx: Context, who: CommentsActor
+) -> Response:
+    """Delete a comment for everyone (owner or assistant)."""
+    await ctx.commits.run(ctx.engine.delete_comment, room, comment_id, who)
     return Response(status_code=204)
 
 
-@router.post("/mutes", status_code=201, dependencies=[Owner])
-async def mute(room: str, body: MuteCreate, ctx: Context) -> dict[str, Any]:
-    return await ctx.commits.run(ctx.engine.mute, room, body.viewer_id, body.minutes)
+@router.post("/mutes", status_code=201)
+async def mute(room: str, body: MuteCreate, ctx: Context, who: MutesActor) -> dict[str, Any]:
+    """Stop a viewer commenting for some minutes (owner or assistant)."""
+    return await ctx.commits.run(ctx.engine.mute, room, body.viewer_id, body.minutes, who)
 
 
-@router.delete("/mutes/{viewer_id}", status_code=204, dependencies=[Owner])
-async def unmute(room: str, viewer_id: str, ctx: Context) -> Response:
-    await ctx.commits.run(ctx.engine.unmute, room, viewer_id)
+@router.delete("/mutes/{viewer_id}", status_code=204)
+async def unmute(room: str, viewer_id: str, ctx: Context, who: MutesActor) -> Response:
+    """Let a muted viewer comment again (owner or assistant)."""
+    await ctx.commits.run(ctx.engine.unmute, room, viewer_id, who)
     return Response(status_code=204)
 
 

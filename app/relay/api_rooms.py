@@ -6,7 +6,7 @@ import hmac
 import shutil
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
@@ -74,6 +74,10 @@ class RoomInfo(BaseModel):
         "master.m3u8 (named portrait, landscape or square by its size), then any second canvas of a "
         "dual-format show (master-<canvas>.m3u8) that belongs to this broadcast. Empty before the first."
     )
+    rehearsal: bool = Field(
+        description="The room is rehearsing (彩排): unlisted (left out of listings), its orders are test orders; "
+        "its pages say so. The host switches it with PUT /api/v1/rooms/{room}/rehearsal."
+    )
 
 
 class StreamKey(BaseModel):
@@ -103,6 +107,7 @@ def _info(ctx: RelayContext, request: Request, room: Room) -> RoomInfo:
         state=state,
         stream_started_at=ctx.live.stream_started_at(room.name),
         formats=[f.model(stream) for f in ctx.formats(room.name, state)],
+        rehearsal=ctx.engine.rehearsing(room.name),
         **_urls(ctx, request, room),
     )
 
@@ -137,8 +142,21 @@ async def create_room(request: Request, ctx: Context) -> RoomCreated:
 
 
 @router.get("/rooms", dependencies=[Admin], response_model=list[RoomInfo])
-def list_rooms(request: Request, ctx: Context) -> list[RoomInfo]:
-    return [_info(ctx, request, r) for r in ctx.rooms.list()]
+def list_rooms(
+    request: Request,
+    ctx: Context,
+    listed: Annotated[
+        bool,
+        Query(
+            description="only the rooms that may be listed publicly (a room rehearsing is unlisted): what a "
+            "directory of the relay's shows should offer"
+        ),
+    ] = False,
+) -> list[RoomInfo]:
+    rooms = ctx.rooms.list()
+    if listed:
+        rooms = [r for r in rooms if not ctx.engine.rehearsing(r.name)]
+    return [_info(ctx, request, r) for r in rooms]
 
 
 @router.get("/rooms/{room}", response_model=RoomInfo)

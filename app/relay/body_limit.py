@@ -18,13 +18,22 @@ class _TooLargeError(Exception):
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, limit: int = API_BODY_LIMIT, exempt: tuple[str, ...] = ("/ingest/",)) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int = API_BODY_LIMIT,
+        exempt: tuple[str, ...] = ("/ingest/",),
+        exempt_suffixes: tuple[str, ...] = ("/ingest/bandwidth",),
+    ) -> None:
         self.app = app
         self.limit = limit
         self.exempt = exempt
+        self.exempt_suffixes = exempt_suffixes
+        """Paths ending so enforce their own limit too (the pre-flight's upload probe, app/relay/ingest_check.py)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(self.exempt) or path.endswith(self.exempt_suffixes):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import Request
 
 from app.commerce.engine import RoomEngine
+from app.relay.assistants import AssistantTokens
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
@@ -76,6 +77,8 @@ class RelayContext:
     """The rooms' live metrics folds and their push to the owner feed (set by :meth:`open`)."""
     stream_formats: StreamFormats | None = None
     """Which canvases (multivariant playlists) each room's stream is offered in (set by :meth:`open`)."""
+    assistants: AssistantTokens | None = None
+    """Assistant (中控) links' signer (app/relay/assistants.py; set by :meth:`open`)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -89,8 +92,17 @@ class RelayContext:
         cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout)
         low_latency = LowLatencyWatch(settings.part_retention)
         metrics = LiveMetrics(engine, realtime)
+        for rehearsing in engine.rehearsing_rooms():  # a rehearsal survives a restart, and so its count
+            metrics.set_rehearsal(rehearsing, True)
         formats = StreamFormats(media)
-        return cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics, formats)
+        context = cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics, formats)
+        context.assistants = AssistantTokens.load(settings.data_dir)
+        return context
+
+    def assistant_tokens(self) -> AssistantTokens:
+        if self.assistants is None:
+            self.assistants = AssistantTokens.load(self.settings.data_dir)
+        return self.assistants
 
     def live_metrics(self) -> LiveMetrics:
         assert self.metrics is not None

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from app.relay.context import RelayContext, bearer_token, get_context, unauthorized
 from app.relay.errors import ApiError
 from app.relay.media_store import MediaConflictError, MediaPathError, parse_media_path
+from app.relay.rooms import Room
 
 router = APIRouter(tags=["ingest"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -24,13 +25,19 @@ _DRAIN_FACTOR = 8
 the 413 answer instead of a reset connection; anything larger is cut off."""
 
 
-def _authorize(request: Request, ctx: RelayContext, room: str, path: str) -> PurePosixPath:
+def require_stream_key(request: Request, ctx: RelayContext, room: str) -> Room:
+    """The broadcaster's credential: the room exists (404), then its stream key is right (401)."""
     found = ctx.room(room)
     key = bearer_token(request)
     if key is None:
         raise unauthorized("ingest needs the room's stream key: Authorization: Bearer <stream key>")
     if not found.key_matches(key):
         raise unauthorized(f"the stream key for room {room!r} is wrong")
+    return found
+
+
+def _authorize(request: Request, ctx: RelayContext, room: str, path: str) -> PurePosixPath:
+    require_stream_key(request, ctx, room)
     try:
         return parse_media_path(path)
     except MediaPathError as exc:

@@ -7,22 +7,29 @@ benchmarks/comment_fanout.py), so the feed talks to uvicorn directly. (FastAPI d
 WebSocket routes in OpenAPI, so nothing is lost there; the protocol is described in
 :mod:`app.relay.realtime`.)
 
-Viewers connect with ``?viewer_id=…&nickname=…``; the host's console with ``?token=<owner token>``.
+Viewers connect with ``?viewer_id=…&nickname=…``; the host's console with ``?token=<owner token>``;
+an assistant's page (中控) with its link's token, as the ``shopcast.assistant`` subprotocol's partner
+(``new WebSocket(url, ["shopcast.assistant", token])``: in no URL) or ``?token=``; its connection is
+closed (4401) when the link is revoked or expires (app/relay/assistants.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.commerce.core import CommerceError
 from app.commerce.values import VIEWER_ID
 from app.commerce.values import nickname as clean_nickname
+from app.relay.assistants import SUBPROTOCOL, actor, looks_like_token
 from app.relay.context import RelayContext
 from app.relay.errors import ApiError
 from app.relay.realtime import Connection
+from app.relay.room_auth import check_assistant
 
 LIVE_PATH = re.compile(r"/api/v1/rooms/([^/]+)/live")
 
@@ -56,17 +63,49 @@ class LiveFeedLane:
             await refuse("there is no such room")
             return
         token = query.get("token")
+        offered = [str(p) for p in scope.get("subprotocols") or ()]
+        subprotocol = None
+        if SUBPROTOCOL in offered:  # an assistant's page: the token is the other protocol offered
+            others = [p for p in offered if p != SUBPROTOCOL]
+            if len(others) != 1:
+                await refuse(f"{SUBPROTOCOL} needs the assistant link's token as the other subprotocol")
+                return
+            token, subprotocol = others[0], SUBPROTOCOL
         viewer = query.get("viewer_id")
         owner = False
+        assistant: dict[str, object] | None = None
         if token is not None:
             admin = hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode())
-            if not (found.owner_matches(token) or admin):
+            if found.owner_matches(token) or admin:
+                owner, viewer = True, "host"
+            elif looks_like_token(token):
+                try:
+                    assistant = check_assistant(ctx, token, found.name)
+                except CommerceError as exc:
+                    await refuse(f"the assistant link cannot be used: {exc.code}")
+                    return
+                viewer = actor(str(assistant["id"]))
+            else:
                 await refuse("the owner token is wrong")
                 return
-            owner, viewer = True, "host"
         elif viewer is None or not VIEWER_ID.fullmatch(viewer):
             await refuse("viewer_id must be 6-64 letters, digits, '-' or '_'")
             return
-        await send({"type": "websocket.accept"})
+        accept: dict[str, object] = {"type": "websocket.accept"}
+        if subprotocol is not None:
+            accept["subprotocol"] = subprotocol  # the browser closes a connection that does not pick one
+        await send(accept)
         conn = Connection(send, receive, room, viewer, clean_nickname(query.get("nickname"), viewer), owner)
-        await ctx.realtime.serve(conn)
+        expiry: asyncio.TimerHandle | None = None
+        if assistant is not None:
+            conn.assistant = str(assistant["id"])
+            conn.nickname = str(assistant["label"])
+            left = max(0.0, float(str(assistant["expires_at"])) - ctx.engine.now)
+            expiry = asyncio.get_running_loop().call_later(
+                left, ctx.realtime.close_assistant, room, conn.assistant, "this assistant link has expired"
+            )
+        try:
+            await ctx.realtime.serve(conn)
+        finally:
+            if expiry is not None:
+                expiry.cancel()

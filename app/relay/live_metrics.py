@@ -13,6 +13,11 @@ a later page, and the fold is registered for the commit rows right after the las
 with no await in between, so no row is folded twice or missed. A fold nobody asked for in
 :data:`IDLE_DROP` seconds (no owner on the feed either) is dropped; the next request makes it again.
 
+While a room rehearses (彩排) its fold counts the rehearsal's events, which a real show's leave out
+(app/analytics/metrics.py, *Rehearsals*): :meth:`LiveMetrics.set_rehearsal` switches the room's fold
+and has it made again from the log, so the sidebar shows the rehearsal's numbers from its
+``rehearsal.started`` on, and the last real show's again once it ends.
+
 Every :attr:`LiveMetrics.interval` seconds (1.5) each room with an owner connection gets a ``metrics``
 message (see app/relay/realtime.py), whether or not anything changed: the watch time and the
 average online move with the clock, and the studio shows how old its numbers are.
@@ -57,6 +62,7 @@ class LiveMetrics:
         self._pending: dict[str, list[EventRow]] = {}
         self._building: dict[str, asyncio.Task[MetricsFold]] = {}
         self._used: dict[str, float] = {}
+        self._rehearsing: set[str] = set()
         self.pushed = 0
         engine.add_event_listener(self.on_events)
         realtime.metrics = self
@@ -84,33 +90,55 @@ class LiveMetrics:
 
     async def fold(self, room: str) -> MetricsFold:
         """The room's fold, up to the last commit (made from the store the first time)."""
-        fold = self.current(room)
-        if fold is not None:
-            return fold
-        task = self._building.get(room)
-        if task is None:
-            task = self._building[room] = asyncio.ensure_future(self._build(room))
-            task.add_done_callback(lambda _: self._building.pop(room, None))
-        await asyncio.shield(task)
-        fold = self.current(room)
-        assert fold is not None
-        return fold
+        while True:  # (made again if the room switched into or out of rehearsal meanwhile)
+            fold = self.current(room)
+            if fold is not None:
+                return fold
+            task = self._building.get(room)
+            if task is None or task.done():
+                task = self._building[room] = asyncio.ensure_future(self._build(room))
+                task.add_done_callback(lambda done: self._built(room, done))
+            await asyncio.shield(task)
+
+    def _built(self, room: str, task: asyncio.Task[MetricsFold]) -> None:
+        if self._building.get(room) is task:
+            del self._building[room]
 
     async def _build(self, room: str) -> MetricsFold:
-        fold = MetricsFold()
-        after = 0
-        while True:
-            rows = self.engine.events(room, after, PAGE)
-            for event in rows:
-                fold.apply(event)
-            if len(rows) < PAGE:
-                break  # no await since this read: the commit rows from now on are the fold's
-            after = int(rows[-1]["id"])
-            await asyncio.sleep(0)
-        self._folds[room] = fold
-        self._pending[room] = []
-        self._used[room] = time.monotonic()
-        return fold
+        while True:  # from the start again if the room goes into or out of rehearsal meanwhile
+            rehearsing = room in self._rehearsing
+            fold = MetricsFold(include_rehearsal=rehearsing)
+            after = 0
+            while rehearsing == (room in self._rehearsing):
+                rows = self.engine.events(room, after, PAGE)
+                for event in rows:
+                    fold.apply(event)
+                if len(rows) < PAGE:  # no await since this read: the commit rows from now on are the fold's
+                    self._folds[room] = fold
+                    self._pending[room] = []
+                    self._used[room] = time.monotonic()
+                    return fold
+                after = int(rows[-1]["id"])
+                await asyncio.sleep(0)
+
+    def set_rehearsal(self, room: str, on: bool) -> None:
+        """The room starts (``on``) or stops rehearsing. Its fold is dropped and made again from the
+        log the next time it is needed (the next push, if an owner is on the feed), counting the
+        rehearsal's events (``include_rehearsal``) while ``on``: the fold then counts from the last
+        ``rehearsal.started`` (logged before or after this call, alike). Nothing changes if the room
+        already is in that state."""
+        if (room in self._rehearsing) == on:
+            return
+        if on:
+            self._rehearsing.add(room)
+        else:
+            self._rehearsing.discard(room)
+        self._folds.pop(room, None)
+        self._pending.pop(room, None)
+
+    def rehearsing(self, room: str) -> bool:
+        """Whether the room's fold counts a rehearsal (:meth:`set_rehearsal`)."""
+        return room in self._rehearsing
 
     async def message(self, room: str) -> dict[str, Any]:
         """The owner feed's ``metrics`` message for the room, now."""
@@ -119,6 +147,10 @@ class LiveMetrics:
 
     def forget(self, room: str) -> None:
         """The room was deleted."""
+        self._drop(room)
+        self._rehearsing.discard(room)
+
+    def _drop(self, room: str) -> None:
         self._folds.pop(room, None)
         self._pending.pop(room, None)
         self._used.pop(room, None)
@@ -165,4 +197,4 @@ class LiveMetrics:
             if room in owners:
                 continue
             if self._used.get(room, 0.0) < idle:
-                self.forget(room)
+                self._drop(room)

@@ -25,6 +25,14 @@ held for the next tick: a guest is waiting on the answer):
     The guest left (DELETE on the session), or the offer was given up: the studio did not answer in
     time (``timeout``) or the guest stopped waiting (``cancelled``). Close whatever the session holds.
 
+Assistant (中控) connections (``?token=<assistant token>`` or the ``shopcast.assistant`` subprotocol:
+app/relay/assistants.py) get the owner's feed without what only the owner may see: no orders (a
+buyer's personal data), no live metrics, no co-host offers; the snapshot is the owner's without
+``orders``, ``blocked_words`` and ``metrics``. They see the comments and questions with viewer ids
+(to moderate), mutes and the run-of-show's state. An assistant is neither a viewer (not counted
+online, never logged as entering) nor the owner (``owner_connected`` is the studio's). Revoking the
+link, or its expiry, closes the connection with 4401 and the reason.
+
 Owner-feed live metrics (app/relay/live_metrics.py, computed by app/analytics/metrics.py from the
 room's event log; ``GET /api/v1/rooms/{room}/metrics`` answers the same message). Every 1.5 s (so
 at least every 2 s), to each owner connection, as a batch of its own (``{"type": "batch", "t",
@@ -33,7 +41,8 @@ at least every 2 s), to each owner connection, as a batch of its own (``{"type":
     {"type": "metrics",
      "t": 1764150000.0,              # the relay's wall clock: the numbers are as of this moment
      "events": 1234,                 # log rows counted: a recount of the first 1234 gives the same
-     "show": {"number": 1, "start": 1764149000.0, "end": null, "live": true} | null,
+     "show": {"number": 1, "start": 1764149000.0, "end": null, "live": true,
+              "rehearsal": false} | null,   # true: a rehearsal's numbers (number 0), the room rehearses
      "metrics": {                    # every metric of the dictionary, by key
         "online": {"value": 321, "unit": "people", "label_en": "Online now", "label_zh": "实时在线",
                    "minutes": [12, 80, 300, 321],    # per-minute values, oldest first (≤ 60)
@@ -81,6 +90,12 @@ OUTBOX = 256
 WRITES_PER_TURN = 250
 MAX_MESSAGE = 4096
 MESSAGES_PER_SECOND = 20
+ASSISTANT_MESSAGES = frozenset({"comment", "question", "muted", "rundown"})
+"""Owner-only variants of messages an assistant gets too; of any other owner-only message (an
+``order``) an assistant gets the public variant, if there is one."""
+ASSISTANT_HIDDEN = ("orders", "blocked_words", "metrics")
+"""What the owner's snapshot holds that an assistant's does not."""
+CLOSE_ASSISTANT_GONE = 4401
 
 
 def _dump(message: dict[str, Any]) -> str:
@@ -121,6 +136,8 @@ class Connection:
     nickname: str
     owner: bool
     joined: float = field(default_factory=time.monotonic)
+    assistant: str | None = None
+    """An assistant link's id (中控): the owner's feed without the owner's secrets; not a viewer."""
     backlog: deque[str] = field(default_factory=deque)
     """Texts waiting behind a write that blocked (the socket's buffer is full)."""
     busy: asyncio.Task[None] | None = None
@@ -205,9 +222,12 @@ class Channel:
     viewers: dict[str, set[Connection]] = field(default_factory=dict)
     public: list[dict[str, Any]] = field(default_factory=list)
     owner: list[dict[str, Any]] = field(default_factory=list)
-    keyed: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    assistant: list[dict[str, Any]] = field(default_factory=list)
+    keyed: dict[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
     private: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     online_sent: int = -1
+    assistants: int = 0
+    """Assistant connections (中控) in ``connections``: without any, the tick does not look for them."""
 
     @property
     def online(self) -> int:
@@ -219,22 +239,30 @@ class Channel:
                 self.private.setdefault(note.to_viewer, []).append(note.public)
             return
         owner_message = note.owner if note.owner is not None else note.public
+        assistant_message = (
+            note.owner if note.owner is not None and note.owner.get("type") in ASSISTANT_MESSAGES else note.public
+        )
         if note.key is not None and note.key in self.keyed:
-            public_at, owner_at = self.keyed[note.key]
+            public_at, owner_at, assistant_at = self.keyed[note.key]
             if public_at is not None and note.public is not None:
                 self.public[public_at] = note.public
             if owner_at is not None and owner_message is not None:
                 self.owner[owner_at] = owner_message
+            if assistant_at is not None and assistant_message is not None:
+                self.assistant[assistant_at] = assistant_message
             return
-        public_at = owner_at = None
+        public_at = owner_at = assistant_at = None
         if note.public is not None:
             public_at = len(self.public)
             self.public.append(note.public)
         if owner_message is not None:
             owner_at = len(self.owner)
             self.owner.append(owner_message)
+        if assistant_message is not None:
+            assistant_at = len(self.assistant)
+            self.assistant.append(assistant_message)
         if note.key is not None:
-            self.keyed[note.key] = (public_at, owner_at)
+            self.keyed[note.key] = (public_at, owner_at, assistant_at)
 
 
 class MetricsSource(Protocol):
@@ -252,6 +280,7 @@ class Realtime:
         self.sent_batches = 0
         self.metrics: MetricsSource | None = None
         """Set by the live metrics: their message goes into every owner's snapshot."""
+        self._closing: set[asyncio.Future[None]] = set()
         engine.add_listener(self.on_notifications)
 
     def on_notifications(self, notes: list[Notification]) -> None:
@@ -287,6 +316,25 @@ class Realtime:
                 conn.offer(text)
         return len(owners)
 
+    def close_assistant(self, room: str, assistant_id: str, reason: str) -> int:
+        """Close the feed connections of an assistant link (revoked or expired) with 4401 and ``reason``;
+        how many there were."""
+        channel = self.channels.get(room)
+        if channel is None:
+            return 0
+        found = [conn for conn in channel.connections if conn.assistant == assistant_id]
+        for conn in found:
+            task = asyncio.ensure_future(self._close(conn, CLOSE_ASSISTANT_GONE, reason))
+            self._closing.add(task)
+            task.add_done_callback(self._closing.discard)
+        return len(found)
+
+    async def _close(self, conn: Connection, code: int, reason: str) -> None:
+        """Stop sending to ``conn`` and close it; its receive loop then ends the connection as usual."""
+        await conn.stop()
+        with contextlib.suppress(Exception):  # already gone
+            await conn.close(code, reason)
+
     # --- sending ---------------------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -319,18 +367,29 @@ class Realtime:
                 online = {"type": "online", "count": channel.online}
                 channel.public.append(online)
                 channel.owner.append(online)
+                channel.assistant.append(online)
             if channel.owner:
                 text = _dump({"type": "batch", "t": now, "events": channel.owner})
                 out.extend((conn, text) for conn in channel.connections if conn.owner and conn.ready)
+            if channel.assistant and channel.assistants:
+                assistants = [conn for conn in channel.connections if conn.assistant is not None and conn.ready]
+                if assistants:
+                    text = _dump({"type": "batch", "t": now, "events": channel.assistant})
+                    out.extend((conn, text) for conn in assistants)
             if channel.public:
                 text = _dump({"type": "batch", "t": now, "events": channel.public})
-                out.extend((conn, text) for conn in channel.connections if not conn.owner and conn.ready)
+                out.extend(
+                    (conn, text)
+                    for conn in channel.connections
+                    if not conn.owner and conn.assistant is None and conn.ready
+                )
             for viewer, messages in channel.private.items():
                 text = _dump({"type": "batch", "t": now, "events": messages})
                 out.extend((conn, text) for conn in channel.viewers.get(viewer, ()) if conn.ready)
             if channel.public or channel.owner:
                 self.sent_batches += 1
             channel.public, channel.owner, channel.keyed, channel.private = [], [], {}, {}
+            channel.assistant = []
         return out
 
     async def deliver(self, deliveries: list[tuple[Connection, str]]) -> None:
@@ -349,19 +408,25 @@ class Realtime:
 
     async def serve(self, conn: Connection) -> None:
         channel = self.channels.setdefault(conn.room, Channel())
-        first = not conn.owner and conn.viewer_id not in channel.viewers
+        viewer = not conn.owner and conn.assistant is None
+        first = viewer and conn.viewer_id not in channel.viewers
         channel.connections.add(conn)
-        if not conn.owner:
+        if viewer:
             channel.viewers.setdefault(conn.viewer_id, set()).add(conn)
+        elif conn.assistant is not None:
+            channel.assistants += 1
         try:
             if first:
                 await self.commits.run(self.engine.viewer_enter, conn.room, conn.viewer_id, conn.nickname)
             metrics = await self.metrics.message(conn.room) if conn.owner and self.metrics is not None else None
-            snapshot = self.engine.snapshot(conn.room, owner=conn.owner)
+            snapshot = self.engine.snapshot(conn.room, owner=not viewer)
             snapshot["online"] = channel.online
             if metrics is not None:
                 snapshot["metrics"] = metrics
-            if not conn.owner:
+            if conn.assistant is not None:
+                for hidden in ASSISTANT_HIDDEN:
+                    snapshot.pop(hidden, None)
+            elif viewer:
                 snapshot["me"] = self.engine.me(conn.room, conn.viewer_id)
             conn.offer(_dump({"type": "snapshot", **snapshot}))
             conn.ready = True  # no await since the snapshot was taken: no batch can slip in before it
@@ -370,8 +435,10 @@ class Realtime:
             pass
         finally:
             channel.connections.discard(conn)
+            if conn.assistant is not None:
+                channel.assistants -= 1
             await conn.stop()
-            mine = channel.viewers.get(conn.viewer_id)
+            mine = channel.viewers.get(conn.viewer_id) if viewer else None
             if mine is not None:
                 mine.discard(conn)
                 if not mine:
@@ -413,7 +480,7 @@ class Realtime:
         if kind == "ping":
             conn.offer(_dump({"type": "pong", "id": message.get("id"), "t": self.engine.now}))
             return
-        if conn.owner:
+        if conn.owner or conn.assistant is not None:
             self._error(conn, "bad_message", "the console's feed is receive-only; use the REST API", message.get("id"))
             return
         action: Callable[[], Awaitable[Any]] | None = None

@@ -39,7 +39,7 @@ class FlashSaleCreate(Body):
     price: Money
     stock: int = Field(ge=1, le=1_000_000)
     per_user_limit: int = Field(ge=1, le=99)
-    countdown_s: float = Field(ge=10, le=300, description="seconds before the sale opens")
+    countdown_s: float = Field(ge=0, le=300, description="seconds before the sale opens (0: at once)")
     duration_s: float = Field(ge=60, le=1200, description="how long it stays open (1-20 min)")
 
 

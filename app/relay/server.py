@@ -18,7 +18,21 @@ from starlette.concurrency import run_in_threadpool
 
 from app import __version__
 from app.paths import hls_js_path
-from app.relay import api_cohost, api_host, api_live, api_rooms, api_viewer, egress, ingest, viewer, whep
+from app.relay import (
+    api_assistants,
+    api_cohost,
+    api_host,
+    api_live,
+    api_rehearsal,
+    api_rooms,
+    api_rundown,
+    api_viewer,
+    egress,
+    ingest,
+    ingest_check,
+    viewer,
+    whep,
+)
 from app.relay.body_limit import BodyLimitMiddleware
 from app.relay.context import RelayContext, RelaySettings
 from app.relay.errors import install_error_handlers
@@ -125,7 +139,11 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
     app.include_router(api_host.router)
     app.include_router(api_live.router)
     app.include_router(api_cohost.router)
+    app.include_router(api_rehearsal.router)  # rehearsal (彩排): the show before it goes public
+    app.include_router(api_rundown.router)
+    app.include_router(api_assistants.router)  # assistant (中控) links and the assistant's page
     app.include_router(ingest.router)
+    app.include_router(ingest_check.router)  # the studio's pre-flight: stream key, upload speed
     app.include_router(egress.router)
     app.include_router(viewer.router)
     app.include_router(whep.router)  # WebRTC viewers and the studio's realtime stream

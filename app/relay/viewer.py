@@ -68,7 +68,9 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
-def _page(language: str, title: str, config: dict[str, Any], template: str = "watch.html") -> str:
+def _page(
+    language: str, title: str, config: dict[str, Any], template: str = "watch.html", *, rehearsal: bool = False
+) -> str:
     text = strings(language)
     fields = {f"t_{key}": escape(value) for key, value in text.items()}
     return _template(template).substitute(
@@ -76,8 +78,16 @@ def _page(language: str, title: str, config: dict[str, Any], template: str = "wa
         title=escape(title),
         config_json=_script_json(config),
         strings_json=_script_json(text),
+        # The rehearsal banner (彩排) is in every page of a room; shown from the first paint while the
+        # room rehearses, then kept current by rehearsal.js.
+        rehearsal_hidden="" if rehearsal else "hidden",
         **fields,
     )
+
+
+def _room_headers(headers: dict[str, str], rehearsal: bool) -> dict[str, str]:
+    """A rehearsing room is unlisted: its pages ask search engines not to index them."""
+    return {**headers, "X-Robots-Tag": "noindex, nofollow"} if rehearsal else headers
 
 
 @router.get("/watch/{room}", response_class=HTMLResponse)
@@ -97,6 +107,7 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         )
         return HTMLResponse(body, status_code=404, headers=headers)
     state = ctx.room_state(found.name)
+    rehearsal = ctx.engine.rehearsing(found.name)  # unlisted, test orders: the page says so (rehearsal.js)
     config = {
         "room": found.name,
         "hls_url": f"/live/{found.name}/master.m3u8",
@@ -109,8 +120,10 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         # The stream's formats (canvases), the same shape as the room API's (api_rooms.RoomInfo):
         # the page picks the one matching the screen's orientation.
         "formats": [f.model(f"/live/{found.name}").model_dump() for f in ctx.formats(found.name, state)],
+        "rehearsal": rehearsal,
     }
-    return HTMLResponse(_page(language, found.title, config), headers=headers)
+    page = _page(language, found.title, config, rehearsal=rehearsal)
+    return HTMLResponse(page, headers=_room_headers(headers, rehearsal))
 
 
 @router.get("/verify/{room}/{draw_id}", response_class=HTMLResponse)
@@ -120,9 +133,11 @@ def verify_draw(room: str, draw_id: str, request: Request, ctx: Context, lang: s
     found = ctx.room(room)
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", draw_id):
         raise ApiError(404, "not_found", "there is no such draw")
-    config = {"room": found.name, "draw": draw_id, "lang": language}
-    page = _page(language, strings(language)["verify_title"], config, "verify.html")
-    return HTMLResponse(page, headers={"Cache-Control": "no-cache", "Content-Language": language})
+    rehearsal = ctx.engine.rehearsing(found.name)
+    config = {"room": found.name, "draw": draw_id, "lang": language, "rehearsal": rehearsal, "rehearsal_poll": True}
+    page = _page(language, strings(language)["verify_title"], config, "verify.html", rehearsal=rehearsal)
+    headers = {"Cache-Control": "no-cache", "Content-Language": language}
+    return HTMLResponse(page, headers=_room_headers(headers, rehearsal))
 
 
 @router.get("/cohost/{token}", response_class=HTMLResponse)
@@ -134,6 +149,7 @@ async def cohost_guest(
     language = pick_language(lang, request.headers.get("accept-language"))
     status, check = invite_page(ctx, token)  # async route: the engine is only used on the event loop
     room = check.get("room")
+    rehearsal = isinstance(room, str) and ctx.engine.rehearsing(room)
     config: dict[str, Any] = {
         "token": token,
         "lang": language,
@@ -141,10 +157,14 @@ async def cohost_guest(
         "test": "clock" if test == "clock" else None,
         "whep_url": f"/api/v1/rooms/{room}/whep" if room else None,
         "ice_servers": [],
+        "room": room,
+        "rehearsal": rehearsal,
+        "rehearsal_poll": bool(room),
     }
     title = str(check.get("title") or strings(language)["cohost_heading"])
     headers = {"Cache-Control": "no-store", "Content-Language": language, "Referrer-Policy": "no-referrer"}
-    return HTMLResponse(_page(language, title, config, "cohost.html"), status_code=status, headers=headers)
+    page = _page(language, title, config, "cohost.html", rehearsal=rehearsal)
+    return HTMLResponse(page, status_code=status, headers=_room_headers(headers, rehearsal))
 
 
 @router.get("/static/vendor/hls.min.js", include_in_schema=False)

@@ -156,6 +156,7 @@
   function handle(message) {
     if (message.type === "snapshot") {
       room.state = message;
+      showRehearsal(message.rehearsal);
       if (!room.offset) room.offset = message.server_time - Date.now() / 1000;
       room.flash = byId(message.flash_sales);
       room.coupons = byId(message.coupons);
@@ -201,6 +202,12 @@
       case "comment_deleted": room.comments = room.comments.filter((c) => c.id !== event.id); renderComments(); break;
       case "likes": state.likes = event.total; $("like-count").textContent = compact(event.total); break;
       case "online": state.online = event.count; renderHeader(); break;
+      case "rehearsal":
+        state.rehearsal = event.on;
+        if (typeof event.test_mode === "boolean") state.payment.test_mode = event.test_mode;
+        showRehearsal(event.on);
+        renderHeader();
+        break;
       default: break;
     }
   }
@@ -222,6 +229,11 @@
     if (index >= 0) orders[index] = order; else orders.push(order);
     if (order.status === "cancelled" && order.refunded) toast(t.order_refunded, true);
     if (order.status === "paid" && order.group_id) toast(t.group_filled);
+  }
+
+  // The rehearsal (彩排) banner: rehearsal.js owns it; the feed says when the room starts or ends one.
+  function showRehearsal(on) {
+    if (window.shopcastRehearsal) window.shopcastRehearsal.set(Boolean(on));
   }
 
   const compact = (n) => (n >= 10000 ? (n / 10000).toFixed(1) + (config.lang === "zh-CN" ? "万" : "w") : String(n));
@@ -306,7 +318,8 @@
   function renderHeader() {
     $("online").hidden = false;
     $("online-count").textContent = compact(room.state.online || 0);
-    $("test-mode").hidden = !room.state.payment.test_mode;
+    // While rehearsing, the rehearsal banner (which says orders are test orders) stands in for this one.
+    $("test-mode").hidden = !room.state.payment.test_mode || Boolean(room.state.rehearsal);
     $("cart-count").textContent = room.state.cart.length ? String(room.state.cart.length) : "";
   }
 

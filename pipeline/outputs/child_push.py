@@ -57,12 +57,15 @@ class ChildPushOutput:
         parts: bool = False,
         live_edge: bool = False,
         env: Mapping[str, str] | None = None,
+        secrets: Sequence[str] = (),
         retry: RetryPolicy | None = None,
         max_queue_seconds: int = 30,
     ) -> None:
         self.url = url
         self.shown = shown
         """The URL as logs and the UI may show it (no stream key or token)."""
+        self._secrets = tuple(s for s in secrets if s)
+        """Stream keys and tokens: whatever the child says is cleared of them before it is logged or shown."""
         self.name = name
         self._command = list(command)
         self._env = None if env is None else {**os.environ, **env}
@@ -210,7 +213,14 @@ class ChildPushOutput:
             with self._cond:
                 self._child = None
         reason = " ".join(stderr_tail).strip() or f"the pusher exited with code {child.returncode}"
-        return reason.replace(self.url, self.shown)
+        return self.redacted(reason)
+
+    def redacted(self, text: str) -> str:
+        """``text`` without the URL's secrets: the URL as shown, any stream key or token as "…"."""
+        text = text.replace(self.url, self.shown)
+        for secret in self._secrets:
+            text = text.replace(secret, "…")
+        return text
 
     def _watch_connected(self, child: subprocess.Popen[bytes]) -> None:
         """The child prints ``connected`` once the ingest accepted the stream."""

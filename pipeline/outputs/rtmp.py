@@ -3,7 +3,8 @@ in a process of its own (pipeline/outputs/child_push.py; the child is pipeline/o
 which remuxes the fragmented MP4 into FLV over RTMP with PyAV, without re-encoding).
 
 Segments, not LL-HLS parts, are sent: RTMP players are seconds behind anyway, and a segment at a time
-keeps the pipe's writes few.
+keeps the pipe's writes few. The URL holds the stream key, so the child gets it in its environment
+(``SHOPCAST_RTMP_URL``), never on its command line, where any user of the machine could read it.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from pipeline.outputs.http_push import RetryPolicy
 CHILD = Path(__file__).with_name("rtmp_child.py")
 """Run by path, so the child imports PyAV and nothing of ours."""
 
+URL_ENV = "SHOPCAST_RTMP_URL"
+"""The environment variable the child reads its destination (stream key included) from."""
+
 
 def redact(url: str) -> str:
     """The URL without its stream key (the last path segment) or credentials, for logs and the UI."""
@@ -26,6 +30,23 @@ def redact(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, path, "", ""))
+
+
+def stream_key(url: str) -> str:
+    """The URL's stream key (its last path segment), "" when it has none."""
+    path = urlsplit(url).path
+    return path.rsplit("/", 1)[1] if path.count("/") >= 2 else ""
+
+
+def check_rtmp_url(url: str) -> str:
+    """``url`` if it can be an RTMP destination (``rtmp[s]://host[:port]/app/stream-key``), else ValueError
+    saying why (without the URL: it holds the key)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("rtmp", "rtmps") or not parts.hostname or parts.path.count("/") < 2:
+        raise ValueError("an RTMP destination looks like rtmp://host[:port]/app/stream-key")
+    if any(c.isspace() for c in url):
+        raise ValueError("an RTMP destination has no spaces or line breaks")
+    return url
 
 
 class RtmpOutput(ChildPushOutput):
@@ -44,13 +65,16 @@ class RtmpOutput(ChildPushOutput):
     ) -> None:
         if not url.startswith(("rtmp://", "rtmps://")):
             raise ValueError(f"an RTMP destination must start with rtmp:// or rtmps://, got {redact(url)!r}")
+        key = stream_key(url)
         super().__init__(
             url,
             redact(url),
-            [python, str(CHILD), url],
+            [python, str(CHILD)],
             video,
             audio,
             name=name or f"rtmp {redact(url)}",
+            env={URL_ENV: url},
+            secrets=(key,) if key else (),
             retry=retry,
             max_queue_seconds=max_queue_seconds,
         )

@@ -38,8 +38,8 @@ def check_whip_url(url: str) -> str:
 
 
 class WhipOutput(ChildPushOutput):
-    """One WHIP destination. ``token`` is sent as ``Authorization: Bearer`` (it never appears on a
-    command line: the child gets it in its environment)."""
+    """One WHIP destination. ``token`` is sent as ``Authorization: Bearer`` (neither it nor the endpoint,
+    whose query may hold a token too, appears on a command line: the child gets both in its environment)."""
 
     def __init__(
         self,
@@ -56,7 +56,7 @@ class WhipOutput(ChildPushOutput):
         python: str = sys.executable,
     ) -> None:
         check_whip_url(url)
-        command = [python, str(CHILD), url]
+        command = [python, str(CHILD)]  # the endpoint and the token go in the environment (module docstring)
         for host in ice_hosts:
             command += ["--ice-host", host]
         super().__init__(
@@ -68,7 +68,8 @@ class WhipOutput(ChildPushOutput):
             name=name or f"whip {redact(url)}",
             parts=parts,
             live_edge=True,
-            env={"SHOPCAST_WHIP_TOKEN": token or ""},
+            env={"SHOPCAST_WHIP_URL": url, "SHOPCAST_WHIP_TOKEN": token or ""},
+            secrets=(token,) if token else (),
             retry=retry,
             max_queue_seconds=max_queue_seconds,
         )

@@ -1,7 +1,11 @@
 """The WHIP pusher process: a fragmented MP4 stream on stdin → WebRTC (WHIP, RFC 9725), video not re-encoded.
 
-    python pipeline/outputs/whip_child.py https://host/whip/endpoint [--ice-host 127.0.0.1 ...]
-        < stream.mp4                 (bearer token, if any, in the SHOPCAST_WHIP_TOKEN environment variable)
+    SHOPCAST_WHIP_URL=https://host/whip/endpoint SHOPCAST_WHIP_TOKEN=… \
+        python pipeline/outputs/whip_child.py [--ice-host 127.0.0.1 ...] < stream.mp4
+
+The endpoint and the bearer token (if any) come from the environment, never the command line, which
+any user of the machine can read (an endpoint may carry a token in its query); a URL given as the
+first argument is still taken, for trying the child by hand.
 
 Started by :class:`pipeline.outputs.whip.WhipOutput`, one per destination. The H.264 track goes out
 as it was encoded (AVCC → Annex B with SPS/PPS before every IDR, then RTP packetisation by aiortc);
@@ -193,9 +197,13 @@ async def push(url: str, token: str | None) -> int:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="fragmented MP4 on stdin → WHIP")
-    parser.add_argument("url")
+    parser.add_argument(
+        "url", nargs="?", default=os.environ.get("SHOPCAST_WHIP_URL"), help="(default: $SHOPCAST_WHIP_URL)"
+    )
     parser.add_argument("--ice-host", action="append", default=[], help="gather ICE candidates on these addresses only")
     args = parser.parse_args(argv)
+    if not args.url:
+        parser.error("no endpoint: set SHOPCAST_WHIP_URL")
     if args.ice_host:
         import aioice.ice
 

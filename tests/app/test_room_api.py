@@ -42,6 +42,13 @@ HOST_ACTIONS = [
     ("POST", "/orders/o_x/refund", None),
     ("GET", "/console-state", None),
     ("GET", "/events", None),
+    ("GET", "/rundown", None),
+    ("GET", "/rundown/csv", None),
+    ("PUT", "/rundown", {"segments": [{"sku": "tee", "duration_s": 5}]}),
+    ("POST", "/rundown/next", None),
+    ("POST", "/rundown/start", {"index": 0}),
+    ("POST", "/rundown/launch", {"action": None}),
+    ("POST", "/rundown/stop", None),
 ]
 
 
@@ -82,7 +89,7 @@ MALFORMED = [
     (
         "POST",
         "/flash-sales",
-        b'{"sku": "tee", "price": 1, "stock": 1, "per_user_limit": 1, "countdown_s": 1, "duration_s": 60}',
+        b'{"sku": "tee", "price": 1, "stock": 1, "per_user_limit": 1, "countdown_s": 301, "duration_s": 60}',
     ),
     (
         "POST",

@@ -56,8 +56,8 @@ def test_flash_sale_limits_per_viewer_and_sells_out(engine: RoomEngine, clock: M
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"countdown_s": 5}, "countdown_s must be between 10 and 300"),
-        ({"countdown_s": 301}, "countdown_s must be between 10 and 300"),
+        ({"countdown_s": -1}, "countdown_s must be between 0 and 300"),
+        ({"countdown_s": 301}, "countdown_s must be between 0 and 300"),
         ({"duration_s": 59}, "duration_s must be between 60 and 1200"),
         ({"duration_s": 1201}, "duration_s must be between 60 and 1200"),
         ({"price_cents": 9900}, "must not exceed the regular price"),

@@ -99,6 +99,7 @@ def studio(qtbot: QtBot, tmp_path: Path, no_devices: FakeDevices) -> Iterator[St
     )
     window = StudioWindow(StudioSession(config, devices=no_devices, stats_interval=0.3))
     qtbot.addWidget(window)
+    window.preflight_before_live = False  # the pre-flight: tests/ui/test_preflight_dialog.py
     window.show()
     window.start()
     yield window

@@ -32,6 +32,7 @@ def studio(qtbot: QtBot, tmp_path: Path, no_devices: FakeDevices) -> Iterator[tu
     threads = record_threads(session)
     window = StudioWindow(session)
     qtbot.addWidget(window)
+    window.preflight_before_live = False  # the pre-flight: tests/ui/test_preflight_dialog.py
     window.show()
     window.start()
     yield window, threads
