@@ -456,7 +456,7 @@ class StudioSession:
 
     def broadcast_plans(self) -> list[BroadcastSettings]:
         """Each canvas's broadcast settings before the x264 pre-flight: its ladder shaped for it
-        (pipeline/canvas.py) and its own multivariant playlist (what app/preflight.py checks)."""
+        (pipeline/canvas.py) and its own multivariant playlist (what app/preflight/ checks)."""
         base = self.config.broadcast
         return [
             replace(

@@ -45,9 +45,11 @@ def wait(app: QApplication, seconds: float) -> None:
 
 
 def stage_room(window: StudioWindow) -> None:
-    """A room in full swing: a flash sale, a coupon, a poll, viewers talking and buying."""
+    """A room in full swing: the demo's run-of-show at the tee's segment (its flash sale armed), a
+    flash sale, a coupon, a poll, viewers talking and buying."""
     room = window.session.room
     assert room is not None
+    room.start_segment(1)
     room.launch_flash_sale("mug-ceramic", 9.9, 50, 2, 60, 600)
     room.issue_coupon("满200减30", 30, 200, 500, 1, 3600)
     room.open_poll("下一款讲哪个？ What next?", ["跑鞋 Shoes", "口红 Lipstick", "龙井 Tea"])
@@ -84,6 +86,7 @@ def shoot_studio(app: QApplication, language: str, out: Path, *, viewer: Path | 
             mic="tone",
             relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch"),
             catalog=REPO / "assets" / "demo" / "catalog.json",
+            rundown=REPO / "assets" / "demo" / "rundown.json",
             language=language,
         )
         window = StudioWindow(StudioSession(config), go_live=True)

@@ -3,12 +3,12 @@
 The segments are a list (number, kind, title, product, scene, planned time, planned actions): the
 segment on air is highlighted, the ones done are dimmed, a talking point the product data does not
 bear out (app/rundown.py ``check_claims``) is marked ⚠. Segments are added (a menu of the five kinds),
-reordered by drag and drop, duplicated, deleted, and edited in the form below the list (kind, title,
-product from the cart, scene from the show's scenes, talking points one per line, duration, pin,
-and the flash sale, coupon, poll, lucky draw and co-host invite it arms, each possibly launched with
-the cue). "New from template" makes a show from the cart (app/rundown.py ``template_rundown``, in the
-interface's language); Import… reads a JSON or CSV file (a problem names its row and field in the
-status line and changes nothing); Export… writes either, by the file's suffix.
+reordered by drag and drop, duplicated, deleted, and edited in the form below the list
+(ui/segment_editor.py: kind, title, product from the cart, scene from the show's scenes, talking points
+one per line, duration, pin, and the flash sale, coupon, poll, lucky draw and co-host invite it arms,
+each possibly launched with the cue). "New from template" makes a show from the cart (app/rundown.py
+``template_rundown``, in the interface's language); Import… reads a JSON or CSV file (a problem names
+its row and field in the status line and changes nothing); Export… writes either, by the file's suffix.
 
 Every edit is saved to the relay (``PUT /rundown``), 0.5 s after the last one, on the room-actions
 thread; the relay's run follows its segment by id. "Next ▶" ends the segment on air and starts the
@@ -22,35 +22,27 @@ import itertools
 import json
 from collections.abc import Mapping
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QBrush, QColor, QDropEvent, QFont, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QBrush, QColor, QDropEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QDockWidget,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QSplitter,
-    QTimeEdit,
     QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -58,22 +50,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.commerce.flash_sales import COUNTDOWN_S, DURATION_S
-from app.prompter import KIND_LABELS
 from app.rundown import (
-    MAX_DURATION_S,
-    MAX_POINTS,
     MAX_SEGMENTS,
-    POINT_MAX,
     SEGMENT_KINDS,
-    TITLE_MAX,
     AutoAdvance,
     Claim,
-    CohostPlan,
     CouponPlan,
-    DrawPlan,
     FlashSalePlan,
-    PollPlan,
     Rundown,
     RundownError,
     Segment,
@@ -90,17 +73,11 @@ from ui.i18n import current_language
 from ui.panels.base import QtPanel
 from ui.qt_console import QtConsole
 from ui.scene_editing import SceneEditing
+from ui.segment_editor import SegmentEditor, kind_icon, kind_label
 
 SAVE_DELAY_MS = 500
 _tags = itertools.count(1)
 ID_ROLE = Qt.ItemDataRole.UserRole
-KIND_COLOURS = {
-    "opening": "#8e44ad",
-    "product": "#e5243b",
-    "interaction": "#2e86de",
-    "promotion": "#f39c12",
-    "closing": "#7f8c8d",
-}
 CURRENT_BACKGROUND = QColor(229, 36, 59, 60)
 DONE_COLOUR = QColor("#8a8a8a")
 NEXT_STYLE = (
@@ -119,25 +96,6 @@ DEFAULT_DURATIONS = {"opening": 180.0, "product": 420.0, "interaction": 180.0, "
 (NUMBER, KIND, TITLE, PRODUCT, SCENE, TIME, ACTIONS) = range(7)
 
 
-@cache
-def kind_icon(kind: str) -> QIcon:
-    """A filled circle in the kind's colour (drawn, not a font's emoji: the same everywhere)."""
-    pixmap = QPixmap(32, 32)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(KIND_COLOURS.get(kind, "#888888")))
-    painter.drawEllipse(5, 5, 22, 22)
-    painter.end()
-    return QIcon(pixmap)
-
-
-def kind_label(kind: str) -> str:
-    text = KIND_LABELS.get(kind)
-    return text.pick(current_language()) if text is not None else kind
-
-
 def yuan(cents: int) -> str:
     """¥39, ¥39.9 (no trailing zeros)."""
     return "¥" + f"{cents / 100:.2f}".rstrip("0").rstrip(".")
@@ -146,14 +104,6 @@ def yuan(cents: int) -> str:
 def clock(seconds: float) -> str:
     s = round(seconds)
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _lines(text: str, most: int, longest: int) -> tuple[str, ...]:
-    return tuple(_clean(line)[:longest] for line in text.splitlines() if line.strip())[:most]
 
 
 class SegmentList(QTreeWidget):
@@ -188,339 +138,6 @@ class SegmentList(QTreeWidget):
     def current_id(self) -> str | None:
         item = self.currentItem()
         return None if item is None else str(item.data(NUMBER, ID_ROLE))
-
-
-class PlanGroup(QWidget):
-    """A planned action's part of the form: a check box saying whether the segment has it and, when
-    it does, the plan's fields in a frame below."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        self.check = QCheckBox(title, self)
-        font = QFont(self.check.font())
-        font.setBold(True)
-        self.check.setFont(font)
-        self.body = QFrame(self)
-        self.body.setFrameShape(QFrame.Shape.StyledPanel)
-        self.form = QFormLayout(self.body)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.body.setVisible(False)
-        layout.addWidget(self.check)
-        layout.addWidget(self.body)
-        self.toggled = self.check.toggled
-        self.check.toggled.connect(self.body.setVisible)
-
-    def isChecked(self) -> bool:
-        return self.check.isChecked()
-
-    def setChecked(self, on: bool) -> None:
-        self.check.setChecked(on)
-
-
-class SegmentEditor(QWidget):
-    """The form of one segment. ``edited`` is emitted on every change the user makes (not while a
-    segment is being shown); :meth:`segment` builds the segment from the fields."""
-
-    edited = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._showing = False
-        self._id = ""
-        self._choices: tuple[list[tuple[str, str]], list[tuple[str, str]]] | None = None
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.kind = QComboBox(self)
-        for kind in SEGMENT_KINDS:
-            self.kind.addItem(kind_icon(kind), kind_label(kind), kind)
-        self.title = QLineEdit(self)
-        self.title.setMaxLength(TITLE_MAX)
-        self.title.setPlaceholderText(self.tr("What the list and the report call it"))
-        self.product = QComboBox(self)
-        self.scene = QComboBox(self)
-        self.duration = QTimeEdit(self)
-        self.duration.setDisplayFormat("H:mm:ss")
-        self.duration.setTimeRange(QTime(0, 0, 1), QTime(4, 0, 0))
-        self.pin = QCheckBox(self.tr("Pin the product when the segment starts"), self)
-        self.points = QPlainTextEdit(self)
-        self.points.setPlaceholderText(self.tr("Talking points, one per line: the prompter shows them"))
-        self.points.setFixedHeight(84)
-        form.addRow(self.tr("Kind"), self.kind)
-        form.addRow(self.tr("Title"), self.title)
-        form.addRow(self.tr("Product"), self.product)
-        form.addRow(self.tr("Scene"), self.scene)
-        form.addRow(self.tr("Duration"), self.duration)
-        form.addRow("", self.pin)
-        form.addRow(self.tr("Talking points"), self.points)
-        layout.addLayout(form)
-        self._build_flash_sale(layout)
-        self._build_coupon(layout)
-        self._build_poll(layout)
-        self._build_draw(layout)
-        self._build_cohost(layout)
-        layout.addStretch(1)
-        self._connect_all()
-
-    # --- the plans' groups ----------------------------------------------------------------------
-
-    def _group(self, layout: QVBoxLayout, title: str) -> tuple[PlanGroup, QFormLayout, QCheckBox, QWidget]:
-        group = PlanGroup(title, self)
-        with_cue = QCheckBox(self.tr("Launch with the cue"), group.body)
-        with_cue.setToolTip(self.tr("Launched as the segment starts, rather than armed for the Launch button"))
-        layout.addWidget(group)
-        group.form.addRow("", with_cue)
-        return group, group.form, with_cue, group.body
-
-    def _money(self, parent: QWidget, low: float = 0.0) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox(parent)
-        spin.setRange(low, 1_000_000)
-        spin.setDecimals(2)
-        spin.setPrefix("¥")
-        return spin
-
-    def _count(self, parent: QWidget, low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
-        spin = QSpinBox(parent)
-        spin.setRange(low, high)
-        spin.setValue(value)
-        if suffix:
-            spin.setSuffix(suffix)
-        return spin
-
-    def _build_flash_sale(self, layout: QVBoxLayout) -> None:
-        self.sale, form, self.sale_with_cue, body = self._group(layout, self.tr("Flash sale"))
-        self.sale_price = self._money(body)
-        self.sale_stock = self._count(body, 1, 1_000_000, 50)
-        self.sale_limit = self._count(body, 1, 99, 1)
-        self.sale_countdown = self._count(body, int(COUNTDOWN_S[0]), int(COUNTDOWN_S[1]), 10, " s")
-        self.sale_duration = self._count(body, int(DURATION_S[0]) // 60, int(DURATION_S[1]) // 60, 5, " min")
-        for label, widget in (
-            (self.tr("Deal price"), self.sale_price),
-            (self.tr("Stock"), self.sale_stock),
-            (self.tr("Limit per viewer"), self.sale_limit),
-            (self.tr("Countdown"), self.sale_countdown),
-            (self.tr("Open for"), self.sale_duration),
-        ):
-            form.insertRow(form.rowCount() - 1, label, widget)
-
-    def _build_coupon(self, layout: QVBoxLayout) -> None:
-        self.coupon, form, self.coupon_with_cue, body = self._group(layout, self.tr("Coupon"))
-        self.coupon_title = QLineEdit(body)
-        self.coupon_title.setMaxLength(40)
-        self.coupon_amount = self._money(body, 0.01)
-        self.coupon_min_spend = self._money(body)
-        self.coupon_quota = self._count(body, 1, 1_000_000, 100)
-        self.coupon_limit = self._count(body, 1, 10, 1)
-        self.coupon_valid = self._count(body, 1, 7 * 24 * 60, 60, " min")
-        for label, widget in (
-            (self.tr("Title"), self.coupon_title),
-            (self.tr("Amount off"), self.coupon_amount),
-            (self.tr("Minimum spend"), self.coupon_min_spend),
-            (self.tr("Quantity"), self.coupon_quota),
-            (self.tr("Per viewer"), self.coupon_limit),
-            (self.tr("Valid for"), self.coupon_valid),
-        ):
-            form.insertRow(form.rowCount() - 1, label, widget)
-
-    def _build_poll(self, layout: QVBoxLayout) -> None:
-        self.poll, form, self.poll_with_cue, body = self._group(layout, self.tr("Poll"))
-        self.poll_question = QLineEdit(body)
-        self.poll_question.setMaxLength(120)
-        self.poll_options = QPlainTextEdit(body)
-        self.poll_options.setPlaceholderText(self.tr("2 to 6 options, one per line"))
-        self.poll_options.setFixedHeight(70)
-        form.insertRow(0, self.tr("Question"), self.poll_question)
-        form.insertRow(1, self.tr("Options"), self.poll_options)
-
-    def _build_draw(self, layout: QVBoxLayout) -> None:
-        self.draw, form, self.draw_with_cue, body = self._group(layout, self.tr("Lucky draw"))
-        self.draw_prize = QLineEdit(body)
-        self.draw_prize.setMaxLength(60)
-        self.draw_winners = self._count(body, 1, 100, 1)
-        self.draw_keyword = QLineEdit(body)
-        self.draw_keyword.setMaxLength(20)
-        self.draw_keyword.setPlaceholderText(self.tr("Optional: commenting it enters the draw"))
-        self.draw_duration = self._count(body, 10, 3600, 120, " s")
-        for row, (label, widget) in enumerate(
-            (
-                (self.tr("Prize"), self.draw_prize),
-                (self.tr("Winners"), self.draw_winners),
-                (self.tr("Keyword"), self.draw_keyword),
-                (self.tr("Open for"), self.draw_duration),
-            )
-        ):
-            form.insertRow(row, label, widget)
-
-    def _build_cohost(self, layout: QVBoxLayout) -> None:
-        self.cohost, form, self.cohost_with_cue, body = self._group(layout, self.tr("Co-host invite"))
-        self.cohost_label = QLineEdit(body)
-        self.cohost_label.setMaxLength(40)
-        self.cohost_label.setPlaceholderText(self.tr("Who it is for (optional)"))
-        form.insertRow(0, self.tr("Label"), self.cohost_label)
-
-    def _connect_all(self) -> None:
-        for line in self.findChildren(QLineEdit):
-            if isinstance(line.parent(), QTimeEdit | QSpinBox | QDoubleSpinBox):
-                continue  # a spin box's own line edit: its valueChanged says it
-            line.textChanged.connect(self._on_edit)
-        for text in self.findChildren(QPlainTextEdit):
-            text.textChanged.connect(self._on_edit)
-        for combo in self.findChildren(QComboBox):
-            combo.currentIndexChanged.connect(self._on_edit)
-        for check in self.findChildren(QCheckBox):
-            check.toggled.connect(self._on_edit)
-        for spin in self.findChildren(QSpinBox):
-            spin.valueChanged.connect(self._on_edit)
-        for money in self.findChildren(QDoubleSpinBox):
-            money.valueChanged.connect(self._on_edit)
-        self.duration.timeChanged.connect(self._on_edit)
-
-    @Slot()
-    def _on_edit(self) -> None:
-        if not self._showing:
-            self.edited.emit()
-
-    # --- showing and reading ------------------------------------------------------------------
-
-    def set_choices(self, products: list[dict[str, Any]], scenes: list[tuple[str, str]]) -> bool:
-        """The cart's products and the show's scenes (id, name) the combos offer; False when they
-        are what the combos have already (a sale changes the stock, not the choices)."""
-        key = ([(str(p["sku"]), str(p.get("title"))) for p in products], scenes)
-        if key == self._choices:
-            return False
-        self._choices = key
-        showing, self._showing = self._showing, True
-        try:
-            keep_product, keep_scene = self.product.currentData(), self.scene.currentData()
-            self.product.clear()
-            self.product.addItem(self.tr("No product"), None)
-            for product in products:
-                self.product.addItem(f"{product.get('title')} ({product['sku']})", product["sku"])
-            self.scene.clear()
-            self.scene.addItem(self.tr("Keep the scene on air"), None)
-            for scene_id, name in scenes:
-                self.scene.addItem(name, scene_id)
-            self._pick(self.product, keep_product, self.tr("%1 (not in the cart)"))
-            self._pick(self.scene, keep_scene, self.tr("%1 (not in this show)"))
-        finally:
-            self._showing = showing
-        return True
-
-    def _pick(self, combo: QComboBox, value: str | None, missing: str) -> None:
-        index = combo.findData(value)
-        if index < 0 and value is not None:
-            combo.addItem(missing.replace("%1", value), value)
-            index = combo.count() - 1
-        combo.setCurrentIndex(max(0, index))
-
-    def show_segment(self, segment: Segment) -> None:
-        self._showing = True
-        try:
-            self._id = segment.id
-            self.kind.setCurrentIndex(max(0, self.kind.findData(segment.kind)))
-            self.title.setText(segment.title)
-            self._pick(self.product, segment.sku, self.tr("%1 (not in the cart)"))
-            self._pick(self.scene, segment.scene, self.tr("%1 (not in this show)"))
-            self.duration.setTime(QTime(0, 0).addSecs(round(segment.duration_s)))
-            self.pin.setChecked(segment.pin)
-            self.points.setPlainText("\n".join(segment.points))
-            sale = segment.flash_sale
-            self.sale.setChecked(sale is not None)
-            if sale is not None:
-                self.sale_price.setValue(sale.price_cents / 100)
-                self.sale_stock.setValue(sale.stock)
-                self.sale_limit.setValue(sale.per_user_limit)
-                self.sale_countdown.setValue(round(sale.countdown_s))
-                self.sale_duration.setValue(max(1, round(sale.duration_s / 60)))
-                self.sale_with_cue.setChecked(sale.launch_with_cue)
-            coupon = segment.coupon
-            self.coupon.setChecked(coupon is not None)
-            if coupon is not None:
-                self.coupon_title.setText(coupon.title)
-                self.coupon_amount.setValue(coupon.amount_cents / 100)
-                self.coupon_min_spend.setValue(coupon.min_spend_cents / 100)
-                self.coupon_quota.setValue(coupon.quota)
-                self.coupon_limit.setValue(coupon.per_user_limit)
-                self.coupon_valid.setValue(max(1, round(coupon.valid_s / 60)))
-                self.coupon_with_cue.setChecked(coupon.launch_with_cue)
-            poll = segment.poll
-            self.poll.setChecked(poll is not None)
-            if poll is not None:
-                self.poll_question.setText(poll.question)
-                self.poll_options.setPlainText("\n".join(poll.options))
-                self.poll_with_cue.setChecked(poll.launch_with_cue)
-            draw = segment.draw
-            self.draw.setChecked(draw is not None)
-            if draw is not None:
-                self.draw_prize.setText(draw.prize)
-                self.draw_winners.setValue(draw.winners)
-                self.draw_keyword.setText(draw.keyword or "")
-                self.draw_duration.setValue(round(draw.duration_s))
-                self.draw_with_cue.setChecked(draw.launch_with_cue)
-            cohost = segment.cohost
-            self.cohost.setChecked(cohost is not None)
-            if cohost is not None:
-                self.cohost_label.setText(cohost.label or "")
-                self.cohost_with_cue.setChecked(cohost.launch_with_cue)
-        finally:
-            self._showing = False
-
-    def segment(self) -> Segment:
-        """The segment the form describes (texts cleaned as a file's would be)."""
-        sku = self.product.currentData()
-        return Segment(
-            id=self._id or new_segment_id(),
-            kind=str(self.kind.currentData()),
-            title=_clean(self.title.text())[:TITLE_MAX],
-            sku=sku if isinstance(sku, str) else None,
-            scene=self.scene.currentData() if isinstance(self.scene.currentData(), str) else None,
-            points=_lines(self.points.toPlainText(), MAX_POINTS, POINT_MAX),
-            duration_s=float(max(1, min(MAX_DURATION_S, QTime(0, 0).secsTo(self.duration.time())))),
-            pin=self.pin.isChecked(),
-            flash_sale=FlashSalePlan(
-                price_cents=round(self.sale_price.value() * 100),
-                stock=self.sale_stock.value(),
-                per_user_limit=self.sale_limit.value(),
-                countdown_s=float(self.sale_countdown.value()),
-                duration_s=float(self.sale_duration.value() * 60),
-                launch_with_cue=self.sale_with_cue.isChecked(),
-            )
-            if self.sale.isChecked()
-            else None,
-            coupon=CouponPlan(
-                title=_clean(self.coupon_title.text()),
-                amount_cents=round(self.coupon_amount.value() * 100),
-                quota=self.coupon_quota.value(),
-                min_spend_cents=round(self.coupon_min_spend.value() * 100),
-                per_user_limit=self.coupon_limit.value(),
-                valid_s=float(self.coupon_valid.value() * 60),
-                launch_with_cue=self.coupon_with_cue.isChecked(),
-            )
-            if self.coupon.isChecked()
-            else None,
-            poll=PollPlan(
-                _clean(self.poll_question.text()),
-                _lines(self.poll_options.toPlainText(), 6, 40),
-                self.poll_with_cue.isChecked(),
-            )
-            if self.poll.isChecked()
-            else None,
-            draw=DrawPlan(
-                prize=_clean(self.draw_prize.text()),
-                winners=self.draw_winners.value(),
-                keyword=_clean(self.draw_keyword.text()) or None,
-                duration_s=float(self.draw_duration.value()),
-                launch_with_cue=self.draw_with_cue.isChecked(),
-            )
-            if self.draw.isChecked()
-            else None,
-            cohost=CohostPlan(_clean(self.cohost_label.text()) or None, self.cohost_with_cue.isChecked())
-            if self.cohost.isChecked()
-            else None,
-        )
 
 
 class RundownPanel(QtPanel):
@@ -713,7 +330,6 @@ class RundownPanel(QtPanel):
         if read != self.rundown or first:
             self.rundown = read
             self._show_rundown()
-        if first:
             count = str(len(read.segments))
             self.show_status("✓ " + self.tr("%1 segments").replace("%1", count), ok=True)
 
@@ -832,6 +448,8 @@ class RundownPanel(QtPanel):
                 item.setBackground(column, QBrush(CURRENT_BACKGROUND) if on_air else QBrush())
                 item.setForeground(column, QBrush(DONE_COLOUR) if row < done_before else QBrush())
             item.setText(NUMBER, ("▶ " if on_air else "") + str(row + 1))
+        if current is not None and self.list.currentItem() is None:
+            self.select(current)  # nothing chosen: the form shows the segment on air
         has_segments = bool(self.rundown.segments)
         for button in (self.add_button, self.template_button, self.import_button):
             button.setEnabled(self.loaded)  # edits before the relay's script is read would replace it
@@ -867,6 +485,9 @@ class RundownPanel(QtPanel):
     def _on_selected(self) -> None:
         index = self.selected_index()
         self.editor_box.setEnabled(index is not None)
+        self.editor_box.setTitle(
+            self.tr("Segment") if index is not None else self.tr("Segment: choose one in the list to edit it")
+        )
         self.duplicate_button.setEnabled(index is not None and len(self.rundown.segments) < MAX_SEGMENTS)
         self.delete_button.setEnabled(index is not None)
         if index is not None:

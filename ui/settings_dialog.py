@@ -481,7 +481,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(
             self._hint(
                 self.tr(
-                    "A presentation clicker's \"next\" sends Page Down: by default it starts the next segment."
+                    'A presentation clicker\'s "next" sends Page Down: by default it starts the next segment.'
                     " Hotkeys work wherever the studio has the focus."
                 ),
                 page,

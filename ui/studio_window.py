@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QTabBar,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -56,6 +57,7 @@ from ui.panels.questions_panel import QtQuestionsPanel
 from ui.preflight_dialog import PreflightDialog
 from ui.prompter_dock import PrompterDock
 from ui.qt_console import QtConsole
+from ui.rehearsal_switch import RehearsalSwitch
 from ui.rundown_dock import RundownDock
 from ui.scene_editing import SceneEditing
 from ui.scenes_dock import ScenesDock
@@ -106,9 +108,6 @@ class StudioWindow(QMainWindow):
         self._go_live_when_ready = go_live
         self._live_state = "idle"  # idle, starting, live, ending
         self._relay_ready = False
-        self._rehearsal = False
-        """The room is rehearsing (彩排), as the owner feed says."""
-        self._rehearsal_pending = False
         self._closing_without_asking = False
         self.watch_url: str | None = None
         self.last_report: Path | None = None
@@ -150,16 +149,9 @@ class StudioWindow(QMainWindow):
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
-        self.rehearsal_action = QAction(self.tr("Rehearsal"), self)
-        self.rehearsal_action.setObjectName("rehearsal")
-        self.rehearsal_action.setCheckable(True)
-        self.rehearsal_action.setEnabled(False)
-        self.rehearsal_action.setToolTip(
-            self.tr(
-                "Rehearse the whole show before going public: the room is unlisted and orders are test orders;"
-                " switching it off cancels them and ends the rehearsal's campaigns. Chosen before going live."
-            )
-        )
+        self.rehearsal_switch = RehearsalSwitch(self)
+        """Rehearsal (彩排), chosen before going live (ui/rehearsal_switch.py)."""
+        self.rehearsal_action = self.rehearsal_switch.action
         toolbar.addAction(self.rehearsal_action)
         self.live_button = QPushButton(self.tr("Go Live"), self)
         self.live_button.setObjectName("live-button")
@@ -333,12 +325,19 @@ class StudioWindow(QMainWindow):
                 dock.setWidget(widget)
             self.docks[name] = dock
         self._build_show_docks()
-        left = [self.docks[n] for n in ("products", "flash_sale", "coupons", "group_buy", "rundown")]
-        right = [self.docks[n] for n in ("comments", "questions", "polls", "draw", "cohost", "assistants", "prompter")]
+        # Left, running the show and selling: the run of show first (it drives the show), then the
+        # products and the deals. Right, talking with viewers, the prompter beside them. The people
+        # invited by link (co-hosts on camera, assistants behind it) join the stream's tabs above.
+        # At most five tabs a group, so no tab's name is cut short.
+        left = [self.docks[n] for n in ("rundown", "products", "flash_sale", "coupons", "group_buy")]
+        right = [self.docks[n] for n in ("comments", "questions", "polls", "draw", "prompter")]
+        self._guest_docks = [self.docks["cohost"], self.docks["assistants"]]
         for dock in left:
             self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        for dock in right:
+        for dock in [*right, *self._guest_docks]:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        for dock in self._guest_docks:
+            dock.hide()
         self.splitDockWidget(stream_dock, right[0], Qt.Orientation.Vertical)
         self._room_groups = (left, right)
         for group in self._room_groups:  # tabbed at the first show, like the stream dock's tabs
@@ -390,12 +389,12 @@ class StudioWindow(QMainWindow):
             parent=self,
             overlays=s.overlays,
         )
-        self.filters_dock.setMinimumWidth(300)
+        self.filters_dock.setMinimumWidth(300)  # a tab beside the audio mixer, as OBS keeps them near
         self.filters_dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
         self.docks["filters"] = self.filters_dock
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.filters_dock)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.filters_dock)
 
     def _tab_health_dock(self) -> None:
         # Tabbed once the window is shown: tabbing into a split dock area before that leaves a stale
@@ -408,14 +407,22 @@ class StudioWindow(QMainWindow):
                     dock.show()
                 group[0].raise_()
             self.tabifyDockWidget(self._stream_dock, self.health_dock)
-            self.tabifyDockWidget(self.health_dock, self.filters_dock)
-            self.tabifyDockWidget(self.filters_dock, self.metrics_dock)
-            for dock in (self.health_dock, self.filters_dock, self.metrics_dock):
+            self.tabifyDockWidget(self.health_dock, self.metrics_dock)
+            self.tabifyDockWidget(self.mixer_dock, self.filters_dock)
+            previous: QDockWidget = self.metrics_dock
+            for dock in self._guest_docks:
+                self.tabifyDockWidget(previous, dock)
+                previous = dock
+            for dock in (self.health_dock, self.filters_dock, self.metrics_dock, *self._guest_docks):
                 dock.show()
             self._stream_dock.raise_()
+            self.mixer_dock.raise_()
             row = [self.scenes_dock, self.sources_dock, self.mixer_dock]
-            self.resizeDocks(row, [215, 560, 285], Qt.Orientation.Horizontal)
+            self.resizeDocks(row, [215, 545, 300], Qt.Orientation.Horizontal)
             self.resizeDocks(row[:1], [245], Qt.Orientation.Vertical)
+            for bar in self.findChildren(QTabBar):  # the docks' tabs: whole names, arrows when crowded
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
 
     @Slot(str)
     def _on_room_section(self, section: str) -> None:
@@ -461,10 +468,7 @@ class StudioWindow(QMainWindow):
         self.studio_mode_action.toggled.connect(self._on_studio_mode)
         self.safe_zone_action.toggled.connect(self.studio_view.set_safe_zone_shown)
         self.canvas_picker.activated.connect(self._on_canvas_picked)
-        self.rehearsal_action.toggled.connect(self._on_rehearsal_toggled)
-        self.console.section_changed.connect(self._on_rehearsal_section)
-        b.room_action_done.connect(self._on_rehearsal_done)
-        b.room_action_failed.connect(self._on_rehearsal_failed)
+        self.rehearsal_switch.state_shown.connect(self._on_rehearsal_shown)
         self.editing.changed.connect(self._on_scenes)
         self.editing.refused.connect(self._on_refused)
 
@@ -555,17 +559,17 @@ class StudioWindow(QMainWindow):
             button.setStyleSheet(END_LIVE_STYLE)
             button.setEnabled(True)
         elif state == "idle":
-            button.setText(self.tr("Start rehearsal") if self._rehearsal else self.tr("Go Live"))
-            button.setStyleSheet(REHEARSAL_STYLE if self._rehearsal else GO_LIVE_STYLE)
+            button.setText(self.tr("Start rehearsal") if self.rehearsal else self.tr("Go Live"))
+            button.setStyleSheet(REHEARSAL_STYLE if self.rehearsal else GO_LIVE_STYLE)
             button.setEnabled(True)
-            self.state_label.setText(self.tr("Rehearsal: ready") if self._rehearsal else self.tr("Ready"))
+            self.state_label.setText(self.tr("Rehearsal: ready") if self.rehearsal else self.tr("Ready"))
             self.rungs_label.clear()
             self.push_label.clear()
         else:
             button.setText(self.tr("Going live…") if state == "starting" else self.tr("Ending…"))
             button.setEnabled(False)
             self.state_label.setText(button.text())
-        self._enable_rehearsal()
+        self.rehearsal_switch.enable()
 
     @property
     def live_state(self) -> str:
@@ -605,7 +609,7 @@ class StudioWindow(QMainWindow):
         self._set_live_state("live")
         self.metrics_dock.raise_()  # on air, the numbers are what the streamer watches
         self.state_label.setText(self._on_air_text(0))
-        if self._rehearsal:
+        if self.rehearsal:
             self._add_notice("info", self.tr("Rehearsing: the room is unlisted and orders are test orders."))
         else:
             self._add_notice("info", self.tr("You are live."))
@@ -621,7 +625,7 @@ class StudioWindow(QMainWindow):
         if self.session.room is not None:
             self.report_button.setEnabled(True)
             self.report_button.setDefault(True)
-        if self._rehearsal:
+        if self.rehearsal:
             self._add_notice(
                 "info",
                 self.tr("Rehearsal run ended. Switch Rehearsal off to cancel its test orders before the real show."),
@@ -635,79 +639,23 @@ class StudioWindow(QMainWindow):
                 "error", self.tr("Live ended, but not everything was delivered: %1").replace("%1", details)
             )
 
-    # --- rehearsal (彩排) -------------------------------------------------------------------------
-
-    REHEARSAL_TAG = "studio:rehearsal"
+    # --- rehearsal (彩排: ui/rehearsal_switch.py) ------------------------------------------------
 
     @property
     def rehearsal(self) -> bool:
         """The room is rehearsing (as the owner feed last said)."""
-        return self._rehearsal
+        return self.rehearsal_switch.on
 
-    def _on_air_text(self, seconds: float) -> str:
-        if self._rehearsal:
-            label = "● " + self.tr("REHEARSAL") + " " + format_clock(seconds)
-            return f"<span style='color:{REHEARSAL_COLOUR}'>{label}</span>"
-        return "● " + self.tr("LIVE") + " " + format_clock(seconds)
-
-    def _enable_rehearsal(self) -> None:
-        """Rehearsal is chosen before going live: the switch works only while idle with a room."""
-        self.rehearsal_action.setEnabled(
-            self._live_state == "idle" and self.session.room is not None and not self._rehearsal_pending
-        )
-
-    def _show_rehearsal(self, on: bool) -> None:
-        self._rehearsal = on
-        if self.rehearsal_action.isChecked() != on:
-            self.rehearsal_action.blockSignals(True)
-            self.rehearsal_action.setChecked(on)
-            self.rehearsal_action.blockSignals(False)
+    @Slot(bool)
+    def _on_rehearsal_shown(self, _on: bool) -> None:
         if self._live_state == "idle":
             self._set_live_state("idle")  # the button and the state read rehearsal (or not)
 
-    @Slot(bool)
-    def _on_rehearsal_toggled(self, on: bool) -> None:
-        if on == self._rehearsal:
-            return
-        self._rehearsal_pending = True
-        self._enable_rehearsal()
-        self.session.room_action(self.REHEARSAL_TAG, lambda client: client.set_rehearsal(on))
-
-    @Slot(str)
-    def _on_rehearsal_section(self, section: str) -> None:
-        if section == "rehearsal":
-            self._show_rehearsal(self.console.state.rehearsal)
-
-    @Slot(str, object)
-    def _on_rehearsal_done(self, tag: str, result: object) -> None:
-        if tag != self.REHEARSAL_TAG:
-            return
-        self._rehearsal_pending = False
-        on = bool(result.get("on")) if isinstance(result, dict) else self._rehearsal
-        if on and not self._rehearsal:
-            self._add_notice(
-                "info",
-                self.tr("Rehearsal on: the room is unlisted and orders are test orders until you switch it off."),
-            )
-        elif not on and self._rehearsal:
-            cancelled = result.get("orders_cancelled", 0) if isinstance(result, dict) else 0
-            self._add_notice(
-                "info",
-                self.tr("Rehearsal off: %1 test orders cancelled and their stock put back.").replace(
-                    "%1", str(cancelled)
-                ),
-            )
-        self._show_rehearsal(on)
-        self._enable_rehearsal()
-
-    @Slot(str, str)
-    def _on_rehearsal_failed(self, tag: str, message: str) -> None:
-        if tag != self.REHEARSAL_TAG:
-            return
-        self._rehearsal_pending = False
-        self._show_rehearsal(self._rehearsal)  # the switch goes back to what the room is
-        self._enable_rehearsal()
-        self._add_notice("error", self.tr("Rehearsal not changed: %1").replace("%1", message))
+    def _on_air_text(self, seconds: float) -> str:
+        if self.rehearsal:
+            label = "● " + self.tr("REHEARSAL") + " " + format_clock(seconds)
+            return f"<span style='color:{REHEARSAL_COLOUR}'>{label}</span>"
+        return "● " + self.tr("LIVE") + " " + format_clock(seconds)
 
     # --- the post-live report --------------------------------------------------------------------
 
@@ -754,7 +702,7 @@ class StudioWindow(QMainWindow):
     def _on_relay_ready(self, relay_url: str, watch_url: str) -> None:
         self._relay_ready = True
         self.report_button.setEnabled(self.session.room is not None)
-        self._enable_rehearsal()
+        self.rehearsal_switch.enable()
         self.watch_url = watch_url
         self.viewer_url.setText(watch_url)
         self.copy_button.setEnabled(True)

@@ -1,10 +1,11 @@
 """Co-host (连麦) invites: made by the host, used once by a guest, or revoked, or left to expire.
 
-The relay signs the token a guest receives and keeps the live sessions (app/relay/cohost.py); here is
-what must survive a restart and go into the room's event log: each invite's state, and the co-host
-events ``cohost.invited`` {invite, label, expires_at}, ``cohost.revoked`` {invite},
-``cohost.joined`` {invite, session, name} and ``cohost.left`` {invite, session, name, by, reason,
-duration_s}, from which the post-live report marks when guests were on.
+An invite is a revocable, expiring link (app/commerce/links.py) that one guest uses up. The relay signs
+the token a guest receives and keeps the live sessions (app/relay/cohost.py); here is what must survive
+a restart and go into the room's event log: each invite's state, and the co-host events
+``cohost.invited`` {invite, label, expires_at}, ``cohost.revoked`` {invite}, ``cohost.joined``
+{invite, session, name} and ``cohost.left`` {invite, session, name, by, reason, duration_s}, from
+which the post-live report marks when guests were on.
 
 An invite is *open* until it expires; *used* and *revoked* are final. Using one is a single
 conditional UPDATE, so two guests racing with the same link cannot both get in.
@@ -12,10 +13,10 @@ conditional UPDATE, so two guests racing with the same link cannot both get in.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from app.commerce.core import CommerceError, Tx, new_id, not_found, refused
+from app.commerce.core import CommerceError, Tx, refused
+from app.commerce.links import LinkTable, expired
 from app.commerce.values import in_range, text
 
 LABEL_MAX = 40
@@ -23,11 +24,7 @@ TTL_DEFAULT = 30 * 60
 TTL_MIN = 60
 TTL_MAX = 24 * 60 * 60
 STATES = ("open", "used", "expired", "revoked")
-
-
-def when(unix: float) -> str:
-    """A moment as people read it in a message: ``2025-06-01 12:30 UTC``."""
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(unix))
+INVITES = LinkTable("cohost_invites", "inv", "invite")
 
 
 def state_of(row: Any, now: float) -> str:
@@ -69,57 +66,36 @@ def refusal(row: Any, now: float) -> CommerceError | None:
             state=state,
         )
     if state == "expired":
-        return CommerceError(
-            410,
-            "invite_expired",
-            f"this invite expired at {when(row['expires_at'])}; ask the host for a new one",
-            state=state,
-            expired_at=row["expires_at"],
-        )
+        return expired(410, "invite_expired", "this invite", row)
     return None
 
 
 def create(tx: Tx, room: str, label: str | None, ttl_s: float) -> dict[str, Any]:
     clean = text(label, "label", LABEL_MAX).replace("\n", " ") if label and label.strip() else None
     in_range(ttl_s, TTL_MIN, TTL_MAX, "ttl_s")
-    invite_id = new_id("inv")
-    # Whole seconds: the token carries the expiry, and both must agree exactly.
-    expires_at = float(int(tx.now + ttl_s))
-    tx.execute(
-        "INSERT INTO cohost_invites (id, room, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-        (invite_id, room, clean, tx.now, expires_at),
-    )
+    invite_id, expires_at = INVITES.insert(tx, room, clean, ttl_s)
     tx.log(room, "cohost.invited", invite=invite_id, label=clean, expires_at=expires_at)
-    return view(get(tx, room, invite_id), tx.now)
-
-
-def get(tx: Tx, room: str, invite_id: str) -> Any:
-    row = tx.one("SELECT * FROM cohost_invites WHERE room = ? AND id = ?", (room, invite_id))
-    if row is None:
-        raise not_found(f"invite {invite_id[:70]!r}")
-    return row
+    return view(INVITES.get(tx, room, invite_id), tx.now)
 
 
 def find(tx: Tx, room: str, invite_id: str) -> Any | None:
-    return tx.one("SELECT * FROM cohost_invites WHERE room = ? AND id = ?", (room, invite_id))
+    return INVITES.find(tx, room, invite_id)
 
 
 def listing(tx: Tx, room: str, limit: int = 200) -> list[dict[str, Any]]:
-    rows = tx.all("SELECT * FROM cohost_invites WHERE room = ? ORDER BY created_at DESC, id LIMIT ?", (room, limit))
-    return [view(row, tx.now) for row in rows]
+    return [view(row, tx.now) for row in INVITES.rows(tx, room, limit)]
 
 
 def revoke(tx: Tx, room: str, invite_id: str) -> dict[str, Any]:
-    row = get(tx, room, invite_id)
+    row = INVITES.get(tx, room, invite_id)
     if row["used_at"] is not None:
         raise refused(
             "invite_used",
             f"this invite was already used by {row['guest_name']}; end their co-host session instead",
         )
-    if row["revoked_at"] is None:
-        tx.execute("UPDATE cohost_invites SET revoked_at = ? WHERE id = ?", (tx.now, invite_id))
+    if INVITES.revoke(tx, row):
         tx.log(room, "cohost.revoked", invite=invite_id)
-    return view(get(tx, room, invite_id), tx.now)
+    return view(INVITES.get(tx, room, invite_id), tx.now)
 
 
 def use(tx: Tx, room: str, invite_id: str, session: str, name: str) -> dict[str, Any]:
@@ -131,7 +107,7 @@ def use(tx: Tx, room: str, invite_id: str, session: str, name: str) -> dict[str,
         (tx.now, name, session, room, invite_id, tx.now),
     )
     if updated is None:
-        row = get(tx, room, invite_id)
+        row = INVITES.get(tx, room, invite_id)
         raise refusal(row, tx.now) or CommerceError(401, "invite_invalid", "this invite cannot be used")
     tx.log(room, "cohost.joined", invite=invite_id, session=session, name=name)
     return view(updated, tx.now)

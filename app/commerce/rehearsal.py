@@ -7,7 +7,8 @@ listings. Ending the rehearsal puts the room back as it was for the real show: t
 still standing are cancelled (their units go back to the product, or to a flash sale still running,
 and their coupons to their holders), then the campaigns it started and that still run are ended —
 flash sales (their unsold units go back to the product), coupons, polls, lucky draws and group-buys
-(their open groups failed). All of that is logged inside the rehearsal, before ``rehearsal.ended``,
+(their open groups failed) — and the run-of-show's run is reset, so the real show's first Next
+starts at the first segment. All of that is logged inside the rehearsal, before ``rehearsal.ended``,
 so a count that leaves rehearsals out leaves out the cleaning up too.
 
 The state is a row of ``rehearsals`` (the one without ``ended_at``), so a relay restart keeps it.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.commerce import coupons, draws, flash_sales, group_buys, orders, polls
+from app.commerce import coupons, draws, flash_sales, group_buys, orders, polls, rundown_runner
 from app.commerce.core import Tx, new_id
 from app.commerce.payments import PaymentProvider
 
@@ -67,6 +68,7 @@ def end(tx: Tx, payment: PaymentProvider, room: str, by: str) -> dict[str, Any]:
     since = current["started_at"]
     cancelled = _cancel_orders(tx, payment, room, current["id"])
     ended = _end_campaigns(tx, payment, room, since)
+    rundown_runner.reset(tx, room, by, "rehearsal ended")
     tx.execute("UPDATE rehearsals SET ended_at = ?, ended_by = ? WHERE id = ?", (tx.now, by, current["id"]))
     tx.log(room, "rehearsal.ended", by=by, orders_cancelled=cancelled, campaigns_ended=ended)
     tx.rehearsing.discard(room)

@@ -265,6 +265,17 @@ def stop(core: EngineCore, room: str, by: str = OWNER) -> dict[str, Any]:
         return _announce(tx, room, rundown, state)
 
 
+def reset(tx: Tx, room: str, by: str, reason: str) -> None:
+    """End the run, if one is going, and start the next from the first segment (a rehearsal's run
+    does not carry into the real show)."""
+    state = _raw_state(tx, room)
+    if state["running"] or state["cue"]:
+        _end(tx, room, state, by, reason)
+        idle = _idle()
+        _store_state(tx, room, idle)
+        _announce(tx, room, None, idle)
+
+
 def tick(core: EngineCore) -> None:
     """Auto-advance the runs that ask for it: the segment's time is up, or its flash sale sold out."""
     with core.transaction() as tx:

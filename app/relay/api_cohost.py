@@ -33,7 +33,6 @@ from app.relay.cohost import (
     INVITE_ID,
     NAME_MAX,
     Answer,
-    Claims,
     Cohost,
     CohostSession,
     guest_name,
@@ -44,6 +43,7 @@ from app.relay.errors import ApiError
 from app.relay.room_auth import require_owner
 from app.relay.room_models import Body
 from app.relay.rooms import Room
+from app.relay.signed_tokens import Claims
 
 router = APIRouter(tags=["co-host"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -126,7 +126,7 @@ def check_invite(ctx: RelayContext, token: str, room: str | None = None) -> tupl
         raise refusal(
             404, "room_not_found", "the room this invite is for no longer exists", state="unknown_room"
         ) from None
-    invite = ctx.engine.cohost_invite(found.name, claims.invite) if INVITE_ID.fullmatch(claims.invite) else None
+    invite = ctx.engine.cohost_invite(found.name, claims.link) if INVITE_ID.fullmatch(claims.link) else None
     if invite is None or int(invite["expires_at"]) != claims.expires_at:
         unknown = "this invite is not known here (the room may have been reset); ask the host for a new one"
         raise refusal(401, "invite_invalid", unknown, state="invalid")
@@ -174,7 +174,7 @@ def _guest_session(request: Request, ctx: RelayContext, room: str, session_id: s
     if hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode()):
         return session
     with contextlib.suppress(CommerceError):
-        if _cohost(ctx).tokens.read(token).invite == session.invite:
+        if _cohost(ctx).tokens.read(token).link == session.invite:
             return session
     raise ApiError(401, "unauthorized", "the session secret is wrong", headers={"WWW-Authenticate": "Bearer"})
 
@@ -398,8 +398,8 @@ async def whip_join(room: str, request: Request, ctx: Context) -> Response:
     )  # fmt: skip
     if not ctx.realtime.owner_connected(room):
         raise not_connected
-    session = co.sessions.create(room, claims.invite, name)
-    event = {"type": "cohost.offer", "session": session.id, "invite": claims.invite, "name": name, "sdp": offer}
+    session = co.sessions.create(room, claims.link, name)
+    event = {"type": "cohost.offer", "session": session.id, "invite": claims.link, "name": name, "sdp": offer}
     if not ctx.realtime.push_owner(room, event):
         session.end("relay", "no_studio")
         raise not_connected

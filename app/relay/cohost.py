@@ -1,6 +1,6 @@
 """Co-host (连麦) on the relay: signed invite tokens, and the table of guest sessions.
 
-An invite token is ``<payload>.<signature>``, both unpadded base64url: the payload is the JSON
+An invite token is a signed link token (app/relay/signed_tokens.py): the payload is the JSON
 ``{"v": 1, "room": ..., "inv": ..., "exp": ...}`` (room, invite id, expiry in whole Unix seconds)
 and the signature is its HMAC-SHA256 under this relay's secret, kept in ``<data>/cohost-secret``
 (made on first start, 0600, like the admin token). A token proves the relay issued it for that room
@@ -17,11 +17,7 @@ end from it); ended ones are kept a while so a guest's page can read how its ses
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
-import hashlib
 import hmac
-import json
 import re
 import secrets
 import time
@@ -32,10 +28,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from app.commerce.core import CommerceError
-from app.relay.media_store import write_private
+from app.relay.signed_tokens import SignedTokens, TokenKind
 
 SECRET_FILE = "cohost-secret"  # noqa: S105 - the file's name
-TOKEN_MAX = 400
 NAME_MAX = 32
 INVITE_ID = re.compile(r"inv_[0-9a-f]{12}")
 SESSION_ID = re.compile(r"cs_[0-9a-f]{16}")
@@ -51,70 +46,17 @@ def refusal(status: int, code: str, message: str, **details: Any) -> CommerceErr
     return CommerceError(status, code, message, **details)
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+class InviteTokens(SignedTokens):
+    """Co-host invites' tokens (app/relay/signed_tokens.py): the invite's id under ``inv``."""
 
-
-def _unb64(text: str) -> bytes:
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", text):
-        raise ValueError("not base64url")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-@dataclass(frozen=True, slots=True)
-class Claims:
-    room: str
-    invite: str
-    expires_at: int
-
-
-class InviteTokens:
-    def __init__(self, secret: bytes) -> None:
-        if len(secret) < 32:
-            raise ValueError("the co-host secret must be at least 32 bytes")
-        self._secret = secret
-
-    @classmethod
-    def load(cls, data_dir: Path) -> InviteTokens:
-        """The relay's secret from the data folder, made (0600) the first time."""
-        path = data_dir / SECRET_FILE
-        if path.is_file():
-            try:
-                secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise ValueError(
-                    f"{path} is damaged ({exc}); delete it to make a new one (old invites stop working)"
-                ) from exc
-            return cls(secret)
-        secret = secrets.token_bytes(32)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        write_private(path, (secret.hex() + "\n").encode())
-        return cls(secret)
-
-    def _sign(self, payload: str) -> str:
-        return _b64(hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest())
-
-    def sign(self, room: str, invite: str, expires_at: float) -> str:
-        claims = {"v": 1, "room": room, "inv": invite, "exp": int(expires_at)}
-        payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
-        return f"{payload}.{self._sign(payload)}"
-
-    def read(self, token: str) -> Claims:
-        """The token's claims if this relay signed it; else 401 ``invite_invalid``."""
-        bad = refusal(401, "invite_invalid", INVALID_MESSAGE, state="invalid")
-        if len(token) > TOKEN_MAX or token.count(".") != 1:
-            raise bad
-        payload, signature = token.split(".")
-        if not payload or not hmac.compare_digest(self._sign(payload).encode(), signature.encode()):
-            raise bad
-        try:
-            claims = json.loads(_unb64(payload))
-            room, invite, expires = claims["room"], claims["inv"], claims["exp"]
-        except (ValueError, KeyError, TypeError, binascii.Error):
-            raise bad from None
-        if claims.get("v") != 1 or not isinstance(room, str) or not isinstance(invite, str) or type(expires) is not int:
-            raise bad
-        return Claims(room, invite, expires)
+    kind = TokenKind(
+        secret_file=SECRET_FILE,
+        described_as="co-host secret",
+        voids="old invites stop working",
+        claim="inv",
+        invalid_code="invite_invalid",
+        invalid_message=INVALID_MESSAGE,
+    )
 
 
 def guest_name(header: str | None) -> str:

@@ -1,4 +1,4 @@
-"""The studio's pre-flight against its relay (app/preflight.py): is the stream key right, and how fast
+"""The studio's pre-flight against its relay (app/preflight/network.py): is the stream key right, and how fast
 can the studio upload? Both are authenticated by the room's stream key exactly as ingest is
 (app/relay/ingest.py): the room exists (404), then the key is right (401).
 

@@ -25,11 +25,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.commerce.core import CommerceError
 from app.commerce.values import VIEWER_ID
 from app.commerce.values import nickname as clean_nickname
-from app.relay.assistants import SUBPROTOCOL, actor, looks_like_token
+from app.relay.assistants import SUBPROTOCOL, actor
 from app.relay.context import RelayContext
 from app.relay.errors import ApiError
 from app.relay.realtime import Connection
 from app.relay.room_auth import check_assistant
+from app.relay.signed_tokens import looks_like_token
 
 LIVE_PATH = re.compile(r"/api/v1/rooms/([^/]+)/live")
 

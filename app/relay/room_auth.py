@@ -11,10 +11,11 @@ from fastapi import Depends, Request
 from app.commerce import assistants as links
 from app.commerce.core import CommerceError
 from app.commerce.values import viewer_id
-from app.relay.assistants import ASSISTANT_ID, NOT_ALLOWED, SCOPES, actor, looks_like_token
+from app.relay.assistants import ASSISTANT_ID, NOT_ALLOWED, SCOPES, actor
 from app.relay.context import RelayContext, bearer_token, get_context
 from app.relay.errors import ApiError
 from app.relay.rooms import Room
+from app.relay.signed_tokens import looks_like_token
 
 
 def require_owner(request: Request, ctx: RelayContext, room: str) -> Room:
@@ -37,7 +38,7 @@ def check_assistant(ctx: RelayContext, token: str, room: str) -> dict[str, Any]:
     claims = ctx.assistant_tokens().read(token)
     if claims.room != room:
         raise CommerceError(403, "assistant_wrong_room", "this assistant link is for another room", state="wrong_room")
-    link = ctx.engine.assistant(room, claims.assistant) if ASSISTANT_ID.fullmatch(claims.assistant) else None
+    link = ctx.engine.assistant(room, claims.link) if ASSISTANT_ID.fullmatch(claims.link) else None
     if link is None or int(link["expires_at"]) != claims.expires_at:
         unknown = "this assistant link is not known here (the room may have been reset); ask the host for a new one"
         raise CommerceError(401, "assistant_invalid", unknown, state="invalid")

@@ -1,4 +1,4 @@
-"""The pre-flight check before Go Live (app/preflight.py) and the relay's endpoints it uses
+"""The pre-flight check before Go Live (app/preflight/) and the relay's endpoints it uses
 (app/relay/ingest_check.py), against a real relay."""
 
 from __future__ import annotations
@@ -173,7 +173,7 @@ def test_a_studio_without_camera_or_microphone_gets_amber_rows_and_the_rest_in_f
     assert mic.level == "warning" and mic.detail.en == "No microphone found: the show has no sound from you"
     assert (rows["relay"].level, rows["stream-key"].level, rows["upload"].level) == ("ok", "ok", "ok")
     assert rows["upload"].detail.en.endswith(
-        "the stream needs 2.9 Mb/s (2 rung(s) 1.6 Mb/s, sound 128 kb/s, realtime copy 1.1 Mb/s)"
+        "the stream needs 2.9 Mb/s (2 rungs 1.6 Mb/s, sound 128 kb/s, realtime copy 1.1 Mb/s)"
     ), "the ladder, its sound and the realtime copy of the top rung and sound"
     encoder = rows["encoder"]
     assert encoder.detail.en.startswith("pre-flight: the ladder encodes at ultrafast"), encoder.detail.en

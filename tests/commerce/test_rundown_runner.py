@@ -139,3 +139,16 @@ def test_a_restart_resumes_the_run(engine: RoomEngine, tmp_path: Any, clock: Man
         assert again.cue("r")["segment"]["id"] == "mug"
     finally:
         again.close()
+
+
+def test_a_rehearsals_run_does_not_carry_into_the_real_show(engine: RoomEngine) -> None:
+    engine.save_rundown("r", rundown_from_json(SHOW))
+    engine.set_rehearsal("r", True, "owner")
+    engine.cue("r")
+    engine.cue("r")
+    engine.set_rehearsal("r", False, "owner")
+    state = engine.rundown("r")["state"]
+    assert not state["running"] and state["cue"] == 0 and state["next"]["id"] == "open"
+    ended = [e for e in engine.events("r") if e["type"] == "rundown.ended"]
+    assert ended[-1]["data"]["reason"] == "rehearsal ended" and ended[-1]["data"]["rehearsal"] is True
+    assert engine.cue("r")["segment"]["id"] == "open", "the real show's first Next starts at the top"

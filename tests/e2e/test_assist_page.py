@@ -4,6 +4,7 @@ as the assistant, in English and Chinese; a revoked link says so."""
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import zlib
@@ -14,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.helpers.browser import PHONE
+from tests.helpers.browser import PhonePages
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
 from tests.helpers.waiting import wait_until
@@ -41,22 +42,9 @@ def room(shared_relay: RelayProcess, request: pytest.FixtureRequest) -> Room:
 
 @pytest.fixture
 def open_page(browser: Browser) -> Iterator[OpenPage]:
-    contexts = []
-
-    def opening(url: str, locale: str = "en-US") -> Page:
-        context = browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors  # type: ignore[attr-defined]
-        page.goto(url)
-        page.wait_for_function("window.shopcastAssist && window.shopcastAssist.state !== 'loading'", timeout=10_000)
-        return page
-
-    yield opening
-    for context in contexts:
-        context.close()
+    pages = PhonePages(browser)
+    yield functools.partial(pages.open, ready="window.shopcastAssist && window.shopcastAssist.state !== 'loading'")
+    pages.close()
 
 
 def make_link(room: Room, label: str = "小王") -> dict[str, Any]:

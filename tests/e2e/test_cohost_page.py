@@ -10,11 +10,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from app.relay.cohost import InviteTokens
 from app.room_client import RoomClient
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, WEBRTC_ARGS
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.helpers.cohost_standin import StandInStudio
 from tests.helpers.relay import RelayProcess
 from tests.helpers.waiting import wait_until
@@ -22,14 +22,6 @@ from tests.helpers.waiting import wait_until
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 GuestPage = Callable[..., Page]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBRTC_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -48,11 +40,11 @@ def studio(relay: RelayProcess, room: RoomClient) -> Iterator[StandInStudio]:
 
 
 @pytest.fixture
-def open_page(chromium: Browser) -> Iterator[GuestPage]:
+def open_page(webrtc_browser: Browser) -> Iterator[GuestPage]:
     contexts = []
 
     def opening(url: str, locale: str = "en-US", wait_for: str | None = "window.shopcastGuest") -> Page:
-        context = chromium.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
+        context = webrtc_browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
@@ -304,11 +296,11 @@ def expired_invite(relay: RelayProcess, room: str) -> tuple[float, str]:
     ],
 )  # fmt: skip
 def test_a_blocked_or_missing_camera_is_explained(
-    room: RoomClient, chromium: Browser, flags: list[str], locale: str, error: str, says: str
+    room: RoomClient, webrtc_browser: Browser, flags: list[str], locale: str, error: str, says: str
 ) -> None:
     invite = room.create_invite()
     # Another Chromium, with other flags, from the same Playwright (one sync Playwright per thread).
-    browser = chromium.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + flags, headless=True)
+    browser = webrtc_browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + flags, headless=True)
     try:
         page = browser.new_context(locale=locale, **PHONE).new_page()  # type: ignore[arg-type]
         page.goto(invite["url"])

@@ -3,13 +3,14 @@ while the room rehearses, in English and Chinese, and gone the moment the rehear
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from app.room_client import RoomClient
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, WEBRTC_ARGS
+from tests.helpers.browser import PhonePages
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
 
@@ -18,15 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EN = "Rehearsal — not public. Orders are test orders."
 ZH = "彩排中 — 未公开，订单为测试订单"
 OpenPage = Callable[..., Page]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    # A fake camera and microphone: the co-host guest page asks for them.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBRTC_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -42,23 +34,11 @@ def host(room: Room) -> Iterator[RoomClient]:
 
 
 @pytest.fixture
-def open_page(chromium: Browser) -> Iterator[OpenPage]:
-    contexts = []
-
-    def opening(url: str, locale: str = "en-US") -> Page:
-        context = chromium.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
-        contexts.append(context)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors  # type: ignore[attr-defined]
-        page.goto(url)
-        page.wait_for_function("window.shopcastRehearsal !== undefined", timeout=15_000)
-        return page
-
-    yield opening
-    for context in contexts:
-        context.close()
+def open_page(webrtc_browser: Browser) -> Iterator[OpenPage]:
+    # The co-host guest page asks for a camera and a microphone: the browser has fake ones.
+    pages = PhonePages(webrtc_browser)
+    yield functools.partial(pages.open, ready="window.shopcastRehearsal !== undefined", timeout_ms=15_000)
+    pages.close()
 
 
 def banner_shown(page: Page) -> bool:

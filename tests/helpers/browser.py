@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -41,6 +41,32 @@ WEBRTC_ARGS = [
     "--allow-loopback-in-peer-connection",
     "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
+
+
+class PhonePages:
+    """Pages at a phone's size (:data:`PHONE`), each in a browser context of its own (its own storage, its
+    own locale); ``page.errors`` collects the page's uncaught script errors. :meth:`close` closes them."""
+
+    def __init__(self, browser: Browser) -> None:
+        self._browser = browser
+        self._contexts: list[BrowserContext] = []
+
+    def open(self, url: str, locale: str = "en-US", *, ready: str, timeout_ms: float = 10_000) -> Page:
+        """``url`` in a new page, once the script expression ``ready`` is true there."""
+        context = self._browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
+        self._contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.errors = errors  # type: ignore[attr-defined]
+        page.goto(url)
+        page.wait_for_function(ready, timeout=timeout_ms)
+        return page
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+        self._contexts.clear()
 
 
 class KillableChromium:

@@ -9,14 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import segno
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.session import StudioSession
-from app.session_config import BundledRelayConfig, SessionConfig
 from tests.helpers.fakes import FakeDevices
+from tests.helpers.studio import assert_qr_code_of, bundled_studio
 from ui.panels.assistants_panel import QtAssistantsPanel
 from ui.studio_window import StudioWindow
 
@@ -25,14 +23,8 @@ TIMEOUT = 15_000
 
 @pytest.fixture
 def studio(qtbot: QtBot, tmp_path: Path, no_devices: FakeDevices) -> Iterator[StudioWindow]:
-    config = SessionConfig(source="test", mic="none", relay=BundledRelayConfig(data_dir=tmp_path / "relay", room="duo"))
-    window = StudioWindow(StudioSession(config, devices=no_devices))
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.console.state.ready, timeout=30_000)
-    yield window
-    window.shutdown()
+    with bundled_studio(qtbot, tmp_path / "relay", no_devices, "duo") as window:
+        yield window
 
 
 def who_is(url: str, relay_url: str) -> httpx.Response:
@@ -50,6 +42,7 @@ def text_at(panel: QtAssistantsPanel, row: int, column: int) -> str | None:
 def test_a_link_is_made_copied_listed_and_revoked(qtbot: QtBot, studio: StudioWindow) -> None:
     panel = studio.panels["assistants"]
     assert isinstance(panel, QtAssistantsPanel)
+    box = panel.link_box
     assert studio.docks["assistants"].windowTitle() == "Assistants"
     assert not panel.create_button.isEnabled(), "a link is for someone: no name, no link"
     panel.label.setText("小王")
@@ -58,15 +51,13 @@ def test_a_link_is_made_copied_listed_and_revoked(qtbot: QtBot, studio: StudioWi
     panel.create_button.click()
     relay_url = studio.session.relay_url
     assert relay_url is not None
-    qtbot.waitUntil(lambda: panel.link.text().startswith(f"{relay_url}/assist/duo#t="), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: box.link.text().startswith(f"{relay_url}/assist/duo#t="), timeout=TIMEOUT)
     assert panel.status.text() == "✓ Link for 小王 created: send it or let them scan the code"
     assert panel.label.text() == "", "ready for the next assistant"
-    image = panel.qr.pixmap().toImage()
-    modules = len(segno.make(panel.link.text(), error="m").matrix) + 8
-    assert image.width() == image.height() and image.width() % modules == 0, "the QR code is the link"
-    panel.copy_button.click()
-    assert QGuiApplication.clipboard().text() == panel.link.text()
-    url = panel.link.text()
+    assert_qr_code_of(box.qr, box.link.text())
+    box.copy_button.click()
+    assert QGuiApplication.clipboard().text() == box.link.text()
+    url = box.link.text()
     answer = who_is(url, relay_url)
     assert answer.status_code == 200 and answer.json()["label"] == "小王"
     assert abs(answer.json()["expires_at"] - (time.time() + 2 * 3600)) < 60, "valid for the 2 h chosen"
@@ -84,7 +75,7 @@ def test_a_link_is_made_copied_listed_and_revoked(qtbot: QtBot, studio: StudioWi
     revoke.click()
     qtbot.waitUntil(lambda: text_at(panel, 0, 1) == "revoked", timeout=TIMEOUT)
     assert panel.status.text() == "✓ 小王's link is revoked: their page stops working now"
-    assert panel.link.text() == "" and not panel.copy_button.isEnabled() and panel.qr.pixmap().isNull()
+    assert box.link.text() == "" and not box.copy_button.isEnabled() and box.qr.pixmap().isNull()
     assert panel.links.cellWidget(0, 4) is None, "nothing left to revoke"
     refused = who_is(url, relay_url)
     assert refused.status_code == 401 and refused.json()["error"] == "assistant_revoked"

@@ -9,17 +9,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import segno
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.cohost import GuestsChanged
-from app.session import StudioSession
-from app.session_config import BundledRelayConfig, SessionConfig
 from pipeline.cohost_endpoint import GuestInfo
 from pipeline.compositor import Layout
 from tests.helpers.fakes import FakeDevices
+from tests.helpers.studio import assert_qr_code_of, bundled_studio
 from ui.studio_window import StudioWindow
 
 TIMEOUT = 15_000
@@ -27,32 +25,24 @@ TIMEOUT = 15_000
 
 @pytest.fixture
 def studio(qtbot: QtBot, tmp_path: Path, no_devices: FakeDevices) -> Iterator[StudioWindow]:
-    config = SessionConfig(source="test", mic="none", relay=BundledRelayConfig(data_dir=tmp_path / "relay", room="duo"))
-    window = StudioWindow(StudioSession(config, devices=no_devices))
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.console.state.ready, timeout=30_000)
-    yield window
-    window.shutdown()
+    with bundled_studio(qtbot, tmp_path / "relay", no_devices, "duo") as window:
+        yield window
 
 
 def test_an_invite_link_with_its_qr_code_can_be_copied_listed_and_revoked(qtbot: QtBot, studio: StudioWindow) -> None:
     panel = studio.panels["cohost"]
-    assert panel.copy_button.isEnabled() is False and panel.qr.pixmap().isNull()
+    box = panel.link_box
+    assert box.copy_button.isEnabled() is False and box.qr.pixmap().isNull()
     panel.label.setText("小林")
     panel.create_button.click()
-    qtbot.waitUntil(lambda: panel.link.text().startswith(f"{studio.session.relay_url}/cohost/"), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: box.link.text().startswith(f"{studio.session.relay_url}/cohost/"), timeout=TIMEOUT)
     assert panel.status.text() == "✓ Invite created: send the link or let the guest scan the code"
-    # The QR code encodes exactly the link (compare with segno's own rendering of it).
-    image = panel.qr.pixmap().toImage()
-    modules = len(segno.make(panel.link.text(), error="m").matrix) + 8
-    assert image.width() == image.height() and image.width() % modules == 0
-    panel.copy_button.click()
-    assert QGuiApplication.clipboard().text() == panel.link.text()
+    assert_qr_code_of(box.qr, box.link.text())
+    box.copy_button.click()
+    assert QGuiApplication.clipboard().text() == box.link.text()
     qtbot.waitUntil(lambda: panel.invites.rowCount() == 1, timeout=TIMEOUT)
     assert [panel.invites.item(0, c).text() for c in (0, 1)] == ["小林", "open"]
-    page = httpx.get(panel.link.text(), timeout=10)
+    page = httpx.get(box.link.text(), timeout=10)
     assert page.status_code == 200, "the link opens the guest page"
 
     revoke = panel.invites.cellWidget(0, 3)
@@ -60,7 +50,7 @@ def test_an_invite_link_with_its_qr_code_can_be_copied_listed_and_revoked(qtbot:
     revoke.click()
     qtbot.waitUntil(lambda: panel.invites.item(0, 1).text() == "revoked", timeout=TIMEOUT)
     assert panel.status.text() == "✓ Invite revoked: the link no longer works"
-    assert httpx.get(panel.link.text(), timeout=10).status_code == 410
+    assert httpx.get(box.link.text(), timeout=10).status_code == 410
 
 
 def test_the_guests_list_mutes_removes_and_the_layout_reaches_the_compositor(

@@ -5,20 +5,17 @@ layout. Invites live on the relay (RoomClient); the guests' connections in the s
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Slot
-from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -26,15 +23,15 @@ from PySide6.QtWidgets import (
 from app.room_client import RoomClient
 from pipeline.cohost_endpoint import GuestInfo
 from pipeline.compositor import Layout
-from ui.panels.base import QtPanel, table
-from ui.qr import qr_image
+from ui.panels.base import table
+from ui.panels.link_list import LinkBox, QtLinksPanel, read_only, row_button, show_row
 from ui.qt_console import QtConsole
 from ui.session_bridge import QtSessionBridge
 
 LIFETIMES = ((10 * 60, "10 min"), (30 * 60, "30 min"), (2 * 3600, "2 h"))
 
 
-class QtCohostPanel(QtPanel):
+class QtCohostPanel(QtLinksPanel):
     sections = ()
 
     def __init__(self, console: QtConsole, bridge: QtSessionBridge, parent: QWidget | None = None) -> None:
@@ -76,19 +73,13 @@ class QtCohostPanel(QtPanel):
         invite_layout.addLayout(form)
         self.create_button = QPushButton(self.tr("Create invite link"), self)
         invite_layout.addWidget(self.create_button)
-        row = QHBoxLayout()
-        self.link = QLineEdit(self)
-        self.link.setReadOnly(True)
-        self.link.setPlaceholderText(self.tr("The link appears here"))
-        self.copy_button = QPushButton(self.tr("Copy"), self)
-        self.copy_button.setEnabled(False)
-        row.addWidget(self.link, 1)
-        row.addWidget(self.copy_button)
-        invite_layout.addLayout(row)
-        self.qr = QLabel(self)
-        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr.setToolTip(self.tr("The guest can scan this with a phone"))
-        invite_layout.addWidget(self.qr)
+        self.link_box = LinkBox(
+            self,
+            placeholder=self.tr("The link appears here"),
+            copy=self.tr("Copy"),
+            qr_tip=self.tr("The guest can scan this with a phone"),
+        )
+        invite_layout.addWidget(self.link_box)
         self.invites = table(self, [self.tr("For"), self.tr("State"), self.tr("Expires"), ""])
         self.invites.setMinimumHeight(110)
         invite_layout.addWidget(self.invites)
@@ -97,14 +88,10 @@ class QtCohostPanel(QtPanel):
 
         self.layout_picker.currentIndexChanged.connect(self._layout_chosen)
         self.create_button.clicked.connect(self.create_invite)
-        self.copy_button.clicked.connect(self.copy_link)
+        self.link_box.copied.connect(self._copied)
         bridge.guests_changed.connect(self.show_guests)
         bridge.guest_left.connect(self._guest_left)
-        bridge.relay_ready.connect(lambda *_: self.reload_invites())
-        self._reload = QTimer(self)
-        self._reload.setInterval(15_000)  # invites expire on their own
-        self._reload.timeout.connect(self.reload_invites)
-        self._reload.start()
+        bridge.relay_ready.connect(lambda *_: self.reload_links())
         self._shown: list[tuple[str, str]] | None = None
         self.show_guests(tuple(self.cohosting.guests()))
 
@@ -115,12 +102,12 @@ class QtCohostPanel(QtPanel):
         shown = [(g.id, g.state) for g in guests]
         if shown != self._shown:
             self._shown = shown
-            self.reload_invites()  # a guest joining spends an invite
+            self.reload_links()  # a guest joining spends an invite
         self.guests.setRowCount(len(guests))
         states = {"connecting": self.tr("connecting"), "live": self.tr("on air"), "gone": self.tr("left")}
         for row, guest in enumerate(guests):
-            self.guests.setItem(row, 0, _item(guest.name))
-            self.guests.setItem(row, 1, _item(states.get(guest.state, guest.state)))
+            self.guests.setItem(row, 0, read_only(guest.name))
+            self.guests.setItem(row, 1, read_only(states.get(guest.state, guest.state)))
             mute = QCheckBox(self.guests)
             mute.setChecked(guest.muted)
             mute.toggled.connect(lambda on, g=guest.id: self._mute(g, on))
@@ -143,7 +130,7 @@ class QtCohostPanel(QtPanel):
             self.show_status(self.tr("That guest has left"), ok=False)
             return
         self.show_status(self.tr("%1 was removed from the program").replace("%1", name), ok=True)
-        self.reload_invites()
+        self.reload_links()
 
     @Slot(str, str, str)
     def _guest_left(self, guest_id: str, name: str, reason: str) -> None:
@@ -155,7 +142,7 @@ class QtCohostPanel(QtPanel):
             self.show_status(self.tr("%1's connection was lost").replace("%1", name), ok=False)
         else:
             self.show_status(self.tr("%1 left (%2)").replace("%1", name).replace("%2", reason), ok=True)
-        self.reload_invites()
+        self.reload_links()
 
     @Slot(int)
     def _layout_chosen(self, _index: int) -> None:
@@ -169,39 +156,18 @@ class QtCohostPanel(QtPanel):
         self.run(lambda room: room.create_invite(label=label or None, ttl_s=seconds), self._created)
 
     def _created(self, invite: dict[str, Any]) -> str:
-        url = str(invite["url"])
-        self.link.setText(url)
-        self.link.setCursorPosition(0)
-        self.copy_button.setEnabled(True)
-        self.qr.setPixmap(QPixmap.fromImage(qr_image(url, 180)))
-        self.reload_invites()
+        self.link_box.show_link(str(invite["url"]))
+        self.reload_links()
         return self.tr("Invite created: send the link or let the guest scan the code")
 
-    @Slot()
-    def copy_link(self) -> None:
-        QGuiApplication.clipboard().setText(self.link.text())
+    @Slot(str)
+    def _copied(self, _url: str) -> None:
         self.show_status(self.tr("Link copied"), ok=True)
 
-    def reload_invites(self) -> None:
-        if self.console.session.room is None:
-            return
-        self.console.session.room_action(f"{type(self).__name__}:invites", lambda room: room.list_invites())
-        # The answer comes back through the console's action_done, handled below.
+    def fetch_links(self, room: RoomClient) -> Any:
+        return room.list_invites()
 
-    @Slot(str, object)
-    def _on_done(self, tag: str, result: Any) -> None:
-        if tag == f"{type(self).__name__}:invites":
-            self._show_invites(result)
-            return
-        super()._on_done(tag, result)
-
-    @Slot(str, str)
-    def _on_failed(self, tag: str, message: str) -> None:
-        if tag == f"{type(self).__name__}:invites":
-            return  # a refresh that failed: the list keeps what it showed
-        super()._on_failed(tag, message)
-
-    def _show_invites(self, invites: Any) -> None:
+    def show_links(self, invites: Any) -> None:
         rows = invites.get("invites", invites) if isinstance(invites, dict) else invites
         states = {
             "open": self.tr("open"),
@@ -212,17 +178,16 @@ class QtCohostPanel(QtPanel):
         self.invites.setRowCount(len(rows))
         for row, invite in enumerate(rows):
             who = invite.get("guest_name") or invite.get("label") or "—"
-            self.invites.setItem(row, 0, _item(str(who)))
-            self.invites.setItem(row, 1, _item(states.get(str(invite.get("state")), str(invite.get("state")))))
+            state = str(invite.get("state"))
             expires = float(invite.get("expires_at") or 0)
-            self.invites.setItem(row, 2, _item(time.strftime("%H:%M", time.localtime(expires)) if expires else ""))
-            if invite.get("state") == "open":
-                revoke = QPushButton(QCoreApplication.translate("QtCohostPanel", "Revoke"), self.invites)
-                revoke.setObjectName(f"revoke:{invite['id']}")
-                revoke.clicked.connect(lambda _=False, i=str(invite["id"]): self.revoke(i))
-                self.invites.setCellWidget(row, 3, revoke)
-            else:
-                self.invites.removeCellWidget(row, 3)
+            shown = time.strftime("%H:%M", time.localtime(expires)) if expires else ""
+            texts = [str(who), states.get(state, state), shown]
+            buttons = []
+            if state == "open":
+                invite_id = str(invite["id"])
+                revoke = QCoreApplication.translate("QtCohostPanel", "Revoke")
+                buttons = [row_button(self.invites, revoke, f"revoke:{invite_id}", partial(self.revoke, invite_id))]
+            show_row(self.invites, row, texts, buttons)
 
     def revoke(self, invite_id: str) -> None:
         def action(room: RoomClient) -> Any:
@@ -231,11 +196,5 @@ class QtCohostPanel(QtPanel):
         self.run(action, lambda _: self._revoked())
 
     def _revoked(self) -> str:
-        self.reload_invites()
+        self.reload_links()
         return self.tr("Invite revoked: the link no longer works")
-
-
-def _item(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    return item
