@@ -58,8 +58,7 @@ class RundownPlayer:
         else:
             log.warning("the relay has not reported the stream as live after %.0f s; starting the show anyway", timeout)
         self.state = self.client.start_segment(0)
-        segment = self.state.get("segment") or {}
-        print(f"Run-of-show: segment 1/{len(self.rundown.segments)} {segment.get('title') or ''}".rstrip(), flush=True)
+        print(f"Run-of-show: segment 1/{len(self.rundown.segments)} {_name(self.state)}".rstrip(), flush=True)
 
     def finished(self) -> bool:
         """Whether the run has played its last segment (a relay that cannot be reached: not yet)."""
@@ -69,11 +68,16 @@ class RundownPlayer:
             log.warning("cannot read the run-of-show's state: %s", exc)
             return False
         if state.get("cue") != self.state.get("cue") and state.get("running"):
-            segment = state.get("segment") or {}
-            print(f"Run-of-show: segment {state['index'] + 1}/{len(self.rundown.segments)} "
-                  f"{segment.get('title') or ''}".rstrip(), flush=True)  # fmt: skip
+            print(f"Run-of-show: segment {state['index'] + 1}/{len(self.rundown.segments)} {_name(state)}".rstrip(),
+                  flush=True)  # fmt: skip
         self.state = state
         return not state.get("running")
 
     def close(self) -> None:
         self.client.close()
+
+
+def _name(state: dict[str, Any]) -> str:
+    """What the segment on air is called: its title, else its product, else its kind."""
+    segment = state.get("segment") or {}
+    return str(segment.get("title") or segment.get("sku") or segment.get("kind") or "")

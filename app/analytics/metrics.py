@@ -110,6 +110,9 @@ WINDOW = 5
 """Minutes in each half of the "last 5 min vs the 5 before" comparison."""
 INCIDENT_AFTER_S = 60.0
 """A health incident's lowest online is looked for during it and this long after it."""
+BLIP_S = 1.0
+"""A stretch without a cue shorter than this, with nothing in it (no order, nobody shown a product),
+is not a segment of the report: the moment between going live and the first cue, or between two pins."""
 
 Trend = Literal["flow", "level", "peak", "running"]
 """How a metric's per-minute values and its last-5-minutes comparison are made:
@@ -1240,8 +1243,10 @@ class MetricsFold:
             online_end = seg.online_end if seg.end is not None else show.online
             duration = max(0.0, end - seg.start)
             cue = seg.cue
-            if duration == 0 and seg.room.orders == 0 and not seg.room.exposed and cue is None:
-                continue  # an instant between two pins, with nothing in it (a skipped cue stays)
+            if duration < BLIP_S and seg.room.orders == 0 and not seg.room.exposed and cue is None:
+                # an instant between two pins, or between going live and the first cue, with nothing
+                # in it (a skipped cue stays)
+                continue
             rate = seg.room.orders * MINUTE / duration if duration > 0 else 0.0
             lift = rate / previous_rate - 1 if previous_rate and duration > 0 else None
             result.append(

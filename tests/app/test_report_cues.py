@@ -56,8 +56,8 @@ def order(t: float, viewer: str, order_id: str, sku: str, total: int, **more: An
 
 def cue(t: float, number: int, segment: str, kind: str, title: str, sku: str | None, planned_s: float,
         **more: Any) -> dict[str, Any]:  # fmt: skip
-    """What app/commerce/rundown_runner.py logs: ``title`` is the segment's label (its title, else its
-    product, else its kind)."""
+    """What app/commerce/rundown_runner.py logs (``title`` is the segment's own, "" when it has none:
+    the report then names the product, else the kind)."""
     return ev(t, "rundown.cue", cue=number, index=number - 1, segment=segment, kind=kind, title=title, sku=sku,
               scene=None, planned_s=planned_s, by="owner", **more)  # fmt: skip
 
@@ -624,3 +624,16 @@ def test_a_fold_including_rehearsals_is_what_a_report_leaves_out() -> None:
     for event in log:
         with_rehearsals.apply(event)
     assert with_rehearsals.shows == 1 and with_rehearsals.report("r", "t") == recount(log).report("r", "t")
+
+
+def test_the_moment_before_the_first_cue_and_after_the_last_is_not_a_segment() -> None:
+    log = [
+        ev(0, "catalog.imported", **CATALOG),
+        ev(1, "stream.started"),
+        cue(1.3, 1, "a", "product", "Tee", "tee", 60),
+        ev(1.3, "pin", sku="tee"),
+        ev(61.3, "rundown.ended", by="auto", reason="done", cue=1),
+        ev(61.5, "stream.ended"),
+    ]
+    segments = fold_show(log).segments()
+    assert [(s.cue, s.sku, round(s.end - s.start, 1)) for s in segments] == [(1, "tee", 60.0)]
