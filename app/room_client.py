@@ -118,9 +118,11 @@ class RoomClient:
         result: dict[str, Any] = self._call("PUT", "/rundown", json=rundown)
         return result
 
-    def next_segment(self) -> dict[str, Any]:
-        """End the current segment, start the next; the run's state."""
-        result: dict[str, Any] = self._call("POST", "/rundown/next")
+    def next_segment(self, from_cue: int | None = None) -> dict[str, Any]:
+        """End the current segment, start the next; the run's state. ``from_cue``: the cue on air as the
+        caller saw it (refused if the run has moved on since, so a double press skips nothing)."""
+        body = {"from_cue": from_cue} if from_cue is not None else None
+        result: dict[str, Any] = self._call("POST", "/rundown/next", json=body)
         return result
 
     def start_segment(self, index: int) -> dict[str, Any]:

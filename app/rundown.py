@@ -225,8 +225,14 @@ class _Reader:
                 value = float(said.strip())
             except ValueError:
                 raise RundownError(self.at(name), f"must be a number, got {said[:30]!r}") from None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise RundownError(self.at(name), f"must be a number, got {value!r}"[:120])
+        try:
+            finite = math.isfinite(value)
+        except OverflowError:  # an integer too large for a float
+            finite = False
+        if not finite:
+            raise RundownError(self.at(name), f"must be a number between {low:g} and {high:g}")
         if not low <= value <= high:
             raise RundownError(self.at(name), f"must be between {low:g} and {high:g}, got {value:g}")
         return float(value)
@@ -318,11 +324,14 @@ def _coupon(raw: Mapping[str, Any], where: str) -> CouponPlan:
     amount = r.money("amount")
     if amount == 0:
         raise RundownError(r.at("amount"), "must be more than 0")
+    min_spend = r.money("min_spend", default=0)
+    if 0 < min_spend < amount:
+        raise RundownError(r.at("min_spend"), "must be at least the amount off (or 0: no minimum)")
     return CouponPlan(
         title=r.text("title", 40),
         amount_cents=amount,
         quota=r.whole("quota", 1, 1_000_000),
-        min_spend_cents=r.money("min_spend", default=0),
+        min_spend_cents=min_spend,
         per_user_limit=r.whole("per_user_limit", 1, 10, default=1),
         valid_s=r.number("valid_s", 60, 7 * 24 * 3600, default=3600),
         launch_with_cue=r.flag("launch_with_cue"),
@@ -334,6 +343,8 @@ def _poll(raw: Mapping[str, Any], where: str) -> PollPlan:
     options = r.texts("options", 6, 40)
     if len(options) < 2:
         raise RundownError(r.at("options"), "needs 2 to 6 options")
+    if len(set(options)) < len(options):
+        raise RundownError(r.at("options"), "has the same option twice")
     return PollPlan(r.text("question", 120), options, r.flag("launch_with_cue"))
 
 
@@ -502,7 +513,11 @@ def rundown_from_csv(text: str | bytes) -> Rundown:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise RundownError("", f"the CSV file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+            raise RundownError(
+                "",
+                f"the CSV file is not UTF-8 ({exc.reason} at byte {exc.start}): in Excel or WPS save it as"
+                " 'CSV UTF-8' (逗号分隔, UTF-8)",
+            ) from None
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text))
     try:
@@ -520,9 +535,10 @@ def rundown_from_csv(text: str | bytes) -> Rundown:
         raise RundownError("row 1", "the header needs a duration_s column")
     raws: list[dict[str, Any]] = []
     rows: list[int] = []
+    line = 1  # the spreadsheet's row: one per record (a cell may hold line breaks)
     try:
         for cells in reader:
-            line = reader.line_num
+            line += 1
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) > len(header):
@@ -531,7 +547,7 @@ def rundown_from_csv(text: str | bytes) -> Rundown:
             raws.append(_csv_segment(values))
             rows.append(line)
     except csv.Error as exc:
-        raise RundownError(f"row {reader.line_num}", f"not CSV: {exc}") from None
+        raise RundownError(f"row {line + 1}", f"not CSV: {exc}") from None
     if len(raws) > MAX_SEGMENTS:
         raise RundownError("", f"{len(raws)} segments; at most {MAX_SEGMENTS}")
     seen: set[str] = set()
@@ -693,15 +709,21 @@ class Claim:
     level: str
     """``error`` (contradicted by the data) or ``warning`` (the data cannot confirm it)."""
     code: str
-    """``price``, ``discount``, ``free_shipping``, ``limited_stock``, ``unknown_product``, ``out_of_stock``."""
+    """``price``, ``discount``, ``free_shipping``, ``limited_stock``, ``unknown_product``, ``out_of_stock``,
+    and what the planned flash sale cannot do: ``sale_price`` (above the regular price), ``sale_stock``."""
     text: str
     """The words in the script."""
     message_en: str
     message_zh: str
 
 
-_PRICE = re.compile(r"(?:[¥￥]\s*(\d+(?:\.\d{1,2})?))|(?:(\d+(?:\.\d{1,2})?)\s*(?:元|块))")
-_DISCOUNT = re.compile(r"(\d(?:\.\d)?)\s*折|(半价)")
+_AMOUNT = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
+_PRICE = re.compile(rf"(?:[¥￥]\s*({_AMOUNT}))|(?:(?<![\d.,])({_AMOUNT})\s*(?:元|块)(?!钱?运费))")
+"""A price said in the script: ¥59.9, ￥1,299, 59元, 59块 (not an amount of shipping: 5块钱运费)."""
+_NOT_A_PRICE = re.compile(r"(?:减|立减|省|运费|邮费)\s*$")
+"""Words before an amount that make it a saving or a fee, not a price (满100减20, 运费10元)."""
+_DISCOUNT = re.compile(r"(?<![\d.])(\d{1,2}(?:\.\d)?)\s*折|(半价)")
+"""A discount: 8折 (80 %), 8.5折, 85折 (85 %), 半价 (half price)."""
 _FREE_SHIPPING = re.compile(r"包邮|免运费|free shipping|ships free", re.IGNORECASE)
 _LIMITED = re.compile(
     r"(?:限量|仅限|只有|只剩|仅剩|限购总量)\s*(\d+)\s*(?:件|份|单|个)"
@@ -731,11 +753,29 @@ def check_claims(rundown: Rundown, products: Mapping[str, Mapping[str, Any]]) ->
             claims.append(Claim(index, "error", "out_of_stock", segment.sku or "",
                                 f"{product.get('title') or segment.sku} is out of stock",
                                 f"{product.get('title') or segment.sku} 已无库存"))  # fmt: skip
+        if product is not None and segment.flash_sale is not None:
+            claims.extend(_sale_problems(index, segment.flash_sale, product))
         words = " ".join((segment.title, *segment.points))
         for claim in _claims_in(index, words, segment, product):
             if all((c.segment, c.code, c.text) != (claim.segment, claim.code, claim.text) for c in claims):
                 claims.append(claim)  # the same words said twice are one claim
     return claims
+
+
+def _sale_problems(index: int, sale: FlashSalePlan, product: Mapping[str, Any]) -> list[Claim]:
+    """What the relay would refuse when the planned flash sale is launched (found now, not on air)."""
+    found: list[Claim] = []
+    regular = round(float(product.get("price") or 0) * 100)
+    if sale.price_cents > regular:
+        found.append(Claim(index, "error", "sale_price", _yuan(sale.price_cents),
+                           f"the flash sale's price {_yuan(sale.price_cents)} is above the regular {_yuan(regular)}",
+                           f"秒杀价 {_yuan(sale.price_cents)} 高于日常价 {_yuan(regular)}"))  # fmt: skip
+    stock = int(product.get("stock") or 0)
+    if sale.stock > stock:
+        found.append(Claim(index, "error", "sale_stock", str(sale.stock),
+                           f"the flash sale needs {sale.stock} units but only {stock} are in stock",
+                           f"秒杀需要 {sale.stock} 件，但库存只有 {stock} 件"))  # fmt: skip
+    return found
 
 
 def _claims_in(index: int, words: str, segment: Segment, product: Mapping[str, Any] | None) -> list[Claim]:
@@ -756,18 +796,26 @@ def _claims_in(index: int, words: str, segment: Segment, product: Mapping[str, A
         if regular is not None and regular >= coupon.min_spend_cents:
             known.add(regular - coupon.amount_cents)
     for match in _PRICE.finditer(words):
-        amount = int(Decimal(match.group(1) or match.group(2)) * 100)
+        if _NOT_A_PRICE.search(words[: match.start()]):
+            continue
+        amount = int(Decimal((match.group(1) or match.group(2)).replace(",", "")) * 100)
         if known and amount not in known:
             offered = ", ".join(_yuan(c) for c in sorted(known))
             found.append(Claim(index, "error", "price", match.group(0).strip(),
                                f"the script says {match.group(0).strip()} but the prices are {offered}",
                                f"脚本中说 {match.group(0).strip()}，但实际价格为 {offered}"))  # fmt: skip
     for match in _DISCOUNT.finditer(words):
-        share = 0.5 if match.group(2) else float(match.group(1)) / 10
+        said_share = match.group(1)
+        if match.group(2):
+            share = 0.5
+        elif "." not in (said_share or "") and len(said_share or "") == 2:
+            share = float(said_share) / 100  # 85折: 85 %
+        else:
+            share = float(said_share) / 10  # 8折, 8.5折
         if regular is None:
             continue
         actual = (sale.price_cents / regular) if sale is not None and regular else 1.0
-        if abs(actual - share) > 0.051:
+        if abs(actual - share) > 0.02:  # a claim rounded to the nearest 1 %, at most 2 points off
             said = match.group(0)
             share_text = f"{actual * 100:.0f}"
             found.append(Claim(index, "error", "discount", said,

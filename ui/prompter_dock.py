@@ -333,7 +333,9 @@ class PrompterPanel(QtPanel):
 
     def act_next(self, prompt_id: str) -> None:
         self.dismiss(prompt_id)
-        self.run(lambda room: room.next_segment(), lambda _: self.tr("Next segment started"))
+        run = self.console.state.rundown or {}
+        seen = int(run.get("cue") or 0) if run.get("running") else 0  # the prompt's segment, not a later one
+        self.run(lambda room: room.next_segment(seen), lambda _: self.tr("Next segment started"))
 
     def act_launch(self, prompt_id: str, kind: str) -> None:
         self.dismiss(prompt_id)

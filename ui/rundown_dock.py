@@ -756,7 +756,9 @@ class RundownPanel(QtPanel):
         if not self.rundown.segments:
             self.show_status(self.tr("The run-of-show has no segments"), ok=False)
             return
-        self._cue(lambda room: room.next_segment(), self.tr("Next segment"))
+        run = self.console.state.rundown or {}
+        seen = int(run.get("cue") or 0) if run.get("running") else 0  # a second press skips nothing
+        self._cue(lambda room: room.next_segment(seen), self.tr("Next segment"))
 
     def start_segment(self, index: int) -> None:
         self._cue(lambda room: room.start_segment(index), self.tr("Started"))

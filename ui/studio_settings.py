@@ -5,11 +5,11 @@
 - Hotkeys: one QAction per action of ``app.settings_store.HOTKEY_ACTIONS`` on the window, with the key
   sequence saved in the settings and ``Qt.ApplicationShortcut`` context (they work from a floating dock
   too); ``StudioWindow.hotkey_actions`` holds them by id. A key without Ctrl/Alt/Meta (Page Down) is
-  left to a focused widget that uses keys (a text field, a list, a fader). Go Live presses the Go Live / End Live button
-  (so ending still asks); Next segment and Launch promotion call the window's ``next_segment()`` and
-  ``launch_promotion()``; Scene N puts scene N of the edited canvas on air; Transition runs the studio
-  mode's transition; Mute flips the microphone's mute in the mixer; Beautify switches the beautify
-  filter (``shopcast.beautify``).
+  left to a focused widget that edits with keys (a text field, a number box, a fader). Go Live presses
+  the Go Live / End Live button (so ending still asks); Next segment and Launch promotion call the
+  window's ``next_segment()`` and ``launch_promotion()``; Scene N puts scene N of the edited canvas on
+  air; Transition runs the studio mode's transition; Mute flips the microphone's mute in the mixer;
+  Beautify switches the beautify filter (``shopcast.beautify``).
 - Settings: the Settings window (ui/settings_dialog.py) edits the saved settings; on OK they are saved,
   the hotkeys change at once and, when the session was built from the settings, the outputs, ladder
   and preset of the next Go Live follow them.
@@ -27,10 +27,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
-    QComboBox,
     QDockWidget,
     QKeySequenceEdit,
     QLineEdit,
@@ -65,15 +63,16 @@ LAYOUT_VERSION = 1
 BEAUTIFY = "shopcast.beautify"
 
 
-_EDITORS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QAbstractSlider, QAbstractItemView, QComboBox,
-            QKeySequenceEdit)  # fmt: skip
+_EDITORS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QAbstractSlider, QKeySequenceEdit)
+"""Widgets whose own use of a plain key (Page Down in text, on a fader) wins over a hotkey. Lists are not
+among them: after a click on a segment of the run of show, the clicker's Page Down still runs Next."""
 _CHORD = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier
 
 
 class _EditorsKeepTheirKeys(QObject):
     """A hotkey without Ctrl, Alt or Meta (Page Down, a clicker's "next") is left to the widget with
-    the focus when that widget uses keys itself — a text field, a list, a fader — so typing and
-    scrolling never run the show; anywhere else it runs its action."""
+    the focus when that widget edits with keys — a text field, a number box, a fader — so typing
+    never runs the show; anywhere else it runs its action."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
@@ -166,6 +165,7 @@ class StudioSettingsUi(QObject):
             action = QAction(hotkey_label(action_id), w)
             action.setObjectName(f"hotkey:{action_id}")
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+            action.setAutoRepeat(False)  # a held key (or a clicker that repeats) is one press
             action.triggered.connect(lambda _checked=False, a=action_id: self.run_hotkey(a))
             w.addAction(action)
             w.hotkey_actions[action_id] = action

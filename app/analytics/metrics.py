@@ -1500,11 +1500,12 @@ _HANDLERS: dict[str, _Handler] = {
 _ROOM_FACTS: dict[str, _Handler] = {
     kind: _HANDLERS[kind]
     for kind in ("product.added", "catalog.imported", "pin", "unpin", "viewer.enter", "viewer.leave", "order.refunded",
-                 "order.cancelled")
+                 "order.cancelled", "rundown.ended")
 }  # fmt: skip
 """What a rehearsal's events still do in a fold that leaves rehearsals out: the room they leave (the
-catalog, the pins, who is connected; a relay restart ends the connections too) and refunds (a real
-order's counts; a rehearsal's orders are unknown to the fold) — always with no show to count in."""
+catalog, the pins, who is connected; a relay restart ends the connections too; a run-of-show's run
+ended, so its cue does not carry into the real show) and refunds (a real order's counts; a
+rehearsal's orders are unknown to the fold) — always with no show to count in."""
 _LAUNCHES: dict[str, tuple[str, str]] = {
     "flash_sale": ("flash sale", "秒杀"),
     "coupon": ("coupon", "优惠券"),

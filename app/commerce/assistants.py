@@ -83,6 +83,15 @@ def listing(tx: Tx, room: str, limit: int = 200) -> list[dict[str, Any]]:
     return [view(row, tx.now) for row in LINKS.rows(tx, room, limit)]
 
 
+def revoke_all(tx: Tx, room: str) -> list[str]:
+    """Revoke every link of the room still working (its owner token was replaced: a link made with a
+    leaked token must not outlive it); the ids revoked."""
+    live = [row["id"] for row in LINKS.rows(tx, room, 10_000) if state_of(row, tx.now) == "active"]
+    for assistant_id in live:
+        revoke(tx, room, assistant_id)
+    return live
+
+
 def revoke(tx: Tx, room: str, assistant_id: str) -> dict[str, Any]:
     """The link stops working at once (revoking one already revoked changes nothing)."""
     row = LINKS.get(tx, room, assistant_id)

@@ -374,6 +374,11 @@ class RoomEngine:
         with self.core.transaction() as tx:
             return assistants.revoke(tx, room, assistant_id)
 
+    def revoke_assistants(self, room: str) -> list[str]:
+        """Revoke every working assistant link of the room; their ids."""
+        with self.core.transaction() as tx:
+            return assistants.revoke_all(tx, room)
+
     # --- the run-of-show (直播脚本: app/rundown.py, app/commerce/rundown_runner.py) ----------------------
 
     def rundown(self, room: str) -> dict[str, Any]:
@@ -386,15 +391,18 @@ class RoomEngine:
             rundown_runner.save(tx, room, rundown, by)
             return rundown_runner.current(tx, room)
 
-    def cue(self, room: str, index: int | None = None, by: str = rundown_runner.OWNER) -> dict[str, Any]:
-        """Start segment ``index`` of the run-of-show (None: the next one); the run's state."""
-        return rundown_runner.cue(self.core, room, index, by)
+    def cue(
+        self, room: str, index: int | None = None, by: str = rundown_runner.OWNER, from_cue: int | None = None
+    ) -> dict[str, Any]:
+        """Start segment ``index`` of the run-of-show (None: the next one; ``from_cue``: refused if the
+        run is no longer at that cue); the run's state."""
+        return rundown_runner.cue(self.core, room, index, by, from_cue)
 
     def launch_armed(self, room: str, action: str | None = None, by: str = rundown_runner.OWNER) -> dict[str, Any]:
         return rundown_runner.launch(self.core, room, action, by)
 
-    def stop_rundown(self, room: str, by: str = rundown_runner.OWNER) -> dict[str, Any]:
-        return rundown_runner.stop(self.core, room, by)
+    def stop_rundown(self, room: str, by: str = rundown_runner.OWNER, reason: str = "stopped") -> dict[str, Any]:
+        return rundown_runner.stop(self.core, room, by, reason)
 
     # --- time and views ------------------------------------------------------------------------------
 

@@ -118,6 +118,8 @@ def save(tx: Tx, room: str, rundown: Rundown, by: str = OWNER) -> dict[str, Any]
             state = _end(tx, room, state, by, "removed")
         else:
             state["index"] = found
+            planned = [kind for kind, _ in rundown.segments[found].actions]
+            state["armed"] = [kind for kind in state["armed"] if kind in planned]  # an action edited away
         _store_state(tx, room, state)
     return _announce(tx, room, rundown, state)
 
@@ -143,11 +145,19 @@ def _end(tx: Tx, room: str, state: dict[str, Any], by: str, reason: str) -> dict
     return {**state, "running": False, "started_at": None, "armed": [], "by": by}
 
 
-def cue(core: EngineCore, room: str, index: int | None, by: str = OWNER) -> dict[str, Any]:
-    """Start segment ``index`` (None: the one after the current; past the last ends the run)."""
+def cue(core: EngineCore, room: str, index: int | None, by: str = OWNER, from_cue: int | None = None) -> dict[str, Any]:
+    """Start segment ``index`` (None: the one after the current; past the last ends the run).
+
+    ``from_cue``: the cue the caller saw on air (0: none yet). When the run has moved on since — a
+    second press of Next, the assistant's and the host's at once, auto-advance — the cue is refused
+    (409 ``moved_on``) instead of skipping a segment."""
     with core.transaction() as tx:
         rundown = _need(tx, room)
         state = _raw_state(tx, room)
+        on_air = int(state["cue"]) if state["running"] else 0
+        if from_cue is not None and from_cue != on_air:
+            raise refused("moved_on", f"the show has moved on since (cue {on_air} is on air now): nothing was skipped",
+                          cue=on_air)  # fmt: skip
         target = (state["index"] + 1 if state["running"] else 0) if index is None else index
         if not 0 <= target <= len(rundown.segments) - (0 if index is None else 1):
             count = len(rundown.segments)
@@ -206,9 +216,8 @@ def _launch_into(
         made.append(_create(inner, room, segment, plan))
 
     problems = _attempt(core, run, kind)
-    if kind in state["armed"]:
+    if made:  # launched: no longer armed (one that failed stays armed, to launch once the cause is fixed)
         state["armed"] = [k for k in state["armed"] if k != kind]
-    if made:
         state["launched"] = {**state["launched"], kind: made[0]}
         tx.log(room, "rundown.launched", action=kind, ref=made[0], segment=segment.id, cue=state["cue"], by=by)
     return problems
@@ -245,22 +254,28 @@ def launch(core: EngineCore, room: str, action: str | None, by: str = OWNER) -> 
         if not armed:
             raise refused("nothing_armed", "nothing is armed in this segment")
         kind = armed[0] if action is None else action
-        if kind not in armed:
-            raise refused("not_armed", f"{kind!r} is not armed in this segment (armed: {', '.join(armed)})")
         segment = rundown.segments[state["index"]]
-        plan = dict(segment.actions)[kind]
+        plan = dict(segment.actions).get(kind)
+        if kind not in armed or plan is None:
+            raise refused("not_armed", f"{kind!r} is not armed in this segment (armed: {', '.join(armed) or 'none'})")
         problems = _launch_into(core, tx, room, segment, kind, plan, state, by)
         if problems:
-            raise refused("launch_failed", problems[0])
-        state["problems"] = []
+            # Still armed, but behind the others: the next Launch is not stuck on it.
+            state["armed"] = [*(k for k in armed if k != kind), kind]
+        state["problems"] = problems
         _store_state(tx, room, state)
-        return _announce(tx, room, rundown, state)
+        result = _announce(tx, room, rundown, state)
+    if problems:
+        raise refused("launch_failed", problems[0])
+    return result
 
 
-def stop(core: EngineCore, room: str, by: str = OWNER) -> dict[str, Any]:
+def stop(core: EngineCore, room: str, by: str = OWNER, reason: str = "stopped") -> dict[str, Any]:
+    """End the run (``reason``: ``stopped`` by someone, ``stream_ended`` when the broadcast ends, so
+    auto-advance never launches a campaign with nobody watching)."""
     with core.transaction() as tx:
         rundown = load(tx, room)
-        state = _end(tx, room, _raw_state(tx, room), by, "stopped")
+        state = _end(tx, room, _raw_state(tx, room), by, reason)
         _store_state(tx, room, state)
         return _announce(tx, room, rundown, state)
 

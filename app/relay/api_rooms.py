@@ -172,9 +172,13 @@ def rotate_stream_key(room: str, ctx: Context) -> StreamKey:
 
 
 @router.post("/rooms/{room}/owner-token", dependencies=[Admin], response_model=OwnerToken)
-def rotate_owner_token(room: str, ctx: Context) -> OwnerToken:
+async def rotate_owner_token(room: str, ctx: Context) -> OwnerToken:
+    """A new owner token; the assistant links made with the old one are revoked (and their pages' feeds
+    closed): a link made with a leaked token must not outlive it."""
     ctx.room(room)
     rotated = ctx.rooms.rotate_owner_token(room)
+    for assistant_id in await ctx.commits.run(ctx.engine.revoke_assistants, room):
+        ctx.realtime.close_assistant(room, assistant_id, "the room's owner token was replaced")
     return OwnerToken(room=rotated.name, owner_token=rotated.owner_token)
 
 

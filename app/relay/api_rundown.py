@@ -40,6 +40,15 @@ Owner = Annotated[str, Depends(_owner)]
 CueGiver = Annotated[str, Depends(_cue_giver)]
 
 
+class NextFrom(Body):
+    from_cue: int | None = Field(
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="the cue on air when Next was pressed (0: none): refused with 409 if the run has moved on",
+    )
+
+
 class CueAt(Body):
     index: int = Field(ge=0, le=MAX_SEGMENTS - 1, description="the segment to start (0-based)")
 
@@ -96,9 +105,10 @@ async def put_rundown(room: str, request: Request, ctx: Context, who: Owner) -> 
 
 
 @router.post("/next")
-async def next_segment(room: str, ctx: Context, who: CueGiver) -> dict[str, Any]:
-    """End the current segment and start the next (past the last: the run ends); the run's state."""
-    return await ctx.commits.run(ctx.engine.cue, room, None, who)
+async def next_segment(room: str, ctx: Context, who: CueGiver, body: NextFrom | None = None) -> dict[str, Any]:
+    """End the current segment and start the next (past the last: the run ends); the run's state.
+    With ``from_cue``, a Next pressed twice (or by two people at once) moves the show on once."""
+    return await ctx.commits.run(ctx.engine.cue, room, None, who, body.from_cue if body else None)
 
 
 @router.post("/start")

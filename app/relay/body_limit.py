@@ -23,13 +23,14 @@ class BodyLimitMiddleware:
         app: ASGIApp,
         limit: int = API_BODY_LIMIT,
         exempt: tuple[str, ...] = ("/ingest/",),
-        exempt_suffixes: tuple[str, ...] = ("/ingest/bandwidth",),
+        exempt_suffixes: tuple[str, ...] = ("/ingest/bandwidth", "/rundown", "/catalog"),
     ) -> None:
         self.app = app
         self.limit = limit
         self.exempt = exempt
         self.exempt_suffixes = exempt_suffixes
-        """Paths ending so enforce their own limit too (the pre-flight's upload probe, app/relay/ingest_check.py)."""
+        """Paths ending so enforce their own, larger limit after checking who asks (the pre-flight's upload
+        probe, app/relay/ingest_check.py; a run-of-show file, app/relay/api_rundown.py; a catalog)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")

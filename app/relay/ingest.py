@@ -83,6 +83,8 @@ async def put_file(room: str, path: str, request: Request, ctx: Context) -> Resp
     change = ctx.live.note_ingest(room, rel, body)
     if change is not None:
         await ctx.commits.run(ctx.engine.log, room, f"stream.{change}")
+        if change == "ended":  # a run-of-show does not go on (nor auto-advance) after the broadcast
+            await ctx.commits.run(ctx.engine.stop_rundown, room, "auto", "stream_ended")
     return Response(status_code=201 if created else 204)
 
 

@@ -39,9 +39,13 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+
+
 def looks_like_token(token: str) -> bool:
-    """Whether ``token`` has a signed token's shape (cheap: no signature check)."""
-    return 0 < len(token) <= TOKEN_MAX and token.count(".") == 1
+    """Whether ``token`` has a signed token's shape: two base64url parts (cheap: no signature check;
+    anything else, a byte outside ASCII included, is simply not one)."""
+    return 0 < len(token) <= TOKEN_MAX and _SHAPE.fullmatch(token) is not None
 
 
 @dataclass(frozen=True, slots=True)

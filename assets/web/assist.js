@@ -501,7 +501,11 @@
       if (busyNext) return;
       busyNext = true; // one tap, one cue: a double tap must not skip a segment
       ui.next.disabled = true;
-      await act("POST", "/rundown/next", undefined, function (state) { assist.rundown = state; });
+      // The cue on air as this page saw it: if the host (or auto-advance) moved on meanwhile, the relay
+      // refuses instead of skipping a segment.
+      const run = assist.rundown;
+      const fromCue = run && run.running ? run.cue : 0;
+      await act("POST", "/rundown/next", { from_cue: fromCue }, function (state) { assist.rundown = state; });
       busyNext = false;
       render();
     });

@@ -426,3 +426,24 @@ def test_bad_tokens_and_ids_are_precise(room: Room, shared_relay: RelayProcess) 
         assert viewer.post("/rundown/next").json()["error"] == "forbidden", "a viewer is no assistant"
     missing = httpx.get(f"{room.relay.url}/assist/no-such-room", timeout=10)
     assert missing.status_code == 404
+
+
+def test_replacing_the_owner_token_revokes_the_links_made_with_it(room: Room) -> None:
+    link = make_link(room)
+    token = token_of(link)
+    with assistant(room, token) as helper, feed(room, token) as ws:
+        assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"
+        with room.relay.admin() as admin:
+            admin.post(f"/api/v1/rooms/{room.name}/owner-token").raise_for_status()
+        closed = close_of(ws, 5)
+        assert (closed.code, closed.reason) == (4401, "the room's owner token was replaced")
+        refused = helper.post("/rundown/next")
+        assert refused.status_code == 401 and refused.json()["error"] == "assistant_revoked"
+
+
+@pytest.mark.parametrize("token", ["é.abc", "a.b.c", "abc", "x" * 5000 + ".y"])
+def test_a_malformed_bearer_is_a_401_not_a_failure(room: Room, token: str) -> None:
+    raw = token.encode("utf-8")
+    with httpx.Client(base_url=room.api, timeout=10) as client:
+        response = client.get("/rundown", headers=[(b"Authorization", b"Bearer " + raw)])
+    assert response.status_code in (400, 401), response.text

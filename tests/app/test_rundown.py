@@ -172,3 +172,44 @@ def test_products_missing_or_sold_out_are_flagged() -> None:
         (1, "unknown_product", "error"),
     ]
     assert "不在" in found[1].message_zh
+
+
+def test_what_a_price_is_not() -> None:
+    catalog = {"tee": {"sku": "tee", "title": "T", "price": 1299.0, "stock": 100}}
+    script = {"segments": [{"sku": "tee", "duration_s": 60, "points": [
+        "日常价 ¥1,299，也就是 1,299元", "95折", "满100减20元", "5块钱运费我们出", "运费10元"]}]}  # fmt: skip
+    claims = check_claims(rundown_from_json(script), catalog)
+    assert [(c.code, c.text) for c in claims] == [("discount", "95折")], "95折 is 95 %: the price is 100 %"
+
+
+def test_a_flash_sale_the_relay_would_refuse_is_flagged_before_going_live() -> None:
+    script = {"segments": [{"sku": "tee", "duration_s": 60, "flash_sale": {"price": 99, "stock": 500}}]}
+    found = check_claims(rundown_from_json(script), CATALOG)
+    assert [c.code for c in found] == ["sale_price", "sale_stock"]
+    assert "高于日常价" in found[0].message_zh
+
+
+@pytest.mark.parametrize(
+    ("plan", "where", "words"),
+    [
+        ({"coupon": {"title": "c", "amount": 20, "min_spend": 10, "quota": 5}}, "coupon.min_spend", "at least"),
+        ({"poll": {"question": "q", "options": ["a", "a"]}}, "poll.options", "twice"),
+        ({"duration_s": 10**400}, "duration_s", "between 1"),
+    ],
+)
+def test_plans_that_cannot_work_are_refused_when_read(plan: dict[str, object], where: str, words: str) -> None:
+    with pytest.raises(RundownError) as bad:
+        rundown_from_json({"segments": [{"sku": "tee", "duration_s": 60, **plan}]})
+    assert bad.value.where == f"segments[0].{where}" and words in bad.value.problem, str(bad.value)
+
+
+def test_a_row_after_a_cell_with_line_breaks_is_numbered_as_the_spreadsheet_does() -> None:
+    text = 'sku,duration_s,points\ntee,60,"one\ntwo\nthree"\nmug,soon,x\n'
+    with pytest.raises(RundownError) as bad:
+        rundown_from_csv(text)
+    assert bad.value.where == "row 3, column duration_s"
+
+
+def test_a_csv_in_gbk_says_how_to_save_it() -> None:
+    with pytest.raises(RundownError, match="CSV UTF-8"):
+        rundown_from_csv("sku,duration_s,points\ntee,60,纯棉\n".encode("gbk"))

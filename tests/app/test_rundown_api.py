@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 
+import httpx
 import pytest
 
 from tests.helpers.relay import RelayProcess
@@ -83,3 +84,47 @@ def test_without_a_rundown(room: Room) -> None:
         assert host.get("/rundown").json() == {"rundown": None, "state": host.get("/rundown").json()["state"]}
         assert host.post("/rundown/next").status_code == 409
         assert host.get("/rundown/csv").status_code == 404
+
+
+def test_next_pressed_twice_moves_the_show_on_once(room: Room) -> None:
+    with room.host() as host:
+        host.put("/rundown", json=SHOW).raise_for_status()
+        assert host.post("/rundown/next", json={"from_cue": 0}).json()["cue"] == 1
+        first = host.post("/rundown/next", json={"from_cue": 1})
+        again = host.post("/rundown/next", json={"from_cue": 1})
+        assert first.json()["segment"]["id"] == "b"
+        assert again.status_code == 409 and again.json()["error"] == "moved_on", again.text
+        assert host.get("/rundown").json()["state"]["segment"]["id"] == "b", "nothing was skipped"
+        assert host.post("/rundown/next", json={"from_cue": -1}).status_code == 422
+
+
+def test_a_large_run_of_show_fits(room: Room) -> None:
+    points = ["这是一条很长的讲解要点，用来把文件撑大" * 4] * 10
+    big = {"segments": [{"sku": "tee", "duration_s": 60, "points": points} for _ in range(60)]}
+    with room.host() as host:
+        saved = host.put("/rundown", json=big)
+    assert saved.status_code == 200, saved.text[:300]
+    assert len(saved.json()["rundown"]["segments"]) == 60
+
+
+def test_a_stream_that_ends_stops_the_run(room: Room) -> None:
+    with room.host() as host:
+        host.put("/rundown", json={**SHOW, "auto_advance": {"time_up": True}}).raise_for_status()
+        headers = {"Authorization": f"Bearer {room.stream_key}"}
+        ingest = f"{room.relay.url}/ingest/{room.name}"
+        with httpx.Client(headers=headers, timeout=10) as push:
+            push.put(f"{ingest}/master.m3u8", content=b"#EXTM3U\n").raise_for_status()
+            host.post("/rundown/next").raise_for_status()
+            push.put(f"{ingest}/s1/720p/index.m3u8", content=b"#EXTM3U\n#EXT-X-ENDLIST\n").raise_for_status()
+        events = [e["type"] for e in host.get("/events", params={"limit": 1000}).json()]
+        state = host.get("/rundown").json()["state"]
+    assert "stream.ended" in events, events
+    assert not state["running"], "no cue (nor auto-advance) after the broadcast"
+    ended = [e for e in host_events(room) if e["type"] == "rundown.ended"]
+    assert ended[-1]["data"]["reason"] == "stream_ended"
+
+
+def host_events(room: Room) -> list[dict[str, object]]:
+    with room.host() as host:
+        events: list[dict[str, object]] = host.get("/events", params={"limit": 1000}).json()
+    return events

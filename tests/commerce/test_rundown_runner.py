@@ -67,7 +67,7 @@ def test_a_refused_launch_with_the_cue_does_not_stop_the_show(engine: RoomEngine
     state = engine.cue("r")
     assert state["running"] and engine.snapshot("r")["pins"] == ["mug"]
     assert "only 3" in state["problems"][0], state["problems"]
-    assert state["armed"] == [], "a failed launch is not left armed"
+    assert state["armed"] == ["flash_sale"], "still armed: it can be launched once the stock is there"
 
 
 def test_auto_advance_when_the_flash_sale_sells_out_or_time_is_up(engine: RoomEngine, clock: ManualClock) -> None:
@@ -152,3 +152,29 @@ def test_a_rehearsals_run_does_not_carry_into_the_real_show(engine: RoomEngine) 
     ended = [e for e in engine.events("r") if e["type"] == "rundown.ended"]
     assert ended[-1]["data"]["reason"] == "rehearsal ended" and ended[-1]["data"]["rehearsal"] is True
     assert engine.cue("r")["segment"]["id"] == "open", "the real show's first Next starts at the top"
+
+
+def test_a_failed_launch_does_not_block_the_next_armed_action(engine: RoomEngine) -> None:
+    show = {"segments": [{"sku": "mug", "duration_s": 60,
+                          "flash_sale": {"price": 9, "stock": 50, "countdown_s": 0, "duration_s": 60},
+                          "coupon": {"title": "5 off", "amount": 5, "quota": 10}}]}  # fmt: skip
+    engine.save_rundown("r", rundown_from_json(show))
+    engine.cue("r")
+    with pytest.raises(CommerceError) as refused:
+        engine.launch_armed("r")
+    assert refused.value.code == "launch_failed" and "only 3" in refused.value.message
+    state = engine.rundown("r")["state"]
+    assert state["armed"] == ["coupon", "flash_sale"] and "only 3" in state["problems"][0]
+    assert engine.launch_armed("r")["launched"]["coupon"], "the next Launch takes the coupon"
+
+
+def test_an_action_edited_away_while_armed_is_disarmed(engine: RoomEngine) -> None:
+    engine.save_rundown("r", rundown_from_json(SHOW))
+    engine.cue("r", 1)
+    tee = {k: v for k, v in SHOW["segments"][1].items() if k != "flash_sale"}
+    without_sale = {"segments": [SHOW["segments"][0], tee, SHOW["segments"][2]]}
+    state = engine.save_rundown("r", rundown_from_json(without_sale))["state"]
+    assert state["armed"] == ["coupon"]
+    with pytest.raises(CommerceError) as refused:
+        engine.launch_armed("r", "flash_sale")
+    assert refused.value.code == "not_armed"

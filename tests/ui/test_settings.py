@@ -282,3 +282,23 @@ def test_every_dock_has_a_stable_name(qtbot: QtBot, no_devices: FakeDevices) -> 
         assert all(names) and len(set(names)) == len(names), names
     finally:
         close_studio(window)
+
+
+def test_page_down_runs_the_show_from_the_run_of_show_list_but_not_in_a_text_field(
+    qtbot: QtBot, no_devices: FakeDevices
+) -> None:
+    window = open_studio(qtbot, no_devices, SettingsStore(None))
+    try:
+        fired: list[bool] = []
+        window.next_segment_requested.connect(lambda: fired.append(True))
+        listing = window.rundown_dock.panel.list
+        listing.setFocus()
+        qtbot.keyClick(listing, Qt.Key.Key_PageDown)  # the host clicked a segment, then the clicker
+        assert fired == [True]
+        field = window.findChildren(QLineEdit)[0]
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_PageDown)  # typing: the key is the field's
+        assert fired == [True]
+        assert not window.hotkey_actions["next_segment"].autoRepeat(), "a held key is one press"
+    finally:
+        close_studio(window)
