@@ -637,3 +637,21 @@ def test_the_moment_before_the_first_cue_and_after_the_last_is_not_a_segment() -
     ]
     segments = fold_show(log).segments()
     assert [(s.cue, s.sku, round(s.end - s.start, 1)) for s in segments] == [(1, "tee", 60.0)]
+
+
+def test_a_cue_from_before_a_rehearsal_does_not_take_over_the_real_show(tmp_path: Path) -> None:
+    engine = RoomEngine(tmp_path / "store.sqlite3")
+    try:
+        engine.import_catalog("r", [ProductInput("tee", "Tee", 5990, 100), ProductInput("mug", "Mug", 1990, 50)])
+        engine.save_rundown("r", rundown_from_json({"segments": [{"id": "a", "sku": "tee", "duration_s": 60}]}))
+        engine.cue("r")
+        engine.set_rehearsal("r", True, "owner")
+        engine.set_rehearsal("r", False, "owner")  # resets the run: its rundown.ended is a rehearsal's
+        engine.log("r", "stream.started")
+        engine.pin("r", "mug")
+        engine.log("r", "stream.ended")
+        segments = fold_show(engine.events("r")).segments()
+    finally:
+        engine.close()
+    assert all(s.cue is None for s in segments), [(s.cue, s.sku) for s in segments]
+    assert [s.sku for s in segments][-1] == "mug", "the pins split the real show again"
