@@ -30,6 +30,7 @@ from app.relay.commit_queue import CommitQueue
 from app.relay.live_metrics import LiveMetrics
 from app.relay.realtime import Realtime
 from app.rundown import rundown_from_json
+from tests.commerce.conftest import ManualClock
 from tests.helpers.relay import REPO
 
 T0 = 1_800_000_000.0
@@ -640,7 +641,8 @@ def test_the_moment_before_the_first_cue_and_after_the_last_is_not_a_segment() -
 
 
 def test_a_cue_from_before_a_rehearsal_does_not_take_over_the_real_show(tmp_path: Path) -> None:
-    engine = RoomEngine(tmp_path / "store.sqlite3")
+    clock = ManualClock(T0)
+    engine = RoomEngine(tmp_path / "store.sqlite3", clock=clock)
     try:
         engine.import_catalog("r", [ProductInput("tee", "Tee", 5990, 100), ProductInput("mug", "Mug", 1990, 50)])
         engine.save_rundown("r", rundown_from_json({"segments": [{"id": "a", "sku": "tee", "duration_s": 60}]}))
@@ -648,7 +650,9 @@ def test_a_cue_from_before_a_rehearsal_does_not_take_over_the_real_show(tmp_path
         engine.set_rehearsal("r", True, "owner")
         engine.set_rehearsal("r", False, "owner")  # resets the run: its rundown.ended is a rehearsal's
         engine.log("r", "stream.started")
+        clock.advance(30)
         engine.pin("r", "mug")
+        clock.advance(30)
         engine.log("r", "stream.ended")
         segments = fold_show(engine.events("r")).segments()
     finally:
