@@ -422,7 +422,7 @@ def rundown_from_json(data: bytes | str | Mapping[str, Any]) -> Rundown:
         if len(data) > MAX_FILE_BYTES:
             raise RundownError("", f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
         try:
-            parsed = load_json(data)
+            parsed = load_json(data, unique_keys=True)
         except ValueError as exc:
             raise RundownError("", f"not JSON: {exc}") from None
     else:

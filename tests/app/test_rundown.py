@@ -213,3 +213,8 @@ def test_a_row_after_a_cell_with_line_breaks_is_numbered_as_the_spreadsheet_does
 def test_a_csv_in_gbk_says_how_to_save_it() -> None:
     with pytest.raises(RundownError, match="CSV UTF-8"):
         rundown_from_csv("sku,duration_s,points\ntee,60,纯棉\n".encode("gbk"))
+
+
+def test_a_key_said_twice_is_refused_rather_than_the_second_winning() -> None:
+    with pytest.raises(RundownError, match="'segments' appears twice"):
+        rundown_from_json(b'{"segments": [{"sku": "tee", "duration_s": 5}], "segments": []}')
