@@ -421,6 +421,8 @@ def cmd_relay(args: argparse.Namespace) -> int:
             public_url=args.public_url,
             live_timeout=args.live_timeout,
             part_retention=args.part_retention,
+            keep_days=args.keep_days,
+            min_free_mb=args.min_free_mb,
             # WebRTC viewers (WHEP): the seat limit, and the addresses offered as ICE candidates.
             whep_seats=args.whep_seats,
             ice_hosts=tuple(args.ice_host) or hosts_from_env(),
@@ -1072,6 +1074,18 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_seconds,
         default=60.0,
         help="seconds LL-HLS parts are kept once their segment is complete (default %(default)g)",
+    )
+    p.add_argument(
+        "--keep-days",
+        type=float,
+        default=30.0,
+        help="days a finished show's media is kept for its replay; a live show is never deleted (default %(default)g)",
+    )
+    p.add_argument(
+        "--min-free-mb",
+        type=int,
+        default=0,
+        help="ingest answers 507 below this much free disk, keeping room for the order database (default %(default)s)",
     )
     p.add_argument("--access-log", action="store_true", help="log every request")
     _add_webrtc_options(p, "WebRTC (ultra-low latency) viewers")

@@ -12,6 +12,11 @@ from typing import Any
 
 SECTIONS = ("products", "pins", "flash_sales", "coupons", "group_buys", "polls", "questions", "draws",
             "comments", "orders", "likes", "online", "rehearsal", "rundown")  # fmt: skip
+IGNORED_EVENTS = frozenset({"muted", "metrics", "cohost.offer", "cohost.left"})
+"""Owner-feed event types (app/feed_protocol.py ``OWNER_EVENTS``, the declared shapes this state reads)
+that it does not keep: the metrics dock and the co-host controller take them from the same feed, and a
+mute changes nothing shown here. Every other declared type changes a section
+(tests/app/test_feed_protocol.py feeds a real relay's owner feed through :meth:`ConsoleState.apply`)."""
 
 
 @dataclass

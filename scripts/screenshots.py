@@ -2,12 +2,15 @@
 viewer page on a phone.
 
 .venv/bin/python scripts/screenshots.py            # docs/images/studio.png, studio-zh.png, viewer.png,
-                                                   # rundown.png, prompter.png, preflight.png and their -zh
+                                                   # rundown.png, prompter.png, preflight.png and their -zh,
+                                                   # room-portrait.png, room-landscape.png and their -zh
+.venv/bin/python scripts/screenshots.py --rooms    # only the phone's live room (room-*.png)
 
 Each studio shot is a portrait show, live, in studio mode: the product showcase on air with the
 pinned product's photo and card, "Host + close-up" in the preview with its product card selected
 (handles on the preview, its properties in the Sources dock), a room in full swing; then the phone
-watching that program.
+watching that program. The room shots are a dual-format show (portrait and landscape canvases) on a
+phone held upright and turned sideways, in English and in Chinese.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from websockets.sync.client import connect  # noqa: E402
 
 from app.session import StudioSession  # noqa: E402
 from app.session_config import BundledRelayConfig, SessionConfig  # noqa: E402
+from pipeline.canvas import LANDSCAPE, PORTRAIT  # noqa: E402
+from pipeline.program import ProgramSettings  # noqa: E402
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 from ui.i18n import install_translators  # noqa: E402
 from ui.studio_window import StudioWindow  # noqa: E402
@@ -114,8 +119,8 @@ def shoot_studio(app: QApplication, language: str, out: Path, *, viewer: Path | 
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_context(locale="zh-CN", **PHONE).new_page()  # type: ignore[arg-type]
                 page.goto(window.watch_url or "")
-                page.wait_for_function("window.shopcast.state === 'live'", timeout=30_000)
-                time.sleep(3)
+                page.wait_for_function(PLAYING, timeout=30_000)
+                time.sleep(2)
                 page.screenshot(path=str(viewer))
                 browser.close()
         window.shutdown()
@@ -123,6 +128,68 @@ def shoot_studio(app: QApplication, language: str, out: Path, *, viewer: Path | 
         app.processEvents()
     for translator in translators:
         app.removeTranslator(translator)
+
+
+PLAYING = (
+    "window.shopcast.state === 'live' && document.getElementById('video').videoWidth > 0"
+    " && document.getElementById('video').currentTime > 1"
+)
+
+
+def shoot_rooms() -> None:
+    """The immersive room on a phone: a dual-format show (the phone upright plays the portrait canvas,
+    turned sideways the landscape one) in full swing, in English and in Chinese: room-portrait.png,
+    room-landscape.png and their -zh."""
+    with tempfile.TemporaryDirectory() as data:
+        config = SessionConfig(
+            source="test",
+            mic="tone",
+            program=ProgramSettings(canvases=(PORTRAIT, LANDSCAPE)),
+            relay=BundledRelayConfig(Path(data), room="demo", title="春季新品直播 · Spring launch"),
+            catalog=REPO / "assets" / "demo" / "catalog.json",
+            rundown=REPO / "assets" / "demo" / "rundown.json",
+        )
+        session = StudioSession(config)
+        session.start()
+        try:
+            session.go_live_now()
+            room = session.room
+            assert room is not None
+            room.start_segment(1)
+            room.launch_flash_sale("mug-ceramic", 9.9, 50, 2, 60, 600)
+            room.issue_coupon("满200减30", 30, 200, 500, 1, 3600)
+            room.open_poll("下一款讲哪个？ What next?", ["跑鞋 Shoes", "口红 Lipstick", "龙井 Tea"])
+            api = f"{session.relay_url}/api/v1/rooms/demo"
+            chatter = [("小美", "这件T恤有白色吗？"), ("Sam", "Does the tea ship abroad?"), ("阿强", "已下单！"),
+                       ("Lin", "好看"), ("Kai", "M码还有吗"), ("Ana", "Love the colour!")]  # fmt: skip
+            ws = (session.relay_url or "").replace("http://", "ws://")
+            audience = [connect(f"{ws}/api/v1/rooms/demo/live?viewer_id=viewer-room{n}") for n in range(8)]
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                for locale, suffix in [("en-US", ""), ("zh-CN", "-zh")]:
+                    page = browser.new_context(locale=locale, **PHONE).new_page()  # type: ignore[arg-type]
+                    page.goto(session.watch_url or "")
+                    page.wait_for_function(PLAYING, timeout=40_000)
+                    for n, (name, text) in enumerate(chatter):
+                        headers = {"X-Viewer-Id": f"viewer-room{n}"}
+                        httpx.post(
+                            f"{api}/comments", json={"text": text, "nickname": name}, headers=headers, timeout=10
+                        )
+                        time.sleep(0.3)
+                    for _ in range(3):
+                        page.click("#like-btn")
+                    time.sleep(0.6)
+                    page.screenshot(path=str(OUT / f"room-portrait{suffix}.png"))
+                    page.set_viewport_size({"width": 844, "height": 390})
+                    page.wait_for_function(f"{PLAYING} && window.shopcast.format.name === 'landscape'", timeout=40_000)
+                    time.sleep(1.5)
+                    page.screenshot(path=str(OUT / f"room-landscape{suffix}.png"))
+                    page.context.close()
+                browser.close()
+            for listener in audience:
+                listener.close()
+        finally:
+            session.close()
 
 
 def demo_rundown(zh: bool) -> dict[str, Any]:
@@ -264,6 +331,10 @@ def shoot_preflight(app: QApplication, language: str, out: Path) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    shoot_rooms()
+    if "--rooms" in sys.argv[1:]:
+        print(f"wrote {OUT}/room-portrait.png, room-landscape.png and their -zh")
+        return
     app = QApplication(sys.argv[:1])
     shoot_studio(app, "en", OUT / "studio.png", viewer=OUT / "viewer.png")
     shoot_studio(app, "zh_CN", OUT / "studio-zh.png", viewer=None)
@@ -273,7 +344,8 @@ def main() -> None:
     shoot_preflight(app, "zh_CN", OUT / "preflight-zh.png")
     install_translators(app, "en")
     print(f"wrote {OUT / 'studio.png'}, {OUT / 'studio-zh.png'}, {OUT / 'viewer.png'}, and the run of show's and"
-          " the prompter's and the pre-flight's (rundown.png, prompter.png, preflight.png and their -zh)")  # fmt: skip
+          " the prompter's and the pre-flight's (rundown.png, prompter.png, preflight.png and their -zh), and the"
+          " phone's room (room-portrait.png, room-landscape.png and their -zh)")  # fmt: skip
 
 
 if __name__ == "__main__":

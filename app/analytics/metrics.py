@@ -214,6 +214,8 @@ class _Order:
     coupon: str | None
     paid_in: _Show | None = None
     refunded: bool = False
+    replay: bool = False
+    """Placed from a replay (``source: replay``): counted in the show's replay figures only."""
 
 
 @dataclass(slots=True)
@@ -407,6 +409,9 @@ class _Show:
     deleted_comments: int = 0
     draw_keywords: list[str] = field(default_factory=list)
     campaign_markers: dict[str, int] = field(default_factory=dict)
+    replay_orders: int = 0
+    """Paid orders placed from this show's replay, and their amount (cents): outside every live number."""
+    replay_gmv: int = 0
     """Flash sale, coupon, poll and draw id → the index of the marker its start added (a launch from
     the run-of-show names its cue there)."""
 
@@ -854,6 +859,9 @@ class MetricsFold:
             coupon_id if isinstance(coupon_id, str) else None,
         )
         self.orders[order_id] = order
+        if data.get("source") == "replay":
+            order.replay = True
+            return  # counted when paid, in the replay figures of the show it replays
         sale = self.sales.get(order.flash_sale) if order.flash_sale else None
         if sale is not None:
             sale.sold += order.qty
@@ -879,6 +887,15 @@ class MetricsFold:
                 self.orders[order_id] = order
         if order.paid_in is not None or order.refunded:
             return  # a repeated confirmation
+        if order.replay:
+            total = data.get("total_cents")
+            if isinstance(total, int):
+                order.total = total
+            order.paid_in = _NOWHERE
+            if self.show is not None:
+                self.show.replay_orders += 1
+                self.show.replay_gmv += order.total
+            return
         total = data.get("total_cents")
         if isinstance(total, int):
             order.total = total
@@ -1409,6 +1426,8 @@ class MetricsFold:
             incidents=self.incidents(now),
             show=show.number if show is not None else 0,
             live=show is not None and show.active and show.broadcast,
+            replay_orders=show.replay_orders if show is not None else 0,
+            replay_gmv=show.replay_gmv if show is not None else 0,
         )
 
 
@@ -1551,6 +1570,18 @@ _HANDLERS.update(
         "cohost.left": _marker("cohost", "Co-host left: {name}", "连麦：{name} 离开"),
     }
 )
+
+FOLD_SPECIAL = ("stream.started", "rehearsal.started", "health.incident")
+"""Event types :meth:`MetricsFold.apply` handles itself (a show starts; the show's incidents)."""
+FOLD_IGNORES = (
+    "viewer.muted", "viewer.unmuted", "moderation.words", "draw.entered", "rehearsal.ended", "rundown.saved",
+    "group.opened", "group.joined", "group.filled", "group.failed",
+    "question.open", "question.answered", "question.dismissed",
+    "cohost.invited", "cohost.revoked", "assistant.invited", "assistant.revoked",
+)  # fmt: skip
+"""Declared event types (app/commerce/event_types.py) that change no metric: moderation, a draw's entries
+(the draw's close carries the count), a group's members (their orders count), questions being
+answered, invitations and links, a rehearsal's end (the next stream or rehearsal starts a show)."""
 
 
 def recount(events: Iterable[Event], *, keep_comments: bool = False, include_rehearsal: bool = False) -> MetricsFold:

@@ -269,3 +269,8 @@ class Report:
     """Which broadcast of the room's log this is (1, 2, ...; 0 when the log holds none)."""
     live: bool = False
     """The show is still on (the report was made before it ended; ``end`` is then that moment)."""
+    replay_orders: int = 0
+    """Paid orders placed from the show's replay (``order.created`` with ``source: replay``), counted
+    here and in none of the live numbers above."""
+    replay_gmv: int = 0
+    """Their amount, in cents."""

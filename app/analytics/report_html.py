@@ -45,6 +45,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "report": ("Post-live report", "直播复盘"),
     "room": ("Room", "直播间"),
     "show": ("Show", "场次"),
+    "replay_sales": ("Sold from the replay", "回放成交"),
     "date": ("Date", "日期"),
     "duration": ("Duration", "时长"),
     "still_live": ("still live when this report was made", "生成报告时仍在直播"),
@@ -859,6 +860,12 @@ def _tiles(report: Report, t: _Lang) -> str:
         tiles.append(
             f'<div class="tile" data-metric="{_e(key)}"><span class="label">{_e(t.pick(m.label_en, m.label_zh))}'
             f'{tag}</span><span class="value">{value}</span>{note}</div>'
+        )
+    if report.replay_orders:  # orders from the shoppable replay: none of the live numbers above
+        tiles.append(
+            f'<div class="tile" data-metric="replay"><span class="label">{_e(t("replay_sales"))}</span>'
+            f'<span class="value">{_e(_yuan(report.replay_gmv))}</span>'
+            f'<span class="note">{report.replay_orders:,} × {_e(t("paid_orders"))}</span></div>'
         )
     return f'<div class="tiles">{"".join(tiles)}</div>'
 

@@ -37,9 +37,15 @@ class OrderRequest:
     """Start a new group of this group-buy."""
     group_id: str | None = None
     """Join this open group."""
+    source: str = "live"
+    """Where the viewer bought: ``live`` or ``replay`` (the shoppable replay, app/relay/replay.py)."""
 
     def fingerprint(self) -> str:
-        fields = (self.sku, self.qty, self.flash_sale_id, self.coupon_id, self.group_buy_id, self.group_id)
+        fields: tuple[object, ...] = (
+            self.sku, self.qty, self.flash_sale_id, self.coupon_id, self.group_buy_id, self.group_id
+        )  # fmt: skip
+        if self.source != "live":  # a live order's fingerprint stays what it was before replays existed
+            fields = (*fields, self.source)
         return hashlib.sha256("\x1f".join(map(str, fields)).encode()).hexdigest()
 
 
@@ -169,7 +175,8 @@ def place(
          claim_id, group_id, status, outcome.reference, idempotency_key, fingerprint, tx.now, tx.now, rehearsal),
     )  # fmt: skip
     tx.log(room, "order.created", viewer, order_id=order_id, sku=request.sku, qty=request.qty, total_cents=total,
-           flash_sale_id=request.flash_sale_id, group_id=group_id, coupon_id=request.coupon_id)  # fmt: skip
+           flash_sale_id=request.flash_sale_id, group_id=group_id, coupon_id=request.coupon_id,
+           **({"source": request.source} if request.source != "live" else {}))  # fmt: skip
     if status == "paid":
         tx.log(room, "order.paid", viewer, order_id=order_id, total_cents=total)
     if group_id:

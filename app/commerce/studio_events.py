@@ -18,9 +18,10 @@ import re
 from typing import Any
 
 from app.commerce.core import CommerceError
+from app.commerce.event_types import STUDIO
 from app.commerce.values import invalid, text
 
-STUDIO_EVENTS = ("health.incident",)
+STUDIO_EVENTS = STUDIO
 CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+){0,3}")
 MESSAGE_MAX = 300
 ARGS_MAX = 10

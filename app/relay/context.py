@@ -16,6 +16,7 @@ from app.relay.formats import Format, StreamFormats
 from app.relay.live_metrics import LiveMetrics
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
+from app.relay.poster import Posters
 from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
 from pipeline.ice import check_ice_host, hosts_from_env
@@ -40,6 +41,10 @@ class RelaySettings:
     """Seconds a co-host guest's offer waits for the studio's answer (app/relay/api_cohost.py)."""
     whep_seats: int = DEFAULT_WHEP_SEATS
     """WebRTC (WHEP) viewers at a time on this relay; 0 refuses every ordinary viewer."""
+    keep_days: float = 30.0
+    """Days a finished broadcast's media is kept for its replay (app/relay/replay.py); never a live one."""
+    min_free_mb: int = 0
+    """Ingest answers 507 while the disk has less free space than this, so the order database keeps room."""
     ice_hosts: tuple[str, ...] = field(default_factory=hosts_from_env)
     """Offer only these local addresses as ICE candidates (default: $SHOPCAST_ICE_HOSTS, else every
     interface but loopback)."""
@@ -57,6 +62,10 @@ class RelaySettings:
             raise ValueError("the co-host answer timeout must be between 0.1 and 60 seconds")
         if not 0 <= self.whep_seats <= 10_000:
             raise ValueError(f"--whep-seats must be 0 to 10000, got {self.whep_seats}")
+        if not 0 < self.keep_days <= 36500:
+            raise ValueError(f"--keep-days must be above 0 and at most 36500, got {self.keep_days}")
+        if not 0 <= self.min_free_mb <= 10**9:
+            raise ValueError(f"--min-free-mb must be 0 or more, got {self.min_free_mb}")
         for host in self.ice_hosts:
             check_ice_host(host)
 
@@ -79,6 +88,8 @@ class RelayContext:
     """Which canvases (multivariant playlists) each room's stream is offered in (set by :meth:`open`)."""
     assistants: AssistantTokens | None = None
     """Assistant (中控) links' signer (app/relay/assistants.py; set by :meth:`open`)."""
+    posters: Posters = field(default_factory=Posters)
+    """Each room's poster frame for link previews (app/relay/poster.py)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:

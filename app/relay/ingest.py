@@ -6,17 +6,20 @@ is right (401), the file name stays inside the room (400), the body fits the lim
 
 from __future__ import annotations
 
+import logging
 from pathlib import PurePosixPath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from app.relay import replay
 from app.relay.context import RelayContext, bearer_token, get_context, unauthorized
 from app.relay.errors import ApiError
 from app.relay.media_store import MediaConflictError, MediaPathError, parse_media_path
 from app.relay.rooms import Room
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["ingest"])
 Context = Annotated[RelayContext, Depends(get_context)]
 
@@ -72,6 +75,10 @@ async def read_limited_body(request: Request, limit: int) -> bytes:
 async def put_file(room: str, path: str, request: Request, ctx: Context) -> Response:
     rel = _authorize(request, ctx, room, path)
     body = await read_limited_body(request, ctx.settings.max_body_bytes)
+    floor = ctx.settings.min_free_mb * 1024 * 1024
+    if floor and await run_in_threadpool(replay.free_bytes, ctx.media.root) < floor + len(body):
+        # The free-space floor keeps room for the order database: 507 is retryable for the broadcaster.
+        raise ApiError(507, "disk_full", f"the relay's disk is below its free-space floor ({floor} bytes)")
     try:
         created = await run_in_threadpool(ctx.media.write, room, rel, body)
     except MediaConflictError as exc:
@@ -80,6 +87,15 @@ async def put_file(room: str, path: str, request: Request, ctx: Context) -> Resp
         # A full or failing disk: 507 is retryable, so the broadcaster keeps the file and tries again.
         raise ApiError(507, "storage_failed", f"the relay could not store {rel}: {exc.strerror or exc}") from None
     ctx.low_latency.stored(room, rel, body)
+    ctx.posters.segment_stored(ctx.media, room, rel)  # now and then, a poster frame (og:image)
+    if rel.suffix == ".m3u8":  # the replay keeps every multivariant playlist and every segment listed
+        try:
+            if len(rel.parts) == 1 and replay.MULTIVARIANT_NAME.fullmatch(rel.name):
+                await run_in_threadpool(replay.keep_multivariant, ctx.media.root / room, rel.name, body)
+            elif len(rel.parts) == 3:
+                await run_in_threadpool(replay.note_playlist, ctx.media.root / room, rel.parts, body)
+        except OSError as exc:  # the live stream goes on; only its replay misses this playlist
+            log.warning("room %s: could not keep %s for the replay: %s", room, rel, exc)
     change = ctx.live.note_ingest(room, rel, body)
     if change is not None:
         await ctx.commits.run(ctx.engine.log, room, f"stream.{change}")

@@ -46,7 +46,13 @@ async def place_order(
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from None
     request = OrderRequest(
-        parsed.sku, parsed.qty, parsed.flash_sale_id, parsed.coupon_id, parsed.group_buy_id, parsed.group_id
+        parsed.sku,
+        parsed.qty,
+        parsed.flash_sale_id,
+        parsed.coupon_id,
+        parsed.group_buy_id,
+        parsed.group_id,
+        parsed.source,
     )
     name = nickname(parsed.nickname, viewer)
     order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)

@@ -9,7 +9,8 @@ relay's CPU and stretched each tick's burst of writes. A connection that cannot 
 batches waiting behind a blocked write) is closed rather than allowed to hold memory; the page
 reconnects and gets a fresh snapshot.
 
-Messages from the server: ``snapshot`` (on connect), ``batch`` {t, events[]}, ``pong``, ``error``.
+Messages from the server: ``snapshot`` (on connect), ``batch`` {t, events[]}, ``pong``, ``error``;
+each message and event type is declared in app/feed_protocol.py (schema: assets/web/feed-schema.json).
 Messages from a viewer: ``hello`` {nickname}, ``comment`` {text}, ``like`` {count},
 ``exposure``/``click``/``cart_add`` {skus[], via?}, ``share`` {}, ``ping`` {id}.
 

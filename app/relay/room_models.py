@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -51,6 +51,7 @@ class OrderCreate(Body):
     group_buy_id: Id | None = Field(default=None, description="start a new group of this group-buy")
     group_id: Id | None = Field(default=None, description="join this open group")
     nickname: str | None = Field(default=None, max_length=24)
+    source: Literal["live", "replay"] = Field(default="live", description="bought from the live room or a replay")
 
 
 class CouponCreate(Body):

@@ -24,12 +24,14 @@ from app.relay import (
     api_host,
     api_live,
     api_rehearsal,
+    api_replay,
     api_rooms,
     api_rundown,
     api_viewer,
     egress,
     ingest,
     ingest_check,
+    replay,
     viewer,
     whep,
 )
@@ -37,7 +39,7 @@ from app.relay.body_limit import BodyLimitMiddleware
 from app.relay.context import RelayContext, RelaySettings
 from app.relay.errors import install_error_handlers
 from app.relay.live_lane import LiveFeedLane
-from app.relay.media_store import MediaConflictError, write_private
+from app.relay.media_store import MULTIVARIANT, MediaConflictError, stream_folders, write_private
 from app.relay.order_lane import OrderFastLane
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,33 @@ async def _tick(context: RelayContext) -> None:
         expired = context.low_latency.expired_parts()
         if expired:
             await run_in_threadpool(_delete_parts, context, expired)
+        if ticks % RETENTION_EVERY == 1:
+            try:
+                await run_in_threadpool(sweep_expired, context)
+            except Exception:
+                log.exception("the retention sweep failed")
+
+
+RETENTION_EVERY = 300
+"""Ticks between retention sweeps (a minute)."""
+
+
+def sweep_expired(context: RelayContext, now: float | None = None) -> list[str]:
+    """Delete the media of shows older than ``--keep-days`` (never the live broadcast's); return
+    ``room/stream_id`` of each folder deleted."""
+    keep = context.settings.keep_days * 86400
+    deleted: list[str] = []
+    for room in context.rooms.list():
+        protected: frozenset[str] = frozenset()
+        if context.room_state(room.name) != "ended":  # live, or offline but maybe coming back
+            master = context.media.read(room.name, MULTIVARIANT)
+            protected = stream_folders(master) if master is not None else frozenset()
+        for folder in replay.expired_folders(context.media.root / room.name, keep, protected, now):
+            replay.delete_folder(folder)
+            deleted.append(f"{room.name}/{folder.name}")
+            log.info("retention: deleted %s of room %s (older than %g days)", folder.name, room.name,
+                     context.settings.keep_days)  # fmt: skip
+    return deleted
 
 
 def _delete_parts(context: RelayContext, parts: list[tuple[str, PurePosixPath]]) -> None:
@@ -146,6 +175,7 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
     app.include_router(ingest_check.router)  # the studio's pre-flight: stream key, upload speed
     app.include_router(egress.router)
     app.include_router(viewer.router)
+    app.include_router(api_replay.router)  # shoppable replay, product clips, disk use
     app.include_router(whep.router)  # WebRTC viewers and the studio's realtime stream
     app.mount("/static", StaticFiles(directory=viewer.web_dir()), name="static")
     if not hls_js_path().is_file():

@@ -9,6 +9,7 @@ from html import escape
 from pathlib import Path
 from string import Template
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse
@@ -17,6 +18,7 @@ from app.paths import assets_dir, hls_js_path
 from app.relay.api_cohost import invite_page
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
+from app.relay.poster import open_graph_tags, poster_url
 
 router = APIRouter(tags=["viewer"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -123,6 +125,11 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         "rehearsal": rehearsal,
     }
     page = _page(language, found.title, config, rehearsal=rehearsal)
+    # Link previews (app/relay/poster.py): the room's title and a frame of its stream.
+    base = ctx.base_url(request)
+    image = poster_url(ctx.media.root, base, found.name)
+    og = open_graph_tags(found.title, found.title, f"{base}/watch/{quote(found.name)}", image)
+    page = page.replace("</title>", "</title>\n" + og, 1)
     return HTMLResponse(page, headers=_room_headers(headers, rehearsal))
 
 

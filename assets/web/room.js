@@ -198,7 +198,7 @@
       case "draw_entered": state.me.draws_entered.push(event.draw_id); renderActivities(); break;
       case "draw_won": toast(fmt(t.you_won, { prize: event.prize })); break;
       case "my_order": onMyOrder(event.order); break;
-      case "comment": room.comments.push(event); room.comments = room.comments.slice(-100); renderComments(); break;
+      case "comment": room.comments.push(event); room.comments = room.comments.slice(-100); renderComments(true); break;
       case "comment_deleted": room.comments = room.comments.filter((c) => c.id !== event.id); renderComments(); break;
       case "likes": state.likes = event.total; $("like-count").textContent = compact(event.total); break;
       case "online": state.online = event.count; renderHeader(); break;
@@ -478,23 +478,42 @@
     tick();
   }
 
-  function renderComments() {
+  // Comments are added and removed one by one (never redrawn): a new one rises in at the bottom, the
+  // screen reader announces only it, and the oldest fade out at the top (watch.css's mask).
+  const commentKey = (c, index) => String(c.id !== undefined ? c.id : "i" + index);
+  function renderComments(arriving) {
     const box = $("comments");
-    box.replaceChildren(...room.comments.slice(-40).map((c) => el("div", { class: "comment" }, [
-      el("span", { class: "who", text: c.nickname }), el("span", { text: c.text }),
-    ])));
+    const shown = room.comments.slice(-40);
+    const keys = shown.map((c, i) => commentKey(c, room.comments.length - shown.length + i));
+    const wanted = new Set(keys);
+    for (const node of Array.from(box.children)) if (!wanted.has(node.dataset.key)) node.remove();
+    const present = new Set(Array.from(box.children, (node) => node.dataset.key));
+    shown.forEach((c, i) => {
+      if (present.has(keys[i])) return;
+      box.append(el("div", { class: "comment" + (arriving ? " rise" : ""), dataset: { key: keys[i] } }, [
+        el("span", { class: "who", text: c.nickname }), el("span", { text: c.text }),
+      ]));
+    });
   }
 
   function renderCart() {
     const list = $("cart-list");
     if (!room.state) return;
     list.replaceChildren(...room.state.cart.map((product) => {
-      const select = product.options && product.options.length
-        ? el("select", { class: "option-select", "aria-label": t.choose_option }, [el("option", { value: "", text: t.choose_option })]
-          .concat(product.options.map((o) => el("option", { value: o.sku, text: o.option + " · " + money(o.price) + " · " +
-            fmt(t.left, { n: o.stock }), disabled: o.stock <= 0 }))))
+      // Variants (size, colour) as a group of chips, one chosen at a time (a radio group for screen readers).
+      let picked = "";
+      const chips = product.options && product.options.length
+        ? el("div", { class: "variants", role: "radiogroup", "aria-label": t.variants },
+          product.options.map((o) => el("button", {
+            class: "variant", type: "button", role: "radio", "aria-checked": "false", dataset: { sku: o.sku },
+            disabled: o.stock <= 0, "aria-label": o.option + " · " + money(o.price) + " · " + fmt(t.left, { n: o.stock }),
+            onclick: (event) => {
+              picked = o.sku;
+              for (const chip of chips.children) chip.setAttribute("aria-checked", String(chip === event.currentTarget));
+            },
+          }, [o.option, el("span", { class: "meta", text: money(o.price) })])))
         : null;
-      const chosen = () => (select ? select.value : product.sku);
+      const chosen = () => (chips ? picked : product.sku);
       const need = (action) => () => {
         if (!chosen()) { toast(t.err_choose_option, true); return; }
         action(chosen());
@@ -505,7 +524,7 @@
           el("div", {}, [el("span", { class: "price", text: money(product.price) }),
             el("span", { class: "meta stock", text: " · " + fmt(t.left, { n: product.stock }) + " · " + fmt(t.sold, { n: product.sold }) })]),
         ])]),
-        el("div", { class: "actions" }, [select,
+        el("div", { class: "actions" }, [chips,
           el("button", { class: "secondary", type: "button", text: t.add_to_cart,
             onclick: need((sku) => { send({ type: "cart_add", skus: [sku], via: "cart" }); toast(t.added_to_cart); }) }),
           el("button", { class: "primary buy", type: "button", text: t.buy_now, disabled: product.stock <= 0,
@@ -554,20 +573,33 @@
 
   // --- likes -------------------------------------------------------------------------------------------
   let pendingLikes = 0;
-  function heart() {
+  const calm = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
+  function heart(at) {
+    if (calm.matches) return; // no floating hearts: the count still goes up
     const layer = $("hearts");
     const node = document.createElementNS("http://www.w3.org/2000/svg", "svg");
     node.setAttribute("viewBox", "0 0 24 24");
     node.setAttribute("class", "heart");
     node.style.right = (Math.random() * 30) + "px";
+    if (at) { // a double-tap: a big heart where the finger was
+      node.setAttribute("class", "heart tap");
+      Object.assign(node.style, { position: "fixed", left: at.x + "px", top: at.y + "px", right: "auto" });
+    }
     node.innerHTML = '<path fill="currentColor" d="M12 21s-7.5-4.6-9.5-9.1C1.1 8.6 3.2 5 6.6 5c2 0 3.4 1.1 4.4 2.6C12 6.1 13.4 5 15.4 5c3.4 0 5.5 3.6 4.1 6.9C19.5 16.4 12 21 12 21z"/>';
     layer.append(node);
     setTimeout(() => node.remove(), 1700);
   }
-  $("like-btn").addEventListener("click", () => {
+  function like(at) {
     pendingLikes = Math.min(pendingLikes + 1, 100);
+    if (at) heart(at);
     heart();
     if (room.state) $("like-count").textContent = compact(room.state.likes + pendingLikes);
+  }
+  $("like-btn").addEventListener("click", () => like(null));
+  // Double-tap the picture to like, as in the live apps.
+  $("player").addEventListener("dblclick", (event) => {
+    if (event.target.closest("button, a, input, select")) return;
+    like({ x: event.clientX, y: event.clientY });
   });
   // Taps are aggregated and sent at most once a second, as the platforms do on the wire.
   setInterval(() => {
@@ -598,6 +630,27 @@
     }
   });
   $("cart-btn").addEventListener("click", () => openCart(null));
+  // The top bar: the host (the room's name; its first letter as the avatar), follow, leave.
+  $("host-name").textContent = fmt(t.host_by, { host: config.room });
+  $("host-avatar").textContent = (($("room-title").textContent || config.room).trim()[0] || "").toUpperCase();
+  const followKey = "shopcast.follow." + config.room;
+  function showFollow(on) {
+    $("follow-btn").setAttribute("aria-pressed", String(on));
+    $("follow-btn").textContent = on ? t.following : t.follow;
+  }
+  showFollow(stored(followKey, () => "0") === "1");
+  $("follow-btn").addEventListener("click", () => {
+    const on = $("follow-btn").getAttribute("aria-pressed") !== "true";
+    try { localStorage.setItem(followKey, on ? "1" : "0"); } catch (e) { /* private mode */ }
+    showFollow(on);
+  });
+  $("close-btn").addEventListener("click", () => {
+    if (history.length > 1) history.back(); else window.close();
+  });
+  document.addEventListener("keydown", (event) => { // Escape closes an open sheet
+    if (event.key !== "Escape") return;
+    for (const sheet of document.querySelectorAll(".sheet:not([hidden])")) sheet.hidden = true;
+  });
   $("share-btn").addEventListener("click", () => share(location.origin + "/watch/" + encodeURIComponent(config.room), document.title));
   for (const sheet of document.querySelectorAll(".sheet")) {
     sheet.addEventListener("click", (event) => {

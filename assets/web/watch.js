@@ -68,6 +68,13 @@
       overlayTitle.textContent = title;
       overlayHint.textContent = hint;
     }
+    // The show is over: its replay (app/relay/api_replay.py, /watch/{room}/replay → the last show).
+    const replayLink = document.getElementById("replay-link");
+    if (replayLink) {
+      replayLink.hidden = state !== "ended";
+      replayLink.href = "/watch/" + encodeURIComponent(config.room) + "/replay";
+      replayLink.textContent = config.lang === "zh-CN" ? "▶ 观看回放" : "▶ Watch the replay";
+    }
   }
 
   function stopHls() {
@@ -135,7 +142,27 @@
     player.style.setProperty("--aspect", size[0] + " / " + size[1]);
     player.style.setProperty("--ratio", String(size[0] / size[1]));
     document.body.classList.toggle("fill", size[1] > size[0] && portraitView());
+    // A landscape picture on a portrait screen: shown whole, centred over a blurred copy of itself.
+    const letterbox = size[0] > size[1] && portraitView() && video.videoWidth > 0;
+    document.body.classList.toggle("letterbox", letterbox);
+    if (letterbox) {
+      backdrop.width = 64;
+      backdrop.height = Math.max(1, Math.round(64 * size[1] / size[0]));
+    }
   }
+
+  // The blurred copy is the picture drawn small into a canvas a few times a second (CSS blurs and
+  // darkens it): no second decoder, a few microseconds a frame.
+  const backdrop = document.getElementById("backdrop");
+  const backdropContext = backdrop.getContext("2d");
+  shopcast.backdropFrames = 0;
+  window.setInterval(function () {
+    if (!document.body.classList.contains("letterbox") || document.hidden || video.readyState < 2) return;
+    try {
+      backdropContext.drawImage(video, 0, 0, backdrop.width, backdrop.height);
+      shopcast.backdropFrames += 1;
+    } catch (e) { /* a picture the canvas may not read */ }
+  }, 150);
 
   function followScreen() {
     // The screen turned (or the formats changed): play the format that fits it now.
