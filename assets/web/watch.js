@@ -34,6 +34,9 @@
     transport: null, ull: ullPreference(), pc: null, whep: null, ullNote: null,
     formats: config.formats || [], format: null };
   window.shopcast = shopcast;
+  const HLS_JS = "/static/vendor/hls.min.js";
+  let hlsLoading = null;  // the promise of hls.js, fetched once, when an HLS player is first wanted
+  let hlsRun = 0;  // bumped by every start and stop: a player whose hls.js arrives late is not started
   const WHEP_URL = "/api/v1/rooms/" + encodeURIComponent(config.room) + "/whep";
   const WEBRTC_PICTURE_MS = 10000;  // connected but no picture this long: fall back
   const WEBRTC_DISCONNECTED_MS = 4000;  // "disconnected" this long: fall back
@@ -105,6 +108,7 @@
   }
 
   function stopPlayer() {
+    hlsRun += 1;
     stopHls();
     stopWebRTC();
     shopcast.transport = null;
@@ -348,10 +352,35 @@
 
   // --- HLS -------------------------------------------------------------------------------------
 
+  // hls.js (600 KiB) is not a blocking script of the page: fetched when an HLS player is wanted (at
+  // once unless the viewer chose ultra-low latency), so the room, the feed and a WebRTC player start
+  // without waiting for it to download and parse (benchmarks/first_frame.py).
+  function loadHls() {
+    if (!hlsLoading) {
+      hlsLoading = new Promise(function (resolve) {
+        if (window.Hls) { resolve(); return; }
+        const script = document.createElement("script");
+        script.src = HLS_JS;
+        script.async = true;
+        script.onload = function () { resolve(); };
+        script.onerror = function () { shopcast.errors.push("hls.js did not load"); resolve(); };
+        document.head.appendChild(script);
+      });
+    }
+    return hlsLoading;
+  }
+
   function startHls() {
     shopcast.transport = "hls";
     useFormat(pickFormat());
     const url = shopcast.format ? shopcast.format.url : config.hls_url;
+    const run = ++hlsRun;
+    loadHls().then(function () {
+      if (run === hlsRun && shopcast.transport === "hls") attachHls(url);
+    });
+  }
+
+  function attachHls(url) {
     if (window.Hls && window.Hls.isSupported()) {
       // Low-latency mode loads LL-HLS parts and holds back PART-HOLD-BACK (1 s) from the live edge;
       // a plain-HLS stream falls back to HOLD-BACK. No liveSyncDuration here: set, it would override both.
@@ -471,6 +500,7 @@
     window.setTimeout(poll, POLL_MS);
   }
 
+  if (!shopcast.ull) loadHls();  // fetched while the page sets up: ready when the stream is
   setState("offline");
   layout();
   if (config.state === "live") {
