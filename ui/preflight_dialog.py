@@ -253,6 +253,7 @@ class PreflightDialog(QDialog):
         view = PreflightRowView(row_id, self._rows_panel)
         index = self._rows_layout.count() - 1 if before is None else before  # above the stretch
         self._rows_layout.insertWidget(index, view)
+        view.show()  # now, not from the layout's queued show: a row is on screen as soon as it is added
         self.row_views[row_id] = view
         return view
 
