@@ -51,45 +51,24 @@ def check_camera(devices: DeviceBackend, host: VideoSource | None) -> list[Prefl
     cameras = _list(devices.cameras)
     description = host.description if host is not None else "none"
     problem = host.problem if host is not None else None
+    warning: Text | None = None
     if not cameras:
-        return [
-            PreflightRow(
-                "camera",
-                "warning",
-                CAMERA_TITLE,
-                Text(
-                    "No camera found: the show will use the test pattern (or the camera's placeholder)",
-                    "未找到摄像头：直播将显示测试画面（或摄像头的占位画面）",
-                ),
-                _CAMERA_HINT,
-            )
-        ]
-    if problem is not None:
-        return [
-            PreflightRow(
-                "camera",
-                "warning",
-                CAMERA_TITLE,
-                Text(
-                    f"The host camera ({description}) shows its placeholder: {problem.en}",
-                    f"主播摄像头（{description}）显示占位画面：{problem.zh}",
-                ),
-                _CAMERA_HINT,
-            )
-        ]
-    if description == "test pattern":
-        return [
-            PreflightRow(
-                "camera",
-                "warning",
-                CAMERA_TITLE,
-                Text(
-                    f"The host camera shows the test pattern ({len(cameras)} camera(s) found)",
-                    f"主播摄像头显示的是测试画面（找到 {len(cameras)} 个摄像头）",
-                ),
-                _CAMERA_HINT,
-            )
-        ]
+        warning = Text(
+            "No camera found: the show will use the test pattern (or the camera's placeholder)",
+            "未找到摄像头：直播将显示测试画面（或摄像头的占位画面）",
+        )
+    elif problem is not None:
+        warning = Text(
+            f"The host camera ({description}) shows its placeholder: {problem.en}",
+            f"主播摄像头（{description}）显示占位画面：{problem.zh}",
+        )
+    elif description == "test pattern":
+        warning = Text(
+            f"The host camera shows the test pattern ({len(cameras)} camera(s) found)",
+            f"主播摄像头显示的是测试画面（找到 {len(cameras)} 个摄像头）",
+        )
+    if warning is not None:
+        return [PreflightRow("camera", "warning", CAMERA_TITLE, warning, _CAMERA_HINT)]
     names = ", ".join(str(c.name) for c in cameras)
     return [
         PreflightRow(
