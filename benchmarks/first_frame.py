@@ -209,7 +209,8 @@ def page_weight(base: str, watch_url: str) -> tuple[int, int]:
     """Our HTML, JS and CSS as the relay serves them: raw bytes and gzipped (level 6), hls.js excluded."""
     raw = zipped = 0
     with httpx.Client(timeout=10) as client:
-        for url in (watch_url, *(f"{base}/static/{n}" for n in ("watch.css", "rehearsal.js", "watch.js", "room.js"))):
+        ours = ("watch.css", "rehearsal.js", "watch.js", "identity.js", "room.js")
+        for url in (watch_url, *(f"{base}/static/{n}" for n in ours)):
             body = client.get(url).content
             raw += len(body)
             zipped += len(gzip.compress(body, 6))

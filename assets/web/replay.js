@@ -14,17 +14,8 @@
   for (const node of document.querySelectorAll("[data-t]")) node.textContent = t[node.dataset.t];
   const video = $("video");
   const status = (text) => { $("r-status").textContent = text; };
-  function stored(key, make) {
-    let value = null;
-    try { value = localStorage.getItem(key); } catch (e) { /* private mode */ }
-    if (!value) {
-      value = make();
-      try { localStorage.setItem(key, value); } catch (e) { /* private mode */ }
-    }
-    return value;
-  }
-  const hex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
-  const viewerId = stored("shopcast.viewer", () => "v-" + hex(8));
+  const hex = window.shopcastIdentity.randomHex;  // identity.js: the same viewer as on the live page
+  const viewerId = window.shopcastIdentity.viewerId;
   const clock = (s) => Math.floor(s / 60) + ":" + String(Math.floor(s % 60)).padStart(2, "0");
   function el(tag, attrs, children) {
     const node = document.createElement(tag);

@@ -10,17 +10,9 @@
   const $ = (id) => document.getElementById(id);
 
   // --- identity ------------------------------------------------------------------------------------
-  function stored(key, make) {
-    let value = null;
-    try { value = localStorage.getItem(key); } catch (e) { /* private mode */ }
-    if (!value) {
-      value = make();
-      try { localStorage.setItem(key, value); } catch (e) { /* private mode */ }
-    }
-    return value;
-  }
-  const randomHex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
-  const viewerId = stored("shopcast.viewer", () => "v-" + randomHex(8));
+  const stored = window.shopcastIdentity.stored;  // identity.js
+  const randomHex = window.shopcastIdentity.randomHex;
+  const viewerId = window.shopcastIdentity.viewerId;
   let nickname = stored("shopcast.nickname", () => (config.lang === "zh-CN" ? "观众" : "Viewer ") + viewerId.slice(-4));
   const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : randomHex(16));
 
