@@ -441,6 +441,11 @@ VIEWER_EVENTS: dict[str, type[BaseModel]] = {_type_of(m): m for m in _PUBLIC + _
 """Event type → model, for a viewer's connection."""
 OWNER_EVENTS: dict[str, type[BaseModel]] = {_type_of(m): m for m in _PUBLIC + _OWNER_ONLY}
 """Event type → model, for the owner's console (and an assistant's)."""
+TIMED_EVENTS: frozenset[str] = frozenset({"cart", "pins", "stock", "flash_sale", "coupon", "group_buy", "poll", "draw"})
+"""Viewer event types that happen at a picture: the host pins, opens a deal, a draw is made. The relay
+sends them in batches of their own stamped with ``at`` (the stream time of the program picture when the
+first of them happened), and the viewer page shows them when its player reaches that picture (at most
+``hold_s`` of the snapshot later). Comments, likes and the viewer's own replies are not held."""
 IGNORED_BY_PAGE: frozenset[str] = frozenset()
 """Viewer event types the viewer page (assets/web/room.js) deliberately does not handle."""
 
@@ -469,6 +474,9 @@ class _Snapshot(_Shape):
 class ViewerSnapshot(_Snapshot):
     comments: list[Comment]
     me: Me
+    hold_s: float
+    """The longest the page holds a timed batch for its picture (app/commerce/flash_sales.LATE_TAP_S: a
+    flash sale takes a tap that late after its close, when the tap's picture was before it)."""
 
 
 class OwnerSnapshot(_Snapshot):
@@ -501,6 +509,10 @@ class ViewerBatch(_Shape):
     type: Literal["batch"]
     t: float
     events: list[ViewerEvent]
+    at: float | None = None
+    """Only on a batch of :data:`TIMED_EVENTS`: the stream time (Unix seconds on the scale of the
+    playlists' EXT-X-PROGRAM-DATE-TIME) of the program picture when its first event happened. The page
+    applies the batch when its player shows that picture; batches without it at once."""
 
 
 class OwnerBatch(_Shape):
@@ -556,6 +568,7 @@ def json_schema() -> dict[str, Any]:
     )
     schema["x-event-types"] = {"viewer": sorted(VIEWER_EVENTS), "owner": sorted(OWNER_EVENTS)}
     schema["x-ignored-by-page"] = sorted(IGNORED_BY_PAGE)
+    schema["x-timed-events"] = sorted(TIMED_EVENTS)
     return schema
 
 

@@ -13,6 +13,12 @@ from app.commerce import products
 from app.commerce.core import Tx, new_id, not_found, refused
 from app.commerce.values import in_range, invalid, money
 
+LATE_TAP_S = 5.0
+"""How far behind the host's picture a tap still counts: a viewer sees the sale close when their player
+reaches the closing picture (LL-HLS ~1.4 s after the host, plain HLS a few seconds, WebRTC ~0.1 s), and
+the order their tap sends carries that picture's stream time (``seen_at``). Up to this long after the
+close, an order whose picture was before the close is taken at the deal price; the sale's unsold units
+stay in it until then. The viewer page holds timed events at most this long (the feed's ``hold_s``)."""
 COUNTDOWN_S = (0, 300)
 """Seconds before a sale opens: 0 opens it at once (a run-of-show's sale launched on the host's call)."""
 DURATION_S = (60, 1200)
@@ -87,9 +93,19 @@ def create(tx: Tx, room: str, sale: FlashSaleInput) -> dict[str, Any]:
     return view(tx, row)
 
 
-def check_purchase(tx: Tx, row: Any, viewer: str, qty: int) -> None:
-    """Refuse a purchase the sale does not allow, with the reason a shopper understands."""
-    now = tx.now
+def tap_time(now: float, seen_at: float | None) -> float:
+    """When the viewer tapped, on the host's timeline: the stream time of the picture on their screen,
+    bounded to [now - LATE_TAP_S, now] (a client may not claim to be further behind, nor ahead)."""
+    if seen_at is None:
+        return now
+    return min(now, max(now - LATE_TAP_S, seen_at))
+
+
+def check_purchase(tx: Tx, row: Any, viewer: str, qty: int, seen_at: float | None = None) -> None:
+    """Refuse a purchase the sale does not allow, with the reason a shopper understands. The sale's
+    window is checked at the tap's picture (:func:`tap_time`), so a viewer watching 1.4 s behind who
+    taps before the countdown ends on their screen gets the deal."""
+    now = tap_time(tx.now, seen_at)
     if row["phase"] == "closed" or now >= row["closes_at"]:
         raise refused("flash_sale_closed", "this flash sale has ended")
     if now < row["opens_at"]:
@@ -168,5 +184,6 @@ def tick(tx: Tx) -> None:
         tx.execute("UPDATE flash_sales SET phase = 'open' WHERE id = ?", (row["id"],))
         tx.log(row["room"], "flash_sale.opened", id=row["id"], sku=row["sku"])
         _announce(tx, get(tx, row["room"], row["id"]))
-    for row in tx.all("SELECT * FROM flash_sales WHERE phase != 'closed' AND closes_at <= ?", (tx.now,)):
+    # Closed for the shopper at closes_at; its units wait LATE_TAP_S for taps made before then.
+    for row in tx.all("SELECT * FROM flash_sales WHERE phase != 'closed' AND closes_at <= ?", (tx.now - LATE_TAP_S,)):
         close(tx, row, "time")

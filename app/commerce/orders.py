@@ -39,6 +39,9 @@ class OrderRequest:
     """Join this open group."""
     source: str = "live"
     """Where the viewer bought: ``live`` or ``replay`` (the shoppable replay, app/relay/replay.py)."""
+    seen_at: float | None = None
+    """The stream time of the picture on the viewer's screen at the tap (a flash sale's window is checked
+    there, bounded: app/commerce/flash_sales.tap_time). Not part of the fingerprint: a retry is the same order."""
 
     def fingerprint(self) -> str:
         fields: tuple[object, ...] = (
@@ -139,7 +142,7 @@ def place(
         sale = flash_sales.get(tx, room, request.flash_sale_id)
         if sale["sku"] != request.sku:
             raise refused("wrong_product", f"this flash sale is for {sale['sku']!r}, not {request.sku!r}")
-        flash_sales.check_purchase(tx, sale, viewer, request.qty)
+        flash_sales.check_purchase(tx, sale, viewer, request.qty, request.seen_at)
         flash_sales.record_purchase(tx, sale, viewer, request.qty)
         tx.execute(
             "UPDATE products SET sold = sold + ? WHERE room = ? AND sku = ?", (request.qty, room, request.sku)

@@ -53,6 +53,7 @@ async def place_order(
         parsed.group_buy_id,
         parsed.group_id,
         parsed.source,
+        parsed.seen_at,
     )
     name = nickname(parsed.nickname, viewer)
     order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)

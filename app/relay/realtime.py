@@ -80,8 +80,10 @@ from starlette.types import Receive, Send
 
 from app.commerce.core import CommerceError, Notification
 from app.commerce.engine import RoomEngine
+from app.commerce.flash_sales import LATE_TAP_S
 from app.commerce.strict_json import load_json
 from app.commerce.values import nickname as clean_nickname
+from app.feed_protocol import TIMED_EVENTS
 from app.relay.commit_queue import CommitQueue
 
 log = logging.getLogger(__name__)
@@ -222,6 +224,9 @@ class Channel:
     connections: set[Connection] = field(default_factory=set)
     viewers: dict[str, set[Connection]] = field(default_factory=dict)
     public: list[dict[str, Any]] = field(default_factory=list)
+    timed: list[dict[str, Any]] = field(default_factory=list)
+    """This tick's viewer events of TIMED_EVENTS: a batch of their own, stamped with ``timed_at``."""
+    timed_at: float | None = None
     owner: list[dict[str, Any]] = field(default_factory=list)
     assistant: list[dict[str, Any]] = field(default_factory=list)
     keyed: dict[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
@@ -234,7 +239,7 @@ class Channel:
     def online(self) -> int:
         return len(self.viewers)
 
-    def add(self, note: Notification) -> None:
+    def add(self, note: Notification, now: float) -> None:
         if note.to_viewer is not None:
             if note.public is not None and note.to_viewer in self.viewers:
                 self.private.setdefault(note.to_viewer, []).append(note.public)
@@ -243,10 +248,14 @@ class Channel:
         assistant_message = (
             note.owner if note.owner is not None and note.owner.get("type") in ASSISTANT_MESSAGES else note.public
         )
+        timed = note.public is not None and note.public.get("type") in TIMED_EVENTS
+        public = self.timed if timed else self.public  # a key's events are all of one type: one list
+        if timed and self.timed_at is None:
+            self.timed_at = now
         if note.key is not None and note.key in self.keyed:
             public_at, owner_at, assistant_at = self.keyed[note.key]
             if public_at is not None and note.public is not None:
-                self.public[public_at] = note.public
+                public[public_at] = note.public
             if owner_at is not None and owner_message is not None:
                 self.owner[owner_at] = owner_message
             if assistant_at is not None and assistant_message is not None:
@@ -254,8 +263,8 @@ class Channel:
             return
         public_at = owner_at = assistant_at = None
         if note.public is not None:
-            public_at = len(self.public)
-            self.public.append(note.public)
+            public_at = len(public)
+            public.append(note.public)
         if owner_message is not None:
             owner_at = len(self.owner)
             self.owner.append(owner_message)
@@ -285,10 +294,13 @@ class Realtime:
         engine.add_listener(self.on_notifications)
 
     def on_notifications(self, notes: list[Notification]) -> None:
+        # Committed just now: the stream time of the picture the host sees (the studio's and the
+        # relay's clocks being one, or NTP's; docs/architecture.md, "Commerce in step with the picture").
+        now = self.engine.now
         for note in notes:
             channel = self.channels.get(note.room)
             if channel is not None:  # nobody connected: nothing to send
-                channel.add(note)
+                channel.add(note, now)
 
     def online(self, room: str) -> int:
         channel = self.channels.get(room)
@@ -377,19 +389,24 @@ class Realtime:
                 if assistants:
                     text = _dump({"type": "batch", "t": now, "events": channel.assistant})
                     out.extend((conn, text) for conn in assistants)
-            if channel.public:
-                text = _dump({"type": "batch", "t": now, "events": channel.public})
-                out.extend(
-                    (conn, text)
-                    for conn in channel.connections
-                    if not conn.owner and conn.assistant is None and conn.ready
-                )
+            for events, at in ((channel.public, None), (channel.timed, channel.timed_at)):
+                if events:
+                    batch = {"type": "batch", "t": now, "events": events}
+                    if at is not None:
+                        batch["at"] = at
+                    text = _dump(batch)
+                    out.extend(
+                        (conn, text)
+                        for conn in channel.connections
+                        if not conn.owner and conn.assistant is None and conn.ready
+                    )
             for viewer, messages in channel.private.items():
                 text = _dump({"type": "batch", "t": now, "events": messages})
                 out.extend((conn, text) for conn in channel.viewers.get(viewer, ()) if conn.ready)
-            if channel.public or channel.owner:
+            if channel.public or channel.timed or channel.owner:
                 self.sent_batches += 1
             channel.public, channel.owner, channel.keyed, channel.private = [], [], {}, {}
+            channel.timed, channel.timed_at = [], None
             channel.assistant = []
         return out
 
@@ -429,6 +446,7 @@ class Realtime:
                     snapshot.pop(hidden, None)
             elif viewer:
                 snapshot["me"] = self.engine.me(conn.room, conn.viewer_id)
+                snapshot["hold_s"] = LATE_TAP_S
             conn.offer(_dump({"type": "snapshot", **snapshot}))
             conn.ready = True  # no await since the snapshot was taken: no batch can slip in before it
             await self._receive(conn)

@@ -52,6 +52,13 @@ class OrderCreate(Body):
     group_id: Id | None = Field(default=None, description="join this open group")
     nickname: str | None = Field(default=None, max_length=24)
     source: Literal["live", "replay"] = Field(default="live", description="bought from the live room or a replay")
+    seen_at: float | None = Field(
+        default=None,
+        ge=0,
+        le=1e11,
+        description="stream time (Unix s, the playlists' PROGRAM-DATE-TIME) of the picture on screen at the tap:"
+        " a flash sale's window is checked there, at most 5 s back",
+    )
 
 
 class CouponCreate(Body):

@@ -20,6 +20,13 @@ freed when the viewer DELETEs, when ICE/DTLS fails or closes, when nothing is he
 (RTCP receiver reports, sent about every second) for 4 s, when it is not connected 15 s after its
 offer, and when the studio finishes the broadcast or stays away longer than 15 s.
 
+The picture's clock: an offer may carry one data channel (``m=application … webrtc-datachannel``);
+when the viewer opens one labelled ``shopcast-clock`` the relay sends ``{"t": seconds}`` on it about
+every 0.1 s while video goes out: the relay's wall clock when the picture being sent reached it. The
+viewer page holds the room's timed events (app/feed_protocol.py ``TIMED_EVENTS``, stamped on the
+relay's clock) until its picture reaches them, as LL-HLS viewers do with the playlists'
+EXT-X-PROGRAM-DATE-TIME.
+
 ICE: host candidates only (no STUN/TURN: the relay must be reachable at an address it has).
 ``--ice-host ADDR`` (repeatable; default ``$SHOPCAST_ICE_HOSTS``, comma-separated) offers only those
 addresses; tests use 127.0.0.1, which aioice otherwise skips.
@@ -43,6 +50,7 @@ import av
 from aiortc import (
     MediaStreamTrack,
     RTCConfiguration,
+    RTCDataChannel,
     RTCPeerConnection,
     RTCRtpSender,
     RTCSessionDescription,
@@ -71,6 +79,10 @@ INTERRUPTION_GRACE = 15.0
 WATCH_INTERVAL = 0.5
 SQUEEZE_TICKS = 90
 """Spacing (1 ms at 90 kHz) of the cached GOP's pictures when they go out at once to a new viewer."""
+CLOCK_CHANNEL = "shopcast-clock"
+"""The data channel a viewer opens for the picture's clock."""
+CLOCK_EVERY = 0.1
+"""Seconds between two clock ticks (of the pictures' arrival)."""
 DISCONTINUITY = 5
 """A jump of more than this many seconds in a track's pts (or a step back) is a new timeline."""
 
@@ -164,6 +176,9 @@ class FeedTrack(MediaStreamTrack):
         self._offset = 0
         self._last: tuple[int, int, float] | None = None
         """(source pts, outgoing pts, arrival) of the last unit."""
+        self.clock: RTCDataChannel | None = None
+        """The viewer's clock channel (video only): see CLOCK_CHANNEL."""
+        self._ticked = float("-inf")
 
     def _start(self) -> None:
         self._started = True
@@ -189,10 +204,20 @@ class FeedTrack(MediaStreamTrack):
                 raise MediaStreamError
             unit, out = item, self._map(item)
         self._last = (unit.pts, out, unit.arrived)
+        self._tick(unit)
         packet = av.Packet(unit.payload)
         packet.pts = packet.dts = out
         packet.time_base = self._time_base
         return packet
+
+    def _tick(self, unit: Unit) -> None:
+        """Tell the viewer's clock channel when this picture reached the relay (its wall clock)."""
+        channel = self.clock
+        if channel is None or channel.readyState != "open" or unit.arrived - self._ticked < CLOCK_EVERY:
+            return
+        self._ticked = unit.arrived
+        arrived = time.time() - (time.monotonic() - unit.arrived)
+        channel.send(f'{{"t":{arrived:.3f}}}')
 
     def _map(self, unit: Unit) -> int:
         last = self._last
@@ -226,6 +251,8 @@ class Offer:
     sdp: str
     video: bool
     audio: bool
+    data: bool = False
+    """It carries a data channel (for the picture's clock)."""
 
 
 def parse_offer(body: bytes) -> Offer:
@@ -243,15 +270,21 @@ def parse_offer(body: bytes) -> Offer:
     except Exception as exc:  # the parser raises whatever it trips over
         raise ApiError(400, "bad_sdp", f"the SDP offer cannot be parsed ({type(exc).__name__}: {exc})") from None
     kinds = [m.kind for m in parsed.media]
-    if not kinds:
-        raise ApiError(400, "bad_sdp", "the offer has no media section: offer to receive video and/or audio")
+    if "audio" not in kinds and "video" not in kinds:
+        raise ApiError(400, "bad_sdp", "the offer has no audio or video section: offer to receive video and/or audio")
     for media in parsed.media:
-        if media.kind not in ("audio", "video"):
+        if media.kind not in ("audio", "video", "application"):
             raise ApiError(400, "bad_sdp", f"the offer has an m={media.kind} section: only audio and video are served")
         if kinds.count(media.kind) > 1:
             raise ApiError(
                 400, "bad_sdp", f"the offer has {kinds.count(media.kind)} {media.kind} sections: one at most"
             )
+        if media.kind == "application":
+            if "webrtc-datachannel" not in media.fmt or "SCTP" not in media.profile:
+                raise ApiError(
+                    400, "bad_sdp", "the offer's m=application section is not a data channel (webrtc-datachannel)"
+                )
+            continue
         direction = media.direction or "sendrecv"
         if direction not in ("recvonly", "sendrecv"):
             raise ApiError(
@@ -269,7 +302,16 @@ def parse_offer(body: bytes) -> Offer:
             )
         if media.kind == "audio" and not any(c.mimeType.lower() == "audio/opus" for c in media.rtp.codecs):
             raise ApiError(400, "unsupported_codec", "the offer's audio has no Opus: this stream's sound is Opus")
-    return Offer(text, "video" in kinds, "audio" in kinds)
+    return Offer(text, "video" in kinds, "audio" in kinds, "application" in kinds)
+
+
+def _give_clock(pc: RTCPeerConnection, video: FeedTrack) -> None:
+    """The viewer's ``shopcast-clock`` data channel, when it opens one, gets ``video``'s ticks."""
+
+    @pc.on("datachannel")
+    def on_datachannel(channel: RTCDataChannel) -> None:
+        if channel.label == CLOCK_CHANNEL:
+            video.clock = channel
 
 
 def _preferences(kind: str) -> list[Any]:
@@ -345,7 +387,10 @@ class WhepService:
         senders = []
         for kind, wanted in (("video", offer.video), ("audio", offer.audio)):
             if wanted:
-                transceiver = pc.addTransceiver(FeedTrack(kind, subscriber), direction="sendonly")
+                track = FeedTrack(kind, subscriber)
+                if kind == "video":
+                    _give_clock(pc, track)
+                transceiver = pc.addTransceiver(track, direction="sendonly")
                 transceiver.setCodecPreferences(_preferences(kind))
                 senders.append(transceiver.sender)
         if len(senders) == 2:  # one MediaStream: the receiver keeps the picture and the sound in sync

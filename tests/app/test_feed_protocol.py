@@ -18,6 +18,7 @@ import websockets
 from app import feed_protocol
 from app.analytics.metrics import _HANDLERS, FOLD_IGNORES, FOLD_SPECIAL
 from app.commerce.event_types import EVENT_TYPES
+from app.commerce.flash_sales import LATE_TAP_S
 from app.commerce.questions import STATUSES
 from app.console_state import IGNORED_EVENTS, SECTIONS, ConsoleState
 from tests.helpers.relay import RelayProcess
@@ -202,6 +203,25 @@ def test_every_message_the_relay_sends_is_declared_and_valid(feeds: tuple[Feed, 
     assert {m["type"] for m in viewer_a.messages} == set(feed_protocol.MESSAGE_TYPES)
     assert viewer_seen == set(feed_protocol.VIEWER_EVENTS), "the session makes every declared viewer type happen"
     assert owner_seen == set(feed_protocol.OWNER_EVENTS), "the session makes every declared owner type happen"
+
+
+def test_timed_events_come_in_stamped_batches_of_their_own(feeds: tuple[Feed, Feed, Feed, Feed]) -> None:
+    """A viewer's batch of TIMED_EVENTS carries ``at`` (the stream time the page waits for); any other
+    batch carries none and holds none of them, so comments and the viewer's replies are never held."""
+    assert set(feed_protocol.VIEWER_EVENTS) >= feed_protocol.TIMED_EVENTS
+    viewer_a, _, owner, _ = feeds
+    batches = [m for m in viewer_a.messages if m["type"] == "batch"]
+    timed = [m for m in batches if "at" in m]
+    assert timed and len(timed) < len(batches)
+    for batch in batches:
+        types = {e["type"] for e in batch["events"]}
+        if "at" in batch:
+            assert types <= feed_protocol.TIMED_EVENTS, types
+            assert abs(batch["at"] - batch["t"]) < 1, "stamped when its first event happened, in this tick"
+        else:
+            assert not types & feed_protocol.TIMED_EVENTS, types
+    assert not any("at" in m for m in owner.messages if m["type"] == "batch"), "the studio sees the picture live"
+    assert viewer_a.messages[0]["hold_s"] == LATE_TAP_S
 
 
 def test_the_viewer_variants_carry_no_viewer_ids(feeds: tuple[Feed, Feed, Feed, Feed]) -> None:

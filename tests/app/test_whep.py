@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import av
 import httpx
@@ -45,6 +46,8 @@ OFFER = (
     "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=rtpmap:111 opus/48000/2\r\n"
     "a=recvonly\r\n"
 )
+DATA_CHANNEL = "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\nc=IN IP4 0.0.0.0\r\na=mid:2\r\na=sctp-port:5000\r\n"
+"""The page's data channel for the picture's clock."""
 
 
 @pytest.fixture(autouse=True)
@@ -104,8 +107,8 @@ def test_an_aiortc_viewer_decodes_the_live_top_rung_and_the_sound_and_ends_with_
         samples = frame.to_ndarray()
         return samples.reshape(-1, len(frame.layout.channels))[:, 0] if frame.format.is_packed else samples[0]
 
-    async def watch() -> tuple[float, list[tuple[float, int | None, int, int]], list[np.ndarray], float]:
-        viewer = WhepViewer(f"{relay.url}/api/v1/rooms/shop/whep")
+    async def watch() -> tuple[float, list[tuple[float, int | None, int, int]], list[np.ndarray], float, list[Any]]:
+        viewer = WhepViewer(f"{relay.url}/api/v1/rooms/shop/whep", clock=True)
         answer = await viewer.offer()
         assert answer.status_code == 201, answer.text
         assert answer.headers["content-type"] == "application/sdp"
@@ -132,9 +135,9 @@ def test_an_aiortc_viewer_decodes_the_live_top_rung_and_the_sound_and_ends_with_
             assert time.monotonic() - ended < 10, "the broadcast ended but the viewer kept its seat"
             await asyncio.sleep(0.1)
         await viewer.close()
-        return connected, pictures, sound, time.monotonic() - ended
+        return connected, pictures, sound, time.monotonic() - ended, viewer.ticks
 
-    connected, pictures, sound, freed_after = asyncio.run(watch())
+    connected, pictures, sound, freed_after, ticks = asyncio.run(watch())
     assert len(pictures) >= 60, f"only {len(pictures)} pictures in 4 s"
     assert {(w, h) for _, _, w, h in pictures} == {(720, 1280)}, "the portrait top rung, as encoded"
     codes = [ms for _, ms, _, _ in pictures if ms is not None]
@@ -144,6 +147,14 @@ def test_an_aiortc_viewer_decodes_the_live_top_rung_and_the_sound_and_ends_with_
     # the cache the first one would be the next keyframe, made after).
     assert codes[0] <= connected * 1000
     assert abs(pictures[-1][0] * 1000 - codes[-1]) < 5000, "the pictures are live"
+    # The picture's clock: ~10 ticks a second on the data channel, each the time the picture being sent
+    # reached the relay: after it was made (its clock code), and before this viewer got the tick.
+    live_ticks = [(got, t) for got, t in ticks if got > connected + 0.5]
+    assert len(live_ticks) >= 20, f"{len(live_ticks)} clock ticks in ~3.5 s"
+    assert [t for _, t in live_ticks] == sorted(t for _, t in live_ticks)
+    assert all(0 <= got - t < 0.5 for got, t in live_ticks), live_ticks[:5]
+    # (ticks are 0.1 s apart: the last decoded picture may have come after the last tick's)
+    assert -250 < live_ticks[-1][1] * 1000 - codes[-1] < 600, "the tick is the time of a live picture"
 
     wave = np.concatenate(sound).astype(np.float64)
     assert len(wave) >= 48000 * 2, "seconds of sound"
@@ -258,7 +269,7 @@ def post(
         ("quiet", '{"sdp": "v=0"}', "application/sdp", 400, "bad_sdp",
          "the body is not an SDP offer (it must start with v=0)"),
         ("quiet", "v=0\r\ns=-\r\n", "application/sdp", 400, "bad_sdp",
-         "the offer has no media section: offer to receive video and/or audio"),
+         "the offer has no audio or video section: offer to receive video and/or audio"),
         ("quiet", OFFER.replace("a=recvonly", "a=sendonly", 1), "application/sdp", 400, "bad_sdp",
          "the offer's video is sendonly: a WHEP viewer offers to receive (recvonly)"),
         ("quiet", OFFER.replace("H264/90000", "VP8/90000"), "application/sdp", 400, "unsupported_codec",
@@ -266,8 +277,12 @@ def post(
          " not re-encoded"),
         ("quiet", OFFER.replace("opus/48000/2", "PCMU/8000"), "application/sdp", 400, "unsupported_codec",
          "the offer's audio has no Opus: this stream's sound is Opus"),
-        ("quiet", OFFER + "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\n", "application/sdp", 400,
-         "bad_sdp", "the offer has an m=application section: only audio and video are served"),
+        ("quiet", "v=0\r\ns=-\r\n" + DATA_CHANNEL, "application/sdp", 400, "bad_sdp",
+         "the offer has no audio or video section: offer to receive video and/or audio"),
+        ("quiet", OFFER + DATA_CHANNEL + DATA_CHANNEL.replace("mid:2", "mid:3"), "application/sdp", 400, "bad_sdp",
+         "the offer has 2 application sections: one at most"),
+        ("quiet", OFFER + DATA_CHANNEL, "application/sdp", 409, "not_live",
+         "room 'quiet' is not live (it is offline): there is nothing to watch yet"),
         ("quiet", OFFER, "application/sdp", 409, "not_live",
          "room 'quiet' is not live (it is offline): there is nothing to watch yet"),
         ("older-studio", OFFER, "application/sdp", 503, "realtime_unavailable",
@@ -275,7 +290,7 @@ def post(
          " standard live stream (LL-HLS)"),
     ],
     ids=["unknown-room", "json", "no-type", "empty", "not-utf8", "not-sdp", "no-media", "sendonly", "vp8-only",
-         "no-opus", "datachannel", "offline", "no-realtime"],
+         "no-opus", "only-datachannel", "two-datachannels", "datachannel-taken", "offline", "no-realtime"],
 )  # fmt: skip
 def test_bad_offers_get_precise_errors(
     idle_relay: RelayProcess, room: str, body: str | bytes, content_type: str | None, status_code: int, code: str,

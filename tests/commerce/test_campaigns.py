@@ -7,7 +7,7 @@ import pytest
 from app.commerce.core import CommerceError
 from app.commerce.coupons import CouponInput
 from app.commerce.engine import RoomEngine
-from app.commerce.flash_sales import FlashSaleInput
+from app.commerce.flash_sales import LATE_TAP_S, FlashSaleInput
 from app.commerce.group_buys import GroupBuyInput
 from app.commerce.orders import OrderRequest
 from tests.commerce.conftest import ManualClock
@@ -33,12 +33,42 @@ def test_flash_sale_opens_after_its_countdown_and_closes_after_its_duration(
     clock.advance(60)
     assert refusal(lambda: engine.place_order("r", "viewer-a", "A", buy, "k3")) == "flash_sale_closed"
     engine.tick()
+    assert engine.flash_sale("r", sale["id"])["phase"] == "closed", "closed for shoppers at its time"
+    assert engine.product("r", "tee")["stock"] == 490, "its units wait for taps made before the close"
+    clock.advance(LATE_TAP_S)
+    engine.tick()
     closed = engine.flash_sale("r", sale["id"])
     assert (closed["phase"], closed["sold"]) == ("closed", 1)
     assert engine.product("r", "tee")["stock"] == 499, "unsold units went back"
     assert [e["type"] for e in engine.events("r") if e["type"].startswith("flash_sale")] == [
         "flash_sale.created", "flash_sale.opened", "flash_sale.closed",
     ]  # fmt: skip
+
+
+def test_a_tap_before_the_close_on_the_viewer_s_picture_gets_the_deal_within_the_bound(
+    engine: RoomEngine, clock: ManualClock
+) -> None:
+    sale = engine.create_flash_sale("r", FlashSaleInput("tee", 1990, 10, 5, countdown_s=10, duration_s=60))
+    opens, closes = sale["opens_at"], sale["closes_at"]
+    clock.advance(9)
+    early = OrderRequest("tee", 1, flash_sale_id=sale["id"], seen_at=opens + 3)
+    assert refusal(lambda: engine.place_order("r", "a", "A", early, "k0")) == "not_open_yet", (
+        "a picture from the future is now"
+    )
+    clock.advance(62)  # 1 s after the close on the host's clock
+    late_viewer = OrderRequest("tee", 1, flash_sale_id=sale["id"], seen_at=closes - 0.3)
+    order, _ = engine.place_order("r", "viewer-a", "A", late_viewer, "k1")
+    assert order["unit_price"] == 19.9, "watching 1.3 s behind, the tap came before the countdown ended"
+    at_close = OrderRequest("tee", 1, flash_sale_id=sale["id"], seen_at=closes)
+    assert refusal(lambda: engine.place_order("r", "viewer-b", "B", at_close, "k1")) == "flash_sale_closed"
+    no_picture = OrderRequest("tee", 1, flash_sale_id=sale["id"])
+    assert refusal(lambda: engine.place_order("r", "viewer-b", "B", no_picture, "k2")) == "flash_sale_closed"
+    clock.advance(LATE_TAP_S - 0.5)  # the claim is clamped to LATE_TAP_S back: closes + 0.5
+    far_behind = OrderRequest("tee", 1, flash_sale_id=sale["id"], seen_at=closes - 60)
+    assert refusal(lambda: engine.place_order("r", "viewer-c", "C", far_behind, "k1")) == "flash_sale_closed"
+    engine.tick()
+    assert engine.product("r", "tee")["stock"] == 499, "after the bound the 9 unsold units go back"
+    assert engine.flash_sale("r", sale["id"])["sold"] == 1
 
 
 def test_flash_sale_limits_per_viewer_and_sells_out(engine: RoomEngine, clock: ManualClock) -> None:

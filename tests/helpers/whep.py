@@ -6,6 +6,7 @@ aioice skips loopback: use :func:`loopback_ice` (a test fixture patches it for o
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,9 +39,14 @@ class Received:
 
 
 class WhepViewer:
-    def __init__(self, endpoint: str, *, video: bool = True, audio: bool = True) -> None:
+    def __init__(self, endpoint: str, *, video: bool = True, audio: bool = True, clock: bool = False) -> None:
         self.endpoint = endpoint
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+        self.ticks: list[tuple[float, float]] = []
+        """(time.time() on arrival, the relay's ``t``) from the picture's clock channel (``clock=True``)."""
+        if clock:
+            channel = self.pc.createDataChannel("shopcast-clock", ordered=False, maxRetransmits=0)
+            channel.on("message", lambda text: self.ticks.append((time.time(), json.loads(text)["t"])))
         if video:
             self.pc.addTransceiver("video", direction="recvonly")
         if audio:
