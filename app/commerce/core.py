@@ -62,6 +62,8 @@ class Notification:
     key: str | None = None
     """Messages with the same key replace each other within one realtime tick (e.g. a poll's
     latest results), so a burst of votes sends one update."""
+    wall: float | None = None
+    """When it happened: its transaction's clock, the ``wall`` of the event-log rows it wrote with it."""
 
 
 Listener = Callable[[list[Notification]], None]
@@ -124,7 +126,7 @@ class Tx:
         to_viewer: str | None = None,
         key: str | None = None,
     ) -> None:
-        self.notifications.append(Notification(room, public, owner, to_viewer, key))
+        self.notifications.append(Notification(room, public, owner, to_viewer, key, self.now))
 
 
 def new_id(prefix: str) -> str:

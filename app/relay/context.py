@@ -19,6 +19,7 @@ from app.relay.media_store import LiveStates, MediaStore
 from app.relay.poster import Posters
 from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
+from app.relay.timeline import Timeline
 from pipeline.ice import check_ice_host, hosts_from_env
 
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
@@ -90,6 +91,8 @@ class RelayContext:
     """Assistant (中控) links' signer (app/relay/assistants.py; set by :meth:`open`)."""
     posters: Posters = field(default_factory=Posters)
     """Each room's poster frame for link previews (app/relay/poster.py)."""
+    timeline: Timeline = field(default_factory=Timeline)
+    """The host's actions as EXT-X-DATERANGE in the live media playlists (app/relay/timeline.py)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -108,6 +111,7 @@ class RelayContext:
         formats = StreamFormats(media)
         context = cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics, formats)
         context.assistants = AssistantTokens.load(settings.data_dir)
+        engine.add_event_listener(context.timeline.on_events)
         return context
 
     def assistant_tokens(self) -> AssistantTokens:

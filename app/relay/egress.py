@@ -9,6 +9,7 @@ are held by :mod:`app.relay.ll_hls`.
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from pathlib import PurePosixPath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -56,6 +57,8 @@ async def get_stream_file(room: str, path: str, request: Request, ctx: Context) 
         data = await read()
     if data is None:
         raise ApiError(404, "not_found", f"{rel} is not in room {room!r}'s stream (yet)")
+    if rel.suffix == ".m3u8" and rel.parent != PurePosixPath("."):  # a media playlist (not master*.m3u8)
+        data = ctx.timeline.annotate(room, data)
     cache = PLAYLIST_CACHE if rel.suffix == ".m3u8" else SEGMENT_CACHE
     headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
     return Response(data, media_type=media_type(rel), headers=headers)

@@ -294,13 +294,14 @@ class Realtime:
         engine.add_listener(self.on_notifications)
 
     def on_notifications(self, notes: list[Notification]) -> None:
-        # Committed just now: the stream time of the picture the host sees (the studio's and the
-        # relay's clocks being one, or NTP's; docs/architecture.md, "Commerce in step with the picture").
+        # A note's wall (its transaction's clock) is the stream time of the picture the host saw then
+        # (the studio's and the relay's clocks being one, or NTP's; docs/architecture.md, "Commerce in
+        # step with the picture"), as in the event log and the playlists' EXT-X-DATERANGE.
         now = self.engine.now
         for note in notes:
             channel = self.channels.get(note.room)
             if channel is not None:  # nobody connected: nothing to send
-                channel.add(note, now)
+                channel.add(note, now if note.wall is None else note.wall)
 
     def online(self, room: str) -> int:
         channel = self.channels.get(room)
