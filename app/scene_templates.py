@@ -8,9 +8,12 @@ camera when the machine has one — 双机位 — otherwise the pinned product's
 card, the first co-host's tile, a backdrop colour and the slate.
 
 On a portrait canvas the phone apps draw their own buttons and comments over the picture: a top bar,
-a strip on the right and the bottom quarter. :func:`safe_zone` is the band left for text and
-prices; the studio draws it as a guide on the preview, and these templates keep the product card
-(and the close-up) inside it.
+a strip on the right and a bottom band; so does ShopCast's own viewer page (assets/web/watch.css,
+which takes its bands from :data:`SAFE_TOP` and :data:`SAFE_BOTTOM` through the page the relay
+fills in). :func:`safe_zone` is the band left for faces, text and prices; the studio draws it as a
+guide on the preview, and these templates keep the product card, the close-up and every person's
+tile (the host small, the co-host split) inside it; a host filling the canvas frames their face
+inside the guide.
 """
 
 from __future__ import annotations
@@ -31,10 +34,15 @@ from pipeline.scene import (
 )
 from pipeline.sources import parse_video_spec
 
-SAFE_TOP, SAFE_BOTTOM, SAFE_RIGHT = 0.12, 0.25, 0.15
-"""Shares of a portrait picture the phone apps cover: the top bar, the bottom (comments, card, input
-bar) and the right strip (like, share, cart). No platform publishes exact numbers; these are the
-guide's defaults (../shared/design/live-commerce-format.md)."""
+SAFE_TOP, SAFE_BOTTOM, SAFE_RIGHT = 0.12, 0.40, 0.15
+"""Shares of a portrait picture the viewers' screens cover: the top bar, the bottom (comments, the
+pinned card, the flash sale, activities, input bar) and the right strip (like, share, cart). No
+platform publishes exact numbers; the guide's defaults (../shared/design/live-commerce-format.md)
+are top 12 %, bottom 25 %, right 15 %. ShopCast's watch page needs a bottom 40 % on a 390x844 phone
+for its room (a pinned card, a flash-sale banner, a row of activity cards, comments and the dock
+at once), as the apps do in practice, so the bottom share here is 40 %: the watch page's room layer
+is sized from this number (``--safe-bottom``), never from a literal of its own, and a face kept
+above it is covered neither there nor in the apps."""
 SAFE_LEFT = 0.09
 """A 9:16 picture filling a taller phone (9:19.5, as the viewer page and the apps do) loses about 9 %
 off each side: nothing that must be read goes there."""
@@ -142,7 +150,10 @@ def _portrait_boxes(canvas: Canvas) -> _Boxes:
     photo_side = _even(min(zone.w - 2 * margin, card.y - zone.y - 2 * margin))
     photo = Box(zone.x + margin, zone.y + margin, card_w, photo_side)
     host_w, host_h = _even(width * 0.24), _even(width * 0.24 * 4 / 3)
-    half = _even(height / 2)
+    # the co-host split (连麦): two 3:4 tiles side by side at the top of the safe band, as the apps show it
+    tile_w = _even((zone.w - margin) / 2)
+    tile_h = min(_even(tile_w * 4 / 3), zone.h - 2 * margin)
+    tile_y = zone.y + margin
     return _Boxes(
         full=Box(0, 0, width, height),
         closeup=Box(zone.x + margin, zone.y + margin, pip_w, _even(pip_w * 4 / 3)),
@@ -150,8 +161,8 @@ def _portrait_boxes(canvas: Canvas) -> _Boxes:
         photo=photo,
         host_small=Box(photo.x + photo.w - host_w, photo.y + photo.h - host_h, host_w, host_h),
         showcase_card=card,
-        host_half=Box(0, 0, width, half),
-        guest_half=Box(0, half, width, height - half),
+        host_half=Box(zone.x, tile_y, tile_w, tile_h),
+        guest_half=Box(zone.x + zone.w - tile_w, tile_y, tile_w, tile_h),
     )
 
 
@@ -180,6 +191,9 @@ def _landscape_boxes(canvas: Canvas) -> _Boxes:
 
 def _scenes(b: _Boxes, w: dict[str, str]) -> tuple[Scene, ...]:
     card = Layer("card", CARD, b.card, fit=Fit.CONTAIN)
+    tiled = b.host_half.w * b.host_half.h + b.guest_half.w * b.guest_half.h
+    # the split's tiles leave room around them (portrait): the backdrop shows there
+    split_backdrop = () if tiled >= b.full.w * b.full.h else (Layer("backdrop", BACKDROP, b.full),)
     return (
         Scene("full", w["full"], (Layer("host", HOST, b.full),)),
         Scene("pip", w["pip"], (Layer("host", HOST, b.full), Layer("closeup", CLOSEUP, b.closeup), card)),
@@ -193,7 +207,11 @@ def _scenes(b: _Boxes, w: dict[str, str]) -> tuple[Scene, ...]:
                 Layer("card", CARD, b.showcase_card, fit=Fit.CONTAIN),
             ),
         ),
-        Scene("cohost", w["cohost"], (Layer("host", HOST, b.host_half), Layer("guest", GUEST, b.guest_half))),
+        Scene(
+            "cohost",
+            w["cohost"],
+            (*split_backdrop, Layer("host", HOST, b.host_half), Layer("guest", GUEST, b.guest_half)),
+        ),
         Scene("brb", w["brb"], (Layer("slate", SLATE, b.full),)),
     )
 

@@ -2,8 +2,12 @@
 
 ``/watch/{room}/replay/{show}`` and ``/watch/{room}/clip/{show}/{sku}`` are the pages;
 ``/replay/{room}/{show}/master.m3u8`` (and ``…/clip/{sku}/master.m3u8``) the on-demand HLS;
-``/api/v1/rooms/{room}/replays/{show}`` the chapters; ``/api/v1/rooms/{room}/storage`` the disk use
-(owner). The media itself is app/relay/replay.py's.
+``/api/v1/rooms/{room}/replays/{show}`` the chapters; ``/api/v1/rooms/{room}/explanations`` the
+current show's finished explanations (the live page's "watch the explanation" / 看讲解 links);
+``/api/v1/rooms/{room}/storage`` the disk use (owner). The media itself is app/relay/replay.py's.
+
+A clip is served while its show is still live once its explanation is over and its segments are on
+disk; the whole replay only once the show has ended.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from app.relay.errors import ApiError
 from app.relay.media_store import MULTIVARIANT, stream_folders
 from app.relay.poster import POSTER_NAME, open_graph_tags, poster_url
 from app.relay.room_auth import require_owner
-from app.relay.viewer import _page, pick_language
+from app.relay.viewer import _page, pick_language, strings
 
 router = APIRouter(tags=["replay"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -46,17 +50,21 @@ async def _events(ctx: RelayContext, room: str) -> list[dict[str, Any]]:
         await asyncio.sleep(0)
 
 
-def _show_replay(ctx: RelayContext, room: str, show: int, events: list[dict[str, Any]]) -> dict[str, Any]:
-    """The show's broadcast, chapters and span (worker thread)."""
+def _show_replay(
+    ctx: RelayContext, room: str, show: int | None, events: list[dict[str, Any]], now: float
+) -> dict[str, Any]:
+    """The show's broadcast, chapters and span (worker thread); ``show`` None: the room's last one.
+    A show still on (``live``) has the chapters whose explanation is over and whose media is kept:
+    not the product explained now, nor one whose end the relay has no segment of yet."""
     try:
         fold = fold_show(events, show)
     except ValueError as exc:
         raise ApiError(404, "show_not_found", str(exc)) from None
     current = fold.show
-    assert current is not None
-    if current.end is None:
-        raise ApiError(409, "show_live", f"show {show} is still on: its replay starts when it ends")
-    found = replay.broadcast_for(ctx.media.root / room, current.start, current.end)
+    if current is None:
+        raise ApiError(404, "show_not_found", f"room {room!r} has had no show yet")
+    live = current.end is None
+    found = replay.broadcast_for(ctx.media.root / room, current.start, now if current.end is None else current.end)
     if found is None:
         raise ApiError(404, "replay_not_kept", f"the relay keeps no media of show {show} (expired or never pushed)")
     folder = ctx.media.root / room / found.stream_id
@@ -64,54 +72,93 @@ def _show_replay(ctx: RelayContext, room: str, show: int, events: list[dict[str,
     top = replay.read_playlist(folder, uris[0]) if uris else None
     if top is None:
         raise ApiError(404, "replay_not_kept", f"the relay keeps no media of show {show}")
+    open_since = current.segments[-1].start if live and current.segments and current.segments[-1].end is None else None
+    origin = top.wall_origin()
     chapters = []
-    for seg in fold.segments():
-        if seg.sku is None:
-            continue
+    for seg in fold.segments(now if live else None):
+        if seg.sku is None or (live and seg.start == open_since):
+            continue  # (live) the product explained now: its explanation is not over
+        if live and (origin is None or seg.end > origin + top.duration):
+            continue  # (live) the relay has not kept the segment its explanation ends in yet
         start, end = top.media_time(seg.start), top.media_time(seg.end)
         if start is None or end is None or end <= start:
             continue
         chapters.append({"sku": seg.sku, "title": seg.title, "start": round(start, 3), "end": round(end, 3),
                          "wall_start": seg.start, "wall_end": seg.end})  # fmt: skip
+    sales = [
+        {"id": key, "sku": sale.sku, "ended": True}
+        for key, sale in fold.sales.items()
+        if not live or sale.closed is not None or sale.closes_at <= now
+    ]
     return {
         "room": room,
-        "show": show,
+        "show": current.number,
+        "live": live,
         "stream_id": found.stream_id,
         "started_at": current.start,
         "ended_at": current.end,
         "duration": round(top.duration, 3),
-        "hls_url": f"/replay/{room}/{show}/master.m3u8",
+        "hls_url": f"/replay/{room}/{current.number}/master.m3u8",
         "chapters": chapters,
         "segment_starts": [round(s.start, 3) for s in top.segments],
-        "flash_sales": [{"id": key, "sku": sale.sku, "ended": True} for key, sale in fold.sales.items()],
+        # (live) a sale still open is left out: the clip's page shows the ended ones as ended
+        "flash_sales": sales,
     }
 
 
 CACHE_S = 30.0
 """A finished show's replay (its fold of the whole log) is reused this long: each viewer's player asks
 for the multivariant and every rendition's playlist."""
-_cache: dict[tuple[int, str, int], tuple[float, dict[str, Any]]] = {}
+LIVE_CACHE_S = 1.0
+"""A live show's (its chapters grow as the host moves on)."""
+_cache: dict[tuple[int, str, int | None], tuple[float, dict[str, Any]]] = {}
 
 
-async def show_replay(ctx: RelayContext, room: str, show: int) -> dict[str, Any]:
+async def show_replay(ctx: RelayContext, room: str, show: int | None, *, live: bool = False) -> dict[str, Any]:
+    """Show ``show``'s replay (None: the room's last show). A show still on answers 409 ``show_live``
+    unless ``live`` (its finished chapters and their clips are wanted, not the whole replay)."""
     found = ctx.room(room)
     key = (id(ctx), found.name, show)
     cached = _cache.get(key)
     now = time.monotonic()
-    if cached is not None and now - cached[0] < CACHE_S:
-        return cached[1]
-    events = await _events(ctx, found.name)
-    info = await run_in_threadpool(_show_replay, ctx, found.name, show, events)
-    if len(_cache) > 1000:
-        _cache.clear()
-    _cache[key] = (now, info)
+    if cached is None or now - cached[0] >= (LIVE_CACHE_S if cached[1]["live"] or show is None else CACHE_S):
+        events = await _events(ctx, found.name)
+        info = await run_in_threadpool(_show_replay, ctx, found.name, show, events, time.time())
+        if len(_cache) > 1000:
+            _cache.clear()
+        _cache[key] = cached = (now, info)
+    info = cached[1]
+    if info["live"] and not live:
+        raise ApiError(409, "show_live", f"show {info['show']} is still on: its replay starts when it ends")
     return info
 
 
 @router.get("/api/v1/rooms/{room}/replays/{show}")
-async def replay_info(room: str, show: Show, ctx: Context) -> dict[str, Any]:
-    """A finished show's replay: its on-demand HLS, duration and product chapters (media seconds)."""
-    return await show_replay(ctx, room, show)
+async def replay_info(room: str, show: Show, ctx: Context, live: bool = False) -> dict[str, Any]:
+    """A finished show's replay: its on-demand HLS, duration and product chapters (media seconds).
+    ``?live=1``: a show still on answers too (``"live": true``), with the chapters whose explanation
+    is over (their clips play; the whole replay waits for the end)."""
+    return await show_replay(ctx, room, show, live=live)
+
+
+@router.get("/api/v1/rooms/{room}/explanations")
+async def explanations(room: str, ctx: Context) -> dict[str, Any]:
+    """The room's current (else last) show's finished explanations, a clip page each: the live page's
+    "watch the explanation" (看讲解) links in its cart. Empty before the first show or when its media
+    is not kept."""
+    try:
+        info = await show_replay(ctx, room, None, live=True)
+    except ApiError as exc:
+        if exc.code in ("show_not_found", "replay_not_kept"):
+            return {"show": None, "live": False, "chapters": []}
+        raise
+    base = f"/watch/{quote(info['room'])}/clip/{info['show']}/"
+    chapters: list[dict[str, Any]] = []
+    for chapter in info["chapters"]:
+        if any(c["sku"] == chapter["sku"] for c in chapters):
+            continue  # a clip is a product's first explanation
+        chapters.append({**chapter, "clip_url": base + quote(chapter["sku"])})
+    return {"show": info["show"], "live": info["live"], "chapters": chapters}
 
 
 def _clip_window(info: dict[str, Any], sku: str) -> tuple[float, float]:
@@ -124,10 +171,12 @@ def _clip_window(info: dict[str, Any], sku: str) -> tuple[float, float]:
 
 @router.get("/replay/{room}/{show}/{path:path}")
 async def replay_playlist(room: str, show: Show, path: str, ctx: Context) -> Response:
-    """The replay's (or a clip's: ``clip/{sku}/…``) multivariant and on-demand media playlists."""
-    info = await show_replay(ctx, room, show)
+    """The replay's (or a clip's: ``clip/{sku}/…``, also while the show is live) multivariant and
+    on-demand media playlists."""
+    clip = path.startswith("clip/")
+    info = await show_replay(ctx, room, show, live=clip)
     window: tuple[float, float] | None = None
-    if path.startswith("clip/"):
+    if clip:
         _, sku, path = ([*path.split("/", 2), "", ""])[:3]
         if not _SKU.fullmatch(sku):
             raise ApiError(404, "clip_not_found", "there is no such clip")
@@ -167,13 +216,14 @@ def _replay_page(request: Request, ctx: RelayContext, room: str, show: int, sku:
     language = pick_language(lang, request.headers.get("accept-language"))
     found = ctx.room(room)
     base = ctx.base_url(request)
-    heading = "直播回放" if language == "zh-CN" else "Replay"
+    heading = strings(language)["replay_title"]
     config = {
         "room": found.name,
         "show": show,
         "clip": sku,
         "lang": language,
-        "replay_api": f"/api/v1/rooms/{found.name}/replays/{show}",
+        # a clip plays while its show is still live (once its explanation is over)
+        "replay_api": f"/api/v1/rooms/{found.name}/replays/{show}" + ("?live=1" if sku else ""),
         "room_api": f"/api/v1/rooms/{found.name}",
         "hls_url": f"/replay/{found.name}/{show}/" + (f"clip/{sku}/" if sku else "") + "master.m3u8",
     }

@@ -2,16 +2,19 @@
 // Config from the page (app/relay/api_replay.py); the replay's chapters from its API.
 (function () {
   "use strict";
-  const config = window.SHOPCAST_CONFIG;
-  const zh = config.lang === "zh-CN";
-  const t = zh
-    ? { chapters: "商品讲解", products: "商品", buy: "购买", jump: "看讲解", ended: "秒杀已结束",
-        ordered: "下单成功", failed: "下单失败：", loading: "加载回放…", missing: "回放不可用：", clip: "商品讲解片段" }
-    : { chapters: "Chapters", products: "Products", buy: "Buy", jump: "Watch the explanation", ended: "Flash sale ended",
-        ordered: "Order placed", failed: "Order failed: ", loading: "Loading the replay…", missing: "Replay unavailable: ",
-        clip: "Product clip" };
+  // Config and strings as on the watch page: filled in by the relay (api_replay.py), the strings from
+  // assets/web/i18n/{en,zh-CN}.json in the viewer's language.
+  const config = JSON.parse(document.getElementById("shopcast-config").textContent);
+  const t = JSON.parse(document.getElementById("shopcast-strings").textContent);
+  const fmt = (template, vars) => String(template).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ""));
   const $ = (id) => document.getElementById(id);
-  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t[node.dataset.t];
+  function money(value) {
+    try {
+      return new Intl.NumberFormat(config.lang, { style: "currency", currency: "CNY", currencyDisplay: "narrowSymbol" }).format(value);
+    } catch (e) {
+      return "¥" + Number(value).toFixed(2);
+    }
+  }
   const video = $("video");
   const status = (text) => { $("r-status").textContent = text; };
   const hex = window.shopcastIdentity.randomHex;  // identity.js: the same viewer as on the live page
@@ -69,9 +72,9 @@
     const data = await response.json().catch(() => ({}));
     if (response.ok) {
       state.orders.push(data);
-      status(t.ordered);
+      status(t.replay_ordered);
     } else {
-      status(t.failed + (data.message || response.statusText));
+      status(t["err_" + data.error] || fmt(t.err_generic, { message: data.message || response.statusText }));
     }
   }
   state.buy = buy;
@@ -85,16 +88,16 @@
       // A product with options (size, colour) is bought as one of them: a button each.
       const choices = product.options && product.options.length ? product.options : [product];
       const buyButtons = choices.map((choice) => {
-        const label = t.buy + (choice === product ? "" : " " + choice.option) + " ¥" + choice.price;
+        const label = [t.replay_buy, choice === product ? "" : choice.option, money(choice.price)].filter(Boolean).join(" ");
         const button = el("button", { type: "button", className: "buy", textContent: label, disabled: choice.stock <= 0 });
         button.dataset.sku = choice.sku;
         button.addEventListener("click", () => buy(choice.sku));
         return button;
       });
       const children = [el("span", { className: "r-name", textContent: product.title })];
-      if (sales.has(product.sku)) children.push(el("span", { className: "r-ended", textContent: t.ended }));
+      if (sales.has(product.sku)) children.push(el("span", { className: "r-ended", textContent: t.replay_flash_ended }));
       if (chapter && !config.clip) {
-        const jump = el("button", { type: "button", className: "jump", textContent: t.jump });
+        const jump = el("button", { type: "button", className: "jump", textContent: t.watch_explanation });
         jump.addEventListener("click", () => seek(chapter.start));
         children.push(jump);
       }
@@ -112,20 +115,24 @@
   });
 
   async function start() {
-    status(t.loading);
+    status(t.replay_loading);
     const response = await fetch(config.replay_api);
     const info = await response.json().catch(() => ({}));
     if (!response.ok) {
-      status(t.missing + (info.message || response.statusText));
+      status(t["replay_err_" + info.error] || fmt(t.replay_missing, { message: info.message || response.statusText }));
       return;
     }
     state.info = info;
     state.chapters = config.clip ? info.chapters.filter((c) => c.sku === config.clip).slice(0, 1) : info.chapters;
-    if (config.clip && state.chapters.length) {
+    if (config.clip && !state.chapters.length) {  // not explained (or, while live, not over yet)
+      status(t.replay_err_clip_not_found);
+      return;
+    }
+    if (config.clip) {
       // The clip's playlist starts at the segment holding the chapter's start.
       const segment = info.segment_starts.filter((s) => s <= state.chapters[0].start + 1e-3).pop();
       state.offset = segment || 0;
-      $("r-title").textContent += " · " + t.clip + ": " + (state.chapters[0].title || config.clip);
+      $("r-title").textContent += " · " + fmt(t.replay_clip, { title: state.chapters[0].title || config.clip });
     }
     renderChapters();
     status("");

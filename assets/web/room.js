@@ -18,13 +18,17 @@
 
   // --- state -------------------------------------------------------------------------------------------
   const room = {
-    state: null, offset: 0, viewerId: viewerId, connected: false, feedOpenedAt: null,
+    state: null, offset: 0, viewerId: viewerId, connected: false, feedOpenedAt: null, released: [],
     flash: {}, coupons: {}, groupBuys: {}, polls: {}, draws: {}, questions: {}, comments: [],
   };
   window.shopcast = window.shopcast || {};
   window.shopcast.room = room;
   const me = () => (room.state ? room.state.me : null);
   const serverNow = () => Date.now() / 1000 + room.offset;
+  // The stream time of the picture on the screen (watch.js), or null when nothing plays.
+  const pictureTime = () => (window.shopcast.pictureTime ? window.shopcast.pictureTime() : null);
+  // The host's clock as this viewer sees it: the picture's time while one plays, else the server's.
+  const shownNow = () => { const p = pictureTime(); return p === null ? serverNow() : p; };
 
   // --- text helpers --------------------------------------------------------------------------------
   const fmt = (template, vars) => String(template).replace(/\{(\w+)\}/g, (_, k) => (vars && k in vars ? vars[k] : ""));
@@ -157,15 +161,41 @@
       room.draws = byId(message.draws);
       room.questions = byId(message.questions);
       room.comments = message.comments.slice();
+      held.length = 0;  // the snapshot is newer than anything held
       renderAll();
       exposePins();
     } else if (message.type === "batch") {
-      for (const event of message.events) apply(event);
+      if (typeof message.at === "number") hold(message);
+      else for (const event of message.events) apply(event);
     } else if (message.type === "pong") {
       onPong(message);
     } else if (message.type === "error") {
       toast(errorText(message.code, message.message), true);
     }
+  }
+
+  // Timed batches (a pin, a flash sale, a draw: app/feed_protocol.py TIMED_EVENTS) arrive before the
+  // picture in which the host made them (LL-HLS plays ~1.4 s behind): each waits, in order, until the
+  // player shows that picture, at most the snapshot's hold_s.
+  const held = [];
+  let releaser = null;
+  function hold(batch) {
+    const holdMs = ((room.state && room.state.hold_s) || 5) * 1000;
+    held.push({ at: batch.at, events: batch.events, until: performance.now() + holdMs });
+    release();
+  }
+  function release() {
+    const picture = pictureTime();
+    while (held.length) {
+      const next = held[0];
+      if (picture !== null && picture < next.at && performance.now() < next.until) break;
+      held.shift();
+      room.released.push({ at: next.at, picture: picture, types: next.events.map((e) => e.type) });
+      if (room.released.length > 50) room.released.shift();
+      for (const event of next.events) apply(event);
+    }
+    if (held.length && releaser === null) releaser = setInterval(release, 40);
+    else if (!held.length && releaser !== null) { clearInterval(releaser); releaser = null; }
   }
 
   function byId(list) {
@@ -235,6 +265,8 @@
     send({ type: "click", skus: [sku], via: via });
     const key = newKey(); // the same key for every retry of this one tap
     const body = Object.assign({ sku: sku, qty: 1, nickname: nickname }, extra || {});
+    const seen = pictureTime();  // a flash sale's window is checked at the picture the viewer tapped on
+    if (seen !== null) body.seen_at = seen;
     for (let tries = 0; tries < 3; tries++) {
       try {
         const order = await call("POST", "/orders", body, { "Idempotency-Key": key });
@@ -488,6 +520,27 @@
     });
   }
 
+  // "Watch the explanation" (看讲解): a product whose explanation in this show is over (the host has
+  // moved on) links to its clip, a new page (the live one stays). The relay lists them
+  // (GET …/explanations, api_replay.py), asked each time the cart opens.
+  room.explained = {};
+  async function loadExplanations() {
+    try {
+      const response = await fetch(api + "/explanations");
+      if (!response.ok) return;
+      const found = {};
+      for (const chapter of (await response.json()).chapters || []) found[chapter.sku] = chapter.clip_url;
+      room.explained = found;
+      renderCart();
+    } catch (e) { /* offline: the cart works without the links */ }
+  }
+  function explanationLink(product) {
+    const url = room.explained[product.sku];
+    if (!url) return null;
+    return el("a", { class: "explain", href: url + "?lang=" + encodeURIComponent(config.lang), target: "_blank", rel: "noopener",
+      dataset: { sku: product.sku }, text: "▶ " + t.watch_explanation });
+  }
+
   function renderCart() {
     const list = $("cart-list");
     if (!room.state) return;
@@ -516,7 +569,7 @@
           el("div", {}, [el("span", { class: "price", text: money(product.price) }),
             el("span", { class: "meta stock", text: " · " + fmt(t.left, { n: product.stock }) + " · " + fmt(t.sold, { n: product.sold }) })]),
         ])]),
-        el("div", { class: "actions" }, [chips,
+        el("div", { class: "actions" }, [chips, explanationLink(product),
           el("button", { class: "secondary", type: "button", text: t.add_to_cart,
             onclick: need((sku) => { send({ type: "cart_add", skus: [sku], via: "cart" }); toast(t.added_to_cart); }) }),
           el("button", { class: "primary buy", type: "button", text: t.buy_now, disabled: product.stock <= 0,
@@ -528,6 +581,7 @@
 
   function openCart(focusSku) {
     renderCart();
+    loadExplanations();
     $("cart-sheet").hidden = false;
     send({ type: "exposure", skus: room.state.cart.map((p) => p.sku), via: "cart" });
     if (focusSku) {
@@ -536,9 +590,10 @@
     }
   }
 
-  // Countdowns are computed from the server's clock (Date.now() + the measured offset).
+  // Countdowns run on the picture's time (the server's clock, Date.now() + the measured offset, when
+  // nothing plays): a flash sale ends for every viewer at the same picture, however far behind.
   function tick() {
-    const now = serverNow();
+    const now = shownNow();
     for (const node of document.querySelectorAll("#flash .card")) {
       const sale = room.flash[node.dataset.sale];
       if (!sale) continue;

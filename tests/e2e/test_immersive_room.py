@@ -18,11 +18,13 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
+from app.scene_templates import GUEST, HOST, SAFE_BOTTOM, SAFE_TOP, safe_zone, template_scenes
 from app.session import StudioSession
 from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
-from pipeline.canvas import LANDSCAPE, PORTRAIT, Canvas
+from pipeline.canvas import LANDSCAPE, PORTRAIT, Canvas, parse_canvas
 from pipeline.program import ProgramSettings
+from pipeline.scene import Box
 from tests.helpers.browser import PHONE
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.relay import REPO, RelayProcess
@@ -79,7 +81,7 @@ def rect(page: Page, selector: str) -> dict[str, float]:
     return found
 
 
-def in_bottom_band(page: Page, selector: str, share: float = 0.4) -> None:
+def in_bottom_band(page: Page, selector: str, share: float = SAFE_BOTTOM) -> None:
     box, height = rect(page, selector), page.viewport_size["height"]  # type: ignore[index]
     assert box["h"] > 0 and box["y"] >= height * (1 - share) - 1 and box["y"] + box["h"] <= height + 1, (selector, box)
 
@@ -126,12 +128,17 @@ def test_a_portrait_stream_fills_the_phone_and_the_room_floats_over_it(
     assert page.evaluate("getComputedStyle(document.querySelector('#comments .comment.rise')).animationName") == "rise"
     in_bottom_band(page, "#comments .comment:last-child")
 
-    # A pin on the relay shows its card within a second, in the bottom band (the host's face is above).
+    # A pin on the relay shows its card within a second of the picture in which the host made it (the
+    # page plays ~1.4 s behind and holds the card for that picture: tests/e2e/test_timed_events.py
+    # measures it to the frame), in the bottom band (the host's face is above).
+    behind = page.evaluate("Date.now() / 1000 - window.shopcast.pictureTime()")
     started = time.monotonic()
     with room.host() as host:
         assert host.post("/pins", json={"sku": "tee"}).status_code == 201
-    page.wait_for_selector("#pinned .card[data-sku=tee]", state="visible", timeout=5_000)
-    assert time.monotonic() - started < 1.0, "the pin reached the page within a second"
+    page.wait_for_selector("#pinned .card[data-sku=tee]", state="visible", timeout=10_000)
+    assert time.monotonic() - started < behind + 1.0, (
+        f"the card came within a second of its picture ({behind:.1f} s behind)"
+    )
     assert page.locator("#pinned .card[data-sku=tee] .tag").inner_text() == "Now showing"
     in_bottom_band(page, "#pinned")
 
@@ -174,6 +181,59 @@ def test_a_portrait_stream_fills_the_phone_and_the_room_floats_over_it(
     page.keyboard.press("Escape")
     assert page.locator("#cart-sheet").is_hidden()
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_cart_links_a_product_explained_earlier_in_the_live_show_to_its_clip(
+    browser: Browser, portrait_show: Room, tmp_path: Path
+) -> None:
+    """看讲解: pin A, unpin it, pin B during the broadcast; the cart links A (its explanation is over) to
+    its clip, not B (explained now); the link opens the clip in a new page, which plays."""
+    room = portrait_show
+    page = open_page(browser, room, locale="zh-CN")
+    page.wait_for_function(PLAYING, timeout=40_000)
+    with room.host() as host:
+        host.post("/pins", json={"sku": "tee"}).raise_for_status()
+        pinned = time.time()
+        time.sleep(3.0)
+        host.delete("/pins/tee").raise_for_status()
+        host.post("/pins", json={"sku": "mug"}).raise_for_status()
+        unpinned = time.time()
+    # The relay lists tee once it keeps the segment its explanation ends in (segments of about 1 s).
+    deadline = time.monotonic() + 10
+    while not (listed := httpx.get(f"{room.api}/explanations", timeout=10).json())["chapters"]:
+        assert time.monotonic() < deadline, listed
+        time.sleep(0.3)
+    assert listed["live"] is True and [c["sku"] for c in listed["chapters"]] == ["tee"], listed
+    chapter = listed["chapters"][0]
+    assert abs(chapter["wall_start"] - pinned) < 1.0 and abs(chapter["wall_end"] - unpinned) < 1.0, chapter
+    assert httpx.get(f"{room.api}/replays/1", timeout=10).json()["error"] == "show_live", "no whole replay yet"
+
+    page.click("#cart-btn")
+    link = page.locator("#cart-list .cart-item[data-sku=tee] a.explain")
+    link.wait_for(state="visible", timeout=5_000)
+    assert link.inner_text() == "▶ 看讲解"
+    assert page.locator("#cart-list .cart-item[data-sku=mug] a.explain").count() == 0, "mug: explained now"
+    assert page.locator("#cart-list a.explain").count() == 1
+    page.screenshot(path=str(tmp_path / "cart-explained.png"))
+    with page.context.expect_page() as opened:
+        link.click()
+    clip = opened.value
+    errors: list[str] = []
+    clip.on("pageerror", lambda error: errors.append(str(error)))
+    clip.wait_for_url(f"**/watch/{room.name}/clip/1/tee?lang=zh-CN", timeout=10_000)
+    clip.wait_for_function(
+        "window.shopcast && window.shopcast.chapters && window.shopcast.chapters.length === 1"
+        " && document.getElementById('video').currentTime > 1",
+        timeout=20_000,
+    )
+    assert "商品讲解片段" in clip.locator("#r-title").inner_text()
+    # The clip is tee's explanation: its playlist is cut to the segments from the pin to the unpin.
+    playlist = httpx.get(f"{room.relay.url}/replay/{room.name}/1/clip/tee/master.m3u8", timeout=10)
+    assert playlist.status_code == 200
+    duration = clip.evaluate("document.getElementById('video').duration")
+    assert chapter["end"] - chapter["start"] <= duration <= chapter["end"] - chapter["start"] + 2.5, (duration, chapter)
+    assert not page.is_closed() and page.url.endswith(f"/watch/{room.name}"), "the live page stays"
+    assert errors == [] and page.errors == []  # type: ignore[attr-defined]
 
 
 def test_a_landscape_stream_on_a_portrait_phone_is_shown_whole_over_its_blurred_copy(
@@ -256,6 +316,83 @@ def test_landscape_screens_put_the_room_beside_the_picture(
     assert dock["x"] >= player["x"] + player["w"] - 1 and dock["y"] + dock["h"] <= size[1] + 1, dock
     assert abs(player["w"] / player["h"] - 16 / 9) < 0.02, player
     assert page.evaluate("document.documentElement.scrollHeight") <= size[1]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def face_regions(canvas: Canvas) -> list[tuple[str, str, Box]]:
+    """Where the portrait templates keep a face: a person's tile, or the safe zone for a host filling the
+    canvas (they frame their face by the guide the studio draws)."""
+    zone = safe_zone(canvas)
+    return [
+        (scene.id, layer.id, zone if layer.box.w == canvas.width and layer.box.h == canvas.height else layer.box)
+        for scene in template_scenes(canvas).scenes
+        for layer in scene.layers
+        if layer.source in (HOST, GUEST)
+    ]
+
+
+def on_phone(box: Box, canvas: Canvas, width: float, height: float) -> dict[str, float]:
+    """``box`` of a picture shown with object-fit: cover on a width x height screen."""
+    scale = max(width / canvas.width, height / canvas.height)
+    dx, dy = (width - canvas.width * scale) / 2, (height - canvas.height * scale) / 2
+    return {"x": box.x * scale + dx, "y": box.y * scale + dy, "w": box.w * scale, "h": box.h * scale}
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    """The height of a and b's intersection (0: apart; touching, within half a pixel, counts as apart)."""
+    if min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"]) <= 0.5:
+        return 0.0
+    height = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+    return height if height > 0.5 else 0.0
+
+
+def test_the_room_and_the_top_bar_never_cover_a_face_the_templates_keep(
+    browser: Browser, relay: RelayProcess, tmp_path: Path
+) -> None:
+    """One number: the watch page's bands are the scene templates' (app/scene_templates.py SAFE_TOP,
+    SAFE_BOTTOM, set on the page by the relay). For every portrait template the faces' regions, drawn
+    with object-fit: cover on a 390x844 phone, miss the top bar, the controls, the room layer (as far
+    as it can grow, and full: a pin, a flash sale, comments) and the dock, measured in Chromium."""
+    room = make_room(relay, "faces", "Faces")
+    with room.host() as host:
+        host.post("/pins", json={"sku": "tee"}).raise_for_status()
+        host.post(
+            "/flash-sales",
+            json={"sku": "mug", "price": 9.9, "stock": 10, "per_user_limit": 1, "countdown_s": 20, "duration_s": 60},
+        ).raise_for_status()
+    for n in range(8):  # one each: a viewer's comments are rate-limited
+        with room.viewer(f"viewer-{n}") as viewer:
+            viewer.post("/comments", json={"text": f"comment {n}", "nickname": "Mei"}).raise_for_status()
+    page = open_page(browser, room)
+    page.wait_for_selector("#pinned .card[data-sku=tee]", state="visible", timeout=5_000)
+    page.wait_for_selector("#flash .card", state="visible", timeout=5_000)
+    page.wait_for_function("document.querySelectorAll('#comments .comment').length >= 8", timeout=5_000)
+    width, height = 390, 844
+    style = page.evaluate("[getComputedStyle(document.body).getPropertyValue('--safe-top'),"
+                          " getComputedStyle(document.body).getPropertyValue('--safe-bottom')]")  # fmt: skip
+    assert [float(v) for v in style] == [SAFE_TOP, SAFE_BOTTOM], style
+    # (the test-mode notice: this relay has no payment provider)
+    chrome = (".bar", ".controls", "#test-mode", "#room-layer", ".dock")
+    boxes = {selector: rect(page, selector) for selector in chrome}
+    # The room layer as far as it may grow (its max-height above its bottom), and it is grown that far.
+    reach = page.evaluate(
+        "(() => { const l = document.getElementById('room-layer'), r = l.getBoundingClientRect();"
+        " return r.bottom - parseFloat(getComputedStyle(l).maxHeight); })()"
+    )
+    layer = boxes["#room-layer"]
+    assert abs(layer["y"] - reach) < 1, (layer, reach)
+    boxes["room layer's reach"] = {**layer, "y": reach, "h": layer["y"] + layer["h"] - reach}
+    page.screenshot(path=str(tmp_path / "bands.png"))
+    for canvas in (PORTRAIT, parse_canvas("1080x1920")):
+        zone = on_phone(safe_zone(canvas), canvas, width, height)
+        # the layer takes all the room the templates leave it, and no more (one number, not two that agree)
+        assert abs(reach - (zone["y"] + zone["h"])) < 1.5, (reach, zone)
+        assert boxes[".bar"]["y"] + boxes[".bar"]["h"] <= zone["y"] + 0.5, (boxes[".bar"], zone)
+        for scene, layer_id, face in face_regions(canvas):
+            shown = on_phone(face, canvas, width, height)
+            assert shown["h"] >= 100, ("room for a face", scene, layer_id, shown)
+            for name, box in boxes.items():
+                assert overlap(shown, box) == 0, (canvas.name, scene, layer_id, shown, name, box)
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 import subprocess
 import sys
@@ -10,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import cv2
 import httpx
@@ -17,6 +20,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser
 
+from app.relay import api_replay
 from tests.helpers.browser import PhonePages
 from tests.helpers.processes import stop_process
 from tests.helpers.relay import REPO, RelayProcess
@@ -79,6 +83,43 @@ def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Show]:
     finally:
         stop_process(broadcast)
         relay.stop()
+
+
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
+
+
+def test_the_replay_and_clip_pages_take_every_string_from_the_i18n_files_in_both_languages() -> None:
+    web = REPO / "assets" / "web"
+    tables = {lang: json.loads((web / "i18n" / f"{lang}.json").read_text(encoding="utf-8")) for lang in ("en", "zh-CN")}
+    assert tables["en"].keys() == tables["zh-CN"].keys(), set(tables["en"]) ^ set(tables["zh-CN"])
+    empty = [(lang, key) for lang, table in tables.items() for key, text in table.items() if not text.strip()]
+    assert not empty, empty
+    script = (web / "replay.js").read_text(encoding="utf-8")
+    used = set(re.findall(r"\bt\.(\w+)", script)) | set(re.findall(r"\$t_(\w+)", (web / "replay.html").read_text()))
+    assert {"replay_chapters", "replay_loading", "watch_explanation", "replay_clip"} <= used
+    assert used <= tables["en"].keys(), f"strings the page uses but no language has: {used - tables['en'].keys()}"
+    # The refusals replay.js says in the viewer's words (t["replay_err_" + code]): every one the API gives.
+    source = Path(api_replay.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'ApiError\(\d+, "((?:show|replay|clip)_\w+)"', source))
+    assert {"show_live", "show_not_found", "replay_not_kept", "clip_not_found"} <= codes
+    assert {f"replay_err_{c}" for c in codes} <= tables["en"].keys()
+    # One source of words: no Chinese in the page's code (comments aside) nor in the relay's string literals.
+    code = "\n".join(line.split("//", 1)[0] for line in script.splitlines())
+    assert not _CJK.search(code), _CJK.findall(code)
+    tree = ast.parse(source)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+    }
+    literals = [
+        n.value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+    ]
+    assert not [text for text in literals if _CJK.search(text)]
 
 
 def _sequence(playlist: str) -> int:
