@@ -11,11 +11,14 @@ product. For each mode the watch page is opened ``--opens`` times, each in a fre
 * ``webrtc``: the page, WebRTC from the relay's WHEP endpoint (``?ull=1``);
 * ``plain`` (peer): the page with hls.js out of low-latency mode (``?ull=0&ll=0``, whole segments);
 * ``floor`` (peer): a minimal page on the same origin that only loads hls.js and plays the
-  multivariant URL with the page's hls.js settings: the floor our page could reach with hls.js.
+  multivariant URL with the page's hls.js options (lowest rung first, no worker), but without what the
+  page adds around hls.js (playlists in the page, start at a keyframe, files asked for at once,
+  app/relay/player_boot.py): what hls.js alone does.
 
 First frame is the ``presentationTime`` of the first ``requestVideoFrameCallback`` on the <video>
 (performance.now(), i.e. from navigation start). The breakdown comes from Navigation and Resource
-Timing (responseEnd of each request), hls.js events, the feed WebSocket's first message (the
+Timing (responseEnd of each request; the playlists: hls.js's MANIFEST_LOADED, LEVEL_LOADED and
+AUDIO_TRACK_LOADED, as the page's come without a request), hls.js events, the feed WebSocket's first message (the
 snapshot) and the RTCPeerConnection's state, all recorded by an init script. The buy button is the
 first enabled ``button.buy`` on the page (the pinned product's card). Page weight is our HTML, JS
 and CSS as served, gzipped (level 6), hls.js excluded.
@@ -164,7 +167,8 @@ FLOOR_PAGE = """<!doctype html><html><head><meta name="viewport" content="width=
 <body style="margin:0"><video id="video" muted playsinline autoplay style="width:100%"></video>
 <script src="/static/vendor/hls.min.js"></script>
 <script>
-const hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
+const hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30, startLevel: 0,
+                      enableWorker: false });
 hls.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
 hls.loadSource("HLS_URL"); hls.attachMedia(document.getElementById("video"));
 </script></body></html>"""
@@ -263,7 +267,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores ({cpu_model()}), Python {platform.python_version()}")
     print(f"page weight (HTML+JS+CSS, hls.js excluded): {raw / 1024:.1f} KiB raw, {zipped / 1024:.1f} KiB gzipped")
     hls_bytes = max(int(s.get("hlsJsBytes") or 0) for m in modes for s in samples[m])
-    print(f"hls.min.js as served: {hls_bytes / 1024:.0f} KiB (the relay does not compress it)")
+    print(f"hls.min.js as served: {hls_bytes / 1024:.0f} KiB")
     print()
     header = "first frame p50 ms | p90 ms | min–max ms  | buy btn p50 ms | transport | first rungs     |"
     print(f"| {'mode':<20} | {header}")
@@ -287,14 +291,14 @@ def main() -> None:
         ("feed WebSocket open", "wsOpen", None),
         ("feed snapshot (1st message)", "ws", None),
         ("hls.js created", "hls", "created"),
-        ("multivariant playlist", "master", None),
-        ("media playlist", "media", None),
+        ("multivariant playlist", "hls", "manifest"),
+        ("media playlist", "hls", "level"),
         ("MediaSource attached", "hls", "attached"),
         ("video init segment asked", "initAsked", None),
         ("video init segment loaded", "init", None),
         ("1st video part/segment asked", "segmentAsked", None),
         ("1st video part/segment loaded", "segment", None),
-        ("audio media playlist", "audioMedia", None),
+        ("audio media playlist", "hls", "audioLevel"),
         ("audio init segment asked", "audioInitAsked", None),
         ("audio init segment loaded", "audioInit", None),
         ("1st audio part/segment loaded", "audioSegment", None),

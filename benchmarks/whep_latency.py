@@ -142,6 +142,13 @@ def main() -> None:
     if "webrtc" in results:
         p95 = float(results["webrtc"]["latency p95 (ms)"])
         print(f"goal WebRTC latency p95 <= 500 ms on loopback: {'meets' if p95 <= 500 else 'MISSES'} ({p95:.0f} ms)")
+        print(f"goal (issue 16) WebRTC latency p95 <= 100 ms: {'meets' if p95 <= 100 else 'MISSES'} ({p95:.0f} ms)")
+    if "ll" in results:
+        p50 = float(results["ll"]["latency p50 (ms)"])
+        stalls = results["ll"]["freezes / stalls"]
+        met = p50 <= 1000 and stalls == "0"
+        print(f"goal (issue 16) LL-HLS latency p50 <= 1000 ms without stalls: {'meets' if met else 'MISSES'}"
+              f" ({p50:.0f} ms, {stalls} stalls)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ from pathlib import Path, PurePosixPath
 
 import uvicorn
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
@@ -177,7 +176,7 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
     app.include_router(viewer.router)
     app.include_router(api_replay.router)  # shoppable replay, product clips, disk use
     app.include_router(whep.router)  # WebRTC viewers and the studio's realtime stream
-    app.mount("/static", StaticFiles(directory=viewer.web_dir()), name="static")
+    # /static/... is served by app/relay/viewer.py from memory, gzipped (app/relay/web_assets.py).
     if not hls_js_path().is_file():
         log.error("hls.js is missing at %s: viewers cannot play until the setup runs `npm ci`", hls_js_path())
     return app

@@ -11,14 +11,17 @@ from string import Template
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse
 
 from app.paths import assets_dir, hls_js_path
+from app.relay import web_assets
 from app.relay.api_cohost import invite_page
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
+from app.relay.player_boot import player_boot
 from app.relay.poster import open_graph_tags, poster_url
+from app.scene_templates import SAFE_BOTTOM, SAFE_TOP
 
 router = APIRouter(tags=["viewer"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -70,8 +73,26 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
+OTHER_PAGES = ("assist_", "cohost_", "replay_", "verify_")
+"""Prefixes of strings only the assistant, co-host, replay and verify pages show: the watch page, the
+one whose weight counts (its first paint), is not sent them (about 150 of the 270, 2 KiB gzipped)."""
+
+
+def page_strings(text: dict[str, str], template: str) -> dict[str, str]:
+    """The strings ``template``'s scripts get (all of them but on the watch page)."""
+    if template != "watch.html":
+        return text
+    return {key: value for key, value in text.items() if not key.startswith(OTHER_PAGES)}
+
+
 def _page(
-    language: str, title: str, config: dict[str, Any], template: str = "watch.html", *, rehearsal: bool = False
+    language: str,
+    title: str,
+    config: dict[str, Any],
+    template: str = "watch.html",
+    *,
+    rehearsal: bool = False,
+    boot: dict[str, Any] | None = None,
 ) -> str:
     text = strings(language)
     fields = {f"t_{key}": escape(value) for key, value in text.items()}
@@ -79,10 +100,15 @@ def _page(
         lang=language,
         title=escape(title),
         config_json=_script_json(config),
-        strings_json=_script_json(text),
+        # The watch page's player start in <head> (watch.html): what it can start before watch.js runs.
+        boot_json=_script_json(boot or {}),
+        strings_json=_script_json(page_strings(text, template)),
         # The rehearsal banner (彩排) is in every page of a room; shown from the first paint while the
         # room rehearses, then kept current by rehearsal.js.
         rehearsal_hidden="" if rehearsal else "hidden",
+        # The bands a portrait phone's room keeps to (watch.css): the scene templates' (they keep faces
+        # out of them), one number for both.
+        safe_area=f"--safe-top: {SAFE_TOP}; --safe-bottom: {SAFE_BOTTOM}",
         **fields,
     )
 
@@ -110,7 +136,7 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         return HTMLResponse(body, status_code=404, headers=headers)
     state = ctx.room_state(found.name)
     rehearsal = ctx.engine.rehearsing(found.name)  # unlisted, test orders: the page says so (rehearsal.js)
-    config = {
+    config: dict[str, Any] = {
         "room": found.name,
         "hls_url": f"/live/{found.name}/master.m3u8",
         "room_api": f"/api/v1/rooms/{found.name}",
@@ -124,7 +150,19 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         "formats": [f.model(f"/live/{found.name}").model_dump() for f in ctx.formats(found.name, state)],
         "rehearsal": rehearsal,
     }
-    page = _page(language, found.title, config, rehearsal=rehearsal)
+    # A live room's page starts its player before its scripts have loaded (watch.html's <head>), and
+    # carries the playlists and start position hls.js would otherwise ask for (app/relay/player_boot.py).
+    hls_start = player_boot(ctx.media, found.name) if state == "live" else None
+    config["hls_start"] = hls_start and {"playlists": hls_start["playlists"], "start": hls_start["start"]}
+    boot: dict[str, Any] = {"live": False}
+    if state == "live":
+        boot = {
+            "live": True,
+            "hls_js": "/static/vendor/hls.min.js",
+            "whep": f"/api/v1/rooms/{quote(found.name)}/whep",
+            "prefetch": hls_start["prefetch"] if hls_start else [],
+        }
+    page = _page(language, found.title, config, rehearsal=rehearsal, boot=boot)
     # Link previews (app/relay/poster.py): the room's title and a frame of its stream.
     base = ctx.base_url(request)
     image = poster_url(ctx.media.root, base, found.name)
@@ -174,9 +212,20 @@ async def cohost_guest(
     return HTMLResponse(page, status_code=status, headers=_room_headers(headers, rehearsal))
 
 
-@router.get("/static/vendor/hls.min.js", include_in_schema=False)
-def hls_js() -> FileResponse:
-    path = hls_js_path()
-    if not path.is_file():
+@router.api_route("/static/vendor/hls.min.js", methods=["GET", "HEAD"], include_in_schema=False)
+async def hls_js(request: Request) -> Response:
+    response = await web_assets.serve(hls_js_path(), request, "public, max-age=3600")  # gzipped: 609 -> 186 KiB
+    if response is None:
         raise ApiError(503, "player_missing", "hls.js is not installed on this relay: run the setup (npm ci) first")
-    return FileResponse(path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=3600"})
+    return response
+
+
+@router.api_route("/static/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+async def static_file(path: str, request: Request) -> Response:
+    """The pages' CSS, scripts, strings and pictures (app/relay/web_assets.py)."""
+    root = web_dir().resolve()
+    target = (root / path).resolve()
+    response = await web_assets.serve(target, request) if target.is_relative_to(root) else None
+    if response is None:
+        raise ApiError(404, "not_found", "there is no such file")
+    return response

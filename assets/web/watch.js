@@ -32,7 +32,7 @@
   // streamStartedAt identifies the stream being played: the relay changes it with every broadcast.
   const shopcast = { state: "offline", hls: null, errors: [], streamStartedAt: null, roomState: null,
     transport: null, ull: ullPreference(), pc: null, whep: null, ullNote: null,
-    formats: config.formats || [], format: null };
+    formats: config.formats || [], format: null, clockTicks: [], shownPicture: null };
   window.shopcast = shopcast;
   const HLS_JS = "/static/vendor/hls.min.js";
   let hlsLoading = null;  // the promise of hls.js, fetched once, when an HLS player is first wanted
@@ -40,6 +40,8 @@
   const WHEP_URL = "/api/v1/rooms/" + encodeURIComponent(config.room) + "/whep";
   const WEBRTC_PICTURE_MS = 10000;  // connected but no picture this long: fall back
   const WEBRTC_DISCONNECTED_MS = 4000;  // "disconnected" this long: fall back
+  // What watch.html's <head> started (a WebRTC offer or hls.js) and its offer-making.
+  const boot = window.shopcastBoot || {};
   const NOTE_MS = 10000;
   let webrtcRun = 0;  // bumped by every start and stop: a slower, older attempt then knows it is moot
   let noteTimer = null;
@@ -104,7 +106,49 @@
       fetch(shopcast.whep, { method: "DELETE", keepalive: true }).catch(function () {});
       shopcast.whep = null;
     }
+    shopcast.clockTicks = [];
+    shopcast.shownPicture = null;
     if (video.srcObject) video.srcObject = null;
+  }
+
+  // The stream time (Unix seconds, the playlists' EXT-X-PROGRAM-DATE-TIME scale) of the picture on
+  // the screen, or null when nothing tells it. room.js holds the room's timed events until the
+  // picture reaches them. LL-HLS: hls.js's playingDate (or the native player's start date);
+  // WebRTC: the relay's clock ticks on the WHEP data channel (the time the picture sent with each
+  // reached the relay), matched to the picture on the screen by when its packets arrived.
+  shopcast.pictureTime = function () {
+    if (shopcast.transport === "hls") {
+      const date = shopcast.hls ? shopcast.hls.playingDate : null;
+      if (date) return date.getTime() / 1000;
+      if (!shopcast.hls && video.getStartDate) {
+        const start = video.getStartDate().getTime();
+        if (!isNaN(start) && start > 0) return start / 1000 + video.currentTime;
+      }
+      return null;
+    }
+    if (shopcast.transport !== "webrtc") return null;
+    const now = performance.now();
+    const shown = shopcast.shownPicture;
+    if (shown && now - shown.at < 1000) return shown.t + (now - shown.at) / 1000;
+    const ticks = shopcast.clockTicks;
+    const tick = ticks.length ? ticks[ticks.length - 1] : null;  // no frame timing: the newest tick
+    return tick && now - tick.received < 2000 ? tick.t + (now - tick.received) / 1000 : null;
+  };
+
+  // Each picture the <video> presents (WebRTC): its time is the tick received with its packets.
+  function followPictures(run) {
+    if (!video.requestVideoFrameCallback) return;
+    function presented(now, meta) {
+      if (run !== webrtcRun) return;
+      const ticks = shopcast.clockTicks;
+      if (meta.receiveTime && ticks.length) {
+        let tick = ticks[0];
+        for (const each of ticks) if (each.received <= meta.receiveTime + 1) tick = each;
+        shopcast.shownPicture = { t: tick.t + Math.max(0, meta.receiveTime - tick.received) / 1000, at: now };
+      }
+      video.requestVideoFrameCallback(presented);
+    }
+    video.requestVideoFrameCallback(presented);
   }
 
   function stopPlayer() {
@@ -226,29 +270,11 @@
 
   // --- WebRTC (WHEP) ---------------------------------------------------------------------------
 
-  function preferH264(transceiver) {
-    // The relay passes the studio's H.264 through: ask for it first (else browsers lead with VP8).
-    if (!transceiver.setCodecPreferences || !window.RTCRtpReceiver || !RTCRtpReceiver.getCapabilities) return;
-    const codecs = RTCRtpReceiver.getCapabilities("video").codecs;
-    const h264 = codecs.filter(function (c) {
-      return c.mimeType.toLowerCase() === "video/h264" && /packetization-mode=1/.test(c.sdpFmtpLine || "");
-    });
-    const rtx = codecs.filter(function (c) { return c.mimeType.toLowerCase() === "video/rtx"; });
-    if (h264.length) transceiver.setCodecPreferences(h264.concat(rtx));
-  }
-
-  function gathered(pc, ms) {
-    // WHEP without trickle ICE: the offer carries every candidate (host ones come at once).
-    return new Promise(function (resolve) {
-      if (pc.iceGatheringState === "complete") return resolve();
-      const timer = window.setTimeout(resolve, ms);
-      pc.addEventListener("icegatheringstatechange", function () {
-        if (pc.iceGatheringState === "complete") {
-          window.clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+  function takeEarlyPeer() {
+    // The peer connection watch.html's <head> made and offered (for the same live room and switch).
+    const peer = boot.peer || null;
+    boot.peer = null;
+    return peer;
   }
 
   async function startWebRTC() {
@@ -262,19 +288,25 @@
     // WHEP serves only the primary canvas, whatever the screen's orientation.
     useFormat(shopcast.formats[0] || null);
     qualityWrap.hidden = true;
-    const pc = new RTCPeerConnection({ iceServers: [] });
+    const early = takeEarlyPeer();
+    const pc = early ? early.pc : new RTCPeerConnection({ iceServers: [] });
     shopcast.pc = pc;
-    preferH264(pc.addTransceiver("video", { direction: "recvonly" }));
-    pc.addTransceiver("audio", { direction: "recvonly" });
-    const stream = new MediaStream();
-    pc.addEventListener("track", function (event) {
+    if (!early) {
+      boot.preferH264(pc.addTransceiver("video", { direction: "recvonly" }));
+      pc.addTransceiver("audio", { direction: "recvonly" });
+    }
+    // The relay's clock for the pictures it sends (app/relay/whep.py): {"t": seconds}, ~10 a second.
+    const clock = early ? early.clock : pc.createDataChannel("shopcast-clock", { ordered: false, maxRetransmits: 0 });
+    clock.addEventListener("message", function (event) {
       if (run !== webrtcRun) return;
-      stream.addTrack(event.track);
-      if (video.srcObject !== stream) {
-        video.srcObject = stream;
-        play();
-      }
+      try {
+        const tick = JSON.parse(event.data);
+        if (typeof tick.t !== "number") return;
+        shopcast.clockTicks.push({ t: tick.t, received: performance.now() });
+        if (shopcast.clockTicks.length > 40) shopcast.clockTicks.shift();
+      } catch (e) { /* not ours */ }
     });
+    const stream = new MediaStream();
     let disconnectedTimer = null;
     pc.addEventListener("connectionstatechange", function () {
       if (run !== webrtcRun) return;
@@ -292,30 +324,27 @@
       }
     }, WEBRTC_PICTURE_MS);
     try {
-      await pc.setLocalDescription(await pc.createOffer());
-      await gathered(pc, 2000);
-      if (run !== webrtcRun) return;
-      const response = await fetch(WHEP_URL, {
-        method: "POST",
-        headers: { "Content-Type": "application/sdp" },
-        body: pc.localDescription.sdp,
-      });
-      const text = await response.text();
-      if (response.status !== 201) {
+      // The relay's answer, applied (boot.offer in watch.html): the tracks are there.
+      const answer = await (early ? early.answer : boot.offer(pc, WHEP_URL));
+      if (answer.status !== 201) {
         // Told no (seats full, no realtime stream, not live): say why, play LL-HLS.
         let code = "";
-        try { code = JSON.parse(text).error || ""; } catch (e) { /* not JSON */ }
-        shopcast.errors.push("whep: HTTP " + response.status + " " + code);
+        try { code = JSON.parse(answer.text).error || ""; } catch (e) { /* not JSON */ }
+        shopcast.errors.push("whep: HTTP " + answer.status + " " + code);
         if (run === webrtcRun) fallBack(code === "seats_full" ? "full" : "unavailable");
         return;
       }
-      const resource = new URL(response.headers.get("Location"), location.href).href;
+      const resource = new URL(answer.location, location.href).href;
       if (run !== webrtcRun) {
         fetch(resource, { method: "DELETE", keepalive: true }).catch(function () {});
         return;
       }
       shopcast.whep = resource;
-      await pc.setRemoteDescription({ type: "answer", sdp: text });
+      if (answer.error) throw answer.error;
+      pc.getReceivers().forEach(function (receiver) { stream.addTrack(receiver.track); });
+      video.srcObject = stream;
+      play();
+      followPictures(run);
     } catch (error) {
       shopcast.errors.push("webrtc: " + String(error));
       if (run === webrtcRun) fallBack("failed");
@@ -356,6 +385,10 @@
   // once unless the viewer chose ultra-low latency), so the room, the feed and a WebRTC player start
   // without waiting for it to download and parse (benchmarks/first_frame.py).
   function loadHls() {
+    if (!hlsLoading && boot.hls) {
+      // Asked for by watch.html's <head> as the page arrived.
+      hlsLoading = boot.hls.then(function () { if (!window.Hls) shopcast.errors.push("hls.js did not load"); });
+    }
     if (!hlsLoading) {
       hlsLoading = new Promise(function (resolve) {
         if (window.Hls) { resolve(); return; }
@@ -380,13 +413,69 @@
     });
   }
 
+  function takeHlsStart(url) {
+    // The relay's playlists and start (app/relay/player_boot.py), once, in the first second.
+    const start = config.hls_start;
+    config.hls_start = null;
+    if (!start || performance.now() > 1000) return null;
+    return new URL(url, location.href).pathname in start.playlists ? start : null;
+  }
+
+  function pagePlaylists(playlists) {
+    // Each playlist the page came with, once, from the page.
+    const Base = window.Hls.DefaultConfig.loader;
+    return class extends Base {
+      load(context, loadConfig, callbacks) {
+        const where = new URL(context.url, location.href);
+        const text = where.search ? null : playlists[where.pathname];
+        if (typeof text !== "string") return super.load(context, loadConfig, callbacks);
+        delete playlists[where.pathname];
+        const stats = this.stats;
+        stats.loading.start = stats.loading.first = stats.loading.end = performance.now();
+        stats.loaded = stats.total = text.length;
+        this.context = context;
+        this.callbacks = callbacks;
+        Promise.resolve().then(() => {  // an absolute url: the playlists' URIs are resolved against it
+          if (this.callbacks === callbacks) callbacks.onSuccess({ url: where.href, data: text, code: 200 }, stats, context, null);
+        });
+      }
+    };
+  }
+
+  function quickAudio() {
+    // hls.js's audio waits for the video's timestamps, then for its next tick or two: not this one.
+    return class extends window.Hls.DefaultConfig.audioStreamController {
+      onInitPtsFound(event, data) {
+        super.onInitPtsFound(event, data);
+        if (this.state === "WAITING_INIT_PTS" && !this.waitingData) {
+          this.state = "IDLE";
+          this.tick();
+        }
+      }
+    };
+  }
+
   function attachHls(url) {
     if (window.Hls && window.Hls.isSupported()) {
       // Low-latency mode loads LL-HLS parts and holds back PART-HOLD-BACK (1 s) from the live edge;
       // a plain-HLS stream falls back to HOLD-BACK. No liveSyncDuration here: set, it would override both.
       // ?ll=0 plays whole segments only (a steadier picture on a poor network, ~3 s behind).
       const lowLatency = new URLSearchParams(location.search).get("ll") !== "0";
-      const hls = new window.Hls({ lowLatencyMode: lowLatency, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30 });
+      // The lowest rung first, then ABR steps up; no worker (it would parse hls.js again, ~70-300 ms).
+      const options = { lowLatencyMode: lowLatency, maxLiveSyncPlaybackRate: 1.2, backBufferLength: 30, startLevel: 0,
+        enableWorker: false, audioStreamController: quickAudio() };
+      const start = lowLatency ? takeHlsStart(url) : null;
+      if (start) {
+        // Start at the relay's keyframe, before the MediaSource opens, with the files asked for at
+        // once (immutable: hls.js's requests are then answered from the browser's cache).
+        options.pLoader = pagePlaylists(start.playlists);
+        options.startPosition = start.start;
+        options.startFragPrefetch = true;
+        (boot.prefetch || []).forEach(function (file) {
+          fetch(file).then(function (r) { return r.arrayBuffer(); }).catch(function () { /* hls.js asks */ });
+        });
+      }
+      const hls = new window.Hls(options);
       shopcast.hls = hls;
       hls.on(window.Hls.Events.MANIFEST_PARSED, function (_event, data) {
         fillQualities(data.levels);
