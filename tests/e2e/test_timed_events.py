@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from app.session import StudioSession
 from app.session_config import ExternalRelay, SessionConfig
@@ -22,7 +22,7 @@ from pipeline.canvas import PORTRAIT
 from pipeline.encoders import STANDARD_RUNGS
 from pipeline.program import ProgramSettings
 from pipeline.sources.test_pattern import TestPattern
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, WEBRTC_ARGS
+from tests.helpers.browser import PHONE
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import CATALOG, Room
@@ -59,14 +59,6 @@ CARD_PROBE_JS = """
   return true;
 }
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBRTC_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -128,10 +120,10 @@ def pin_stamp(page: Page) -> float:
 
 
 def test_a_pin_appears_at_the_picture_in_which_the_host_made_it_on_ll_hls_and_on_webrtc(
-    browser: Browser, show: Room
+    webrtc_browser: Browser, show: Room
 ) -> None:
-    hls = watch(browser, show, 0, "hls")
-    webrtc = watch(browser, show, 1, "webrtc")
+    hls = watch(webrtc_browser, show, 0, "hls")
+    webrtc = watch(webrtc_browser, show, 1, "webrtc")
     time.sleep(1.0)
     for sku in ("tee", "mug"):
         with show.host() as host:
