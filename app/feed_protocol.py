@@ -441,11 +441,14 @@ VIEWER_EVENTS: dict[str, type[BaseModel]] = {_type_of(m): m for m in _PUBLIC + _
 """Event type → model, for a viewer's connection."""
 OWNER_EVENTS: dict[str, type[BaseModel]] = {_type_of(m): m for m in _PUBLIC + _OWNER_ONLY}
 """Event type → model, for the owner's console (and an assistant's)."""
-TIMED_EVENTS: frozenset[str] = frozenset({"cart", "pins", "stock", "flash_sale", "coupon", "group_buy", "poll", "draw"})
+TIMED_EVENTS: frozenset[str] = frozenset(
+    {"cart", "pins", "stock", "flash_sale", "coupon", "group_buy", "poll", "draw", "draw_won"}
+)
 """Viewer event types that happen at a picture: the host pins, opens a deal, a draw is made. The relay
 sends them in batches of their own stamped with ``at`` (the stream time of the program picture when the
 first of them happened), and the viewer page shows them when its player reaches that picture (at most
-``hold_s`` of the snapshot later). Comments, likes and the viewer's own replies are not held."""
+``hold_s`` of the snapshot later); ``draw_won`` (a viewer's own, in a stamped batch of its own) waits for
+the draw like everybody's. Comments, likes and the viewer's replies to their own actions are not held."""
 IGNORED_BY_PAGE: frozenset[str] = frozenset()
 """Viewer event types the viewer page (assets/web/room.js) deliberately does not handle."""
 

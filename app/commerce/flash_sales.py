@@ -1,7 +1,11 @@
 """Flash sales (秒杀): a deal price on a reserved number of units, opening after a countdown.
 
 Server time is the truth. Units are moved from the product's stock into the sale when it is created
-and unsold ones go back when it closes, so product stock and sale stock never count a unit twice.
+and unsold ones go back after it closes, so product stock and sale stock never count a unit twice.
+
+Phases (column ``phase``): ``scheduled`` → ``open`` → ``ending`` (closed for shoppers at ``closes_at``,
+by its time or by the host; its unsold units wait :data:`LATE_TAP_S` for taps made before the close on
+a viewer's picture) → ``closed`` (the unsold units are back in the product's stock).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ class FlashSaleInput:
 
 
 def phase(row: Any, now: float) -> str:
-    if row["phase"] == "closed":
+    if row["phase"] in ("ending", "closed"):
         return "closed"
     if now < row["opens_at"]:
         return "scheduled"
@@ -106,7 +110,7 @@ def check_purchase(tx: Tx, row: Any, viewer: str, qty: int, seen_at: float | Non
     window is checked at the tap's picture (:func:`tap_time`), so a viewer watching 1.4 s behind who
     taps before the countdown ends on their screen gets the deal."""
     now = tap_time(tx.now, seen_at)
-    if row["phase"] == "closed" or now >= row["closes_at"]:
+    if row["phase"] == "closed" or now >= row["closes_at"]:  # (ending: a tap from before the close counts)
         raise refused("flash_sale_closed", "this flash sale has ended")
     if now < row["opens_at"]:
         wait = row["opens_at"] - now
@@ -150,14 +154,24 @@ def return_units(tx: Tx, row: Any, qty: int, viewer: str) -> None:
         tx.execute("UPDATE products SET stock = stock + ? WHERE room = ? AND sku = ?", (qty, row["room"], row["sku"]))
 
 
-def close(tx: Tx, row: Any, reason: str) -> None:
-    """Close the sale now: its unsold units go back to the product."""
-    unsold = row["stock"] - row["sold"]
+def close(tx: Tx, row: Any, reason: str, *, at_once: bool = False) -> None:
+    """Close the sale for shoppers now (``ending``); its unsold units go back to the product
+    LATE_TAP_S later (:func:`settle`), or ``at_once`` (a rehearsal's end)."""
     tx.execute(
-        "UPDATE flash_sales SET phase = 'closed', closes_at = MIN(closes_at, ?) WHERE id = ?", (tx.now, row["id"])
+        "UPDATE flash_sales SET phase = 'ending', closes_at = MIN(closes_at, ?) WHERE id = ?", (tx.now, row["id"])
     )
-    tx.execute("UPDATE products SET stock = stock + ? WHERE room = ? AND sku = ?", (unsold, row["room"], row["sku"]))
     tx.log(row["room"], "flash_sale.closed", id=row["id"], sku=row["sku"], sold=row["sold"], reason=reason)
+    if at_once:
+        settle(tx, get(tx, row["room"], row["id"]))
+    else:
+        _announce(tx, get(tx, row["room"], row["id"]))
+
+
+def settle(tx: Tx, row: Any) -> None:
+    """The closed sale's unsold units go back to the product."""
+    unsold = row["stock"] - row["sold"]
+    tx.execute("UPDATE flash_sales SET phase = 'closed' WHERE id = ?", (row["id"],))
+    tx.execute("UPDATE products SET stock = stock + ? WHERE room = ? AND sku = ?", (unsold, row["room"], row["sku"]))
     _announce(tx, get(tx, row["room"], row["id"]))
     products.announce_stock(tx, row["room"], row["sku"])
 
@@ -184,6 +198,8 @@ def tick(tx: Tx) -> None:
         tx.execute("UPDATE flash_sales SET phase = 'open' WHERE id = ?", (row["id"],))
         tx.log(row["room"], "flash_sale.opened", id=row["id"], sku=row["sku"])
         _announce(tx, get(tx, row["room"], row["id"]))
-    # Closed for the shopper at closes_at; its units wait LATE_TAP_S for taps made before then.
-    for row in tx.all("SELECT * FROM flash_sales WHERE phase != 'closed' AND closes_at <= ?", (tx.now - LATE_TAP_S,)):
+    for row in tx.all("SELECT * FROM flash_sales WHERE phase IN ('scheduled', 'open') AND closes_at <= ?", (tx.now,)):
         close(tx, row, "time")
+    # Its units wait LATE_TAP_S for taps made before the close on a viewer's picture.
+    for row in tx.all("SELECT * FROM flash_sales WHERE phase = 'ending' AND closes_at <= ?", (tx.now - LATE_TAP_S,)):
+        settle(tx, row)

@@ -93,7 +93,11 @@ def _end_campaigns(tx: Tx, payment: PaymentProvider, room: str, since: float) ->
     for row in tx.all(
         "SELECT id FROM flash_sales WHERE room = ? AND created_at >= ? AND phase != 'closed'", (room, since)
     ):
-        flash_sales.close(tx, flash_sales.get(tx, room, row["id"]), ENDED_REASON)
+        sale = flash_sales.get(tx, room, row["id"])
+        if sale["phase"] == "ending":  # closed already: its units come back now
+            flash_sales.settle(tx, sale)
+        else:
+            flash_sales.close(tx, sale, ENDED_REASON, at_once=True)
         ended += 1
     for row in tx.all("SELECT id FROM coupons WHERE room = ? AND created_at >= ? AND ended_at IS NULL", (room, since)):
         coupons.end(tx, room, row["id"])

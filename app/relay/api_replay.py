@@ -109,9 +109,19 @@ def _show_replay(
 CACHE_S = 30.0
 """A finished show's replay (its fold of the whole log) is reused this long: each viewer's player asks
 for the multivariant and every rendition's playlist."""
-LIVE_CACHE_S = 1.0
-"""A live show's (its chapters grow as the host moves on)."""
+LIVE_CACHE_S = 5.0
+"""A live show's (its chapters grow as the host moves on; each fold reads the room's whole event log,
+so every viewer's cart opening must not cost one)."""
 _cache: dict[tuple[int, str, int | None], tuple[float, dict[str, Any]]] = {}
+
+
+_pending: dict[tuple[int, str, int | None], asyncio.Future[dict[str, Any]]] = {}
+
+
+async def _fold(ctx: RelayContext, room: str, show: int | None) -> dict[str, Any]:
+    events = await _events(ctx, room)
+    result: dict[str, Any] = await run_in_threadpool(_show_replay, ctx, room, show, events, time.time())
+    return result
 
 
 async def show_replay(ctx: RelayContext, room: str, show: int | None, *, live: bool = False) -> dict[str, Any]:
@@ -122,8 +132,11 @@ async def show_replay(ctx: RelayContext, room: str, show: int | None, *, live: b
     cached = _cache.get(key)
     now = time.monotonic()
     if cached is None or now - cached[0] >= (LIVE_CACHE_S if cached[1]["live"] or show is None else CACHE_S):
-        events = await _events(ctx, found.name)
-        info = await run_in_threadpool(_show_replay, ctx, found.name, show, events, time.time())
+        pending = _pending.get(key)
+        if pending is None:  # one fold at a time per show: viewers asking meanwhile share its result
+            pending = _pending[key] = asyncio.ensure_future(_fold(ctx, found.name, show))
+            pending.add_done_callback(lambda _: _pending.pop(key, None))
+        info = await asyncio.shield(pending)
         if len(_cache) > 1000:
             _cache.clear()
         _cache[key] = cached = (now, info)

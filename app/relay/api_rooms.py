@@ -192,5 +192,6 @@ async def delete_room(room: str, ctx: Context) -> Response:
         ctx.stream_formats.forget(room)
     await ctx.commits.run(ctx.engine.delete_room, room)
     ctx.live_metrics().forget(room)
+    ctx.timeline.forget(room)
     shutil.rmtree(ctx.media.root / room, ignore_errors=True)
     return Response(status_code=204)

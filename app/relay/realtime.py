@@ -231,6 +231,8 @@ class Channel:
     assistant: list[dict[str, Any]] = field(default_factory=list)
     keyed: dict[str, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
     private: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    private_timed: dict[str, tuple[float, list[dict[str, Any]]]] = field(default_factory=dict)
+    """A viewer's own events of TIMED_EVENTS (their draw win) this tick: (stamp, events)."""
     online_sent: int = -1
     assistants: int = 0
     """Assistant connections (中控) in ``connections``: without any, the tick does not look for them."""
@@ -242,7 +244,10 @@ class Channel:
     def add(self, note: Notification, now: float) -> None:
         if note.to_viewer is not None:
             if note.public is not None and note.to_viewer in self.viewers:
-                self.private.setdefault(note.to_viewer, []).append(note.public)
+                if note.public.get("type") in TIMED_EVENTS:
+                    self.private_timed.setdefault(note.to_viewer, (now, []))[1].append(note.public)
+                else:
+                    self.private.setdefault(note.to_viewer, []).append(note.public)
             return
         owner_message = note.owner if note.owner is not None else note.public
         assistant_message = (
@@ -404,10 +409,13 @@ class Realtime:
             for viewer, messages in channel.private.items():
                 text = _dump({"type": "batch", "t": now, "events": messages})
                 out.extend((conn, text) for conn in channel.viewers.get(viewer, ()) if conn.ready)
+            for viewer, (at, messages) in channel.private_timed.items():
+                text = _dump({"type": "batch", "t": now, "at": at, "events": messages})
+                out.extend((conn, text) for conn in channel.viewers.get(viewer, ()) if conn.ready)
             if channel.public or channel.timed or channel.owner:
                 self.sent_batches += 1
             channel.public, channel.owner, channel.keyed, channel.private = [], [], {}, {}
-            channel.timed, channel.timed_at = [], None
+            channel.timed, channel.timed_at, channel.private_timed = [], None, {}
             channel.assistant = []
         return out
 

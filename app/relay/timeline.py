@@ -6,7 +6,7 @@ caching edge, a recorder, a clipping tool — sees only the stream: so the relay
 actions into the media playlists it serves, as date ranges on the playlists' PROGRAM-DATE-TIME timeline
 (RFC 8216bis 4.4.5.1)::
 
-    #EXT-X-DATERANGE:ID="shopcast-12",CLASS="com.shopcast.room",START-DATE="2026-12-07T02:30:00.123Z",
+    #EXT-X-DATERANGE:ID="shopcast-3fa2c1-12",CLASS="com.shopcast.room",START-DATE="2026-12-07T02:30:00.123Z",
         X-SHOPCAST-TYPE="pin",X-SHOPCAST-SKU="tee"
 
 (one line). hls.js exposes them as ``levelDetails.dateRanges`` (and as metadata cues), a native player as
@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import secrets
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,6 +64,8 @@ class Timeline:
     def __init__(self) -> None:
         self._marks: dict[str, deque[Mark]] = {}
         self._ids = itertools.count(1)
+        # IDs differ from a restarted relay's: an id must never name another date (RFC 8216bis 4.4.5.1).
+        self._prefix = f"shopcast-{secrets.token_hex(3)}-"
 
     def on_events(self, rows: list[EventRow]) -> None:
         for room, wall, _stream, kind, _viewer, data in rows:
@@ -72,7 +75,7 @@ class Timeline:
                 fields = json.loads(data)
             except ValueError:
                 fields = {}
-            mark_id = f"shopcast-{next(self._ids)}"
+            mark_id = f"{self._prefix}{next(self._ids)}"
             text = f'#EXT-X-DATERANGE:ID="{mark_id}",CLASS="{CLASS}",START-DATE="{_date_time(wall)}"'
             text += _attribute("TYPE", kind)
             if isinstance(fields, dict):

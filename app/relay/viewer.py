@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from functools import cache
 from html import escape
@@ -23,6 +24,7 @@ from app.relay.player_boot import player_boot
 from app.relay.poster import open_graph_tags, poster_url
 from app.scene_templates import SAFE_BOTTOM, SAFE_TOP
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["viewer"])
 Context = Annotated[RelayContext, Depends(get_context)]
 
@@ -68,9 +70,13 @@ def pick_language(explicit: str | None, accept_language: str | None) -> str:
     return "en"
 
 
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 def _script_json(value: Any) -> str:
-    # JSON inside <script> must not be able to close the tag.
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+    """JSON inside <script> (as Django's json_script): no <, > or & that could close the tag or open
+    a comment (``<!--<script``) in it, whatever the text (titles, the studio's playlists)."""
+    return json.dumps(value, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
 OTHER_PAGES = ("assist_", "cohost_", "replay_", "verify_")
@@ -113,6 +119,16 @@ def _page(
     )
 
 
+def _player_boot(ctx: RelayContext, room: str) -> dict[str, Any] | None:
+    """The page's LL-HLS start, or None (the page asks for the playlists itself) when the stored
+    playlists cannot give one: a malformed playlist the studio pushed never costs the page."""
+    try:
+        return player_boot(ctx.media, room)
+    except (ValueError, KeyError, IndexError, OSError):
+        log.warning("room %s: no player start from its playlists", room, exc_info=True)
+        return None
+
+
 def _room_headers(headers: dict[str, str], rehearsal: bool) -> dict[str, str]:
     """A rehearsing room is unlisted: its pages ask search engines not to index them."""
     return {**headers, "X-Robots-Tag": "noindex, nofollow"} if rehearsal else headers
@@ -152,8 +168,10 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
     }
     # A live room's page starts its player before its scripts have loaded (watch.html's <head>), and
     # carries the playlists and start position hls.js would otherwise ask for (app/relay/player_boot.py).
-    hls_start = player_boot(ctx.media, found.name) if state == "live" else None
+    hls_start = _player_boot(ctx, found.name) if state == "live" else None
     config["hls_start"] = hls_start and {"playlists": hls_start["playlists"], "start": hls_start["start"]}
+    if hls_start:  # its playlists are of this moment: a page from the cache must not start on them
+        headers["Cache-Control"] = "no-store"
     boot: dict[str, Any] = {"live": False}
     if state == "live":
         boot = {
@@ -224,7 +242,10 @@ async def hls_js(request: Request) -> Response:
 async def static_file(path: str, request: Request) -> Response:
     """The pages' CSS, scripts, strings and pictures (app/relay/web_assets.py)."""
     root = web_dir().resolve()
-    target = (root / path).resolve()
+    try:
+        target = (root / path).resolve()
+    except (OSError, ValueError):  # a NUL byte, a name the file system refuses
+        target = root / "missing"
     response = await web_assets.serve(target, request) if target.is_relative_to(root) else None
     if response is None:
         raise ApiError(404, "not_found", "there is no such file")

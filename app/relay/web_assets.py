@@ -43,7 +43,7 @@ _lock = threading.Lock()
 def _version(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
+    except (OSError, ValueError):  # not there, a name too long, a NUL byte: not a file of ours
         return None
     return (st.st_mtime_ns, st.st_size) if path.is_file() else None
 
@@ -85,13 +85,15 @@ async def serve(path: Path, request: Request, cache_control: str = "no-cache") -
         asset = _cache.get(path)
     if asset is None or asset.version != version:
         asset = await run_in_threadpool(_load, path, version)
-    headers = {"Cache-Control": cache_control, "ETag": asset.etag}
+    gzipped = asset.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding"))
+    etag = asset.etag[:-1] + '-gz"' if gzipped else asset.etag  # each encoding its own tag (RFC 9110 8.8.3)
+    headers = {"Cache-Control": cache_control, "ETag": etag}
     if asset.gzipped is not None:
         headers["Vary"] = "Accept-Encoding"
-    if asset.etag in (request.headers.get("if-none-match") or ""):
+    if etag in (request.headers.get("if-none-match") or ""):
         return Response(status_code=304, headers=headers)
     body = asset.body
-    if asset.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding")):
+    if gzipped and asset.gzipped is not None:
         body = asset.gzipped
         headers["Content-Encoding"] = "gzip"
     if request.method == "HEAD":

@@ -217,7 +217,11 @@ class FeedTrack(MediaStreamTrack):
             return
         self._ticked = unit.arrived
         arrived = time.time() - (time.monotonic() - unit.arrived)
-        channel.send(f'{{"t":{arrived:.3f}}}')
+        try:
+            channel.send(f'{{"t":{arrived:.3f}}}')
+        except Exception:  # the channel broke (the viewer went): the picture goes on without its clock
+            log.debug("clock channel closed", exc_info=True)
+            self.clock = None
 
     def _map(self, unit: Unit) -> int:
         last = self._last
@@ -310,8 +314,12 @@ def _give_clock(pc: RTCPeerConnection, video: FeedTrack) -> None:
 
     @pc.on("datachannel")
     def on_datachannel(channel: RTCDataChannel) -> None:
-        if channel.label == CLOCK_CHANNEL:
+        # Only the clock, sent one way: whatever the viewer sends on it is not read; another channel
+        # (or a second clock) is closed.
+        if channel.label == CLOCK_CHANNEL and video.clock is None:
             video.clock = channel
+        else:
+            channel.close()
 
 
 def _preferences(kind: str) -> list[Any]:

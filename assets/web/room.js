@@ -13,7 +13,7 @@
   const stored = window.shopcastIdentity.stored;  // identity.js
   const randomHex = window.shopcastIdentity.randomHex;
   const viewerId = window.shopcastIdentity.viewerId;
-  let nickname = stored("shopcast.nickname", () => (config.lang === "zh-CN" ? "观众" : "Viewer ") + viewerId.slice(-4));
+  let nickname = stored("shopcast.nickname", () => t.nickname_default.replace("{id}", viewerId.slice(-4)));
   const newKey = () => (crypto.randomUUID ? crypto.randomUUID() : randomHex(16));
 
   // --- state -------------------------------------------------------------------------------------------
@@ -258,7 +258,8 @@
     if (window.shopcastRehearsal) window.shopcastRehearsal.set(Boolean(on));
   }
 
-  const compact = (n) => (n >= 10000 ? (n / 10000).toFixed(1) + (config.lang === "zh-CN" ? "万" : "w") : String(n));
+  const compactFormat = new Intl.NumberFormat(config.lang, { notation: "compact", maximumFractionDigits: 1 });
+  const compact = (n) => (n >= 10000 ? compactFormat.format(n) : String(n));  // 1.2万, 12K
 
   // --- actions -----------------------------------------------------------------------------------------
   async function buy(sku, extra, via) {

@@ -78,7 +78,7 @@
     if (replayLink) {
       replayLink.hidden = state !== "ended";
       replayLink.href = "/watch/" + encodeURIComponent(config.room) + "/replay";
-      replayLink.textContent = config.lang === "zh-CN" ? "▶ 观看回放" : "▶ Watch the replay";
+      replayLink.textContent = t.watch_replay;
     }
   }
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from types import SimpleNamespace
 
+from app.relay import viewer
 from app.relay.media_store import MediaStore
 from app.relay.player_boot import parse_media, pick_start, player_boot, trim
 
@@ -72,3 +74,13 @@ def test_a_playlist_goes_in_the_page_with_its_last_segments_only() -> None:
     start = pick_start(parse_media(text))
     assert start is not None and start.uri == "seg_000011.0.m4s" and abs(start.start - 1.0) < 1e-6
     assert trim(media(1), keep=5) == media(1)
+
+
+def test_a_malformed_pushed_playlist_gives_no_start_and_never_breaks_the_page(tmp_path: Path) -> None:
+    store = MediaStore(tmp_path)
+    store.write("room", PurePosixPath("master.m3u8"), MASTER.encode())
+    store.write(
+        "room", PurePosixPath("s1/360p/index.m3u8"), media(1).replace("DURATION=0.33333", "DURATION=x").encode()
+    )
+    context = SimpleNamespace(media=store)
+    assert viewer._player_boot(context, "room") is None  # type: ignore[arg-type]

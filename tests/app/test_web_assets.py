@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ def test_only_the_web_folder_is_served(client: TestClient) -> None:
     assert client.get("/static/demo/tee.png").headers["content-type"] == "image/png"
     assert client.get("/static/nothing-here.js").status_code == 404
     assert client.get("/static/%2e%2e/%2e%2e/app/paths.py").status_code == 404
+    for odd in ("a%00b.js", "x" * 300 + ".js", "demo/tee.png/inside"):  # a NUL, too long, not a folder
+        response = client.get(f"/static/{odd}")
+        assert (response.status_code, response.json()["error"]) == (404, "not_found"), odd
 
 
 def test_hls_js_is_gzipped_and_cached_an_hour(client: TestClient) -> None:
@@ -68,3 +72,10 @@ def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
     second = asyncio.run(web_assets.serve(target, Request(scope)))
     assert first is not None and second is not None
     assert first.body == b"one" and second.body == b"two, longer"
+
+
+def test_json_in_the_pages_cannot_end_its_script_or_open_a_comment() -> None:
+    text = "</script><!--<script>alert(1)&"
+    embedded = viewer._script_json({"title": text, "playlists": {"/x": "#EXTM3U\n<!--"}})
+    assert not set(embedded) & set("<>&"), embedded
+    assert json.loads(embedded) == {"title": text, "playlists": {"/x": "#EXTM3U\n<!--"}}

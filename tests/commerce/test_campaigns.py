@@ -71,6 +71,28 @@ def test_a_tap_before_the_close_on_the_viewer_s_picture_gets_the_deal_within_the
     assert engine.flash_sale("r", sale["id"])["sold"] == 1
 
 
+def test_a_sale_the_host_ends_early_keeps_taps_made_before_the_end_on_the_viewer_s_picture(
+    engine: RoomEngine, clock: ManualClock
+) -> None:
+    sale = engine.create_flash_sale("r", FlashSaleInput("tee", 1990, 10, 5, countdown_s=0, duration_s=600))
+    clock.advance(30)
+    ended = engine.end_flash_sale("r", sale["id"])
+    assert ended["phase"] == "closed" and ended["closes_at"] == clock.now
+    assert [e["type"] for e in engine.events("r")][-1] == "flash_sale.closed", "logged when it ended"
+    clock.advance(1.2)
+    seen_before = OrderRequest("tee", 1, flash_sale_id=sale["id"], seen_at=clock.now - 1.4)
+    order, _ = engine.place_order("r", "viewer-a", "A", seen_before, "k1")
+    assert order["unit_price"] == 19.9, "1.4 s behind, the viewer tapped while the sale ran on their screen"
+    seen_after = OrderRequest("tee", 1, flash_sale_id=sale["id"], seen_at=clock.now - 1.0)
+    assert refusal(lambda: engine.place_order("r", "viewer-b", "B", seen_after, "k1")) == "flash_sale_closed"
+    engine.tick()
+    assert engine.product("r", "tee")["stock"] == 490, "the units wait LATE_TAP_S"
+    clock.advance(LATE_TAP_S)
+    engine.tick()
+    assert engine.product("r", "tee")["stock"] == 499
+    assert refusal(lambda: engine.place_order("r", "viewer-c", "C", seen_before, "k9")) == "flash_sale_closed"
+
+
 def test_flash_sale_limits_per_viewer_and_sells_out(engine: RoomEngine, clock: ManualClock) -> None:
     sale = engine.create_flash_sale("r", FlashSaleInput("tee", 1990, 3, 2, countdown_s=10, duration_s=60))
     clock.advance(10)

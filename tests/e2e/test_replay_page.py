@@ -103,9 +103,11 @@ def test_the_replay_and_clip_pages_take_every_string_from_the_i18n_files_in_both
     codes = set(re.findall(r'ApiError\(\d+, "((?:show|replay|clip)_\w+)"', source))
     assert {"show_live", "show_not_found", "replay_not_kept", "clip_not_found"} <= codes
     assert {f"replay_err_{c}" for c in codes} <= tables["en"].keys()
-    # One source of words: no Chinese in the page's code (comments aside) nor in the relay's string literals.
-    code = "\n".join(line.split("//", 1)[0] for line in script.splitlines())
-    assert not _CJK.search(code), _CJK.findall(code)
+    # One source of words: no Chinese in the pages' code (comments aside) nor in the relay's string literals.
+    for name in ("replay.js", "watch.js", "room.js"):
+        text = (web / name).read_text(encoding="utf-8")
+        code = "\n".join(line.split("//", 1)[0] for line in text.splitlines())
+        assert not _CJK.search(code), (name, _CJK.findall(code))
     tree = ast.parse(source)
     docstrings = {
         id(node.body[0].value)

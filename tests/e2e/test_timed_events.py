@@ -111,12 +111,15 @@ def watch(browser: Browser, room: Room, ull: int, transport: str) -> Page:
 
 
 def pin_stamp(page: Page) -> float:
-    """The stream time the relay stamped on the last batch with a pin (as the page released it)."""
-    stamps: list[float] = page.evaluate(
-        "window.shopcast.room.released.filter(r => r.types.includes('pins')).map(r => r.at)"
+    """The stream time the relay stamped on the last batch with a pin, which the page released when its
+    picture's time reached it (not on arrival, nor after the hold's bound)."""
+    released: list[dict[str, float]] = page.evaluate(
+        "window.shopcast.room.released.filter(r => r.types.includes('pins'))"
     )
-    assert stamps, "the pin came in a timed batch"
-    return stamps[-1]
+    assert released, "the pin came in a timed batch"
+    last = released[-1]
+    assert last["picture"] is not None and last["picture"] >= last["at"], last
+    return last["at"]
 
 
 def test_a_pin_appears_at_the_picture_in_which_the_host_made_it_on_ll_hls_and_on_webrtc(
