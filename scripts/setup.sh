@@ -34,6 +34,7 @@ test_debs=(
   nginx-light libnginx-mod-rtmp   # a real RTMP ingest for the multi-destination tests
   espeak-ng                  # speech for the denoise quality tests
   janus janus-tools          # a WHIP server that is not our code (Janus gateway) and janus-pp-rec
+  redis-server postgresql    # the scale-out stores, started by the tests on free ports (tests/helpers/servers.py)
 )
 
 missing=()
