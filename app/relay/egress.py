@@ -24,6 +24,10 @@ router = APIRouter(tags=["hls"])
 Context = Annotated[RelayContext, Depends(get_context)]
 
 PLAYLIST_CACHE = "no-cache, no-store, must-revalidate"
+BLOCKING_PLAYLIST_CACHE = "public, max-age=3"
+"""An answer to a blocking playlist request (``_HLS_msn``/``_HLS_part``) holds that part whenever it is
+asked again: a caching edge (packaging/nginx/edge.conf) serves it to every viewer asking for the same
+part, one origin request per edge; 3 s (the HOLD-BACK) is longer than any player asks for it."""
 SEGMENT_CACHE = "public, max-age=31536000, immutable"
 
 
@@ -36,6 +40,7 @@ async def get_stream_file(room: str, path: str, request: Request, ctx: Context) 
     except MediaPathError as exc:
         raise ApiError(400, "bad_path", str(exc)) from None
     watch = ctx.low_latency
+    directives = None
     if rel.suffix == ".m3u8":
         directives = delivery_directives(dict(request.query_params))
         if directives is not None:
@@ -59,6 +64,9 @@ async def get_stream_file(room: str, path: str, request: Request, ctx: Context) 
         raise ApiError(404, "not_found", f"{rel} is not in room {room!r}'s stream (yet)")
     if rel.suffix == ".m3u8" and rel.parent != PurePosixPath("."):  # a media playlist (not master*.m3u8)
         data = ctx.timeline.annotate(room, data)
-    cache = PLAYLIST_CACHE if rel.suffix == ".m3u8" else SEGMENT_CACHE
+    if rel.suffix != ".m3u8":
+        cache = SEGMENT_CACHE
+    else:
+        cache = PLAYLIST_CACHE if directives is None else BLOCKING_PLAYLIST_CACHE
     headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
     return Response(data, media_type=media_type(rel), headers=headers)
