@@ -24,7 +24,7 @@ from app.room_client import RoomClient
 from app.rundown import RundownError, rundown_from_json
 from app.rundown_player import RundownPlayer, read_rundown_file
 from app.session import SessionError, StudioSession
-from app.session_config import BundledRelayConfig, ExternalRelay, SessionConfig, WhipTarget
+from app.session_config import BundledRelayConfig, ExternalRelay, HttpOrigin, SessionConfig, WhipTarget
 from app.settings_store import (
     Overrides,
     SettingError,
@@ -143,6 +143,21 @@ class _WhipAction(argparse.Action):
             parser.error(f"--whip: {exc}")
         earlier = getattr(namespace, self.dest, None) or []
         setattr(namespace, self.dest, [*earlier, WhipTarget(url, values[1] if len(values) > 1 else None)])
+
+
+class _OriginAction(argparse.Action):
+    """``--http-origin URL [TOKEN]``: a plain HTTP origin the ladder is PUT to, and its bearer token."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:  # fmt: skip
+        assert isinstance(values, list)
+        if len(values) > 2:
+            parser.error(f"--http-origin takes a URL and at most a bearer token, got {len(values)} values")
+        url = values[0]
+        if not url.startswith(("http://", "https://")) or len(url) < 10:
+            parser.error(f"--http-origin: {url!r} is not an http:// or https:// URL")
+        earlier = getattr(namespace, self.dest, None) or []
+        setattr(namespace, self.dest, [*earlier, HttpOrigin(url, values[1] if len(values) > 1 else None)])
 
 
 def _seats(value: str) -> int:
@@ -307,6 +322,15 @@ def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: 
         metavar=("URL", "TOKEN"),
         help="also push over WebRTC to this WHIP endpoint, with an optional bearer token (repeat for more)",
     )
+    g.add_argument(
+        "--http-origin",
+        action=_OriginAction,
+        nargs="+",
+        default=[],
+        metavar=("URL", "TOKEN"),
+        help="also PUT the whole ladder (playlists, segments, parts) under this plain HTTP origin, e.g. a"
+        " CDN's ingest or nginx WebDAV, with an optional bearer token (repeat for more)",
+    )
 
 
 def _add_webrtc_options(p: argparse.ArgumentParser, who: str) -> None:
@@ -351,6 +375,7 @@ def _session_config(
         recording_dir=args.record,
         rtmp_urls=tuple(args.rtmp),
         whip_targets=tuple(args.whip),
+        http_origins=tuple(getattr(args, "http_origin", [])),
         catalog=getattr(args, "catalog", None),
         rundown=getattr(args, "rundown_file", None),
         filters=args.filters,
@@ -589,10 +614,10 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     elif args.rundown is not None:
         log.error("--rundown plays the run-of-show in a room: it needs --relay URL --room R --key K")
         return 2
-    elif args.out is None and args.record is None and not args.rtmp and not args.whip:
+    elif args.out is None and args.record is None and not args.rtmp and not args.whip and not args.http_origin:
         log.error(
             "say where to send the stream: --relay URL --room R --key K, --out DIR, --record DIR,"
-            " --rtmp URL or --whip URL"
+            " --rtmp URL, --whip URL or --http-origin URL"
         )
         return 2
     player: RundownPlayer | None = None

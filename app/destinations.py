@@ -23,8 +23,8 @@ Warn = Callable[[str, str], None]
 def build_outputs(
     config: SessionConfig, target: ExternalRelay | None, canvas: Canvas | None = None, *, primary: bool = True
 ) -> list[Output]:
-    """The outputs of one canvas's broadcast: the relay's HTTP push (when connected to ``target``), then
-    the folder, and for the primary canvas only the recording, the RTMP and WHIP destinations the
+    """The outputs of one canvas's broadcast: the relay's HTTP push (when connected to ``target``), the
+    HTTP origins', then the folder, and for the primary canvas only the recording, the RTMP and WHIP destinations the
     configuration names (they take one picture; a second canvas goes to the relay and the folder, its
     own multivariant playlist beside the primary's). Empty: nowhere to go."""
     outputs: list[Output] = []
@@ -32,6 +32,8 @@ def build_outputs(
     if target is not None:
         base = f"{target.url.rstrip('/')}/ingest/{target.room}/"
         outputs.append(HttpPushOutput(base, target.stream_key, name=f"relay{suffix}"))
+    for n, origin in enumerate(config.http_origins, 1):
+        outputs.append(HttpPushOutput(origin.url, origin.token, name=f"origin {n}{suffix}"))
     if config.record_dir is not None:
         outputs.append(FolderOutput(config.record_dir, name=f"folder{suffix}"))
     if not primary:

@@ -49,6 +49,16 @@ class WhipTarget:
 
 
 @dataclass(frozen=True, slots=True)
+class HttpOrigin:
+    """A plain HTTP origin the ladder is PUT to as files (a CDN's ingest origin, nginx WebDAV): every
+    playlist, init segment, segment and part under ``url``, as the relay gets them."""
+
+    url: str
+    token: str | None = None
+    """Sent as ``Authorization: Bearer``."""
+
+
+@dataclass(frozen=True, slots=True)
 class SessionConfig:
     source: str | None = None
     """The host camera (``camera[:N]``, ``test``, ``file:PATH``); None keeps the scene collection's,
@@ -65,6 +75,8 @@ class SessionConfig:
     """Also push the top rung and the audio to these RTMP ingests, each with its own reconnect."""
     whip_targets: tuple[WhipTarget, ...] = ()
     """Also push the top rung and the audio to these WHIP endpoints, each with its own reconnect."""
+    http_origins: tuple[HttpOrigin, ...] = ()
+    """Also PUT the whole ladder (every canvas) to these HTTP origins, each with its own retries."""
     catalog: Path | None = None
     """Import this catalog (JSON or CSV) into the room when it has no products yet, and pin the first."""
     rundown: Path | None = None

@@ -51,12 +51,13 @@ class RetryPolicy:
 
 
 class HttpPushOutput:
-    """PUT every file to ``{base_url}/{path}`` with ``Authorization: Bearer <key>``."""
+    """PUT every file to ``{base_url}/{path}`` with ``Authorization: Bearer <key>`` (no such header
+    without a key: a plain HTTP origin, e.g. a CDN's or nginx WebDAV's)."""
 
     def __init__(
         self,
         base_url: str,
-        stream_key: str,
+        stream_key: str | None,
         *,
         name: str = "relay",
         retry: RetryPolicy | None = None,
@@ -71,7 +72,7 @@ class HttpPushOutput:
         self._retry = retry or RetryPolicy()
         self._max_bytes = max_buffer_bytes
         self._client = httpx.Client(
-            headers={"Authorization": f"Bearer {stream_key}", "User-Agent": "ShopCast"},
+            headers={"User-Agent": "ShopCast", **({"Authorization": f"Bearer {stream_key}"} if stream_key else {})},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
             transport=transport,
         )

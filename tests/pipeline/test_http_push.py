@@ -24,7 +24,7 @@ class Origin:
 
     def __init__(self, script: list[int | type[Exception]] | None = None) -> None:
         self.script = list(script or [])
-        self.received: list[tuple[str, bytes, str]] = []
+        self.received: list[tuple[str, bytes, str | None]] = []
         self.lock = threading.Lock()
         self.down = threading.Event()
 
@@ -36,7 +36,7 @@ class Origin:
         if isinstance(action, type):
             raise action("scripted failure", request=request)  # type: ignore[call-arg]
         if action < 300:
-            self.received.append((request.url.path, request.content, request.headers["authorization"]))
+            self.received.append((request.url.path, request.content, request.headers.get("authorization")))
         return httpx.Response(action, json={"error": "x", "message": f"scripted {action}"})
 
     @property
@@ -77,6 +77,17 @@ def test_files_arrive_in_order_with_the_stream_key() -> None:
             listed = int(body.decode()[1:])
             assert f"/ingest/demo/s/v/seg_{listed:06d}.m4s" in origin.paths[:index], "playlist sent before its segment"
     assert origin.received[-1][1] == b"v4", "the newest playlist is always delivered"
+
+
+def test_a_plain_http_origin_gets_no_authorization_header() -> None:
+    origin = Origin()
+    out = HttpPushOutput("http://cdn.test/live/", None, transport=httpx.MockTransport(origin), retry=FAST)
+    out.publish(segment(0))
+    out.publish(playlist(0))
+    report = out.close(5)
+    assert report.complete, report.message
+    assert origin.paths == ["/live/s/v/seg_000000.m4s", "/live/s/v/index.m3u8"]
+    assert {auth for _, _, auth in origin.received} == {None}
 
 
 def test_an_outage_loses_no_segment_and_only_the_newest_playlist_is_sent_after_it() -> None:
