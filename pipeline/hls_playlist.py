@@ -68,8 +68,17 @@ class AudioEntry:
     default: bool = True
 
 
-def _date_time(unix: float) -> str:
+def date_time(unix: float) -> str:
+    """Unix seconds as a playlist date (EXT-X-PROGRAM-DATE-TIME, EXT-X-DATERANGE): UTC, milliseconds, Z."""
     return datetime.fromtimestamp(unix, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_date_time(text: str) -> float | None:
+    """A playlist date back to Unix seconds; None when it is not one."""
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
 
 
 def target_duration(segment_seconds: float) -> int:
@@ -116,14 +125,14 @@ def media_playlist(
     with_parts = len(segments) - ll.part_segments if ll is not None else len(segments)
     for index, seg in enumerate(segments):
         if seg.program_date_time is not None:
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_date_time(seg.program_date_time)}")
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{date_time(seg.program_date_time)}")
         if index >= with_parts:
             lines += [_part_line(part) for part in seg.parts]
         lines.append(f"#EXTINF:{seg.duration:.5f},")
         lines.append(seg.uri)
     if ll is not None and not ended:
         if ll.open_parts and ll.open_program_date_time is not None:
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{_date_time(ll.open_program_date_time)}")
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{date_time(ll.open_program_date_time)}")
         lines += [_part_line(part) for part in ll.open_parts]
         if ll.preload_hint is not None:
             lines.append(f'#EXT-X-PRELOAD-HINT:TYPE=PART,URI="{ll.preload_hint}"')

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from app.relay.media_store import MediaPathError, MediaStore, parse_media_path
+from app.relay.media_store import MULTIVARIANT, MediaPathError, MediaStore, parse_media_path
+from pipeline.hls_playlist import parse_date_time
 
-MULTIVARIANT = "master.m3u8"
 _BANDWIDTH = re.compile(r"(?:^|[:,])BANDWIDTH=(\d+)")
 _ATTR = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
 MAX_PLAYLIST = 64 * 1024
@@ -78,13 +77,6 @@ def _attrs(line: str) -> dict[str, str]:
     return {k: v.strip('"') for k, v in _ATTR.findall(line.split(":", 1)[1] if ":" in line else "")}
 
 
-def _date(text: str) -> float | None:
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
-
-
 def parse_media(text: str) -> MediaPlaylist:
     """The parts of a live media playlist on one timeline (segments without parts are skipped over)."""
     init: str | None = None
@@ -105,7 +97,7 @@ def parse_media(text: str) -> MediaPlaylist:
         elif line.startswith("#EXT-X-SERVER-CONTROL:"):
             hold_back = float(_attrs(line).get("PART-HOLD-BACK", "0") or 0)
         elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
-            pdt = _date(line.split(":", 1)[1])
+            pdt = parse_date_time(line.split(":", 1)[1])
         elif line.startswith("#EXT-X-PART:"):
             a = _attrs(line)
             duration = float(a.get("DURATION", "0") or 0)
@@ -186,7 +178,7 @@ def player_boot(media: MediaStore, room: str) -> dict[str, Any] | None:
     """The page's LL-HLS start for the room's primary format (see the module's notes); None when the
     room has no live LL-HLS stream to start on."""
     url = f"/live/{quote(room)}/"
-    master = _read(media, room, PurePosixPath(MULTIVARIANT))
+    master = _read(media, room, MULTIVARIANT)
     if master is None:
         return None
     video_uri, audio_uri = _variants(master)
@@ -201,7 +193,7 @@ def player_boot(media: MediaStore, room: str) -> dict[str, Any] | None:
     start = pick_start(video)
     if start is None:
         return None
-    playlists = {url + MULTIVARIANT: master, url + str(video_rel): video_text}
+    playlists = {url + str(MULTIVARIANT): master, url + str(video_rel): video_text}
     prefetch: list[str] = []
     for uri in [video.init, *video.rest_of_segment(start)]:
         rel = _rel(video_rel.parent, uri) if uri else None

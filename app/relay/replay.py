@@ -20,8 +20,9 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+
+from pipeline.hls_playlist import date_time, parse_date_time
 
 MULTIVARIANT_NAME = re.compile(r"master(-[A-Za-z0-9_-]+)?\.m3u8")
 _URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
@@ -65,13 +66,6 @@ class MediaPlaylist:
         return min(max(0.0, wall - origin), self.duration)
 
 
-def _wall(value: str) -> float | None:
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
-
-
 def parse_media_playlist(text: str) -> MediaPlaylist:
     """The whole segments of a (live or ended) media playlist: parts and hints are left out."""
     playlist = MediaPlaylist()
@@ -91,7 +85,7 @@ def parse_media_playlist(text: str) -> MediaPlaylist:
             match = _MAP.match(line)
             playlist.map_uri = match.group(1) if match else None
         elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
-            wall = _wall(line.split(":", 1)[1])
+            wall = parse_date_time(line.split(":", 1)[1])
         elif line.startswith("#EXTINF:"):
             duration = float(line.split(":", 1)[1].split(",", 1)[0])
         elif line == "#EXT-X-ENDLIST":
@@ -119,8 +113,7 @@ def vod_media_playlist(playlist: MediaPlaylist, base: str, window: tuple[float, 
         lines.append(f'#EXT-X-MAP:URI="{base}/{playlist.map_uri}"')
     for seg in segments:
         if seg.wall is not None:
-            stamp = datetime.fromtimestamp(seg.wall, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{stamp}")
+            lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{date_time(seg.wall)}")
         lines.append(f"#EXTINF:{seg.duration:.5f},")
         lines.append(f"{base}/{seg.uri}")
     lines.append("#EXT-X-ENDLIST")

@@ -23,9 +23,9 @@ import re
 import secrets
 from collections import deque
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from app.commerce.core import EventRow
+from pipeline.hls_playlist import date_time, parse_date_time
 
 MARKED = frozenset({
     "pin", "unpin", "flash_sale.created", "flash_sale.opened", "flash_sale.closed", "coupon.issued",
@@ -47,10 +47,6 @@ class Mark:
     id: str
     wall: float
     line: bytes
-
-
-def _date_time(unix: float) -> str:
-    return datetime.fromtimestamp(unix, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _attribute(name: str, value: object) -> str:
@@ -76,7 +72,7 @@ class Timeline:
             except ValueError:
                 fields = {}
             mark_id = f"{self._prefix}{next(self._ids)}"
-            text = f'#EXT-X-DATERANGE:ID="{mark_id}",CLASS="{CLASS}",START-DATE="{_date_time(wall)}"'
+            text = f'#EXT-X-DATERANGE:ID="{mark_id}",CLASS="{CLASS}",START-DATE="{date_time(wall)}"'
             text += _attribute("TYPE", kind)
             if isinstance(fields, dict):
                 for key in ("sku", "id"):
@@ -98,9 +94,8 @@ class Timeline:
         found = _PDT.search(playlist)
         if found is None:
             return playlist  # DATERANGE needs the date timeline
-        try:
-            start = datetime.fromisoformat(found.group(1).decode().replace("Z", "+00:00")).timestamp()
-        except ValueError:
+        start = parse_date_time(found.group(1).decode())
+        if start is None:
             return playlist
         lines = b"".join(mark.line for mark in marks if mark.wall >= start)
         if not lines:
