@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.helpers.nginx_rtmp import NGINX
+from tests.helpers.nginx_rtmp import start_nginx
 from tests.helpers.processes import free_port, stop_process
 from tests.helpers.relay import REPO
 
@@ -51,16 +49,8 @@ def dav_origin(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     (tmp_path / "www").mkdir()
     conf = tmp_path / "nginx.conf"
     conf.write_text(DAV_CONFIG.format(dir=tmp_path, port=port))
-    command = [NGINX, "-p", str(tmp_path), "-c", str(conf), "-e", str(tmp_path / "error.log")]
-    process = subprocess.Popen([*command, "-g", "daemon off; master_process off;"], stdout=subprocess.DEVNULL)
+    process = start_nginx(tmp_path, conf, port)
     try:
-        deadline = time.monotonic() + 10
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "error.log").read_text()
-            time.sleep(0.05)
         yield f"http://127.0.0.1:{port}/cdn/", tmp_path / "www" / "cdn"
     finally:
         stop_process(process)

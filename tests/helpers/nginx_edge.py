@@ -4,12 +4,10 @@ uses, its placeholders filled in) in front of a relay, on a free loopback port."
 from __future__ import annotations
 
 import collections
-import socket
 import subprocess
-import time
 from pathlib import Path
 
-from tests.helpers.nginx_rtmp import NGINX
+from tests.helpers.nginx_rtmp import start_nginx
 from tests.helpers.processes import free_port, stop_process
 from tests.helpers.relay import REPO
 
@@ -37,20 +35,8 @@ class NginxEdge:
         for name, value in fill.items():
             text = text.replace(name, value)
         conf.write_text(text, encoding="utf-8")
-        # In the foreground, one process (as root its workers would be "nobody", without the test's folder).
-        command = [NGINX, "-p", str(self.dir), "-c", str(conf), "-e", str(self.dir / "error.log")]
-        command += ["-g", "daemon off; master_process off;"]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {(self.dir / 'error.log').read_text()[-2000:]}")
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return self
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"nginx did not listen on {self.port} within {timeout} s")
+        self._process = start_nginx(self.dir, conf, self.port, timeout)
+        return self
 
     def log(self) -> list[tuple[str, str, str]]:
         """(request URI, cache status, HTTP status) of every request the edge answered, in order."""

@@ -18,8 +18,6 @@ MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 CONFIG = """
-daemon off;
-master_process off;
 error_log {dir}/error.log info;
 pid {dir}/nginx.pid;
 load_module {module};
@@ -36,6 +34,24 @@ rtmp {{
   }}
 }}
 """
+
+
+def start_nginx(directory: Path, conf: Path, port: int, timeout: float = 10.0) -> subprocess.Popen[bytes]:
+    """Debian's nginx on ``conf`` (prefix and error log in ``directory``), in the foreground as one process
+    (as root its workers would be "nobody", without the test's folder), once it listens on ``port``."""
+    command = [NGINX, "-p", str(directory), "-c", str(conf), "-e", str(directory / "error.log")]
+    command += ["-g", "daemon off; master_process off;"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited: {(directory / 'error.log').read_text()[-2000:]}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return process
+        time.sleep(0.05)
+    stop_process(process)
+    raise RuntimeError(f"nginx did not listen on {port} within {timeout} s")
 
 
 class NginxRtmp:
@@ -57,21 +73,8 @@ class NginxRtmp:
         self.port = free_port()
         conf = self.dir / "nginx.conf"
         conf.write_text(CONFIG.format(dir=self.dir, module=MODULE, port=self.port))
-        self._process = subprocess.Popen(
-            [NGINX, "-p", str(self.dir), "-c", str(conf), "-e", str(self.dir / "error.log")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise RuntimeError(f"nginx exited: {(self.dir / 'error.log').read_text()[-2000:]}")
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return self
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"nginx did not listen on {self.port} within {timeout} s")
+        self._process = start_nginx(self.dir, conf, self.port, timeout)
+        return self
 
     def kill(self) -> None:
         """Die at once, as a crashed or unreachable ingest would."""
