@@ -162,10 +162,10 @@
     return { video: video, audio: audio };
   }
 
-  async function listDevices() {
+  async function listDevices(opened) {
     if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
     const all = await navigator.mediaDevices.enumerateDevices();
-    const current = guest.stream;
+    const current = opened || guest.stream;
     const using = {
       videoinput: current && current.getVideoTracks()[0] ? current.getVideoTracks()[0].getSettings().deviceId : "",
       audioinput: current && current.getAudioTracks()[0] ? current.getAudioTracks()[0].getSettings().deviceId : "",
@@ -221,8 +221,9 @@
       ui.status.dataset.state = "failed";
       return;
     }
+    // The pickers are filled before the check says ready (labels are readable once a device is open).
+    await listDevices(stream).catch(function () {});
     useStream(stream);
-    await listDevices().catch(function () {});
   }
 
   function useStream(stream) {
