@@ -14,6 +14,7 @@ os.environ.setdefault("SHOPCAST_LANG", "en")
 
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.relay import RelayProcess
+from tests.helpers.servers import PostgresServer, RedisServer
 
 
 def _ours() -> set[threading.Thread]:
@@ -48,3 +49,27 @@ def shared_relay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RelayProc
     process = RelayProcess(tmp_path_factory.mktemp("relay"), "--max-body-mb", "1").start()
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the session; each test gets a schema of its own (``postgres_dsn``)."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server: PostgresServer, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A DSN whose tables live in a fresh schema, dropped after the test."""
+    schema = f"t{abs(hash(request.node.nodeid)) % 10**12}_{os.getpid()}"
+    postgres_server.psql(f"CREATE SCHEMA {schema}")
+    yield f"{postgres_server.dsn}?options=-csearch_path%3D{schema}"
+    postgres_server.psql(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer().start()
+    yield server
+    server.stop()

@@ -38,11 +38,10 @@ def comment(tx: Tx, room: str, viewer: str, nickname: str, message: str) -> dict
     for blocked in tx.all("SELECT word FROM blocked_words WHERE room = ?", (room,)):
         if blocked["word"] in lowered:
             raise refused("blocked_word", "your comment contains a word this room does not allow")
-    cursor = tx.execute(
-        "INSERT INTO comments (room, viewer_id, nickname, text, created_at) VALUES (?, ?, ?, ?, ?)",
+    row = tx.one(
+        "INSERT INTO comments (room, viewer_id, nickname, text, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",
         (room, viewer, nickname, message, tx.now),
     )
-    row = tx.one("SELECT * FROM comments WHERE id = ?", (cursor.lastrowid,))
     assert row is not None
     tx.log(room, "comment", viewer, id=row["id"], text=message)
     tx.notify(
@@ -116,7 +115,7 @@ def like(tx: Tx, room: str, viewer: str, count: int) -> int:
     in_range(count, 1, 100, "count")
     tx.execute(
         """INSERT INTO room_totals (room, likes) VALUES (?, ?)
-           ON CONFLICT (room) DO UPDATE SET likes = likes + excluded.likes""",
+           ON CONFLICT (room) DO UPDATE SET likes = room_totals.likes + excluded.likes""",
         (room, count),
     )
     tx.log(room, "like", viewer, count=count)

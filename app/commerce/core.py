@@ -1,11 +1,11 @@
-"""The engine's foundation: the SQLite store, transactions that append to the event log, and
-notifications released to the realtime layer only after a transaction commits."""
+"""The engine's foundation: the store (app/commerce/store.py: SQLite, or PostgreSQL shared by several
+relays), transactions that append to the event log, and notifications released to the realtime layer
+only after a transaction commits."""
 
 from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.commerce.payments import PaymentProvider, TestModePayment
-
-SCHEMA = Path(__file__).with_name("schema.sql")
-SCHEMA_VERSION = "1"
+from app.commerce.store import Cursor, Params, Row, Store, open_store
 
 
 class CommerceError(Exception):
@@ -77,7 +75,7 @@ EventListener = Callable[[list[EventRow]], None]
 class Tx:
     """One transaction: the SQL cursor plus what to log and announce if it commits."""
 
-    db: sqlite3.Connection
+    db: Store
     now: float
     stream_time: StreamTime
     notifications: list[Notification] = field(default_factory=list)
@@ -90,14 +88,14 @@ class Tx:
     undo: list[Callable[[], None]] = field(default_factory=list)
     """What to do to the core's memory if the transaction (or the savepoint) rolls back."""
 
-    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
         return self.db.execute(sql, params)
 
-    def one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.db.execute(sql, params).fetchone()
+    def one(self, sql: str, params: tuple[Any, ...] = ()) -> Row | None:
+        row: Row | None = self.db.execute(sql, params).fetchone()
         return row
 
-    def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def all(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         return list(self.db.execute(sql, params).fetchall())
 
     def log(self, room: str, kind: str, viewer_id: str | None = None, /, **data: Any) -> None:
@@ -133,37 +131,6 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(6)}"
 
 
-ADDED_COLUMNS = (("orders", "rehearsal", "TEXT"),)
-"""Columns added to a table after schema 1 was first released: (table, column, type). A store made
-before a column existed gets it here (an added column is NULL in old rows; older code ignores it)."""
-
-
-def _add_columns(db: sqlite3.Connection) -> None:
-    for table, column, kind in ADDED_COLUMNS:
-        present = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
-        if column not in present:
-            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
-
-
-def connect(path: Path | str) -> sqlite3.Connection:
-    """Open the store. WAL with synchronous=NORMAL: a committed transaction survives a crash of the
-    relay process (it is in the OS's file cache); only a power cut could lose the last moments."""
-    db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA busy_timeout=5000")
-    db.executescript(SCHEMA.read_text(encoding="utf-8"))
-    _add_columns(db)
-    found = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-    if found is None:
-        db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
-    elif found["value"] != SCHEMA_VERSION:
-        raise RuntimeError(f"{path} holds schema {found['value']}; this ShopCast expects {SCHEMA_VERSION}")
-    return db
-
-
 def _run_undo(undo: list[Callable[[], None]], mark: int) -> None:
     """Undo, newest first, what was done to memory after ``mark`` (the store rolled back already)."""
     while len(undo) > mark:
@@ -186,7 +153,8 @@ class EngineCore:
         stream_time: StreamTime | None = None,
         payment: PaymentProvider | None = None,
     ) -> None:
-        self.db = connect(path)
+        self.db = open_store(path)
+        """The store: a SQLite file's path, or a ``postgresql://`` DSN (app/commerce/store.py)."""
         self.clock = clock or SystemClock()
         self.stream_time: StreamTime = stream_time or (lambda room: None)
         self.payment = payment or TestModePayment()
@@ -213,18 +181,23 @@ class EngineCore:
             yield from self._savepoint(self._outer)
             return
         tx = Tx(self.db, self.clock.time(), self.stream_time, rehearsing=self.rehearsing)
-        self.db.execute("BEGIN IMMEDIATE")
+        self.db.begin()
+        if self.db.dialect != "sqlite":  # shared with other relays: one may have started or ended one
+            started = {row["room"] for row in self.db.execute("SELECT room FROM rehearsals WHERE ended_at IS NULL")}
+            if started != self.rehearsing:
+                self.rehearsing.clear()
+                self.rehearsing.update(started)
         self._outer = tx
         try:
             yield tx
             tx.write_events()
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.rollback()
             _run_undo(tx.undo, 0)
             raise
         finally:
             self._outer = None
-        self.db.execute("COMMIT")
+        self.db.commit()
         if tx.written:
             for event_listener in self._event_listeners:
                 event_listener(tx.written)

@@ -135,7 +135,7 @@ def record_purchase(tx: Tx, row: Any, viewer: str, qty: int) -> None:
         raise refused("sold_out", "sold out: every unit of this deal is gone")
     tx.execute(
         """INSERT INTO flash_sale_buyers (flash_sale_id, viewer_id, qty) VALUES (?, ?, ?)
-           ON CONFLICT (flash_sale_id, viewer_id) DO UPDATE SET qty = qty + excluded.qty""",
+           ON CONFLICT (flash_sale_id, viewer_id) DO UPDATE SET qty = flash_sale_buyers.qty + excluded.qty""",
         (row["id"], viewer, qty),
     )
     _announce(tx, get(tx, row["room"], row["id"]))
@@ -157,9 +157,8 @@ def return_units(tx: Tx, row: Any, qty: int, viewer: str) -> None:
 def close(tx: Tx, row: Any, reason: str, *, at_once: bool = False) -> None:
     """Close the sale for shoppers now (``ending``); its unsold units go back to the product
     LATE_TAP_S later (:func:`settle`), or ``at_once`` (a rehearsal's end)."""
-    tx.execute(
-        "UPDATE flash_sales SET phase = 'ending', closes_at = MIN(closes_at, ?) WHERE id = ?", (tx.now, row["id"])
-    )
+    closes_at = min(row["closes_at"], tx.now)
+    tx.execute("UPDATE flash_sales SET phase = 'ending', closes_at = ? WHERE id = ?", (closes_at, row["id"]))
     tx.log(row["room"], "flash_sale.closed", id=row["id"], sku=row["sku"], sold=row["sold"], reason=reason)
     if at_once:
         settle(tx, get(tx, row["room"], row["id"]))

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS orders (
     status TEXT NOT NULL, payment_ref TEXT, refund_ref TEXT,
     idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL,
     created_at REAL NOT NULL, updated_at REAL NOT NULL,
-    rehearsal TEXT, -- the rehearsal it was placed in (a test order), else NULL; added by core.ADDED_COLUMNS
+    rehearsal TEXT, -- the rehearsal it was placed in (a test order), else NULL; added by store.LEGACY_COLUMNS
     UNIQUE (room, viewer_id, idempotency_key)
 );
 CREATE INDEX IF NOT EXISTS orders_by_room ON orders (room, created_at);

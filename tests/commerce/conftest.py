@@ -28,9 +28,17 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where the engine keeps the room: every engine test runs on both stores (app/commerce/store.py)."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("postgres_dsn"))
+    return str(tmp_path / "commerce.sqlite3")
+
+
 @pytest.fixture
-def engine(tmp_path: Path, clock: ManualClock) -> Iterator[RoomEngine]:
-    room_engine = RoomEngine(tmp_path / "commerce.sqlite3", clock=clock)
+def engine(store: str, clock: ManualClock) -> Iterator[RoomEngine]:
+    room_engine = RoomEngine(store, clock=clock)
     room_engine.import_catalog(
         "r",
         [

@@ -128,11 +128,11 @@ def test_the_owner_snapshot_carries_the_run_and_viewers_never_see_it(engine: Roo
     assert "rundown" not in engine.snapshot("r")
 
 
-def test_a_restart_resumes_the_run(engine: RoomEngine, tmp_path: Any, clock: ManualClock) -> None:
+def test_a_restart_resumes_the_run(engine: RoomEngine, store: str, clock: ManualClock) -> None:
     engine.save_rundown("r", rundown_from_json(SHOW))
     engine.cue("r", 1)
     engine.close()
-    again = RoomEngine(tmp_path / "commerce.sqlite3", clock=clock)
+    again = RoomEngine(store, clock=clock)
     try:
         state = again.rundown("r")["state"]
         assert state["running"] and state["index"] == 1 and state["armed"] == ["flash_sale", "coupon"]

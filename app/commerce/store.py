@@ -1,0 +1,281 @@
+"""Where the room engine keeps its state: SQLite (the embedded default, one file) or PostgreSQL (shared
+by several relays). The engine's SQL is written once, in SQLite's dialect with ``?`` parameters, and
+kept to what both understand; ``PostgresStore`` translates the parameters and the schema's types.
+
+Both run one writer at a time, as the engine assumes: SQLite's ``BEGIN IMMEDIATE`` takes the file's
+write lock; on PostgreSQL every transaction first takes one transaction-level advisory lock, so the
+transactions of all the relays sharing the database run one after another, exactly as they would in
+one process (a flash sale cannot oversell across relays, an idempotency key is seen by all of them).
+
+Migrations (``MIGRATIONS``) are numbered steps applied in order, each in its own transaction; the store
+records the last applied step in ``meta.schema`` and a store from a newer ShopCast is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+SCHEMA = Path(__file__).with_name("schema.sql")
+
+Params = tuple[Any, ...] | dict[str, Any]
+
+
+class Row(Protocol):
+    """A result row: by column name (``row["sku"]``) or position, as ``sqlite3.Row``."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+    def keys(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    number: int
+    what: str
+    sql: str
+    """In SQLite's dialect; ``PostgresStore`` translates it (``postgres_ddl``)."""
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),)
+"""Append a step for every change to the schema; never edit a released one."""
+
+LEGACY_COLUMNS = (("orders", "rehearsal", "TEXT"),)
+"""Columns added to schema 1 in place before migrations were numbered: (table, column, type). A SQLite
+store made before a column existed gets it on open (NULL in old rows)."""
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used (a newer schema, an unreachable database)."""
+
+
+class Store(Protocol):
+    dialect: str
+    """``sqlite`` or ``postgres``."""
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+    def execute_script(self, sql: str) -> None:
+        """Statements without parameters (a migration's), in SQLite's dialect."""
+        ...
+
+    def begin(self) -> None:
+        """Start the outermost transaction, holding the store's one write lock."""
+        ...
+
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def open_store(where: Path | str) -> Store:
+    """``postgresql://…`` (or ``postgres://…``) opens PostgreSQL; anything else is a SQLite file."""
+    text = str(where)
+    postgres = text.startswith(("postgresql://", "postgres://"))
+    store: Store = PostgresStore(text) if postgres else SqliteStore(where)
+    migrate(store)
+    return store
+
+
+def migrate(store: Store) -> None:
+    """Bring the store to the newest schema, in one transaction under the write lock (two relays
+    starting at once on one database migrate it once). Step 1 runs on every open: it is all
+    ``IF NOT EXISTS``, and schema 1 grew in place (new tables) before steps were numbered."""
+    store.begin()
+    try:
+        store.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        found = store.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        current = int(found["value"]) if found is not None else 0
+        newest = MIGRATIONS[-1].number
+        if current > newest:
+            raise StoreError(f"the store holds schema {current}; this ShopCast knows schemas up to {newest}")
+        for step in MIGRATIONS:
+            if step.number > current or step.number == 1:
+                store.execute_script(step.sql)
+        if isinstance(store, SqliteStore):
+            store.add_legacy_columns()
+        store.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(newest),),
+        )
+    except BaseException:
+        store.rollback()
+        raise
+    store.commit()
+
+
+class SqliteStore:
+    """One SQLite file. WAL with synchronous=NORMAL: a committed transaction survives a crash of the
+    relay process (it is in the OS's file cache); only a power cut could lose the last moments."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA busy_timeout=5000")
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        return self.db.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.db.executemany(sql, rows)
+
+    def execute_script(self, sql: str) -> None:
+        # executescript would COMMIT first; run the statements one by one inside the transaction
+        for statement in _statements(sql):
+            self.db.execute(statement)
+
+    def begin(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.db.execute("ROLLBACK")
+
+    def add_legacy_columns(self) -> None:
+        for table, column, kind in LEGACY_COLUMNS:
+            present = {row["name"] for row in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _statements(sql: str) -> list[str]:
+    without_comments = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return [statement.strip() for statement in without_comments.split(";") if statement.strip()]
+
+
+def postgres_ddl(sql: str) -> str:
+    """The schema's SQLite types as PostgreSQL's: REAL is 4 bytes there (times need 8), an
+    ``id INTEGER PRIMARY KEY`` is SQLite's rowid (an identity column there), integers are 64-bit."""
+    sql = re.sub(r"\bid INTEGER PRIMARY KEY\b", "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY", sql)
+    sql = re.sub(r"\bREAL\b", "DOUBLE PRECISION", sql)
+    return re.sub(r"\bINTEGER\b", "BIGINT", sql)
+
+
+def postgres_sql(sql: str) -> str:
+    """``?`` parameters as psycopg's ``%s`` (a literal ``%`` doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+WRITE_LOCK = 0x53484F50  # "SHOP": the advisory lock every writing transaction holds
+
+
+class _PgRow:
+    """A psycopg row that reads like ``sqlite3.Row``: by name or position, ``keys()``."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, index: dict[str, int], values: Sequence[Any]) -> None:
+        self._index = index
+        self._values = values
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+
+class _PgCursor:
+    """psycopg's cursor as the engine reads sqlite3's: no rows (not an error) after a plain write."""
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return int(self._cursor.rowcount)
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone() if self._cursor.description is not None else None
+
+    def fetchall(self) -> list[Any]:
+        return list(self._cursor.fetchall()) if self._cursor.description is not None else []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class PostgresStore:
+    """A PostgreSQL database shared by every relay of a deployment (psycopg 3, synchronous: the engine
+    runs on the relay's event loop and each statement is a loopback or LAN round trip)."""
+
+    dialect = "postgres"
+
+    def __init__(self, dsn: str) -> None:
+        import psycopg  # only a scale-out relay needs it
+        from psycopg.adapt import Loader
+
+        class _NumberLoader(Loader):
+            """SUM() of integers is NUMERIC in PostgreSQL: read it back as int (or float), as SQLite's."""
+
+            def load(self, data: Any) -> int | float:
+                text = bytes(data).decode()
+                return int(text) if text.lstrip("-").isdigit() else float(text)
+
+        def rows(cursor: Any) -> Any:
+            description = cursor.description
+            if description is None:
+                return lambda values: values
+            index = {column.name: position for position, column in enumerate(description)}
+            return lambda values: _PgRow(index, values)
+
+        try:
+            self.db = psycopg.connect(dsn, autocommit=True, row_factory=rows, connect_timeout=10)
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"cannot reach PostgreSQL: {exc}".strip()) from exc
+        self.db.adapters.register_loader("numeric", _NumberLoader)
+        self._psycopg = psycopg
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        return _PgCursor(self.db.execute(postgres_sql(sql), params or None))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.db.cursor() as cursor:
+            cursor.executemany(postgres_sql(sql), rows)
+
+    def execute_script(self, sql: str) -> None:
+        for statement in _statements(postgres_ddl(sql)):
+            self.db.execute(statement)  # our own DDL, no parameters
+
+    def begin(self) -> None:
+        self.db.execute("BEGIN")
+        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.db.close()
