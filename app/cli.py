@@ -431,6 +431,7 @@ def _watch_parent() -> None:
 
 
 def cmd_relay(args: argparse.Namespace) -> int:
+    from app.commerce.store import StoreError
     from app.relay.context import RelaySettings
     from app.relay.rooms import RoomFileError
     from app.relay.server import bind_socket, load_admin_token, serve
@@ -451,6 +452,8 @@ def cmd_relay(args: argparse.Namespace) -> int:
             # WebRTC viewers (WHEP): the seat limit, and the addresses offered as ICE candidates.
             whep_seats=args.whep_seats,
             ice_hosts=tuple(args.ice_host) or hosts_from_env(),
+            postgres=args.postgres or os.environ.get("SHOPCAST_POSTGRES") or None,
+            redis=args.redis or os.environ.get("SHOPCAST_REDIS") or None,
         )
         sock = bind_socket(args.host, args.port)
     except ValueError as exc:
@@ -474,7 +477,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
             access_log=args.access_log,
             on_started=lambda: print(f"ShopCast relay ready at {url}  (data: {data})", flush=True),
         )
-    except RoomFileError as exc:
+    except (RoomFileError, StoreError) as exc:
         log.error("%s", exc)
         return 2
     return 0
@@ -1113,6 +1116,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="ingest answers 507 below this much free disk, keeping room for the order database (default %(default)s)",
     )
     p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument(
+        "--postgres",
+        metavar="DSN",
+        help="keep rooms' orders and event log in PostgreSQL, shared with other relays (default: $SHOPCAST_POSTGRES,"
+        " else SQLite in the data folder; the environment keeps a password out of the process list)",
+    )
+    p.add_argument(
+        "--redis",
+        metavar="URL",
+        help="share the live feed, online counts and timers with other relays through Redis (default: $SHOPCAST_REDIS)",
+    )
     _add_webrtc_options(p, "WebRTC (ultra-low latency) viewers")
     p.add_argument("--exit-with-parent", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_relay)

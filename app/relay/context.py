@@ -12,6 +12,7 @@ from app.relay.assistants import AssistantTokens
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
+from app.relay.feed_bus import open_bus
 from app.relay.formats import Format, StreamFormats
 from app.relay.live_metrics import LiveMetrics
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
@@ -49,6 +50,12 @@ class RelaySettings:
     ice_hosts: tuple[str, ...] = field(default_factory=hosts_from_env)
     """Offer only these local addresses as ICE candidates (default: $SHOPCAST_ICE_HOSTS, else every
     interface but loopback)."""
+    postgres: str | None = None
+    """The room engine's store as a PostgreSQL DSN shared by several relays; None: the data folder's
+    SQLite file (docs/deploy.md, "Several relays behind one address")."""
+    redis: str | None = None
+    """A Redis URL: the room feed, online counts and the timer lease shared between relays
+    (app/relay/feed_bus.py); None: in-process, this relay alone."""
 
     def __post_init__(self) -> None:
         if len(self.admin_token) < 16:
@@ -69,6 +76,17 @@ class RelaySettings:
             raise ValueError(f"--min-free-mb must be 0 or more, got {self.min_free_mb}")
         for host in self.ice_hosts:
             check_ice_host(host)
+        if self.postgres is not None and not self.postgres.startswith(("postgresql://", "postgres://")):
+            raise ValueError("--postgres takes a postgresql:// URL (postgresql://user:password@host:5432/db)")
+        if self.redis is not None and not self.redis.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("--redis takes a redis:// (or rediss://, unix://) URL")
+        if (self.postgres is None) != (self.redis is None):
+            raise ValueError("several relays share both PostgreSQL and Redis: give --postgres and --redis together")
+
+    @property
+    def shared(self) -> bool:
+        """Whether this relay is one of several sharing PostgreSQL and Redis."""
+        return self.postgres is not None
 
 
 @dataclass(slots=True)
@@ -100,12 +118,13 @@ class RelayContext:
         media = MediaStore(settings.data_dir / "media")
         rooms = RoomRegistry(settings.data_dir / "rooms.json")
         live = LiveStates(media, settings.live_timeout)
-        engine = RoomEngine(settings.data_dir / "commerce.sqlite3", stream_time=live.stream_time)
+        store = settings.postgres or settings.data_dir / "commerce.sqlite3"
+        engine = RoomEngine(store, stream_time=live.stream_time)
         commits = CommitQueue(engine)
-        realtime = Realtime(engine, commits)
+        realtime = Realtime(engine, commits, bus=open_bus(settings.redis))
         cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout)
         low_latency = LowLatencyWatch(settings.part_retention)
-        metrics = LiveMetrics(engine, realtime)
+        metrics = LiveMetrics(engine, realtime, shared=settings.shared)
         for rehearsing in engine.rehearsing_rooms():  # a rehearsal survives a restart, and so its count
             metrics.set_rehearsal(rehearsing, True)
         formats = StreamFormats(media)

@@ -18,6 +18,12 @@ While a room rehearses (彩排) its fold counts the rehearsal's events, which a 
 and has it made again from the log, so the sidebar shows the rehearsal's numbers from its
 ``rehearsal.started`` on, and the last real show's again once it ends.
 
+A relay that shares its store with others (``shared``: PostgreSQL, several relays) cannot see their
+commits as they happen: it reads each fold's new rows from the store every :data:`DRAIN_S` instead
+(the event log's ids grow in commit order there, every transaction holding the store's one write
+lock), so the numbers count every relay's viewers and orders and carry on from whichever relay the
+studio's feed is connected to.
+
 Every :attr:`LiveMetrics.interval` seconds (1.5) each room with an owner connection gets a ``metrics``
 message (see app/relay/realtime.py), whether or not anything changed: the watch time and the
 average online move with the clock, and the studio shows how old its numbers are.
@@ -54,8 +60,13 @@ def row_event(row: EventRow) -> Event:
 
 
 class LiveMetrics:
-    def __init__(self, engine: RoomEngine, realtime: Realtime, interval: float = PUSH_INTERVAL) -> None:
+    def __init__(
+        self, engine: RoomEngine, realtime: Realtime, interval: float = PUSH_INTERVAL, *, shared: bool = False
+    ) -> None:
         self.engine = engine
+        self.shared = shared
+        self._after: dict[str, int] = {}
+        """Shared: the id of the last event-log row each fold has."""
         self.realtime = realtime
         self.interval = interval
         self._folds: dict[str, MetricsFold] = {}
@@ -64,7 +75,8 @@ class LiveMetrics:
         self._used: dict[str, float] = {}
         self._rehearsing: set[str] = set()
         self.pushed = 0
-        engine.add_event_listener(self.on_events)
+        if not shared:
+            engine.add_event_listener(self.on_events)
         realtime.metrics = self
 
     def on_events(self, rows: list[EventRow]) -> None:
@@ -113,12 +125,14 @@ class LiveMetrics:
                 rows = self.engine.events(room, after, PAGE)
                 for event in rows:
                     fold.apply(event)
+                if rows:
+                    after = int(rows[-1]["id"])
                 if len(rows) < PAGE:  # no await since this read: the commit rows from now on are the fold's
                     self._folds[room] = fold
                     self._pending[room] = []
+                    self._after[room] = after
                     self._used[room] = time.monotonic()
                     return fold
-                after = int(rows[-1]["id"])
                 await asyncio.sleep(0)
 
     def set_rehearsal(self, room: str, on: bool) -> None:
@@ -151,12 +165,16 @@ class LiveMetrics:
         self._rehearsing.discard(room)
 
     def _drop(self, room: str) -> None:
+        self._after.pop(room, None)
         self._folds.pop(room, None)
         self._pending.pop(room, None)
         self._used.pop(room, None)
 
     async def drain(self) -> None:
         """Fold the rows waiting, CHUNK at a time, letting the event loop in between."""
+        if self.shared:
+            await self._read_shared()
+            return
         for room in list(self._pending):
             while True:
                 rows = self._pending.get(room)
@@ -166,6 +184,24 @@ class LiveMetrics:
                 chunk, self._pending[room] = rows[:CHUNK], rows[CHUNK:]
                 for row in chunk:
                     fold.apply(row_event(row))
+                await asyncio.sleep(0)
+
+    async def _read_shared(self) -> None:
+        """Fold each fold's rows committed since the last read, by any relay, from the store."""
+        for room in list(self._folds):
+            while True:
+                fold = self._folds.get(room)
+                if fold is None:
+                    break
+                rows = self.engine.events(room, self._after.get(room, 0), CHUNK)
+                if self._folds.get(room) is not fold:  # dropped meanwhile (rehearsal switched)
+                    break
+                for event in rows:
+                    fold.apply(event)
+                if rows:
+                    self._after[room] = int(rows[-1]["id"])
+                if len(rows) < CHUNK:
+                    break
                 await asyncio.sleep(0)
 
     async def run(self) -> None:

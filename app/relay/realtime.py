@@ -85,6 +85,7 @@ from app.commerce.strict_json import load_json
 from app.commerce.values import nickname as clean_nickname
 from app.feed_protocol import TIMED_EVENTS
 from app.relay.commit_queue import CommitQueue
+from app.relay.feed_bus import FeedBus, LocalBus
 
 log = logging.getLogger(__name__)
 
@@ -287,7 +288,7 @@ class MetricsSource(Protocol):
 
 
 class Realtime:
-    def __init__(self, engine: RoomEngine, commits: CommitQueue, tick: float = 0.1) -> None:
+    def __init__(self, engine: RoomEngine, commits: CommitQueue, tick: float = 0.1, bus: FeedBus | None = None) -> None:
         self.engine = engine
         self.commits = commits
         self.tick = tick
@@ -296,9 +297,19 @@ class Realtime:
         self.metrics: MetricsSource | None = None
         """Set by the live metrics: their message goes into every owner's snapshot."""
         self._closing: set[asyncio.Future[None]] = set()
+        self.bus: FeedBus = bus or LocalBus()
+        """Other relays of the room (app/relay/feed_bus.py): their commits' notifications come in
+        through it, ours go out; with none (LocalBus) this relay is the room's only one."""
+        self.bus.deliver = self.deliver_notes
+        self.bus.on_gap = self.resend_snapshots
         engine.add_listener(self.on_notifications)
 
     def on_notifications(self, notes: list[Notification]) -> None:
+        """Notifications of a transaction this relay committed: to its connections, and to the others'."""
+        self.deliver_notes(notes)
+        self.bus.publish(notes)
+
+    def deliver_notes(self, notes: list[Notification]) -> None:
         # A note's wall (its transaction's clock) is the stream time of the picture the host saw then
         # (the studio's and the relay's clocks being one, or NTP's; docs/architecture.md, "Commerce in
         # step with the picture"), as in the event log and the playlists' EXT-X-DATERANGE.
@@ -309,8 +320,9 @@ class Realtime:
                 channel.add(note, now if note.wall is None else note.wall)
 
     def online(self, room: str) -> int:
+        """The room's viewers now, on every relay sharing it."""
         channel = self.channels.get(room)
-        return channel.online if channel else 0
+        return self.bus.online(room, channel.online if channel else 0)
 
     def owner_connected(self, room: str) -> bool:
         """Whether the host's studio (or another owner console) is on the room's feed."""
@@ -380,10 +392,12 @@ class Realtime:
         """Close this tick's batches: each serialised once, paired with the connections it goes to."""
         now = self.engine.now
         out: list[tuple[Connection, str]] = []
-        for channel in list(self.channels.values()):
-            if channel.online != channel.online_sent:
-                channel.online_sent = channel.online
-                online = {"type": "online", "count": channel.online}
+        self.bus.set_local({room: channel.online for room, channel in self.channels.items()})
+        for room, channel in list(self.channels.items()):
+            count = self.bus.online(room, channel.online)
+            if count != channel.online_sent:
+                channel.online_sent = count
+                online = {"type": "online", "count": count}
                 channel.public.append(online)
                 channel.owner.append(online)
                 channel.assistant.append(online)
@@ -446,17 +460,7 @@ class Realtime:
             if first:
                 await self.commits.run(self.engine.viewer_enter, conn.room, conn.viewer_id, conn.nickname)
             metrics = await self.metrics.message(conn.room) if conn.owner and self.metrics is not None else None
-            snapshot = self.engine.snapshot(conn.room, owner=not viewer)
-            snapshot["online"] = channel.online
-            if metrics is not None:
-                snapshot["metrics"] = metrics
-            if conn.assistant is not None:
-                for hidden in ASSISTANT_HIDDEN:
-                    snapshot.pop(hidden, None)
-            elif viewer:
-                snapshot["me"] = self.engine.me(conn.room, conn.viewer_id)
-                snapshot["hold_s"] = LATE_TAP_S
-            conn.offer(_dump({"type": "snapshot", **snapshot}))
+            conn.offer(self._snapshot(conn, metrics))
             conn.ready = True  # no await since the snapshot was taken: no batch can slip in before it
             await self._receive(conn)
         except ClientGoneError:
@@ -476,6 +480,31 @@ class Realtime:
                     )
             if not channel.connections and not channel.viewers:
                 self.channels.pop(conn.room, None)
+
+    def _snapshot(self, conn: Connection, metrics: dict[str, Any] | None) -> str:
+        viewer = not conn.owner and conn.assistant is None
+        snapshot = self.engine.snapshot(conn.room, owner=not viewer)
+        snapshot["online"] = self.online(conn.room)
+        if metrics is not None:
+            snapshot["metrics"] = metrics
+        if conn.assistant is not None:
+            for hidden in ASSISTANT_HIDDEN:
+                snapshot.pop(hidden, None)
+        elif viewer:
+            snapshot["me"] = self.engine.me(conn.room, conn.viewer_id)
+            snapshot["hold_s"] = LATE_TAP_S
+        return _dump({"type": "snapshot", **snapshot})
+
+    def resend_snapshots(self) -> None:
+        """Notifications from the other relays may have been missed (the bus was away): every
+        connection gets the room as it is now, and this tick's batches go (they are in it)."""
+        for channel in self.channels.values():
+            channel.public, channel.owner, channel.keyed, channel.private = [], [], {}, {}
+            channel.timed, channel.timed_at, channel.private_timed = [], None, {}
+            channel.assistant = []
+            for conn in channel.connections:
+                if conn.ready and not conn.gone:
+                    conn.offer(self._snapshot(conn, None))
 
     async def _receive(self, conn: Connection) -> None:
         window_start, count = time.monotonic(), 0

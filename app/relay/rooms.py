@@ -1,21 +1,29 @@
 """Rooms: a name, a title and a stream key, persisted so a relay restart keeps them.
 
 The registry is a small JSON file written atomically; a live-commerce relay hosts a handful of
-rooms, not millions (the commerce data of issue 3 gets a real store).
+rooms, not millions (the commerce data of issue 3 gets a real store). Several relays sharing one data
+folder share it: each notices the file changed (its inode, size and time) and reads it again, and a
+change is made under an exclusive lock on ``rooms.json.lock`` from reading to writing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hmac
 import json
+import logging
 import re
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from app.relay.media_store import write_private
+
+log = logging.getLogger(__name__)
 
 ROOM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 ROOM_NAME_RULE = "1-64 letters, digits, '-' or '_', starting with a letter or digit"
@@ -56,10 +64,40 @@ class RoomRegistry:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._seen: tuple[int, int, int] | None = None
         self._rooms: dict[str, Room] = self._load()
 
+    def _stamp(self) -> tuple[int, int, int] | None:
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+    def _fresh(self) -> None:
+        """Read the file again if another relay (or process) changed it since we last did."""
+        if self._stamp() != self._seen:
+            try:
+                self._rooms = self._load()
+            except RoomFileError as exc:  # keep serving the rooms we had; say why once per change
+                log.error("%s (keeping the rooms read before)", exc)
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the registry for a change: this process's lock and the file lock, data read afresh."""
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.with_name(self.path.name + ".lock").open("a") as held:
+                fcntl.flock(held, fcntl.LOCK_EX)
+                try:
+                    self._fresh()
+                    yield
+                finally:
+                    fcntl.flock(held, fcntl.LOCK_UN)
+
     def _load(self) -> dict[str, Room]:
-        if not self.path.exists():
+        self._seen = self._stamp()
+        if self._seen is None:
             return {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
@@ -85,11 +123,12 @@ class RoomRegistry:
         data = {"rooms": [asdict(r) for r in self._rooms.values()]}
         write_private(tmp, json.dumps(data, ensure_ascii=False, indent=1).encode())  # holds stream keys
         tmp.replace(self.path)
+        self._seen = self._stamp()
 
     def create(self, name: str, title: str) -> Room:
         if not valid_room_name(name):
             raise ValueError(f"room name must be {ROOM_NAME_RULE}")
-        with self._lock:
+        with self._changing():
             # Case-insensitively unique: on macOS or Windows "Shop" and "shop" would share a folder.
             if name.lower() in {existing.lower() for existing in self._rooms}:
                 raise RoomExistsError(name)
@@ -100,6 +139,7 @@ class RoomRegistry:
 
     def get(self, name: str) -> Room:
         with self._lock:
+            self._fresh()
             room = self._rooms.get(name)
         if room is None:
             raise RoomNotFoundError(name)
@@ -107,16 +147,17 @@ class RoomRegistry:
 
     def list(self) -> list[Room]:
         with self._lock:
+            self._fresh()
             return sorted(self._rooms.values(), key=lambda r: r.created_at)
 
     def delete(self, name: str) -> None:
-        with self._lock:
+        with self._changing():
             if self._rooms.pop(name, None) is None:
                 raise RoomNotFoundError(name)
             self._save()
 
     def rotate_key(self, name: str) -> Room:
-        with self._lock:
+        with self._changing():
             room = self._rooms.get(name)
             if room is None:
                 raise RoomNotFoundError(name)
@@ -126,7 +167,7 @@ class RoomRegistry:
             return room
 
     def rotate_owner_token(self, name: str) -> Room:
-        with self._lock:
+        with self._changing():
             room = self._rooms.get(name)
             if room is None:
                 raise RoomNotFoundError(name)

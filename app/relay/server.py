@@ -60,7 +60,8 @@ async def _tick(context: RelayContext) -> None:
     while True:
         await asyncio.sleep(TICK_S)
         try:
-            await context.commits.run(context.engine.tick)
+            if context.realtime.bus.leading:  # one relay of several runs the timers (app/relay/feed_bus.py)
+                await context.commits.run(context.engine.tick)
             ticks += 1
             if ticks % ALIVE_EVERY == 0:
                 await context.commits.run(context.engine.mark_alive)
@@ -123,8 +124,10 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        _log_restart(context)
+        if not settings.shared:  # one of several: the others' viewers are still there
+            _log_restart(context)
         tasks = [
+            asyncio.create_task(context.realtime.bus.run()),
             asyncio.create_task(context.realtime.run()),
             asyncio.create_task(_tick(context)),
             asyncio.create_task(context.live_metrics().run()),
@@ -135,6 +138,7 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            await context.realtime.bus.close()
             context.engine.close()
 
     app = FastAPI(
@@ -155,11 +159,16 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, object]:
         context: RelayContext = app.state.relay
+        bus = context.realtime.bus
         return {
             "status": "ok",
             "version": __version__,
             "rooms": len(context.rooms.list()),
             "player": hls_js_path().is_file(),
+            "store": context.engine.core.db.dialect,
+            # several relays sharing Redis: which one this is, and whether it runs the timers now
+            "instance": bus.instance,
+            "timers": bus.leading,
         }
 
     app.include_router(api_viewer.router)  # first: the viewers' routes carry the load

@@ -1,0 +1,265 @@
+"""What several relays share through Redis so that any of them serves any viewer of a room
+(docs/deploy.md, "Several relays behind one address"):
+
+- **the room feed**: every relay publishes the notifications of the transactions it commits on one
+  Redis pub/sub channel and delivers the other relays' to its own connections, at its next tick.
+  Pub/sub, not a stream: a viewer who reconnects (to this relay or another) gets a fresh snapshot
+  from the shared store, which is all the feed protocol promises (app/feed_protocol.py); nothing is
+  replayed, so nothing needs keeping. When this relay's subscription breaks (Redis restarted, the
+  network dropped), what it missed is unknown: it sends every connection a fresh snapshot once the
+  subscription is back (:attr:`FeedBus.on_gap`).
+- **online counts**: each relay writes its viewers per room into the room's presence hash every
+  second, and reads the others'; a relay silent for PRESENCE_STALE_S no longer counts.
+- **the timer lease**: the room engine's timers (flash-sale phases, group-buy expiry, draws, the
+  run-of-show's auto-advance) run on one relay at a time, the lease holder; the lease lasts LEASE_S and
+  is renewed every second, so it moves to another relay within LEASE_S of the holder dying.
+
+Without Redis, :class:`LocalBus` is the same seam for one relay: nothing is shared, this relay leads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Protocol
+
+from app.commerce.core import Notification
+
+log = logging.getLogger(__name__)
+
+FEED_CHANNEL = "shopcast:feed:v1"
+PRESENCE_EVERY_S = 1.0
+PRESENCE_STALE_S = 5.0
+LEASE_KEY = "shopcast:lease:timers"
+LEASE_S = 3.0
+PUBLISH_QUEUE = 10_000
+"""Notifications waiting to be published when Redis is slow or away; beyond it the oldest go (the
+other relays' viewers then miss them until a snapshot), and this relay says so in its log."""
+
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+Deliver = Callable[[list[Notification]], None]
+
+
+def presence_key(room: str) -> str:
+    return f"shopcast:presence:{{{room}}}"
+
+
+def encode(origin: str, notes: list[Notification]) -> str:
+    return json.dumps({"from": origin, "notes": [asdict(note) for note in notes]}, ensure_ascii=False)
+
+
+def decode(raw: str | bytes) -> tuple[str, list[Notification]]:
+    message = json.loads(raw)
+    return str(message["from"]), [Notification(**note) for note in message["notes"]]
+
+
+class FeedBus(Protocol):
+    instance: str
+    deliver: Deliver | None
+    """Called with the notifications other relays committed (set by the realtime layer)."""
+    on_gap: Callable[[], None] | None
+    """Called when notifications may have been missed (the realtime layer re-sends snapshots)."""
+
+    @property
+    def leading(self) -> bool:
+        """Whether this relay runs the room engine's timers now."""
+        ...
+
+    def publish(self, notes: list[Notification]) -> None: ...
+    def online(self, room: str, here: int) -> int:
+        """The room's viewers on every relay, given ``here`` (this relay's)."""
+        ...
+
+    def set_local(self, counts: dict[str, int]) -> None:
+        """This relay's viewers per room (the realtime layer, every tick)."""
+        ...
+
+    async def run(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+class LocalBus:
+    """One relay alone: nothing to share; it leads."""
+
+    def __init__(self) -> None:
+        self.instance = "local"
+        self.deliver: Deliver | None = None
+        self.on_gap: Callable[[], None] | None = None
+
+    @property
+    def leading(self) -> bool:
+        return True
+
+    def publish(self, notes: list[Notification]) -> None:
+        return None
+
+    def online(self, room: str, here: int) -> int:
+        return here
+
+    def set_local(self, counts: dict[str, int]) -> None:
+        return None
+
+    async def run(self) -> None:
+        await asyncio.Event().wait()
+
+    async def close(self) -> None:
+        return None
+
+
+class RedisBus:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as aioredis  # only a relay sharing Redis needs it
+
+        self.url = url
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.deliver: Deliver | None = None
+        self.on_gap: Callable[[], None] | None = None
+        self._redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=10)
+        self._queue: asyncio.Queue[list[Notification]] = asyncio.Queue(PUBLISH_QUEUE)
+        self._local: dict[str, int] = {}
+        self._totals: dict[str, int] = {}
+        self._lease_until = 0.0
+        self.published = 0
+        self.received = 0
+        self.dropped = 0
+
+    @property
+    def leading(self) -> bool:
+        return time.monotonic() < self._lease_until
+
+    def publish(self, notes: list[Notification]) -> None:
+        if self._queue.full():
+            self._queue.get_nowait()
+            self.dropped += 1
+            if self.dropped % 1000 == 1:
+                log.warning("Redis is not keeping up: %d feed batches dropped for the other relays", self.dropped)
+        self._queue.put_nowait(notes)
+
+    def online(self, room: str, here: int) -> int:
+        total = self._totals.get(room)
+        return here if total is None else max(total, here)
+
+    def set_local(self, counts: dict[str, int]) -> None:
+        self._local = counts
+
+    async def run(self) -> None:
+        await asyncio.gather(self._publishing(), self._subscribed(), self._presence_and_lease())
+
+    async def _publishing(self) -> None:
+        while True:
+            notes = await self._queue.get()
+            while not self._queue.empty() and len(notes) < 500:  # one message for what piled up
+                notes = notes + self._queue.get_nowait()
+            while True:
+                try:
+                    await self._redis.publish(FEED_CHANNEL, encode(self.instance, notes))
+                    self.published += 1
+                    break
+                except Exception as exc:  # Redis away: keep the batch, try again
+                    log.warning("cannot publish the feed to Redis (%s); retrying", exc)
+                    await asyncio.sleep(0.5)
+
+    async def _subscribed(self) -> None:
+        first = True
+        while True:
+            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(FEED_CHANNEL)
+                if not first and self.on_gap is not None:
+                    self.on_gap()  # what was published while we were away is lost: snapshots
+                first = False
+                async for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    try:
+                        origin, notes = decode(message["data"])
+                    except (ValueError, KeyError, TypeError) as exc:
+                        log.warning("a feed message from Redis is not ours: %s", exc)
+                        continue
+                    if origin != self.instance and self.deliver is not None:
+                        self.received += 1
+                        self.deliver(notes)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("the Redis feed subscription broke (%s); subscribing again", exc)
+                await asyncio.sleep(0.5)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+
+    async def _presence_and_lease(self) -> None:
+        while True:
+            started = time.monotonic()
+            try:
+                await self._lease(started)
+                await self._presence()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("Redis presence/lease failed (%s)", exc)
+            await asyncio.sleep(max(0.0, PRESENCE_EVERY_S - (time.monotonic() - started)))
+
+    async def _lease(self, now: float) -> None:
+        ms = int(LEASE_S * 1000)
+        held = await self._redis.eval(RENEW, 1, LEASE_KEY, self.instance, ms)
+        if not held:
+            held = await self._redis.set(LEASE_KEY, self.instance, nx=True, px=ms)
+        # counted from before the calls: this relay stops leading before Redis lets the lease go
+        self._lease_until = now + LEASE_S - 0.5 if held else 0.0
+
+    async def _presence(self) -> None:
+        now = time.time()
+        rooms = sorted(set(self._local) | set(self._totals))
+        pipe = self._redis.pipeline(transaction=False)
+        for room in rooms:
+            key = presence_key(room)
+            pipe.hset(key, self.instance, f"{self._local.get(room, 0)} {now:.3f}")
+            pipe.expire(key, int(PRESENCE_STALE_S * 12))
+            pipe.hgetall(key)
+        answers = await pipe.execute()
+        totals: dict[str, int] = {}
+        for index, room in enumerate(rooms):
+            entries: dict[bytes, bytes] = answers[index * 3 + 2]
+            total = 0
+            for value in entries.values():
+                count, _, when = value.decode().partition(" ")
+                if now - float(when) <= PRESENCE_STALE_S:
+                    total += int(count)
+            if total or room in self._local:
+                totals[room] = total
+        self._totals = totals
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            pipe = self._redis.pipeline(transaction=False)
+            for room in self._local:
+                pipe.hdel(presence_key(room), self.instance)
+            pipe.eval(RELEASE, 1, LEASE_KEY, self.instance)
+            await pipe.execute()
+        with contextlib.suppress(Exception):
+            await self._redis.aclose()
+
+
+def open_bus(url: str | None) -> FeedBus:
+    return RedisBus(url) if url else LocalBus()
