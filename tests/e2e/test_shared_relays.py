@@ -165,3 +165,146 @@ def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(dep
         listed = host.get("/orders", params={"limit": 1000}).json()
         orders = listed["orders"] if isinstance(listed, dict) else listed
     assert len([o for o in orders if o["viewer_id"] == "viewer-late"]) == 1
+
+
+def _leader(deployment: Deployment, timeout: float = 10.0) -> tuple[RelayProcess, RelayProcess]:
+    """(the relay holding the timer lease, the other one), once one holds it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for relay, other in ((deployment.a, deployment.b), (deployment.b, deployment.a)):
+            if httpx.get(f"{relay.url}/healthz").json()["timers"]:
+                return relay, other
+        time.sleep(0.2)
+    raise AssertionError("no relay took the timer lease")
+
+
+class Feed:
+    """A feed connection through nginx that reconnects (to whichever relay nginx picks) when it drops,
+    as the room page and the studio do, and remembers what it saw."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.events: list[dict[str, Any]] = []
+        self.snapshots = 0
+        self.reconnects = 0
+
+    async def run(self) -> None:
+        while True:
+            try:
+                async with websockets.connect(self.url, open_timeout=5) as ws:
+                    async for raw in ws:
+                        message = json.loads(raw)
+                        if message["type"] == "snapshot":
+                            self.snapshots += 1
+                        self.events.extend(message["events"] if message["type"] == "batch" else [message])
+            except (TimeoutError, OSError, websockets.exceptions.WebSocketException):
+                pass
+            self.reconnects += 1
+            await asyncio.sleep(0.2)
+
+    def sale_phases(self, sale_id: str) -> list[str]:
+        return [e["sale"]["phase"] for e in self.events if e["type"] == "flash_sale" and e["sale"]["id"] == sale_id]
+
+
+def test_killing_a_relay_mid_show_moves_its_viewers_timers_and_metrics_and_loses_no_order(
+    deployment: Deployment,
+) -> None:
+    room = open_room(deployment.a, "show", CATALOG)
+    leader, survivor = _leader(deployment)
+    lb = on(room, deployment.lb.url)
+    with lb.host() as host:
+        sale = host.post("/flash-sales", json={"sku": "mug", "price": 9.9, "stock": 50, "per_user_limit": 5,
+                                               "countdown_s": 4, "duration_s": 60}).json()  # fmt: skip
+    assert "id" in sale, sale
+    acknowledged: dict[str, str] = {}  # idempotency key -> order id, for every 201 a viewer got
+    refused: Counter[int] = Counter()
+
+    async def buyer(client: httpx.AsyncClient, viewer: str, stop: asyncio.Event) -> None:
+        n = 0
+        while not stop.is_set():
+            key = f"{viewer}-{n}"
+            while True:  # a client retries the same key until it gets an answer
+                try:
+                    answer = await client.post(
+                        "/api/v1/rooms/show/orders", json={"sku": "tee"},
+                        headers={"X-Viewer-Id": viewer, "Idempotency-Key": key},
+                    )  # fmt: skip
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+                    continue
+                if answer.status_code in (502, 503, 504):
+                    await asyncio.sleep(0.1)
+                    continue
+                break
+            if answer.status_code == 201:
+                acknowledged[key] = answer.json()["order_id"]
+            else:
+                refused[answer.status_code] += 1
+            n += 1
+            await asyncio.sleep(0.05)
+
+    async def scenario() -> tuple[list[Feed], int, int]:
+        base = deployment.lb.url
+        viewers = [Feed(feed_url(base, "show", viewer_id=f"viewer-{n}")) for n in range(6)]
+        owner = Feed(feed_url(base, "show", token=room.owner_token))
+        tasks = [asyncio.create_task(feed.run()) for feed in [*viewers, owner]]
+        stop = asyncio.Event()
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            buyers = [asyncio.create_task(buyer(client, f"buyer-{n}", stop)) for n in range(4)]
+            try:
+                return await show(viewers, owner, stop, buyers)
+            finally:
+                stop.set()
+                await asyncio.gather(*buyers, return_exceptions=True)
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def show(
+        viewers: list[Feed], owner: Feed, stop: asyncio.Event, buyers: list[asyncio.Task[None]]
+    ) -> tuple[list[Feed], int, int]:
+        await asyncio.sleep(1.5)
+        assert all(feed.snapshots == 1 for feed in viewers)
+        before_kill = len(acknowledged)
+        leader.kill()  # SIGKILL: no goodbye to Redis, PostgreSQL or the viewers
+        # the sale opens (countdown 4 s) on the survivor's timers, and its units go back to the product
+        # 5 s after the host ends it (the late-tap hold), on a timer too
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not all("open" in feed.sale_phases(sale["id"]) for feed in viewers):
+            await asyncio.sleep(0.2)
+        with lb.host() as host:
+            assert host.post(f"/flash-sales/{sale['id']}/end").status_code == 200
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline:
+                mug = next(p for p in host.get("/products").json() if p["sku"] == "mug")
+                if mug["stock"] == 1000:
+                    break
+                await asyncio.sleep(0.2)
+            assert mug["stock"] == 1000, mug
+        stop.set()
+        await asyncio.gather(*buyers)
+        assert len(acknowledged) > before_kill, "orders went on being taken after the kill"
+        # the owner's live metrics, from the survivor, count the whole log (every relay's orders)
+        with on(room, survivor.url).host() as host:
+            logged = len(host.get("/events", params={"limit": 10_000}).json())
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            metrics = [e for e in owner.events if e["type"] == "metrics"]
+            if metrics and metrics[-1]["events"] >= logged:
+                break
+            await asyncio.sleep(0.2)
+        metrics = [e for e in owner.events if e["type"] == "metrics"]
+        return viewers, logged, metrics[-1]["events"] if metrics else -1
+
+    viewers, logged_then, folded = asyncio.run(scenario())
+    assert all("open" in feed.sale_phases(sale["id"]) for feed in viewers)
+    moved = [feed for feed in viewers if feed.snapshots > 1]
+    assert moved, "nginx spread the viewers over both relays: those on the killed one reconnected"
+    assert not refused, refused
+    assert folded >= logged_then, "the owner's metrics, now from the survivor, count every relay's events"
+    with on(room, survivor.url).host() as host:
+        orders = host.get("/orders", params={"limit": 1000}).json()
+        tee = next(p for p in host.get("/products").json() if p["sku"] == "tee")
+    assert {o["order_id"] for o in orders} >= set(acknowledged.values()), "an acknowledged order was lost"
+    assert len(orders) == len(set(acknowledged.values()))
+    assert tee["stock"] == 1000 - sum(o["qty"] for o in orders)
