@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.commerce import products
-from app.commerce.core import Tx, new_id, not_found, refused
+from app.commerce.core import CommerceError, Tx, new_id, not_found, refused
 from app.commerce.values import in_range, invalid, money
 
 LATE_TAP_S = 5.0
@@ -116,15 +116,22 @@ def check_purchase(tx: Tx, row: Any, viewer: str, qty: int, seen_at: float | Non
         wait = row["opens_at"] - now
         raise refused("not_open_yet", f"this flash sale opens in {wait:.0f} s", opens_at=row["opens_at"])
     remaining = row["stock"] - row["sold"]
-    if remaining <= 0:
-        raise refused("sold_out", "sold out: every unit of this deal is gone")
-    if qty > remaining:
-        raise refused("not_enough_stock", f"only {remaining} left at the deal price")
     bought = tx.one("SELECT qty FROM flash_sale_buyers WHERE flash_sale_id = ? AND viewer_id = ?", (row["id"], viewer))
-    already = bought["qty"] if bought else 0
-    if already + qty > row["per_user_limit"]:
-        limit = row["per_user_limit"]
-        raise refused("limit_reached", f"each viewer may buy at most {limit} of this deal (you have {already})")
+    refusal = purchase_refusal(remaining, qty, bought["qty"] if bought else 0, row["per_user_limit"])
+    if refusal is not None:
+        raise refusal
+
+
+def purchase_refusal(remaining: int, qty: int, already: int, limit: int) -> CommerceError | None:
+    """Why a viewer who has ``already`` units may not take ``qty`` more of ``remaining`` (None: they
+    may). The one wording of these refusals, whether the store or Redis (app/relay/sale_gate.py) says it."""
+    if remaining <= 0:
+        return refused("sold_out", "sold out: every unit of this deal is gone")
+    if qty > remaining:
+        return refused("not_enough_stock", f"only {remaining} left at the deal price")
+    if already + qty > limit:
+        return refused("limit_reached", f"each viewer may buy at most {limit} of this deal (you have {already})")
+    return None
 
 
 def record_purchase(tx: Tx, row: Any, viewer: str, qty: int) -> None:

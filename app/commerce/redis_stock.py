@@ -1,24 +1,29 @@
-"""Flash-sale stock and per-viewer limits in Redis (issue 17's counters seam, first piece): several relay
-instances sell one sale's units without overselling and without a viewer going over the limit.
+"""Flash-sale units and per-viewer limits in Redis, shared by several relays (docs/deploy.md, "Several
+relays behind one address"; the gate in front of the store: app/relay/sale_gate.py).
 
-Each purchase is one Lua script (Redis runs a script atomically: no other command interleaves), over two
-keys of the sale, both hash-tagged ``{fs:<sale id>}`` so they live in one Redis Cluster slot:
+Each purchase is one Lua script (Redis runs a script atomically: no other command interleaves), over
+keys of the sale, all hash-tagged ``{fs:<sale id>}`` so they live in one Redis Cluster slot:
 
-``{fs:ID}:left``     units not sold yet (a string counter, set once when the sale is opened);
-``{fs:ID}:buyers``   a hash, viewer → units bought.
+``{fs:ID}:left``          units not sold yet (a counter, put there once, from the store);
+``{fs:ID}:buyers``        a hash, viewer → units bought;
+``{fs:ID}:key:<viewer>:<idempotency key>``  the order an idempotency key made (kept IDEMPOTENCY_S).
 
-``take`` answers what the SQLite engine's ``check_purchase`` answers (``flash_sale.check_purchase``), in
-its words' codes: ``sold_out``, ``not_enough_stock``, ``limit_reached``; ``give_back`` returns a refunded
-order's units. The relay's SQLite engine stays the default; this module is what the Redis-backed relay
-will call (the wiring into the engine is the next step of issue 17).
+``take`` answers what the engine's ``flash_sales.check_purchase`` answers, in its codes: ``sold_out``,
+``not_enough_stock``, ``limit_reached`` (``unknown_sale`` until the sale is put in Redis with
+:meth:`RedisStock.load`); ``give_back`` returns units (a refused or refunded order's).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import redis
+IDEMPOTENCY_S = 24 * 3600
+"""How long an idempotency key's order is remembered in Redis (Stripe keeps keys 24 hours); the
+store remembers it for good."""
+KEEP_S = 7 * 24 * 3600
+"""How long a sale's counters stay in Redis after they were put there."""
 
 TAKE = """
 local left = tonumber(redis.call('GET', KEYS[1]))
@@ -42,6 +47,17 @@ redis.call('INCRBY', KEYS[1], qty)
 return qty
 """
 
+LOAD = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+for i = 3, #ARGV, 2 do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Taken:
@@ -62,33 +78,45 @@ def keys(sale_id: str) -> tuple[str, str]:
     return f"{tag}:left", f"{tag}:buyers"
 
 
-class RedisStock:
-    """A flash sale's units and per-viewer counts in Redis, shared by every relay instance."""
+def key_record(sale_id: str, viewer: str, idempotency_key: str) -> str:
+    return "{fs:" + sale_id + "}:key:" + viewer + ":" + idempotency_key
 
-    def __init__(self, client: redis.Redis) -> None:
+
+class RedisStock:
+    """A flash sale's units and per-viewer counts in Redis (``client``: a ``redis.asyncio`` client)."""
+
+    def __init__(self, client: Any) -> None:
         self._client = client
         self._take: Any = client.register_script(TAKE)
         self._give_back: Any = client.register_script(GIVE_BACK)
+        self._load: Any = client.register_script(LOAD)
 
-    def open(self, sale_id: str, units: int, *, keep_s: int = 86_400) -> bool:
-        """Put the sale's units in Redis (once: a second call from another instance changes nothing).
-        The keys expire ``keep_s`` after opening."""
-        left, buyers = keys(sale_id)
-        created = bool(self._client.set(left, units, nx=True, ex=keep_s))
-        if created:
-            self._client.delete(buyers)
-        return created
+    async def load(self, sale_id: str, left: int, buyers: Mapping[str, int], *, keep_s: int = KEEP_S) -> bool:
+        """Put the sale's units and buyers in Redis as the store has them, unless they are there already
+        (a second call, from this relay or another, changes nothing)."""
+        args: list[Any] = [left, keep_s]
+        for viewer, qty in buyers.items():
+            args += [viewer, qty]
+        return bool(await self._load(keys=list(keys(sale_id)), args=args))
 
-    def take(self, sale_id: str, viewer: str, qty: int, limit: int) -> Taken:
+    async def take(self, sale_id: str, viewer: str, qty: int, limit: int) -> Taken:
         if qty < 1 or limit < 1:
             raise ValueError("qty and limit are at least 1")
-        code, left, bought = self._take(keys=list(keys(sale_id)), args=[viewer, qty, limit])
+        code, left, bought = await self._take(keys=list(keys(sale_id)), args=[viewer, qty, limit])
         return Taken(code.decode() if isinstance(code, bytes) else str(code), int(left), int(bought))
 
-    def give_back(self, sale_id: str, viewer: str, qty: int) -> int:
+    async def give_back(self, sale_id: str, viewer: str, qty: int) -> int:
         """Return up to ``qty`` of ``viewer``'s units to the sale; how many went back."""
-        return int(self._give_back(keys=list(keys(sale_id)), args=[viewer, qty]))
+        return int(await self._give_back(keys=list(keys(sale_id)), args=[viewer, qty]))
 
-    def left(self, sale_id: str) -> int | None:
-        value = self._client.get(keys(sale_id)[0])
+    async def left(self, sale_id: str) -> int | None:
+        value = await self._client.get(keys(sale_id)[0])
         return None if value is None else int(value)
+
+    async def order_of(self, sale_id: str, viewer: str, idempotency_key: str) -> str | None:
+        """The order this viewer's idempotency key made in the sale, if Redis remembers one."""
+        value = await self._client.get(key_record(sale_id, viewer, idempotency_key))
+        return None if value is None else value.decode() if isinstance(value, bytes) else str(value)
+
+    async def remember(self, sale_id: str, viewer: str, idempotency_key: str, order_id: str) -> None:
+        await self._client.set(key_record(sale_id, viewer, idempotency_key), order_id, ex=IDEMPOTENCY_S)

@@ -207,7 +207,9 @@ async def orders(room: str, ctx: Context, limit: Annotated[int, Query(ge=1, le=1
 
 @router.post("/orders/{order_id}/refund", dependencies=[Owner])
 async def refund(room: str, order_id: str, ctx: Context) -> dict[str, Any]:
-    return await ctx.commits.run(ctx.engine.refund_order, room, order_id)
+    refunded: dict[str, Any] = await ctx.commits.run(ctx.engine.refund_order, room, order_id)
+    await ctx.sale_gate.refunded(room, order_id)
+    return refunded
 
 
 @router.get("/console-state", dependencies=[Owner])

@@ -12,7 +12,7 @@ from app.relay.assistants import AssistantTokens
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import ApiError
-from app.relay.feed_bus import open_bus
+from app.relay.feed_bus import RedisBus, open_bus
 from app.relay.formats import Format, StreamFormats
 from app.relay.live_metrics import LiveMetrics
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
@@ -20,6 +20,7 @@ from app.relay.media_store import LiveStates, MediaStore
 from app.relay.poster import Posters
 from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
+from app.relay.sale_gate import LocalGate, RedisGate, SaleGate
 from app.relay.timeline import Timeline
 from pipeline.ice import check_ice_host, hosts_from_env
 
@@ -111,6 +112,8 @@ class RelayContext:
     """Each room's poster frame for link previews (app/relay/poster.py)."""
     timeline: Timeline = field(default_factory=Timeline)
     """The host's actions as EXT-X-DATERANGE in the live media playlists (app/relay/timeline.py)."""
+    sale_gate: SaleGate = field(default_factory=LocalGate)
+    """Flash-sale taps answered in Redis before the store (app/relay/sale_gate.py), with ``--redis``."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -130,6 +133,8 @@ class RelayContext:
         formats = StreamFormats(media)
         context = cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics, formats)
         context.assistants = AssistantTokens.load(settings.data_dir)
+        if isinstance(realtime.bus, RedisBus):
+            context.sale_gate = RedisGate(engine, realtime.bus.client)
         engine.add_event_listener(context.timeline.on_events)
         return context
 

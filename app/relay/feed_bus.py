@@ -40,6 +40,8 @@ PRESENCE_EVERY_S = 1.0
 PRESENCE_STALE_S = 5.0
 LEASE_KEY = "shopcast:lease:timers"
 LEASE_S = 3.0
+REDIS_CONNECTIONS = 64
+"""Connections to Redis per relay (the feed's subscription holds one; the rest are shared)."""
 PUBLISH_QUEUE = 10_000
 """Notifications waiting to be published when Redis is slow or away; beyond it the oldest go (the
 other relays' viewers then miss them until a snapshot), and this relay says so in its log."""
@@ -134,7 +136,13 @@ class RedisBus:
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.deliver: Deliver | None = None
         self.on_gap: Callable[[], None] | None = None
-        self._redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=5, health_check_interval=10)
+        # a bounded pool that waits for a free connection (a flash-sale burst would open one per tap)
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=REDIS_CONNECTIONS, timeout=5, socket_timeout=5, socket_connect_timeout=5,
+            health_check_interval=10,
+        )  # fmt: skip
+        self.client = aioredis.Redis(connection_pool=pool)
+        """The relay's Redis connections (the flash-sale gate uses them too: app/relay/sale_gate.py)."""
         self._queue: asyncio.Queue[list[Notification]] = asyncio.Queue(PUBLISH_QUEUE)
         self._local: dict[str, int] = {}
         self._totals: dict[str, int] = {}
@@ -172,7 +180,7 @@ class RedisBus:
                 notes = notes + self._queue.get_nowait()
             while True:
                 try:
-                    await self._redis.publish(FEED_CHANNEL, encode(self.instance, notes))
+                    await self.client.publish(FEED_CHANNEL, encode(self.instance, notes))
                     self.published += 1
                     break
                 except Exception as exc:  # Redis away: keep the batch, try again
@@ -182,7 +190,7 @@ class RedisBus:
     async def _subscribed(self) -> None:
         first = True
         while True:
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            pubsub = self.client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(FEED_CHANNEL)
                 if not first and self.on_gap is not None:
@@ -222,16 +230,16 @@ class RedisBus:
 
     async def _lease(self, now: float) -> None:
         ms = int(LEASE_S * 1000)
-        held = await self._redis.eval(RENEW, 1, LEASE_KEY, self.instance, ms)
+        held = await self.client.eval(RENEW, 1, LEASE_KEY, self.instance, ms)
         if not held:
-            held = await self._redis.set(LEASE_KEY, self.instance, nx=True, px=ms)
+            held = await self.client.set(LEASE_KEY, self.instance, nx=True, px=ms)
         # counted from before the calls: this relay stops leading before Redis lets the lease go
         self._lease_until = now + LEASE_S - 0.5 if held else 0.0
 
     async def _presence(self) -> None:
         now = time.time()
         rooms = sorted(set(self._local) | set(self._totals))
-        pipe = self._redis.pipeline(transaction=False)
+        pipe = self.client.pipeline(transaction=False)
         for room in rooms:
             key = presence_key(room)
             pipe.hset(key, self.instance, f"{self._local.get(room, 0)} {now:.3f}")
@@ -252,13 +260,13 @@ class RedisBus:
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):
-            pipe = self._redis.pipeline(transaction=False)
+            pipe = self.client.pipeline(transaction=False)
             for room in self._local:
                 pipe.hdel(presence_key(room), self.instance)
             pipe.eval(RELEASE, 1, LEASE_KEY, self.instance)
             await pipe.execute()
         with contextlib.suppress(Exception):
-            await self._redis.aclose()
+            await self.client.aclose()
 
 
 def open_bus(url: str | None) -> FeedBus:

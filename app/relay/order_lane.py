@@ -56,7 +56,15 @@ async def place_order(
         parsed.seen_at,
     )
     name = nickname(parsed.nickname, viewer)
-    order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)
+    if request.flash_sale_id is None:
+        return await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)
+    admitted = await ctx.sale_gate.admit(room, request.flash_sale_id, viewer, request.qty, key)
+    try:
+        order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)
+    except BaseException:
+        await admitted.failed()
+        raise
+    await admitted.placed(order, created)
     return order, created
 
 

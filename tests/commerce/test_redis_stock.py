@@ -3,12 +3,13 @@ clients at once (two relay instances), one 100-unit sale sells exactly 100, nobo
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 import redis
+import redis.asyncio as aioredis
 
 from app.commerce.redis_stock import RedisStock, keys
 from tests.helpers.servers import RedisServer
@@ -24,7 +25,7 @@ def server() -> Iterator[RedisServer]:
 
 
 def stock(server: RedisServer) -> RedisStock:
-    return RedisStock(redis.Redis.from_url(server.url))
+    return RedisStock(aioredis.from_url(server.url))
 
 
 def test_the_keys_of_a_sale_share_one_cluster_slot() -> None:
@@ -33,43 +34,59 @@ def test_the_keys_of_a_sale_share_one_cluster_slot() -> None:
 
 
 def test_refusals_say_why_and_a_refund_gives_units_back(server: RedisServer) -> None:
-    units = stock(server)
-    assert units.open("s1", 3) and not units.open("s1", 50), "opened once, whoever asks again"
-    assert units.take("s1", "ann", 2, limit=2).ok
-    assert units.take("s1", "ann", 1, limit=2).code == "limit_reached"
-    assert units.take("s1", "bo", 2, limit=2).code == "not_enough_stock"
-    taken = units.take("s1", "bo", 1, limit=2)
-    assert (taken.code, taken.left, taken.bought) == ("ok", 0, 1)
-    assert units.take("s1", "cy", 1, limit=2).code == "sold_out"
-    assert units.give_back("s1", "ann", 5) == 2, "no more than the viewer bought"
-    assert units.left("s1") == 2 and units.take("s1", "cy", 1, limit=2).ok
-    assert units.take("nope", "cy", 1, limit=2).code == "unknown_sale"
+    async def scenario() -> None:
+        units = stock(server)
+        assert await units.load("s1", 3, {}) and not await units.load("s1", 50, {}), "put there once"
+        assert (await units.take("s1", "ann", 2, limit=2)).ok
+        assert (await units.take("s1", "ann", 1, limit=2)).code == "limit_reached"
+        assert (await units.take("s1", "bo", 2, limit=2)).code == "not_enough_stock"
+        taken = await units.take("s1", "bo", 1, limit=2)
+        assert (taken.code, taken.left, taken.bought) == ("ok", 0, 1)
+        assert (await units.take("s1", "cy", 1, limit=2)).code == "sold_out"
+        assert await units.give_back("s1", "ann", 5) == 2, "no more than the viewer bought"
+        assert await units.left("s1") == 2 and (await units.take("s1", "cy", 1, limit=2)).ok
+        assert (await units.take("nope", "cy", 1, limit=2)).code == "unknown_sale"
+
+    asyncio.run(scenario())
+
+
+def test_a_sale_put_in_redis_from_the_store_keeps_its_buyers_and_idempotency_keys_expire(
+    server: RedisServer,
+) -> None:
+    async def scenario() -> None:
+        units = stock(server)
+        await units.load("s2", 5, {"ann": 2})
+        assert (await units.take("s2", "ann", 1, limit=2)).code == "limit_reached", "bought before Redis had it"
+        assert await units.order_of("s2", "bo", "k1") is None
+        await units.remember("s2", "bo", "k1", "ord_1")
+        assert await units.order_of("s2", "bo", "k1") == "ord_1"
+        ttl = redis.Redis.from_url(server.url).ttl("{fs:s2}:key:bo:k1")
+        assert 23 * 3600 < ttl <= 24 * 3600
+
+    asyncio.run(scenario())
 
 
 def test_two_instances_hammering_one_sale_sell_exactly_its_units_and_nobody_above_the_limit(
     server: RedisServer,
 ) -> None:
-    instances = [stock(server), stock(server)]
-    instances[0].open("big", 100)
     sold: Counter[str] = Counter()
-    lock = threading.Lock()
 
-    def shopper(n: int) -> None:
-        units = instances[n % 2]
-        viewer = f"v{n % 40}"  # 40 viewers, each trying 8 times through either instance
-        for _ in range(4):
-            taken = units.take("big", viewer, 1, limit=3)
-            if taken.ok:
-                with lock:
+    async def scenario() -> int | None:
+        instances = [stock(server), stock(server)]  # two relays' connections
+        await instances[0].load("big", 100, {})
+
+        async def shopper(n: int) -> None:
+            units = instances[n % 2]
+            viewer = f"v{n % 40}"  # 40 viewers, each trying 8 times through either instance
+            for _ in range(4):
+                if (await units.take("big", viewer, 1, limit=3)).ok:
                     sold[viewer] += 1
 
-    threads = [threading.Thread(target=shopper, args=(n,)) for n in range(80)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+        await asyncio.gather(*(shopper(n) for n in range(80)))
+        return await instances[1].left("big")
+
+    assert asyncio.run(scenario()) == 0
     assert sum(sold.values()) == 100, "exactly the sale's units"
     assert max(sold.values()) <= 3, "nobody above the limit"
-    assert instances[1].left("big") == 0
     stored = redis.Redis.from_url(server.url).hgetall(keys("big")[1])
     assert {k.decode(): int(v) for k, v in stored.items()} == dict(sold), "Redis agrees with what was sold"

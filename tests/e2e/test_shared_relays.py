@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 import websockets
 
 from tests.helpers.nginx_relays import NginxRelays
@@ -118,7 +119,9 @@ def test_a_comment_and_a_pin_made_on_one_relay_reach_the_viewers_of_the_other(de
     assert comment_s < 1.0 and pin_s < 1.0, (comment_s, pin_s)
 
 
-def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(deployment: Deployment) -> None:
+def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(
+    deployment: Deployment, redis_server: RedisServer
+) -> None:
     room = open_room(deployment.a, "sale", CATALOG)
     with on(room, deployment.b.url).host() as host:
         sale = host.post("/flash-sales", json={"sku": "mug", "price": 9.9, "stock": 100, "per_user_limit": 2,
@@ -155,7 +158,20 @@ def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(dep
         state = host.get(f"/flash-sales/{sale['id']}").json()
     assert len([o for o in orders if o.get("flash_sale_id") == sale["id"]]) == 100
     assert state["sold"] == 100 and state["remaining"] == 0
-
+    # the taps went through the Redis gate (app/relay/sale_gate.py), which agrees with the store
+    counters = redis.Redis.from_url(redis_server.url)
+    assert counters.get("{fs:" + sale["id"] + "}:left") == b"0"
+    buyers = Counter(o["viewer_id"] for o in orders if o.get("flash_sale_id") == sale["id"])
+    in_redis = counters.hgetall("{fs:" + sale["id"] + "}:buyers")
+    assert {k.decode(): int(v) for k, v in in_redis.items() if int(v)} == dict(buyers)
+    # a refund gives the unit back to the sale, in the store and in Redis: someone else can buy it
+    first = next(o for o in orders if o.get("flash_sale_id") == sale["id"])
+    with on(room, deployment.b.url).host() as host:
+        assert host.post(f"/orders/{first['order_id']}/refund").status_code == 200
+    assert counters.get("{fs:" + sale["id"] + "}:left") == b"1"
+    late = on(room, deployment.a.url).order("viewer-after-refund", "k-after", sku="mug", flash_sale_id=sale["id"])
+    assert late.status_code == 201, late.text
+    assert counters.get("{fs:" + sale["id"] + "}:left") == b"0"
     # a retried idempotency key gives the first answer on either relay, never a second order
     retried = on(room, deployment.a.url).order("viewer-late", "same-key", sku="tee")
     again = on(room, deployment.b.url).order("viewer-late", "same-key", sku="tee")

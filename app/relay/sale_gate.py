@@ -1,0 +1,138 @@
+"""The flash-sale gate in front of the store (docs/deploy.md, "Several relays behind one address").
+
+In a flash sale nearly every tap is refused: 80,000 taps for 100 units. With several relays the store
+(PostgreSQL) takes one transaction at a time; letting every refused tap wait its turn there would make
+the burst as slow as the store. With Redis (``--redis``), :class:`RedisGate` takes the tap's units in
+Redis first (one atomic Lua script: app/commerce/redis_stock.py) and answers a tap that finds the sale
+sold out, or the viewer at their limit, at once, with the same refusal the store would give; only
+taps that got units go on to the store, which checks again and remains the authority (Redis cannot
+make it oversell). Units go back to Redis when the store refuses or the order is refunded.
+
+What it costs: if a relay dies between taking units in Redis and committing the order, those units
+stay taken in Redis (the sale may undersell by the orders that were in flight on it; never oversell).
+
+Without Redis, :class:`LocalGate` lets every tap through to the store, which decides alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Protocol
+
+from app.commerce.core import CommerceError
+from app.commerce.engine import RoomEngine
+from app.commerce.flash_sales import purchase_refusal
+from app.commerce.redis_stock import RedisStock
+
+log = logging.getLogger(__name__)
+
+
+class Admission(Protocol):
+    async def placed(self, order: dict[str, Any], created: bool) -> None:
+        """The store answered with ``order`` (``created``: not a replay)."""
+        ...
+
+    async def failed(self) -> None:
+        """The store refused the order or failed."""
+        ...
+
+
+class SaleGate(Protocol):
+    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
+        """Let the tap go on to the store (or raise the refusal); report the store's answer to the result."""
+        ...
+
+    async def refunded(self, room: str, order_id: str) -> None:
+        """The order was refunded: its flash-sale units are the sale's again."""
+        ...
+
+
+class _Through:
+    async def placed(self, order: dict[str, Any], created: bool) -> None:
+        return None
+
+    async def failed(self) -> None:
+        return None
+
+
+THROUGH = _Through()
+
+
+class LocalGate:
+    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
+        return THROUGH
+
+    async def refunded(self, room: str, order_id: str) -> None:
+        return None
+
+
+class _Taken:
+    def __init__(self, stock: RedisStock, sale_id: str, viewer: str, qty: int, key: str) -> None:
+        self.stock, self.sale_id, self.viewer, self.qty, self.key = stock, sale_id, viewer, qty, key
+
+    async def placed(self, order: dict[str, Any], created: bool) -> None:
+        try:
+            if created:
+                await self.stock.remember(self.sale_id, self.viewer, self.key, str(order["order_id"]))
+            else:  # the key's order existed (a retry racing the first try): the units it took go back
+                await self.stock.give_back(self.sale_id, self.viewer, self.qty)
+        except Exception as exc:
+            log.warning("Redis: could not settle a flash-sale tap (%s)", exc)
+
+    async def failed(self) -> None:
+        try:
+            await self.stock.give_back(self.sale_id, self.viewer, self.qty)
+        except Exception as exc:
+            log.warning("Redis: could not give back a refused tap's units (%s)", exc)
+
+
+class RedisGate:
+    def __init__(self, engine: RoomEngine, client: Any) -> None:
+        self.engine = engine
+        self.stock = RedisStock(client)
+        self.refused = 0
+        """Taps refused by Redis without going to the store (for the benchmarks and the log)."""
+        self._sales: dict[tuple[str, str], tuple[int, float]] = {}
+
+    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
+        try:
+            limit, opens_at = self._sale(room, sale_id)
+            if self.engine.now < opens_at:
+                return THROUGH  # the store says when it opens (units taken now would look sold out)
+            if await self.stock.order_of(sale_id, viewer, key) is not None:
+                return THROUGH  # a retry of a placed order: the store answers with it
+            taken = await self.stock.take(sale_id, viewer, qty, limit)
+            if taken.code == "unknown_sale":  # first tap on this sale since Redis last had it
+                left, _, buyers = self.engine.flash_sale_counts(room, sale_id)
+                await self.stock.load(sale_id, left, buyers)
+                taken = await self.stock.take(sale_id, viewer, qty, limit)
+        except CommerceError:
+            raise  # no such sale: the store's 404
+        except Exception as exc:  # Redis away: the store alone decides (correct, slower)
+            log.warning("Redis: the flash-sale gate is open (%s)", exc)
+            return THROUGH
+        if taken.ok:
+            return _Taken(self.stock, sale_id, viewer, qty, key)
+        refusal = purchase_refusal(taken.left, qty, taken.bought, limit)
+        if refusal is None:  # Redis and the store disagree on the limit: let the store decide
+            return THROUGH
+        self.refused += 1
+        raise refusal
+
+    def _sale(self, room: str, sale_id: str) -> tuple[int, float]:
+        """The sale's per-viewer limit and opening time, fixed when it is made (a missing sale: the
+        store's 404)."""
+        cached = self._sales.get((room, sale_id))
+        if cached is None:
+            sale = self.engine.flash_sale(room, sale_id)
+            cached = self._sales[(room, sale_id)] = (int(sale["per_user_limit"]), float(sale["opens_at"]))
+        return cached
+
+    async def refunded(self, room: str, order_id: str) -> None:
+        units = self.engine.flash_sale_units(room, order_id)
+        if units is not None:
+            sale_id, viewer, qty = units
+            try:
+                await self.stock.give_back(sale_id, viewer, qty)
+            except Exception as exc:
+                log.warning("Redis: could not give back a refunded order's units (%s)", exc)
