@@ -181,9 +181,10 @@ class EngineCore:
             yield from self._savepoint(self._outer)
             return
         tx = Tx(self.db, self.clock.time(), self.stream_time, rehearsing=self.rehearsing)
-        self.db.begin()
-        if self.db.dialect != "sqlite":  # shared with other relays: one may have started or ended one
-            started = {row["room"] for row in self.db.execute("SELECT room FROM rehearsals WHERE ended_at IS NULL")}
+        if self.db.dialect == "sqlite":
+            self.db.begin()
+        else:  # shared with other relays: one may have started or ended a rehearsal
+            started = {row["room"] for row in self.db.begin("SELECT room FROM rehearsals WHERE ended_at IS NULL")}
             if started != self.rehearsing:
                 self.rehearsing.clear()
                 self.rehearsing.update(started)

@@ -71,8 +71,9 @@ class Store(Protocol):
         """Statements without parameters (a migration's), in SQLite's dialect."""
         ...
 
-    def begin(self) -> None:
-        """Start the outermost transaction, holding the store's one write lock."""
+    def begin(self, then: str | None = None) -> list[Any]:
+        """Start the outermost transaction, holding the store's one write lock; run ``then`` (a query
+        without parameters) in it and return its rows (one round trip on PostgreSQL)."""
         ...
 
     def commit(self) -> None: ...
@@ -141,8 +142,9 @@ class SqliteStore:
         for statement in _statements(sql):
             self.db.execute(statement)
 
-    def begin(self) -> None:
+    def begin(self, then: str | None = None) -> list[Any]:
         self.db.execute("BEGIN IMMEDIATE")
+        return [] if then is None else list(self.db.execute(then).fetchall())
 
     def commit(self) -> None:
         self.db.execute("COMMIT")
@@ -267,9 +269,14 @@ class PostgresStore:
         for statement in _statements(postgres_ddl(sql)):
             self.db.execute(statement)  # our own DDL, no parameters
 
-    def begin(self) -> None:
-        self.db.execute("BEGIN")
-        self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+    def begin(self, then: str | None = None) -> list[Any]:
+        with self.db.cursor() as cursor:  # one round trip: the statements as one simple query
+            cursor.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}){'; ' + then if then else ''}")
+            cursor.nextset()
+            if then is None:
+                return []
+            cursor.nextset()
+            return list(cursor.fetchall())
 
     def commit(self) -> None:
         self.db.execute("COMMIT")

@@ -19,9 +19,13 @@ from app.commerce.engine import RoomEngine
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+DEFAULT_BATCH = 256
+SHARED_BATCH = 32
+"""Operations per batch on a store shared by several relays (app/relay/context.py says why)."""
+
 
 class CommitQueue:
-    def __init__(self, engine: RoomEngine, max_batch: int = 256) -> None:
+    def __init__(self, engine: RoomEngine, max_batch: int = DEFAULT_BATCH) -> None:
         self.engine = engine
         self.max_batch = max_batch
         self._pending: list[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,9 @@ def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> 
         (["broadcast", "--out", "x", "--part", "0.6"], "--part 0.6 is longer than half a segment (0.5 s)"),
         (["broadcast", "--out", "x", "--part", "fast"], "'fast' is not a number of seconds"),
         (["relay", "--port", "70000"], "is not a port number"),
+        (["relay", "--port", "0", "--postgres", "mysql://x"], "--postgres takes a postgresql:// URL"),
+        (["relay", "--port", "0", "--redis", "http://x", "--postgres", "postgresql://x"], "--redis takes a redis://"),
+        (["relay", "--port", "0", "--redis", "redis://127.0.0.1:9"], "give --postgres and --redis together"),
         (["studio", "--ice-server", "http://stun.example.com"], "is not a stun:, stuns:, turn: or turns: URL"),
         (["studio", "--ice-server", "stun:me:pw@stun.example.com"], "only a TURN server takes a user name"),
         (["demo", "--ice-host", "my-laptop"], "ICE host 'my-laptop' is not an IP address"),
@@ -159,6 +163,18 @@ def test_relay_refuses_a_busy_port(relay: RelayProcess, tmp_path: Path) -> None:
     result = shopcast("relay", "--port", str(relay.port), "--data", str(tmp_path), timeout=30)
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{relay.port}" in result.stderr
+
+
+def test_relay_says_when_postgresql_cannot_be_reached(tmp_path: Path) -> None:
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()  # nothing listens there
+    dsn = f"postgresql://shopcast@127.0.0.1:{port}/shopcast"
+    result = shopcast("relay", "--port", "0", "--data", str(tmp_path), "--postgres", dsn,
+                      "--redis", "redis://127.0.0.1:9", timeout=30)  # fmt: skip
+    assert result.returncode == 2
+    assert "cannot reach PostgreSQL" in result.stderr
 
 
 def test_overlays_from_the_command_line_lie_over_the_broadcast(tmp_path: Path) -> None:
