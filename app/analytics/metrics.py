@@ -455,6 +455,8 @@ class MetricsFold:
         self.products: dict[str, _Product] = {}
         self.pins: list[str] = []
         self.sessions: dict[str, bool] = {}
+        self.session_relays: dict[str, str] = {}
+        """The relay each open session entered through, when several share the room."""
         """Open connections: viewer id → the ``returning`` flag of the entry that opened it."""
         self.orders: dict[str, _Order] = {}
         self.sales: dict[str, _Sale] = {}
@@ -480,7 +482,7 @@ class MetricsFold:
         rehearsal = data.get("rehearsal") is True
         if rehearsal and not self.include_rehearsal:
             room_fact = _ROOM_FACTS.get(kind)
-            if kind == "relay.started":
+            if kind in ("relay.started", "relay.lost"):
                 self._relay_started(None, wall, data)
             elif room_fact is not None:  # what the rehearsal leaves the room with, counted nowhere
                 room_fact(self, None, wall, viewer, data)
@@ -500,7 +502,7 @@ class MetricsFold:
         if show is None:
             show = self._new_show(wall, broadcast=False)
         live = show if show.active else None
-        if kind == "relay.started":
+        if kind in ("relay.started", "relay.lost"):
             self._relay_started(live, wall, data)
             return
         if live is not None:
@@ -597,6 +599,11 @@ class MetricsFold:
                 show.bump("exits")
         returning = bool(data.get("returning"))
         self.sessions[viewer] = returning
+        relay = data.get("relay")  # which of several relays the connection is on (docs/deploy.md)
+        if isinstance(relay, str):
+            self.session_relays[viewer] = relay
+        else:
+            self.session_relays.pop(viewer, None)
         if show is not None:
             self._count_viewer(show, viewer, returning)
             self._set_online(show, wall)
@@ -604,28 +611,37 @@ class MetricsFold:
     def _leave(self, show: _Show | None, wall: float, viewer: str | None, data: Mapping[str, Any]) -> None:
         if not viewer or self.sessions.pop(viewer, None) is None:
             return
+        self.session_relays.pop(viewer, None)
         if show is not None:
             show.exits += 1
             show.bump("exits")
             self._set_online(show, wall)
 
     def _relay_started(self, show: _Show | None, wall: float, data: Mapping[str, Any]) -> None:
-        """The relay restarted: the connections open in the log died with the old process, at
-        ``down_since`` (when it last noted itself alive) or at the show's last event if later."""
+        """The relay restarted (``relay.started``): the connections open in the log died with the old
+        process, at ``down_since`` (when it last noted itself alive) or at the show's last event if
+        later. ``relay.lost {lost, down_since}``: one of several relays sharing the room died (another
+        noticed, docs/deploy.md): only the connections that entered through it died."""
+        lost = data.get("lost")
+        if isinstance(lost, str):
+            closing = [viewer for viewer, relay in self.session_relays.items() if relay == lost]
+        else:
+            closing = list(self.sessions)
         closed_at = wall
-        if show is not None and self.sessions:
+        if show is not None and closing:
             closed_at = show.t
             down = data.get("down_since")
             if isinstance(down, int | float) and not isinstance(down, bool) and math.isfinite(down):
                 closed_at = max(closed_at, min(float(down), wall))
             self._advance(show, closed_at)
-            show.exits += len(self.sessions)
-            show.bump("exits", len(self.sessions))
-        if show is not None and self.sessions:
-            self.sessions.clear()
+            show.exits += len(closing)
+            show.bump("exits", len(closing))
+        for viewer in closing:
+            self.sessions.pop(viewer, None)
+            self.session_relays.pop(viewer, None)
+        if show is not None and closing:
             self._set_online(show, closed_at)
             self._advance(show, wall)
-        self.sessions.clear()
 
     # --- interaction --------------------------------------------------------------------------------
 
@@ -1486,6 +1502,7 @@ _HANDLERS: dict[str, _Handler] = {
     "viewer.enter": MetricsFold._enter,
     "viewer.leave": MetricsFold._leave,
     "relay.started": MetricsFold._relay_started,
+    "relay.lost": MetricsFold._relay_started,
     "comment": MetricsFold._comment,
     "comment.deleted": MetricsFold._comment_deleted,
     "like": MetricsFold._like,

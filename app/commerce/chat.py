@@ -124,15 +124,19 @@ def like(tx: Tx, room: str, viewer: str, count: int) -> int:
     return total
 
 
-def viewer_enter(tx: Tx, room: str, viewer: str, nickname: str) -> None:
-    """A viewer's connection opened. ``returning`` says whether this viewer was seen in any room before."""
+def viewer_enter(tx: Tx, room: str, viewer: str, nickname: str, relay: str | None = None) -> None:
+    """A viewer's connection opened. ``returning`` says whether this viewer was seen in any room before;
+    ``relay``: which of several relays sharing the room it is on (none when the relay is alone)."""
     seen = tx.one("SELECT 1 FROM viewers WHERE viewer_id = ? LIMIT 1", (viewer,))
     tx.execute(
         """INSERT INTO viewers (room, viewer_id, nickname, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (room, viewer_id) DO UPDATE SET nickname = excluded.nickname, last_seen = excluded.last_seen""",
         (room, viewer, nickname, tx.now, tx.now),
     )
-    tx.log(room, "viewer.enter", viewer, nickname=nickname, returning=seen is not None)
+    if relay is None:
+        tx.log(room, "viewer.enter", viewer, nickname=nickname, returning=seen is not None)
+    else:
+        tx.log(room, "viewer.enter", viewer, nickname=nickname, returning=seen is not None, relay=relay)
 
 
 def viewer_leave(tx: Tx, room: str, viewer: str, watched_s: float) -> None:

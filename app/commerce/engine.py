@@ -279,9 +279,9 @@ class RoomEngine:
         with self.core.transaction() as tx:
             chat.interaction(tx, room, viewer, kind, skus, via)
 
-    def viewer_enter(self, room: str, viewer: str, nickname: str) -> None:
+    def viewer_enter(self, room: str, viewer: str, nickname: str, relay: str | None = None) -> None:
         with self.core.transaction() as tx:
-            chat.viewer_enter(tx, room, viewer, nickname)
+            chat.viewer_enter(tx, room, viewer, nickname, relay)
 
     def viewer_leave(self, room: str, viewer: str, watched_s: float) -> None:
         with self.core.transaction() as tx:

@@ -31,7 +31,7 @@ MODERATION: Final = ("moderation.words",)
 COHOST: Final = ("cohost.invited", "cohost.revoked", "cohost.joined", "cohost.left")
 ASSISTANT: Final = ("assistant.invited", "assistant.revoked")
 SHOW: Final = (
-    "stream.started", "stream.ended", "rehearsal.started", "rehearsal.ended", "relay.started",
+    "stream.started", "stream.ended", "rehearsal.started", "rehearsal.ended", "relay.started", "relay.lost",
     "rundown.saved", "rundown.cue", "rundown.launched", "rundown.ended",
 )  # fmt: skip
 STUDIO: Final = ("health.incident",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,6 +114,7 @@ class RelayContext:
     """Each room's poster frame for link previews (app/relay/poster.py)."""
     timeline: Timeline = field(default_factory=Timeline)
     """The host's actions as EXT-X-DATERANGE in the live media playlists (app/relay/timeline.py)."""
+    _notes: set[asyncio.Future[None]] = field(default_factory=set)
     sale_gate: SaleGate = field(default_factory=LocalGate)
     """Flash-sale taps answered in Redis before the store (app/relay/sale_gate.py), with ``--redis``."""
 
@@ -137,8 +140,17 @@ class RelayContext:
         context.assistants = AssistantTokens.load(settings.data_dir)
         if isinstance(realtime.bus, RedisBus):
             context.sale_gate = RedisGate(engine, realtime.bus.client)
+            realtime.bus.on_lost = context.relay_lost
         engine.add_event_listener(context.timeline.on_events)
         return context
+
+    def relay_lost(self, room: str, relay: str, last_heard: float) -> None:
+        """Another relay sharing the room died with viewers on it: note it in the room's log, so its
+        sessions end there (app/analytics/metrics.py, ``relay.lost``)."""
+        note = functools.partial(self.engine.log, room, "relay.lost", lost=relay, down_since=last_heard)
+        task = asyncio.ensure_future(self.commits.run(note))
+        self._notes.add(task)
+        task.add_done_callback(self._notes.discard)
 
     def assistant_tokens(self) -> AssistantTokens:
         if self.assistants is None:

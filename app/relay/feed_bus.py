@@ -9,7 +9,9 @@
   network dropped), what it missed is unknown: it sends every connection a fresh snapshot once the
   subscription is back (:attr:`FeedBus.on_gap`).
 - **online counts**: each relay writes its viewers per room into the room's presence hash every
-  second, and reads the others'; a relay silent for PRESENCE_STALE_S no longer counts.
+  second, and reads the others'; a relay silent for PRESENCE_STALE_S no longer counts. One silent
+  for LOST_S is dead: the lease holder removes it and has ``relay.lost {lost, down_since}`` logged
+  in each room where it had viewers, which ends their sessions in the metrics (:attr:`on_lost`).
 - **the timer lease**: the room engine's timers (flash-sale phases, group-buy expiry, draws, the
   run-of-show's auto-advance) run on one relay at a time, the lease holder; the lease lasts LEASE_S and
   is renewed every second, so it moves to another relay within LEASE_S of the holder dying.
@@ -38,6 +40,9 @@ log = logging.getLogger(__name__)
 FEED_CHANNEL = "shopcast:feed:v1"
 PRESENCE_EVERY_S = 1.0
 PRESENCE_STALE_S = 5.0
+LOST_S = 10.0
+PRESENCE_ROOMS = "shopcast:presence:rooms"
+"""The rooms with a presence hash (the lease holder looks through all of them for dead relays)."""
 LEASE_KEY = "shopcast:lease:timers"
 LEASE_S = 3.0
 REDIS_CONNECTIONS = 64
@@ -60,6 +65,8 @@ return 0
 """
 
 Deliver = Callable[[list[Notification]], None]
+Lost = Callable[[str, str, float], None]
+"""(room, the dead relay's name, when it was last heard of)."""
 
 
 def presence_key(room: str) -> str:
@@ -81,6 +88,13 @@ class FeedBus(Protocol):
     """Called with the notifications other relays committed (set by the realtime layer)."""
     on_gap: Callable[[], None] | None
     """Called when notifications may have been missed (the realtime layer re-sends snapshots)."""
+    on_lost: Lost | None
+    """Called on the lease holder when a relay that had viewers in a room died."""
+
+    @property
+    def shared_id(self) -> str | None:
+        """This relay's name among several (None: alone)."""
+        ...
 
     @property
     def leading(self) -> bool:
@@ -107,6 +121,11 @@ class LocalBus:
         self.instance = "local"
         self.deliver: Deliver | None = None
         self.on_gap: Callable[[], None] | None = None
+        self.on_lost: Lost | None = None
+
+    @property
+    def shared_id(self) -> str | None:
+        return None
 
     @property
     def leading(self) -> bool:
@@ -136,6 +155,7 @@ class RedisBus:
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.deliver: Deliver | None = None
         self.on_gap: Callable[[], None] | None = None
+        self.on_lost: Lost | None = None
         # a bounded pool that waits for a free connection (a flash-sale burst would open one per tap)
         pool = aioredis.BlockingConnectionPool.from_url(
             url, max_connections=REDIS_CONNECTIONS, timeout=5, socket_timeout=5, socket_connect_timeout=5,
@@ -150,6 +170,10 @@ class RedisBus:
         self.published = 0
         self.received = 0
         self.dropped = 0
+
+    @property
+    def shared_id(self) -> str | None:
+        return self.instance
 
     @property
     def leading(self) -> bool:
@@ -238,25 +262,46 @@ class RedisBus:
 
     async def _presence(self) -> None:
         now = time.time()
-        rooms = sorted(set(self._local) | set(self._totals))
+        leading = self.leading
+        known = set(self._local) | set(self._totals)
+        if leading:  # the holder looks at every room's presence, for relays that died
+            members: set[bytes] = await self.client.smembers(PRESENCE_ROOMS)  # type: ignore[assignment]
+            known |= {member.decode() for member in members}
+        rooms = sorted(known)
         pipe = self.client.pipeline(transaction=False)
+        for room in self._local:
+            pipe.sadd(PRESENCE_ROOMS, room)
         for room in rooms:
             key = presence_key(room)
-            pipe.hset(key, self.instance, f"{self._local.get(room, 0)} {now:.3f}")
-            pipe.expire(key, int(PRESENCE_STALE_S * 12))
+            if room in self._local:
+                pipe.hset(key, self.instance, f"{self._local[room]} {now:.3f}")
+                pipe.expire(key, int(LOST_S * 6))
             pipe.hgetall(key)
-        answers = await pipe.execute()
+        answers = (await pipe.execute())[len(self._local) :]
         totals: dict[str, int] = {}
-        for index, room in enumerate(rooms):
-            entries: dict[bytes, bytes] = answers[index * 3 + 2]
+        lost: list[tuple[str, str, float, int]] = []
+        at = 0
+        for room in rooms:
+            at += 2 if room in self._local else 0
+            entries: dict[bytes, bytes] = answers[at]
+            at += 1
             total = 0
-            for value in entries.values():
+            for field, value in entries.items():
                 count, _, when = value.decode().partition(" ")
-                if now - float(when) <= PRESENCE_STALE_S:
+                age = now - float(when)
+                if age <= PRESENCE_STALE_S:
                     total += int(count)
+                elif age > LOST_S and leading:
+                    lost.append((room, field.decode(), float(when), int(count)))
+            if not entries:
+                await self.client.srem(PRESENCE_ROOMS, room)
             if total or room in self._local:
                 totals[room] = total
         self._totals = totals
+        for room, relay, heard, viewers in lost:
+            if await self.client.hdel(presence_key(room), relay) and viewers and self.on_lost is not None:
+                log.warning("relay %s went silent at %.0f with %d viewers in room %s", relay, heard, viewers, room)
+                self.on_lost(room, relay, heard)
 
     async def close(self) -> None:
         with contextlib.suppress(Exception):

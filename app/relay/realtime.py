@@ -458,7 +458,8 @@ class Realtime:
             channel.assistants += 1
         try:
             if first:
-                await self.commits.run(self.engine.viewer_enter, conn.room, conn.viewer_id, conn.nickname)
+                relay = self.bus.shared_id  # several relays: this one's name, for a relay.lost note
+                await self.commits.run(self.engine.viewer_enter, conn.room, conn.viewer_id, conn.nickname, relay)
             metrics = await self.metrics.message(conn.room) if conn.owner and self.metrics is not None else None
             conn.offer(self._snapshot(conn, metrics))
             conn.ready = True  # no await since the snapshot was taken: no batch can slip in before it

@@ -85,6 +85,21 @@ def test_a_relay_restart_ends_the_connections_its_log_left_open() -> None:
     assert values(recount(log))["total_watch_time"] == (30 - 10) + (30 - 20) + (160 - 101)
 
 
+def test_a_relay_lost_among_several_ends_only_the_connections_that_entered_through_it() -> None:
+    log = [
+        ev(0, "stream.started"),
+        ev(10, "viewer.enter", "a", relay="relay-a"),
+        ev(20, "viewer.enter", "b", relay="relay-b"),
+        ev(25, "viewer.enter", "c", relay="relay-a"),
+        ev(30, "viewer.leave", "c", watched_s=5),
+        ev(100, "relay.lost", lost="relay-a", down_since=T0 + 45),  # noticed later; last heard at 45 s
+        ev(160, "stream.ended"),
+    ]
+    m = values(recount(log))
+    assert m["online"] == 1 and m["exits"] == 2, "b, on the relay that lives, is still watching"
+    assert m["total_watch_time"] == (45 - 10) + (160 - 20) + (30 - 25)
+
+
 def test_an_entry_whose_earlier_leave_is_missing_closes_that_connection_then() -> None:
     log = [ev(0, "stream.started"), ev(10, "viewer.enter", "a"), ev(50, "viewer.enter", "a"), ev(100, "stream.ended")]
     m = values(recount(log))
