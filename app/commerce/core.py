@@ -64,6 +64,9 @@ class Notification:
     """When it happened: its transaction's clock, the ``wall`` of the event-log rows it wrote with it."""
 
 
+REHEARSING = "SELECT room FROM rehearsals WHERE ended_at IS NULL"
+"""The rooms in rehearsal, read at each transaction's start when other relays share the store."""
+
 Listener = Callable[[list[Notification]], None]
 StreamTime = Callable[[str], float | None]
 EventRow = tuple[str, float, float | None, str, str | None, str]
@@ -184,10 +187,7 @@ class EngineCore:
         if self.db.dialect == "sqlite":
             self.db.begin()
         else:  # shared with other relays: one may have started or ended a rehearsal
-            started = {row["room"] for row in self.db.begin("SELECT room FROM rehearsals WHERE ended_at IS NULL")}
-            if started != self.rehearsing:
-                self.rehearsing.clear()
-                self.rehearsing.update(started)
+            self._refresh_rehearsing(self.db.begin(REHEARSING))
         self._outer = tx
         try:
             yield tx
@@ -205,6 +205,37 @@ class EngineCore:
         if tx.notifications:
             for listener in self._listeners:
                 listener(tx.notifications)
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A transaction that only reads: a consistent view of the store without its write lock, so
+        a relay sharing PostgreSQL answers snapshots and listings while another holds the lock (on
+        PostgreSQL a write in it fails: the transaction is READ ONLY). Inside a transaction, that one."""
+        if self._outer is not None:
+            yield self._outer
+            return
+        tx = Tx(self.db, self.clock.time(), self.stream_time, rehearsing=self.rehearsing)
+        if self.db.dialect == "sqlite":
+            self.db.begin_read()
+        else:
+            self._refresh_rehearsing(self.db.begin_read(REHEARSING))
+        self._outer = tx
+        try:
+            yield tx
+            if tx.events or tx.notifications:
+                raise RuntimeError("a reading transaction logged or announced something: use transaction()")
+        except BaseException:
+            self.db.rollback()
+            raise
+        finally:
+            self._outer = None
+        self.db.commit()
+
+    def _refresh_rehearsing(self, rows: list[Any]) -> None:
+        started = {row["room"] for row in rows}
+        if started != self.rehearsing:
+            self.rehearsing.clear()
+            self.rehearsing.update(started)
 
     def _savepoint(self, tx: Tx) -> Iterator[Tx]:
         self._depth += 1

@@ -99,11 +99,11 @@ class RoomEngine:
             return products.import_catalog(tx, room, items)
 
     def cart(self, room: str) -> list[dict[str, Any]]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return products.cart(tx, room)
 
     def product(self, room: str, sku: str) -> dict[str, Any]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return products.view(products.get(tx, room, sku))
 
     def pin(self, room: str, sku: str, by: str | None = None) -> list[str]:
@@ -128,7 +128,7 @@ class RoomEngine:
             return orders.refund(tx, self.payment, room, order_id)
 
     def orders(self, room: str, limit: int = 100) -> list[dict[str, Any]]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return orders.recent(tx, room, self.payment.test_mode, limit)
 
     def apply_payment_updates(self, updates: list[PaymentUpdate]) -> None:
@@ -143,19 +143,19 @@ class RoomEngine:
             return flash_sales.create(tx, room, sale)
 
     def flash_sale(self, room: str, sale_id: str) -> dict[str, Any]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return flash_sales.view(tx, flash_sales.get(tx, room, sale_id))
 
     def flash_sale_counts(self, room: str, sale_id: str) -> tuple[int, int, dict[str, int]]:
         """(units left, the per-viewer limit, units per buyer) of a sale, as the store has them."""
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             row = flash_sales.get(tx, room, sale_id)
             buyers = tx.all("SELECT viewer_id, qty FROM flash_sale_buyers WHERE flash_sale_id = ?", (sale_id,))
             return row["stock"] - row["sold"], row["per_user_limit"], {b["viewer_id"]: b["qty"] for b in buyers}
 
     def flash_sale_units(self, room: str, order_id: str) -> tuple[str, str, int] | None:
         """(sale, viewer, units) of a flash-sale order; None for any other order."""
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             row = tx.one("SELECT flash_sale_id, viewer_id, qty FROM orders WHERE room = ? AND id = ?", (room, order_id))
             if row is None or row["flash_sale_id"] is None:
                 return None
@@ -182,11 +182,11 @@ class RoomEngine:
             return group_buys.create(tx, room, campaign)
 
     def group_buy(self, room: str, group_buy_id: str) -> dict[str, Any]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return group_buys.view(tx, group_buys.get(tx, room, group_buy_id))
 
     def group(self, room: str, group_id: str) -> dict[str, Any]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return group_buys.group_view(tx, group_buys.get_group(tx, room, group_id))
 
     def end_group_buy(self, room: str, group_buy_id: str) -> dict[str, Any]:
@@ -226,7 +226,7 @@ class RoomEngine:
             return questions.update(tx, room, question_id, status=status, pinned=pinned, answer=answer, by=by)
 
     def questions(self, room: str) -> list[dict[str, Any]]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return questions.queue(tx, room)
 
     def open_draw(self, room: str, prize: str, winners: int, keyword: str | None, duration_s: float) -> dict[str, Any]:
@@ -242,7 +242,7 @@ class RoomEngine:
             return draws.close(tx, room, draw_id)
 
     def draw_verification(self, room: str, draw_id: str) -> dict[str, Any]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return draws.verification(tx, room, draw_id)
 
     def comment(self, room: str, viewer: str, nickname: str, text: str) -> dict[str, Any]:
@@ -263,7 +263,7 @@ class RoomEngine:
             chat.unmute(tx, room, viewer, by)
 
     def blocked_words(self, room: str) -> list[str]:
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return chat.blocked_words(tx, room)
 
     def set_blocked_words(self, room: str, words: list[str]) -> list[str]:
@@ -333,7 +333,7 @@ class RoomEngine:
 
     def last_alive(self) -> float | None:
         """When a relay last called :meth:`mark_alive` on this store (None if never)."""
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             row = tx.one("SELECT value FROM meta WHERE key = 'alive'")
             try:
                 return float(row["value"]) if row else None
@@ -398,7 +398,7 @@ class RoomEngine:
 
     def rundown(self, room: str) -> dict[str, Any]:
         """``{"rundown": the file's JSON or None, "state": where its run is}``."""
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             return rundown_runner.current(tx, room)
 
     def save_rundown(self, room: str, rundown: Rundown, by: str = rundown_runner.OWNER) -> dict[str, Any]:
@@ -433,7 +433,7 @@ class RoomEngine:
     def snapshot(self, room: str, *, owner: bool = False) -> dict[str, Any]:
         """The room as a newly arrived viewer (or the host's console) needs it."""
         rehearsing = room in self.core.rehearsing
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             result: dict[str, Any] = {
                 "room": room,
                 "server_time": tx.now,
@@ -460,7 +460,7 @@ class RoomEngine:
 
     def me(self, room: str, viewer: str) -> dict[str, Any]:
         """What one viewer has done in the room (after a page reload)."""
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             entered = [
                 r["draw_id"]
                 for r in tx.all(
@@ -480,7 +480,7 @@ class RoomEngine:
 
     def events(self, room: str, after: int = 0, limit: int = 1000) -> list[dict[str, Any]]:
         """The room's event log, oldest first, from id ``after`` (exclusive)."""
-        with self.core.transaction() as tx:
+        with self.core.reading() as tx:
             rows = tx.all(
                 "SELECT * FROM events WHERE room = ? AND id > ? ORDER BY id LIMIT ?", (room, after, min(limit, 10_000))
             )

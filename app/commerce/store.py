@@ -2,7 +2,8 @@
 by several relays). The engine's SQL is written once, in SQLite's dialect with ``?`` parameters, and
 kept to what both understand; ``PostgresStore`` translates the parameters and the schema's types.
 
-Both run one writer at a time, as the engine assumes: SQLite's ``BEGIN IMMEDIATE`` takes the file's
+Both run one writer at a time, as the engine assumes (readers — ``EngineCore.reading`` — take no
+lock and never wait): SQLite's ``BEGIN IMMEDIATE`` takes the file's
 write lock; on PostgreSQL every transaction first takes one transaction-level advisory lock, so the
 transactions of all the relays sharing the database run one after another, exactly as they would in
 one process (a flash sale cannot oversell across relays, an idempotency key is seen by all of them).
@@ -76,6 +77,10 @@ class Store(Protocol):
         without parameters) in it and return its rows (one round trip on PostgreSQL)."""
         ...
 
+    def begin_read(self, then: str | None = None) -> list[Any]:
+        """Start a read-only transaction: a consistent view, without the write lock (nobody waits)."""
+        ...
+
     def commit(self) -> None: ...
     def rollback(self) -> None: ...
     def close(self) -> None: ...
@@ -144,6 +149,10 @@ class SqliteStore:
 
     def begin(self, then: str | None = None) -> list[Any]:
         self.db.execute("BEGIN IMMEDIATE")
+        return [] if then is None else list(self.db.execute(then).fetchall())
+
+    def begin_read(self, then: str | None = None) -> list[Any]:
+        self.db.execute("BEGIN")  # deferred: a reader in WAL mode never waits for the writer
         return [] if then is None else list(self.db.execute(then).fetchall())
 
     def commit(self) -> None:
@@ -273,6 +282,14 @@ class PostgresStore:
         with self.db.cursor() as cursor:  # one round trip: the statements as one simple query
             cursor.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}){'; ' + then if then else ''}")
             cursor.nextset()
+            if then is None:
+                return []
+            cursor.nextset()
+            return list(cursor.fetchall())
+
+    def begin_read(self, then: str | None = None) -> list[Any]:
+        with self.db.cursor() as cursor:
+            cursor.execute(f"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY{'; ' + then if then else ''}")
             if then is None:
                 return []
             cursor.nextset()
