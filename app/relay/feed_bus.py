@@ -12,6 +12,8 @@
   second, and reads the others'; a relay silent for PRESENCE_STALE_S no longer counts. One silent
   for LOST_S is dead: the lease holder removes it and has ``relay.lost {lost, down_since}`` logged
   in each room where it had viewers, which ends their sessions in the metrics (:attr:`on_lost`).
+- **WebRTC seats**: each relay writes its WHEP seats (taken, offered) every second too; every relay
+  reads the sum (``GET …/whep`` says it beside its own).
 - **the timer lease**: the room engine's timers (flash-sale phases, group-buy expiry, draws, the
   run-of-show's auto-advance) run on one relay at a time, the lease holder; the lease lasts LEASE_S and
   is renewed every second, so it moves to another relay within LEASE_S of the holder dying.
@@ -42,6 +44,8 @@ PRESENCE_EVERY_S = 1.0
 PRESENCE_STALE_S = 5.0
 LOST_S = 10.0
 PRESENCE_ROOMS = "shopcast:presence:rooms"
+WHEP_SEATS = "shopcast:whep-seats"
+"""A hash: relay → "taken offered time" of its WHEP seats."""
 """The rooms with a presence hash (the lease holder looks through all of them for dead relays)."""
 LEASE_KEY = "shopcast:lease:timers"
 LEASE_S = 3.0
@@ -156,6 +160,10 @@ class RedisBus:
         self.deliver: Deliver | None = None
         self.on_gap: Callable[[], None] | None = None
         self.on_lost: Lost | None = None
+        self.whep_usage: Callable[[], tuple[int, int]] | None = None
+        """This relay's WHEP seats (taken, offered), set by the WHEP service."""
+        self.whep_all: tuple[int, int, int] | None = None
+        """Every live relay's WHEP seats: (relays, taken, offered)."""
         # a bounded pool that waits for a free connection (a flash-sale burst would open one per tap)
         pool = aioredis.BlockingConnectionPool.from_url(
             url, max_connections=REDIS_CONNECTIONS, timeout=5, socket_timeout=5, socket_connect_timeout=5,
@@ -298,14 +306,34 @@ class RedisBus:
             if total or room in self._local:
                 totals[room] = total
         self._totals = totals
+        if self.whep_usage is not None:
+            await self._whep_seats(now)
         for room, relay, heard, viewers in lost:
             if await self.client.hdel(presence_key(room), relay) and viewers and self.on_lost is not None:
                 log.warning("relay %s went silent at %.0f with %d viewers in room %s", relay, heard, viewers, room)
                 self.on_lost(room, relay, heard)
 
+    async def _whep_seats(self, now: float) -> None:
+        assert self.whep_usage is not None
+        taken, offered = self.whep_usage()
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hset(WHEP_SEATS, self.instance, f"{taken} {offered} {now:.3f}")
+        pipe.hgetall(WHEP_SEATS)
+        entries: dict[bytes, bytes] = (await pipe.execute())[1]
+        relays = all_taken = all_offered = 0
+        for field, value in entries.items():
+            parts = value.decode().split(" ")
+            age = now - float(parts[2])
+            if age <= PRESENCE_STALE_S:
+                relays, all_taken, all_offered = relays + 1, all_taken + int(parts[0]), all_offered + int(parts[1])
+            elif age > LOST_S and self.leading:
+                await self.client.hdel(WHEP_SEATS, field)
+        self.whep_all = (relays, all_taken, all_offered)
+
     async def close(self) -> None:
         with contextlib.suppress(Exception):
             pipe = self.client.pipeline(transaction=False)
+            pipe.hdel(WHEP_SEATS, self.instance)
             for room in self._local:
                 pipe.hdel(presence_key(room), self.instance)
             pipe.eval(RELEASE, 1, LEASE_KEY, self.instance)

@@ -39,7 +39,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +62,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from app.relay import realtime_media
 from app.relay.context import DEFAULT_WHEP_SEATS, RelayContext, RelaySettings, bearer_token, get_context
 from app.relay.errors import ApiError
+from app.relay.feed_bus import RedisBus
 from app.relay.realtime_media import RealtimeHub, RoomFeed, Subscriber, Unit, hub_of
 from pipeline.ice import check_ice_host, restrict_ice_hosts
 from pipeline.outputs.realtime_wire import AUDIO_CLOCK, VIDEO_CLOCK
@@ -334,6 +335,8 @@ class WhepService:
         self.settings = settings
         self.seats = SeatPool(settings.seats)
         self.sessions: dict[str, WhepSession] = {}
+        self.all_relays: Callable[[], tuple[int, int, int] | None] = lambda: None
+        """Several relays sharing Redis (app/relay/feed_bus.py): (relays, seats taken, seats offered)."""
 
     def status(self, room: str) -> dict[str, Any]:
         feed = self.hub.feed(room)
@@ -344,7 +347,15 @@ class WhepService:
             "seats": self.seats.limit,
             "seats_in_use": self.seats.in_use,
             "room_viewers": self.seats.in_room(room),
+            **self._all_relays(),
         }
+
+    def _all_relays(self) -> dict[str, Any]:
+        shared = self.all_relays()
+        if shared is None:
+            return {}
+        relays, taken, offered = shared
+        return {"all_relays": {"relays": relays, "seats": offered, "seats_in_use": taken}}
 
     def _feed_for(self, room: str, state: str) -> RoomFeed:
         feed = self.hub.feed(room)
@@ -497,6 +508,11 @@ def service_of(app: FastAPI) -> WhepService:
     if service is None:
         context: RelayContext = app.state.relay
         service = WhepService(hub_of(app), WhepSettings.of(context.settings))
+        bus = context.realtime.bus
+        if isinstance(bus, RedisBus):  # several relays: every relay's seats, summed through Redis
+            seats = service.seats
+            bus.whep_usage = lambda: (seats.in_use, seats.limit)
+            service.all_relays = lambda: bus.whep_all
         app.state.whep = service
     return service
 

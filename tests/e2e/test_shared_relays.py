@@ -118,6 +118,15 @@ def test_a_comment_and_a_pin_made_on_one_relay_reach_the_viewers_of_the_other(de
     comment_s, pin_s = asyncio.run(scenario())
     assert comment_s < 1.0 and pin_s < 1.0, (comment_s, pin_s)
 
+    # WebRTC seats: each relay offers its own (20 by default) and says what all of them offer
+    deadline = time.monotonic() + 5
+    while True:
+        status = httpx.get(f"{deployment.b.url}/api/v1/rooms/duo/whep").json()
+        if status.get("all_relays", {}).get("relays") == 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert status["seats"] == 20 and status["all_relays"] == {"relays": 2, "seats": 40, "seats_in_use": 0}
+
 
 def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(
     deployment: Deployment, redis_server: RedisServer
