@@ -50,7 +50,19 @@ class Migration:
     """In SQLite's dialect; ``PostgresStore`` translates it (``postgres_ddl``)."""
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),)
+RELAY_ROOMS = """
+-- The relay's rooms when several relays share the store (app/relay/rooms.py, StoreRoomRegistry); a
+-- relay alone keeps them in its data folder's rooms.json and leaves this table empty.
+CREATE TABLE IF NOT EXISTS relay_rooms (
+    name TEXT PRIMARY KEY, folded TEXT NOT NULL UNIQUE, title TEXT NOT NULL, stream_key TEXT NOT NULL,
+    owner_token TEXT NOT NULL, created_at REAL NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),
+    Migration(2, "rooms in the store, for relays sharing it", RELAY_ROOMS),
+)
 """Append a step for every change to the schema; never edit a released one."""
 
 LEGACY_COLUMNS = (("orders", "rehearsal", "TEXT"),)

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from app.commerce.core import CommerceError
+from app.commerce.engine import RoomEngine
 from app.relay.signed_tokens import SignedTokens, TokenKind
 
 SECRET_FILE = "cohost-secret"  # noqa: S105 - the file's name
@@ -203,5 +204,7 @@ class Cohost:
     answer_timeout: float
 
     @classmethod
-    def open(cls, data_dir: Path, answer_timeout: float) -> Cohost:
-        return cls(InviteTokens.load(data_dir), CohostSessions(), answer_timeout)
+    def open(cls, data_dir: Path, answer_timeout: float, store: RoomEngine | None = None) -> Cohost:
+        """``store``: several relays share its invite secret (else the data folder's)."""
+        tokens = InviteTokens.shared(store) if store is not None else InviteTokens.load(data_dir)
+        return cls(tokens, CohostSessions(), answer_timeout)

@@ -21,7 +21,7 @@ from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
 from app.relay.poster import Posters
 from app.relay.realtime import Realtime
-from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, valid_room_name
+from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, Rooms, StoreRoomRegistry, valid_room_name
 from app.relay.sale_gate import LocalGate, RedisGate, SaleGate
 from app.relay.timeline import Timeline
 from pipeline.ice import check_ice_host, hosts_from_env
@@ -95,7 +95,7 @@ class RelaySettings:
 @dataclass(slots=True)
 class RelayContext:
     settings: RelaySettings
-    rooms: RoomRegistry
+    rooms: Rooms
     media: MediaStore
     live: LiveStates
     engine: RoomEngine
@@ -122,22 +122,28 @@ class RelayContext:
     def open(cls, settings: RelaySettings) -> RelayContext:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         media = MediaStore(settings.data_dir / "media")
-        rooms = RoomRegistry(settings.data_dir / "rooms.json")
         live = LiveStates(media, settings.live_timeout)
         store = settings.postgres or settings.data_dir / "commerce.sqlite3"
         engine = RoomEngine(store, stream_time=live.stream_time)
+        rooms: Rooms
+        if settings.shared:  # rooms and link secrets in the shared store: no folder need be shared
+            rooms = StoreRoomRegistry(engine, import_from=settings.data_dir / "rooms.json")
+        else:
+            rooms = RoomRegistry(settings.data_dir / "rooms.json")
         # Sharing PostgreSQL, a batch holds the one write lock every relay waits for (synchronously,
         # on its event loop): smaller batches bound that wait (~1.3 ms an order there).
         commits = CommitQueue(engine, max_batch=SHARED_BATCH if settings.shared else DEFAULT_BATCH)
         realtime = Realtime(engine, commits, bus=open_bus(settings.redis))
-        cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout)
+        cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout, engine if settings.shared else None)
         low_latency = LowLatencyWatch(settings.part_retention)
         metrics = LiveMetrics(engine, realtime, shared=settings.shared)
         for rehearsing in engine.rehearsing_rooms():  # a rehearsal survives a restart, and so its count
             metrics.set_rehearsal(rehearsing, True)
         formats = StreamFormats(media)
         context = cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics, formats)
-        context.assistants = AssistantTokens.load(settings.data_dir)
+        context.assistants = (
+            AssistantTokens.shared(engine) if settings.shared else AssistantTokens.load(settings.data_dir)
+        )
         if isinstance(realtime.bus, RedisBus):
             context.sale_gate = RedisGate(engine, realtime.bus.client)
             realtime.bus.on_lost = context.relay_lost

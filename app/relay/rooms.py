@@ -20,7 +20,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any, Protocol
 
+from app.commerce import shared
+from app.commerce.engine import RoomEngine
 from app.relay.media_store import write_private
 
 log = logging.getLogger(__name__)
@@ -175,3 +178,91 @@ class RoomRegistry:
             self._rooms[name] = room
             self._save()
             return room
+
+
+class Rooms(Protocol):
+    """The relay's rooms: :class:`RoomRegistry` (a relay alone) or :class:`StoreRoomRegistry`."""
+
+    def create(self, name: str, title: str) -> Room: ...
+    def get(self, name: str) -> Room: ...
+    def list(self) -> list[Room]: ...
+    def delete(self, name: str) -> None: ...
+    def rotate_key(self, name: str) -> Room: ...
+    def rotate_owner_token(self, name: str) -> Room: ...
+
+
+CACHE_S = 1.0
+"""How long a relay sharing the store trusts a room it read (a key rotated on another relay is taken
+here within this long)."""
+
+
+class StoreRoomRegistry:
+    """The rooms of relays sharing one store (docs/deploy.md): in its ``relay_rooms`` table, so that no
+    data folder need be shared. Each relay keeps a room it read for :data:`CACHE_S` (a room is looked up
+    on every request); a room another relay just made is read at once (nothing absent is remembered)."""
+
+    def __init__(self, engine: RoomEngine, import_from: Path | None = None) -> None:
+        self.engine = engine
+        self._cache: dict[str, tuple[float, Room]] = {}
+        if import_from is not None and import_from.exists():
+            self._import(RoomRegistry(import_from))
+
+    def _import(self, old: RoomRegistry) -> None:
+        """A relay that ran alone and now joins others brings its rooms (those the store lacks)."""
+        with self.engine.core.transaction() as tx:
+            for room in old.list():
+                if shared.add_room(tx, room.name, room.title, room.stream_key, room.owner_token, room.created_at):
+                    log.info("room %s brought from %s into the shared store", room.name, old.path)
+
+    @staticmethod
+    def _room(row: Any) -> Room:
+        return Room(row["name"], row["title"], row["stream_key"], row["owner_token"], float(row["created_at"]))
+
+    def create(self, name: str, title: str) -> Room:
+        if not valid_room_name(name):
+            raise ValueError(f"room name must be {ROOM_NAME_RULE}")
+        room = Room(name, title, secrets.token_urlsafe(24), secrets.token_urlsafe(24), time.time())
+        with self.engine.core.transaction() as tx:
+            if not shared.add_room(tx, name, title, room.stream_key, room.owner_token, room.created_at):
+                raise RoomExistsError(name)
+        self._cache[name] = (time.monotonic(), room)
+        return room
+
+    def get(self, name: str) -> Room:
+        cached = self._cache.get(name)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_S:
+            return cached[1]
+        with self.engine.core.reading() as tx:
+            row = shared.room(tx, name)
+        if row is None:
+            self._cache.pop(name, None)
+            raise RoomNotFoundError(name)
+        room = self._room(row)
+        self._cache[name] = (time.monotonic(), room)
+        return room
+
+    def list(self) -> list[Room]:
+        with self.engine.core.reading() as tx:
+            return [self._room(row) for row in shared.rooms(tx)]
+
+    def delete(self, name: str) -> None:
+        with self.engine.core.transaction() as tx:
+            deleted = shared.delete_room(tx, name)
+        self._cache.pop(name, None)
+        if not deleted:
+            raise RoomNotFoundError(name)
+
+    def _rotate(self, name: str, column: str) -> Room:
+        with self.engine.core.transaction() as tx:
+            if not shared.set_room(tx, name, column, secrets.token_urlsafe(24)):
+                raise RoomNotFoundError(name)
+            row = shared.room(tx, name)
+        room = self._room(row)
+        self._cache[name] = (time.monotonic(), room)
+        return room
+
+    def rotate_key(self, name: str) -> Room:
+        return self._rotate(name, "stream_key")
+
+    def rotate_owner_token(self, name: str) -> Room:
+        return self._rotate(name, "owner_token")

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import ClassVar, Self
 
 from app.commerce.core import CommerceError
+from app.commerce.engine import RoomEngine
+from app.commerce.shared import secret as shared_secret
 from app.relay.media_store import write_private
 
 TOKEN_MAX = 400
@@ -97,6 +99,12 @@ class SignedTokens:
         data_dir.mkdir(parents=True, exist_ok=True)
         write_private(path, (secret.hex() + "\n").encode())
         return cls(secret)
+
+    @classmethod
+    def shared(cls, engine: RoomEngine) -> Self:
+        """The secret several relays share, from their store (made by the first that asks)."""
+        with engine.core.transaction() as tx:
+            return cls(shared_secret(tx, cls.kind.secret_file))
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest())

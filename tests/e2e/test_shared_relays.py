@@ -1,5 +1,5 @@
-"""Two relays behind nginx, sharing PostgreSQL, Redis and a data folder (docs/deploy.md, "Several
-relays behind one address"): any relay serves any viewer of a room."""
+"""Two relays behind nginx, sharing PostgreSQL and Redis, each with its own data folder (docs/deploy.md,
+"Several relays behind one address"): any relay serves any viewer of a room."""
 
 from __future__ import annotations
 
@@ -44,8 +44,9 @@ class Deployment:
 def deployment(tmp_path: Path, postgres_dsn: str, redis_server: RedisServer) -> Iterator[Deployment]:
     redis_server.command("FLUSHALL")
     shared = ("--postgres", postgres_dsn, "--redis", redis_server.url)
-    a = RelayProcess(tmp_path / "data", *shared).start()
-    b = RelayProcess(tmp_path / "data", *shared)
+    # each relay its own data folder, as on machines of their own: rooms and link secrets are in the store
+    a = RelayProcess(tmp_path / "data-a", *shared).start()
+    b = RelayProcess(tmp_path / "data-b", *shared)
     b.admin_token = a.admin_token
     b.start()
     lb = NginxRelays(tmp_path / "nginx", [f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"]).start()
@@ -117,6 +118,17 @@ def test_a_comment_and_a_pin_made_on_one_relay_reach_the_viewers_of_the_other(de
 
     comment_s, pin_s = asyncio.run(scenario())
     assert comment_s < 1.0 and pin_s < 1.0, (comment_s, pin_s)
+
+    # a room made on one relay is at once on the other, with the same keys; a co-host invite signed by
+    # one opens on the other
+    made_on_b = open_room(deployment.b, "solo", CATALOG)
+    listed = {r["room"] for r in deployment.a.admin().get("/api/v1/rooms").json()}
+    assert {"duo", "solo"} <= listed
+    with on(made_on_b, deployment.a.url).host() as host:
+        invite = host.post("/cohost/invites", json={"label": "Guest"}).json()
+    token = invite["url"].rsplit("/", 1)[1]
+    assert httpx.get(f"{deployment.b.url}/api/v1/cohost/{token}").status_code == 200
+    assert httpx.get(f"{deployment.b.url}/api/v1/cohost/{token[:-2]}xx").status_code == 401
 
     # WebRTC seats: each relay offers its own (20 by default) and says what all of them offer
     deadline = time.monotonic() + 5
