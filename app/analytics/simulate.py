@@ -333,8 +333,8 @@ class EngineDriver:
 
     def _do(self, step: Step) -> dict[str, Any] | None:
         from app.commerce.catalog import parse_catalog
-        from app.commerce.core import CommerceError
         from app.commerce.coupons import CouponInput
+        from app.commerce.errors import CommerceError
         from app.commerce.flash_sales import FlashSaleInput
         from app.commerce.orders import OrderRequest
 

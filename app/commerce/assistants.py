@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.commerce.core import CommerceError, Tx, refused
+from app.commerce.core import Tx, refused
+from app.commerce.errors import CommerceError
 from app.commerce.links import LinkTable, expired
 from app.commerce.values import in_range, text
 

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from app.commerce.core import CommerceError
+from app.commerce.errors import CommerceError
 from app.commerce.strict_json import load_json
 from app.commerce.values import cents, invalid, sku, text
 

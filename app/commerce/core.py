@@ -13,19 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.commerce.errors import CommerceError
 from app.commerce.payments import PaymentProvider, TestModePayment
 from app.commerce.store import Cursor, Params, Row, Store, open_store
-
-
-class CommerceError(Exception):
-    """A refused request. ``code`` is stable for programs; ``message`` is a sentence for people."""
-
-    def __init__(self, status: int, code: str, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.details = details
 
 
 def not_found(what: str) -> CommerceError:
@@ -184,10 +174,14 @@ class EngineCore:
             yield from self._savepoint(self._outer)
             return
         tx = Tx(self.db, self.clock.time(), self.stream_time, rehearsing=self.rehearsing)
-        if self.db.dialect == "sqlite":
-            self.db.begin()
-        else:  # shared with other relays: one may have started or ended a rehearsal
-            self._refresh_rehearsing(self.db.begin(REHEARSING))
+        try:
+            if self.db.dialect == "sqlite":
+                self.db.begin()
+            else:  # shared with other relays: one may have started or ended a rehearsal
+                self._refresh_rehearsing(self.db.begin(REHEARSING))
+        except BaseException:
+            self.db.rollback()  # a begin that failed half-way (the lock timed out) leaves nothing open
+            raise
         self._outer = tx
         try:
             yield tx
@@ -215,10 +209,14 @@ class EngineCore:
             yield self._outer
             return
         tx = Tx(self.db, self.clock.time(), self.stream_time, rehearsing=self.rehearsing)
-        if self.db.dialect == "sqlite":
-            self.db.begin_read()
-        else:
-            self._refresh_rehearsing(self.db.begin_read(REHEARSING))
+        try:
+            if self.db.dialect == "sqlite":
+                self.db.begin_read()
+            else:
+                self._refresh_rehearsing(self.db.begin_read(REHEARSING))
+        except BaseException:
+            self.db.rollback()
+            raise
         self._outer = tx
         try:
             yield tx

@@ -23,8 +23,9 @@ from app.commerce import (
     rundown_runner,
 )
 from app.commerce.catalog import ProductInput
-from app.commerce.core import Clock, CommerceError, EngineCore, EventListener, Listener, StreamTime
+from app.commerce.core import Clock, EngineCore, EventListener, Listener, StreamTime
 from app.commerce.coupons import CouponInput
+from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import FlashSaleInput
 from app.commerce.group_buys import GroupBuyInput
 from app.commerce.orders import OrderRequest

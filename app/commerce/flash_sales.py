@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.commerce import products
-from app.commerce.core import CommerceError, Tx, new_id, not_found, refused
+from app.commerce.core import Tx, new_id, not_found, refused
+from app.commerce.errors import CommerceError
 from app.commerce.values import in_range, invalid, money
 
 LATE_TAP_S = 5.0

@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from app.commerce.core import CommerceError, Tx, new_id, not_found
+from app.commerce.core import Tx, new_id, not_found
+from app.commerce.errors import CommerceError
 
 
 def when(unix: float) -> str:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.commerce import coupons, flash_sales, group_buys, products
-from app.commerce.core import CommerceError, Tx, new_id, not_found, refused
+from app.commerce.core import Tx, new_id, not_found, refused
+from app.commerce.errors import CommerceError
 from app.commerce.payments import Charge, PaymentProvider, PaymentUpdate, TestModePayment
 from app.commerce.values import in_range, invalid, money
 

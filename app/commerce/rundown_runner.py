@@ -21,8 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from app.commerce import cohost, coupons, draws, flash_sales, polls, products
-from app.commerce.core import CommerceError, EngineCore, Tx, refused
+from app.commerce.core import EngineCore, Tx, refused
 from app.commerce.coupons import CouponInput
+from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import FlashSaleInput
 from app.rundown import (
     CohostPlan,

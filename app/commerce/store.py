@@ -70,6 +70,9 @@ LEGACY_COLUMNS = (("orders", "rehearsal", "TEXT"),)
 store made before a column existed gets it on open (NULL in old rows)."""
 
 
+from app.commerce.errors import StoreUnavailableError  # noqa: E402
+
+
 class StoreError(RuntimeError):
     """The store cannot be used (a newer schema, an unreachable database)."""
 
@@ -248,14 +251,33 @@ class _PgCursor:
         return iter(self.fetchall())
 
 
+SESSION = (
+    "SET idle_in_transaction_session_timeout = '10s'; SET lock_timeout = '10s';"
+    " SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3"
+)
+"""Each connection's settings: a relay that dies (or stalls) inside a transaction loses it, and the write
+lock, within 10 s (the server drops a session idle in a transaction, and notices a dead peer by TCP
+keepalives); waiting for the lock gives up after 10 s (503, try again) instead of holding the relay."""
+
+
 class PostgresStore:
     """A PostgreSQL database shared by every relay of a deployment (psycopg 3, synchronous: the engine
-    runs on the relay's event loop and each statement is a loopback or LAN round trip)."""
+    runs on the relay's event loop and each statement is a loopback or LAN round trip). A broken
+    connection (PostgreSQL restarted, the network dropped) is opened again at the next transaction;
+    what failed meanwhile is a :class:`StoreUnavailableError` (503)."""
 
     dialect = "postgres"
 
     def __init__(self, dsn: str) -> None:
         import psycopg  # only a scale-out relay needs it
+
+        self._psycopg = psycopg
+        self._dsn = dsn
+        self.db: Any = None
+        self._connect()
+
+    def _connect(self) -> None:
+        psycopg = self._psycopg
         from psycopg.adapt import Loader
 
         class _NumberLoader(Loader):
@@ -273,26 +295,46 @@ class PostgresStore:
             return lambda values: _PgRow(index, values)
 
         try:
-            self.db = psycopg.connect(dsn, autocommit=True, row_factory=rows, connect_timeout=10)
+            self.db = psycopg.connect(
+                self._dsn, autocommit=True, row_factory=rows, connect_timeout=10,
+                keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
+            )  # fmt: skip
+            self.db.execute(SESSION)
         except psycopg.OperationalError as exc:
             raise StoreError(f"cannot reach PostgreSQL: {exc}".strip()) from exc
         self.db.adapters.register_loader("numeric", _NumberLoader)
-        self._psycopg = psycopg
+
+    def _usable(self) -> None:
+        """Before a transaction (or a statement outside one): open the connection again if it broke."""
+        if self.db.broken or self.db.closed:
+            try:
+                self._connect()
+            except StoreError as exc:
+                raise StoreUnavailableError(str(exc)) from exc
+
+    def _run(self, call: Any, *args: Any) -> Any:
+        try:
+            return call(*args)
+        except self._psycopg.OperationalError as exc:  # the connection, a timeout, the server going away
+            raise StoreUnavailableError(str(exc)) from exc
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
-        return _PgCursor(self.db.execute(postgres_sql(sql), params or None))
+        if self.db.info.transaction_status == self._psycopg.pq.TransactionStatus.IDLE:
+            self._usable()  # a statement of its own (app/relay/rooms.StoreRoomRegistry)
+        return _PgCursor(self._run(self.db.execute, postgres_sql(sql), params or None))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.db.cursor() as cursor:
-            cursor.executemany(postgres_sql(sql), rows)
+            self._run(cursor.executemany, postgres_sql(sql), rows)
 
     def execute_script(self, sql: str) -> None:
         for statement in _statements(postgres_ddl(sql)):
-            self.db.execute(statement)  # our own DDL, no parameters
+            self._run(self.db.execute, statement)  # our own DDL, no parameters
 
     def begin(self, then: str | None = None) -> list[Any]:
+        self._usable()
         with self.db.cursor() as cursor:  # one round trip: the statements as one simple query
-            cursor.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}){'; ' + then if then else ''}")
+            self._run(cursor.execute, f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}){'; ' + then if then else ''}")
             cursor.nextset()
             if then is None:
                 return []
@@ -300,18 +342,24 @@ class PostgresStore:
             return list(cursor.fetchall())
 
     def begin_read(self, then: str | None = None) -> list[Any]:
+        self._usable()
         with self.db.cursor() as cursor:
-            cursor.execute(f"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY{'; ' + then if then else ''}")
+            self._run(cursor.execute, f"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY{'; ' + then if then else ''}")
             if then is None:
                 return []
             cursor.nextset()
             return list(cursor.fetchall())
 
     def commit(self) -> None:
-        self.db.execute("COMMIT")
+        self._run(self.db.execute, "COMMIT")
 
     def rollback(self) -> None:
-        self.db.execute("ROLLBACK")
+        if self.db.broken or self.db.closed:
+            return  # nothing to roll back: the server ended the transaction with the connection
+        try:
+            self.db.execute("ROLLBACK")
+        except self._psycopg.OperationalError:
+            return
 
     def close(self) -> None:
         self.db.close()

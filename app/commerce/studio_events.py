@@ -17,7 +17,7 @@ import math
 import re
 from typing import Any
 
-from app.commerce.core import CommerceError
+from app.commerce.errors import CommerceError
 from app.commerce.event_types import STUDIO
 from app.commerce.values import invalid, text
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from app.commerce.core import CommerceError
+from app.commerce.errors import CommerceError
 
 MAX_PRICE_CENTS = 100_000_000  # 1,000,000.00
 VIEWER_ID = re.compile(r"[A-Za-z0-9_-]{6,64}")

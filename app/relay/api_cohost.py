@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import Field, model_validator
 
 from app.commerce import cohost as invites
-from app.commerce.core import CommerceError
+from app.commerce.errors import CommerceError
 from app.commerce.values import text
 from app.relay.cohost import (
     INVITE_ID,

@@ -22,13 +22,13 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from app.commerce.core import CommerceError
-from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.relay.signed_tokens import SignedTokens, TokenKind
 
 SECRET_FILE = "cohost-secret"  # noqa: S105 - the file's name
@@ -204,7 +204,7 @@ class Cohost:
     answer_timeout: float
 
     @classmethod
-    def open(cls, data_dir: Path, answer_timeout: float, store: RoomEngine | None = None) -> Cohost:
-        """``store``: several relays share its invite secret (else the data folder's)."""
-        tokens = InviteTokens.shared(store) if store is not None else InviteTokens.load(data_dir)
+    def open(cls, data_dir: Path, answer_timeout: float, secrets_from: Callable[[str], bytes] | None = None) -> Cohost:
+        """``secrets_from``: several relays share the invite secret in their store (else the data folder's)."""
+        tokens = InviteTokens.shared(secrets_from) if secrets_from is not None else InviteTokens.load(data_dir)
         return cls(tokens, CohostSessions(), answer_timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,15 +127,17 @@ class RelayContext:
         store = settings.postgres or settings.data_dir / "commerce.sqlite3"
         engine = RoomEngine(store, stream_time=live.stream_time)
         rooms: Rooms
-        if settings.shared:  # rooms and link secrets in the shared store: no folder need be shared
-            rooms = StoreRoomRegistry(engine, import_from=settings.data_dir / "rooms.json")
+        secrets_from: Callable[[str], bytes] | None = None
+        if settings.postgres is not None:  # rooms and link secrets in the shared store: no folder is shared
+            shared_rooms = StoreRoomRegistry(settings.postgres, import_from=settings.data_dir / "rooms.json")
+            rooms, secrets_from = shared_rooms, shared_rooms.secret
         else:
             rooms = RoomRegistry(settings.data_dir / "rooms.json")
         # Sharing PostgreSQL, a batch holds the one write lock every relay waits for (synchronously,
         # on its event loop): smaller batches bound that wait (~1.3 ms an order there).
         commits = CommitQueue(engine, max_batch=SHARED_BATCH if settings.shared else DEFAULT_BATCH)
         realtime = Realtime(engine, commits, bus=open_bus(settings.redis))
-        cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout, engine if settings.shared else None)
+        cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout, secrets_from)
         low_latency = LowLatencyWatch(settings.part_retention)
         metrics = LiveMetrics(engine, realtime, shared=settings.shared)
         for rehearsing in engine.rehearsing_rooms():  # a rehearsal survives a restart, and so its count
@@ -142,7 +145,9 @@ class RelayContext:
         formats = StreamFormats(media)
         context = cls(settings, rooms, media, live, engine, commits, realtime, low_latency, cohost, metrics, formats)
         context.assistants = (
-            AssistantTokens.shared(engine) if settings.shared else AssistantTokens.load(settings.data_dir)
+            AssistantTokens.shared(secrets_from)
+            if secrets_from is not None
+            else AssistantTokens.load(settings.data_dir)
         )
         if isinstance(realtime.bus, RedisBus):
             context.sale_gate = RedisGate(engine, realtime.bus.client)

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.commerce.core import CommerceError
+from app.commerce.errors import CommerceError
 
 
 class ApiError(Exception):

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.commerce.core import CommerceError
+from app.commerce.errors import CommerceError
 from app.commerce.values import VIEWER_ID
 from app.commerce.values import nickname as clean_nickname
 from app.relay.assistants import SUBPROTOCOL, actor

@@ -78,8 +78,9 @@ from typing import Any, Protocol
 
 from starlette.types import Receive, Send
 
-from app.commerce.core import CommerceError, Notification
+from app.commerce.core import Notification
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import LATE_TAP_S
 from app.commerce.strict_json import load_json
 from app.commerce.values import nickname as clean_nickname

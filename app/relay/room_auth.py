@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from app.commerce import assistants as links
-from app.commerce.core import CommerceError
+from app.commerce.errors import CommerceError
 from app.commerce.values import viewer_id
 from app.relay.assistants import ASSISTANT_ID, NOT_ALLOWED, SCOPES, actor
 from app.relay.context import RelayContext, bearer_token, get_context

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.commerce import shared
-from app.commerce.engine import RoomEngine
+from app.commerce.store import open_store
 from app.relay.media_store import write_private
 
 log = logging.getLogger(__name__)
@@ -179,6 +179,9 @@ class RoomRegistry:
             self._save()
             return room
 
+    def close(self) -> None:
+        """Nothing held open (the file is read and written whole)."""
+
 
 class Rooms(Protocol):
     """The relay's rooms: :class:`RoomRegistry` (a relay alone) or :class:`StoreRoomRegistry`."""
@@ -189,6 +192,7 @@ class Rooms(Protocol):
     def delete(self, name: str) -> None: ...
     def rotate_key(self, name: str) -> Room: ...
     def rotate_owner_token(self, name: str) -> Room: ...
+    def close(self) -> None: ...
 
 
 CACHE_S = 1.0
@@ -198,21 +202,28 @@ here within this long)."""
 
 class StoreRoomRegistry:
     """The rooms of relays sharing one store (docs/deploy.md): in its ``relay_rooms`` table, so that no
-    data folder need be shared. Each relay keeps a room it read for :data:`CACHE_S` (a room is looked up
-    on every request); a room another relay just made is read at once (nothing absent is remembered)."""
+    data folder need be shared. A connection of its own, one statement at a time under a lock (rooms
+    are looked up from the event loop and from the threads of synchronous routes alike), never the
+    engine's. Each relay keeps a room it read for :data:`CACHE_S` (a room is looked up on every
+    request); a room another relay just made is read at once (nothing absent is remembered)."""
 
-    def __init__(self, engine: RoomEngine, import_from: Path | None = None) -> None:
-        self.engine = engine
+    def __init__(self, store: Path | str, import_from: Path | None = None) -> None:
+        self._db = open_store(store)
+        self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Room]] = {}
         if import_from is not None and import_from.exists():
-            self._import(RoomRegistry(import_from))
+            self._import(import_from)
 
-    def _import(self, old: RoomRegistry) -> None:
-        """A relay that ran alone and now joins others brings its rooms (those the store lacks)."""
-        with self.engine.core.transaction() as tx:
-            for room in old.list():
-                if shared.add_room(tx, room.name, room.title, room.stream_key, room.owner_token, room.created_at):
-                    log.info("room %s brought from %s into the shared store", room.name, old.path)
+    def _import(self, path: Path) -> None:
+        """A relay that ran alone and now joins others brings its rooms (those the store lacks); the
+        file is then renamed, so a room deleted later does not come back at the next start."""
+        for room in RoomRegistry(path).list():
+            with self._lock:
+                added = shared.add_room(self._db, room.name, room.title, room.stream_key, room.owner_token,
+                                        room.created_at)  # fmt: skip
+            if added:
+                log.info("room %s brought from %s into the shared store", room.name, path)
+        path.replace(path.with_name(path.name + ".imported"))
 
     @staticmethod
     def _room(row: Any) -> Room:
@@ -222,47 +233,55 @@ class StoreRoomRegistry:
         if not valid_room_name(name):
             raise ValueError(f"room name must be {ROOM_NAME_RULE}")
         room = Room(name, title, secrets.token_urlsafe(24), secrets.token_urlsafe(24), time.time())
-        with self.engine.core.transaction() as tx:
-            if not shared.add_room(tx, name, title, room.stream_key, room.owner_token, room.created_at):
+        with self._lock:
+            if not shared.add_room(self._db, name, title, room.stream_key, room.owner_token, room.created_at):
                 raise RoomExistsError(name)
-        self._cache[name] = (time.monotonic(), room)
+            self._cache[name] = (time.monotonic(), room)
         return room
 
     def get(self, name: str) -> Room:
-        cached = self._cache.get(name)
-        if cached is not None and time.monotonic() - cached[0] < CACHE_S:
-            return cached[1]
-        with self.engine.core.reading() as tx:
-            row = shared.room(tx, name)
-        if row is None:
-            self._cache.pop(name, None)
-            raise RoomNotFoundError(name)
-        room = self._room(row)
-        self._cache[name] = (time.monotonic(), room)
-        return room
+        with self._lock:
+            cached = self._cache.get(name)
+            if cached is not None and time.monotonic() - cached[0] < CACHE_S:
+                return cached[1]
+            row = shared.room(self._db, name)
+            if row is None:
+                self._cache.pop(name, None)
+                raise RoomNotFoundError(name)
+            room = self._room(row)
+            self._cache[name] = (time.monotonic(), room)
+            return room
 
     def list(self) -> list[Room]:
-        with self.engine.core.reading() as tx:
-            return [self._room(row) for row in shared.rooms(tx)]
+        with self._lock:
+            return [self._room(row) for row in shared.rooms(self._db)]
 
     def delete(self, name: str) -> None:
-        with self.engine.core.transaction() as tx:
-            deleted = shared.delete_room(tx, name)
-        self._cache.pop(name, None)
+        with self._lock:
+            deleted = shared.delete_room(self._db, name)
+            self._cache.pop(name, None)
         if not deleted:
             raise RoomNotFoundError(name)
 
     def _rotate(self, name: str, column: str) -> Room:
-        with self.engine.core.transaction() as tx:
-            if not shared.set_room(tx, name, column, secrets.token_urlsafe(24)):
+        with self._lock:
+            row = shared.set_room(self._db, name, column, secrets.token_urlsafe(24))
+            if row is None:
                 raise RoomNotFoundError(name)
-            row = shared.room(tx, name)
-        room = self._room(row)
-        self._cache[name] = (time.monotonic(), room)
-        return room
+            room = self._room(row)
+            self._cache[name] = (time.monotonic(), room)
+            return room
 
     def rotate_key(self, name: str) -> Room:
         return self._rotate(name, "stream_key")
 
     def rotate_owner_token(self, name: str) -> Room:
         return self._rotate(name, "owner_token")
+
+    def secret(self, name: str) -> bytes:
+        """A secret the relays share (signing co-host invites, assistant links), made by the first."""
+        with self._lock:
+            return shared.secret(self._db, name)
+
+    def close(self) -> None:
+        self._db.close()

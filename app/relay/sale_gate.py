@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from app.commerce.core import CommerceError
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import purchase_refusal
 from app.commerce.redis_stock import RedisStock
 

@@ -140,6 +140,7 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
             await asyncio.gather(*tasks, return_exceptions=True)
             await context.realtime.bus.close()
             context.engine.close()
+            context.rooms.close()
 
     app = FastAPI(
         title="ShopCast relay",

@@ -19,13 +19,12 @@ import hmac
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Self
 
-from app.commerce.core import CommerceError
-from app.commerce.engine import RoomEngine
-from app.commerce.shared import secret as shared_secret
+from app.commerce.errors import CommerceError
 from app.relay.media_store import write_private
 
 TOKEN_MAX = 400
@@ -101,10 +100,9 @@ class SignedTokens:
         return cls(secret)
 
     @classmethod
-    def shared(cls, engine: RoomEngine) -> Self:
+    def shared(cls, secrets_from: Callable[[str], bytes]) -> Self:
         """The secret several relays share, from their store (made by the first that asks)."""
-        with engine.core.transaction() as tx:
-            return cls(shared_secret(tx, cls.kind.secret_file))
+        return cls(secrets_from(cls.kind.secret_file))
 
     def _sign(self, payload: str) -> str:
         return _b64(hmac.new(self._secret, payload.encode("ascii"), hashlib.sha256).digest())

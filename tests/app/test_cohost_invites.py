@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from app.commerce import cohost as invites
-from app.commerce.core import CommerceError
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.paths import assets_dir
 from app.relay import api_cohost
 from app.relay.cohost import InviteTokens

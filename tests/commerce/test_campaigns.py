@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.commerce.core import CommerceError
 from app.commerce.coupons import CouponInput
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import LATE_TAP_S, FlashSaleInput
 from app.commerce.group_buys import GroupBuyInput
 from app.commerce.orders import OrderRequest

@@ -7,9 +7,10 @@ import hashlib
 import pytest
 
 from app.commerce.catalog import ProductInput
-from app.commerce.core import CommerceError, Notification
+from app.commerce.core import Notification
 from app.commerce.draws import pick_winners
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from tests.commerce.conftest import ManualClock
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.commerce.core import CommerceError
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.commerce.orders import OrderRequest
 from app.commerce.payments import PaymentUpdate, TestModePayment
 

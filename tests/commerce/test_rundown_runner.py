@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from app.commerce.core import CommerceError
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.commerce.orders import OrderRequest
 from app.rundown import rundown_from_json
 from tests.commerce.conftest import ManualClock
