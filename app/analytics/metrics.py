@@ -1594,11 +1594,12 @@ FOLD_IGNORES = (
     "viewer.muted", "viewer.unmuted", "moderation.words", "draw.entered", "rehearsal.ended", "rundown.saved",
     "group.opened", "group.joined", "group.filled", "group.failed",
     "question.open", "question.answered", "question.dismissed",
-    "cohost.invited", "cohost.revoked", "assistant.invited", "assistant.revoked",
+    "cohost.invited", "cohost.revoked", "assistant.invited", "assistant.revoked", "flash_sale.returned",
 )  # fmt: skip
 """Declared event types (app/commerce/event_types.py) that change no metric: moderation, a draw's entries
 (the draw's close carries the count), a group's members (their orders count), questions being
-answered, invitations and links, a rehearsal's end (the next stream or rehearsal starts a show)."""
+answered, invitations and links, a rehearsal's end (the next stream or rehearsal starts a show), a
+cancelled order's units going back to its flash sale (the order's own event counts)."""
 
 
 def recount(events: Iterable[Event], *, keep_comments: bool = False, include_rehearsal: bool = False) -> MetricsFold:

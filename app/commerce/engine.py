@@ -154,14 +154,6 @@ class RoomEngine:
             buyers = tx.all("SELECT viewer_id, qty FROM flash_sale_buyers WHERE flash_sale_id = ?", (sale_id,))
             return row["stock"] - row["sold"], row["per_user_limit"], {b["viewer_id"]: b["qty"] for b in buyers}
 
-    def flash_sale_units(self, room: str, order_id: str) -> tuple[str, str, int] | None:
-        """(sale, viewer, units) of a flash-sale order; None for any other order."""
-        with self.core.reading() as tx:
-            row = tx.one("SELECT flash_sale_id, viewer_id, qty FROM orders WHERE room = ? AND id = ?", (room, order_id))
-            if row is None or row["flash_sale_id"] is None:
-                return None
-            return str(row["flash_sale_id"]), str(row["viewer_id"]), int(row["qty"])
-
     def end_flash_sale(self, room: str, sale_id: str) -> dict[str, Any]:
         with self.core.transaction() as tx:
             return flash_sales.end(tx, room, sale_id)

@@ -18,7 +18,7 @@ INTERACTION: Final = ("comment", "comment.deleted", "like", "share", "product.ex
 CATALOG: Final = ("product.added", "catalog.imported", "pin", "unpin")
 ORDER: Final = ("order.created", "order.paid", "order.cancelled", "order.refunded")
 CAMPAIGN: Final = (
-    "flash_sale.created", "flash_sale.opened", "flash_sale.closed",
+    "flash_sale.created", "flash_sale.opened", "flash_sale.closed", "flash_sale.returned",
     "coupon.issued", "coupon.claimed", "coupon.ended",
     "group_buy.created", "group_buy.ended",
     "group.opened", "group.joined", "group.filled", "group.failed",

@@ -157,6 +157,8 @@ def return_units(tx: Tx, row: Any, qty: int, viewer: str) -> None:
             "UPDATE flash_sale_buyers SET qty = qty - ? WHERE flash_sale_id = ? AND viewer_id = ?",
             (qty, row["id"], viewer),
         )
+        # (relays sharing the store give them back to the sale's counters in Redis too: app/relay/sale_gate.py)
+        tx.log(row["room"], "flash_sale.returned", viewer, id=row["id"], qty=qty)
         _announce(tx, get(tx, row["room"], row["id"]))
     else:
         tx.execute("UPDATE products SET stock = stock + ? WHERE room = ? AND sku = ?", (qty, row["room"], row["sku"]))

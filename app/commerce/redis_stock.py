@@ -10,7 +10,10 @@ keys of the sale, all hash-tagged ``{fs:<sale id>}`` so they live in one Redis C
 
 ``take`` answers what the engine's ``flash_sales.check_purchase`` answers, in its codes: ``sold_out``,
 ``not_enough_stock``, ``limit_reached`` (``unknown_sale`` until the sale is put in Redis with
-:meth:`RedisStock.load`); ``give_back`` returns units (a refused or refunded order's).
+:meth:`RedisStock.load`), or ``known``: the viewer's idempotency key was seen already (its order is
+made or being made: the store answers it). A tap that takes units marks its key ``pending`` in the
+same script, so a retry racing the first try never takes a second unit nor gets refused for the
+first one's. ``give_back`` returns units (a refused or returned order's), forgetting the key if given.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from typing import Any
 IDEMPOTENCY_S = 24 * 3600
 """How long an idempotency key's order is remembered in Redis (Stripe keeps keys 24 hours); the
 store remembers it for good."""
+PENDING_S = 600
+"""How long a tap's key stays ``pending`` if its relay never says how it ended (it died)."""
 KEEP_S = 7 * 24 * 3600
 """How long a sale's counters stay in Redis after they were put there."""
 
 TAKE = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return {'known', 0, 0} end
 local left = tonumber(redis.call('GET', KEYS[1]))
 if left == nil then return {'unknown_sale', 0, 0} end
 local qty, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -35,10 +41,12 @@ if qty > left then return {'not_enough_stock', left, had} end
 if had + qty > limit then return {'limit_reached', left, had} end
 left = redis.call('DECRBY', KEYS[1], qty)
 had = redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
+redis.call('SET', KEYS[3], 'pending', 'EX', ARGV[4])
 return {'ok', left, had}
 """
 
 GIVE_BACK = """
+if #KEYS > 2 then redis.call('DEL', KEYS[3]) end
 local had = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local qty = math.min(tonumber(ARGV[2]), had)
 if qty <= 0 then return 0 end
@@ -99,15 +107,20 @@ class RedisStock:
             args += [viewer, qty]
         return bool(await self._load(keys=list(keys(sale_id)), args=args))
 
-    async def take(self, sale_id: str, viewer: str, qty: int, limit: int) -> Taken:
+    async def take(self, sale_id: str, viewer: str, qty: int, limit: int, idempotency_key: str) -> Taken:
         if qty < 1 or limit < 1:
             raise ValueError("qty and limit are at least 1")
-        code, left, bought = await self._take(keys=list(keys(sale_id)), args=[viewer, qty, limit])
+        names = [*keys(sale_id), key_record(sale_id, viewer, idempotency_key)]
+        code, left, bought = await self._take(keys=names, args=[viewer, qty, limit, PENDING_S])
         return Taken(code.decode() if isinstance(code, bytes) else str(code), int(left), int(bought))
 
-    async def give_back(self, sale_id: str, viewer: str, qty: int) -> int:
-        """Return up to ``qty`` of ``viewer``'s units to the sale; how many went back."""
-        return int(await self._give_back(keys=list(keys(sale_id)), args=[viewer, qty]))
+    async def give_back(self, sale_id: str, viewer: str, qty: int, idempotency_key: str | None = None) -> int:
+        """Return up to ``qty`` of ``viewer``'s units to the sale (and forget ``idempotency_key``, the tap
+        that took them, if given); how many went back."""
+        names = list(keys(sale_id))
+        if idempotency_key is not None:
+            names.append(key_record(sale_id, viewer, idempotency_key))
+        return int(await self._give_back(keys=names, args=[viewer, qty]))
 
     async def left(self, sale_id: str) -> int | None:
         value = await self._client.get(keys(sale_id)[0])

@@ -207,9 +207,7 @@ async def orders(room: str, ctx: Context, limit: Annotated[int, Query(ge=1, le=1
 
 @router.post("/orders/{order_id}/refund", dependencies=[Owner])
 async def refund(room: str, order_id: str, ctx: Context) -> dict[str, Any]:
-    refunded: dict[str, Any] = await ctx.commits.run(ctx.engine.refund_order, room, order_id)
-    await ctx.sale_gate.refunded(room, order_id)
-    return refunded
+    return await ctx.commits.run(ctx.engine.refund_order, room, order_id)
 
 
 @router.get("/console-state", dependencies=[Owner])

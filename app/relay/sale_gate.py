@@ -6,7 +6,10 @@ the burst as slow as the store. With Redis (``--redis``), :class:`RedisGate` tak
 Redis first (one atomic Lua script: app/commerce/redis_stock.py) and answers a tap that finds the sale
 sold out, or the viewer at their limit, at once, with the same refusal the store would give; only
 taps that got units go on to the store, which checks again and remains the authority (Redis cannot
-make it oversell). Units go back to Redis when the store refuses or the order is refunded.
+make it oversell). Units go back to Redis when the store refuses the tap, and when an order gives its
+units back to the running sale in the store (a refund, a cancelled payment: ``flash_sale.returned``).
+A retry of a tap (the same idempotency key) is never refused for the first try's units: the first
+try marks its key in Redis and a retry goes to the store, which answers with the first try's order.
 
 What it costs: if a relay dies between taking units in Redis and committing the order, those units
 stay taken in Redis (the sale may undersell by the orders that were in flight on it; never oversell).
@@ -16,9 +19,12 @@ Without Redis, :class:`LocalGate` lets every tap through to the store, which dec
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from typing import Any, Protocol
 
+from app.commerce.core import EventRow
 from app.commerce.engine import RoomEngine
 from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import purchase_refusal
@@ -42,10 +48,6 @@ class SaleGate(Protocol):
         """Let the tap go on to the store (or raise the refusal); report the store's answer to the result."""
         ...
 
-    async def refunded(self, room: str, order_id: str) -> None:
-        """The order was refunded: its flash-sale units are the sale's again."""
-        ...
-
 
 class _Through:
     async def placed(self, order: dict[str, Any], created: bool) -> None:
@@ -62,26 +64,27 @@ class LocalGate:
     async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
         return THROUGH
 
-    async def refunded(self, room: str, order_id: str) -> None:
-        return None
-
 
 class _Taken:
-    def __init__(self, stock: RedisStock, sale_id: str, viewer: str, qty: int, key: str) -> None:
+    def __init__(self, stock: RedisStock, sale_id: str, viewer: str, qty: int, key: str, at: float) -> None:
         self.stock, self.sale_id, self.viewer, self.qty, self.key = stock, sale_id, viewer, qty, key
+        self.at = at
+        """When the units were taken (the store's clock)."""
 
     async def placed(self, order: dict[str, Any], created: bool) -> None:
         try:
-            if created:
-                await self.stock.remember(self.sale_id, self.viewer, self.key, str(order["order_id"]))
-            else:  # the key's order existed (a retry racing the first try): the units it took go back
+            # The key's order made before these units were taken (Redis had forgotten the key) holds units
+            # Redis counted already: these go back. One made since (a retry of this tap overtook it on
+            # its way to the store) holds these very units.
+            if not created and float(order["created_at"]) < self.at:
                 await self.stock.give_back(self.sale_id, self.viewer, self.qty)
+            await self.stock.remember(self.sale_id, self.viewer, self.key, str(order["order_id"]))
         except Exception as exc:
             log.warning("Redis: could not settle a flash-sale tap (%s)", exc)
 
     async def failed(self) -> None:
-        try:
-            await self.stock.give_back(self.sale_id, self.viewer, self.qty)
+        try:  # the store refused it (or failed): the units go back and the key may be tried again
+            await self.stock.give_back(self.sale_id, self.viewer, self.qty, self.key)
         except Exception as exc:
             log.warning("Redis: could not give back a refused tap's units (%s)", exc)
 
@@ -93,26 +96,29 @@ class RedisGate:
         self.refused = 0
         """Taps refused by Redis without going to the store (for the benchmarks and the log)."""
         self._sales: dict[tuple[str, str], tuple[int, float]] = {}
+        self._returning: set[asyncio.Future[None]] = set()
+        engine.add_event_listener(self.on_events)
 
     async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
+        started = self.engine.now
         try:
             limit, opens_at = self._sale(room, sale_id)
-            if self.engine.now < opens_at:
+            if started < opens_at:
                 return THROUGH  # the store says when it opens (units taken now would look sold out)
-            if await self.stock.order_of(sale_id, viewer, key) is not None:
-                return THROUGH  # a retry of a placed order: the store answers with it
-            taken = await self.stock.take(sale_id, viewer, qty, limit)
+            taken = await self.stock.take(sale_id, viewer, qty, limit, key)
             if taken.code == "unknown_sale":  # first tap on this sale since Redis last had it
                 left, _, buyers = self.engine.flash_sale_counts(room, sale_id)
                 await self.stock.load(sale_id, left, buyers)
-                taken = await self.stock.take(sale_id, viewer, qty, limit)
+                taken = await self.stock.take(sale_id, viewer, qty, limit, key)
         except CommerceError:
             raise  # no such sale: the store's 404
         except Exception as exc:  # Redis away: the store alone decides (correct, slower)
             log.warning("Redis: the flash-sale gate is open (%s)", exc)
             return THROUGH
         if taken.ok:
-            return _Taken(self.stock, sale_id, viewer, qty, key)
+            return _Taken(self.stock, sale_id, viewer, qty, key, started)
+        if taken.code == "known":
+            return THROUGH  # a retry: the store answers with the key's order (or makes it, after the first)
         refusal = purchase_refusal(taken.left, qty, taken.bought, limit)
         if refusal is None:  # Redis and the store disagree on the limit: let the store decide
             return THROUGH
@@ -128,11 +134,18 @@ class RedisGate:
             cached = self._sales[(room, sale_id)] = (int(sale["per_user_limit"]), float(sale["opens_at"]))
         return cached
 
-    async def refunded(self, room: str, order_id: str) -> None:
-        units = self.engine.flash_sale_units(room, order_id)
-        if units is not None:
-            sale_id, viewer, qty = units
-            try:
-                await self.stock.give_back(sale_id, viewer, qty)
-            except Exception as exc:
-                log.warning("Redis: could not give back a refunded order's units (%s)", exc)
+    def on_events(self, rows: list[EventRow]) -> None:
+        """Units a cancelled or refunded order gave back to its running sale in the store (a host's
+        refund, the payment provider's cancellation, …) go back to its counters in Redis."""
+        for _room, _wall, _stream_time, kind, viewer, data in rows:
+            if kind == "flash_sale.returned" and viewer is not None:
+                fields = json.loads(data)
+                task = asyncio.ensure_future(self._give_back(str(fields["id"]), viewer, int(fields["qty"])))
+                self._returning.add(task)
+                task.add_done_callback(self._returning.discard)
+
+    async def _give_back(self, sale_id: str, viewer: str, qty: int) -> None:
+        try:
+            await self.stock.give_back(sale_id, viewer, qty)
+        except Exception as exc:
+            log.warning("Redis: could not give back a returned order's units (%s)", exc)

@@ -4,6 +4,7 @@ clients at once (two relay instances), one 100-unit sale sells exactly 100, nobo
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections import Counter
 from collections.abc import Iterator
 
@@ -24,6 +25,11 @@ def server() -> Iterator[RedisServer]:
     started.stop()
 
 
+def new_key() -> str:
+    """A tap's own idempotency key."""
+    return secrets.token_hex(6)
+
+
 def stock(server: RedisServer) -> RedisStock:
     return RedisStock(aioredis.from_url(server.url))
 
@@ -37,15 +43,15 @@ def test_refusals_say_why_and_a_refund_gives_units_back(server: RedisServer) -> 
     async def scenario() -> None:
         units = stock(server)
         assert await units.load("s1", 3, {}) and not await units.load("s1", 50, {}), "put there once"
-        assert (await units.take("s1", "ann", 2, limit=2)).ok
-        assert (await units.take("s1", "ann", 1, limit=2)).code == "limit_reached"
-        assert (await units.take("s1", "bo", 2, limit=2)).code == "not_enough_stock"
-        taken = await units.take("s1", "bo", 1, limit=2)
+        assert (await units.take("s1", "ann", 2, 2, new_key())).ok
+        assert (await units.take("s1", "ann", 1, 2, new_key())).code == "limit_reached"
+        assert (await units.take("s1", "bo", 2, 2, new_key())).code == "not_enough_stock"
+        taken = await units.take("s1", "bo", 1, 2, new_key())
         assert (taken.code, taken.left, taken.bought) == ("ok", 0, 1)
-        assert (await units.take("s1", "cy", 1, limit=2)).code == "sold_out"
+        assert (await units.take("s1", "cy", 1, 2, new_key())).code == "sold_out"
         assert await units.give_back("s1", "ann", 5) == 2, "no more than the viewer bought"
-        assert await units.left("s1") == 2 and (await units.take("s1", "cy", 1, limit=2)).ok
-        assert (await units.take("nope", "cy", 1, limit=2)).code == "unknown_sale"
+        assert await units.left("s1") == 2 and (await units.take("s1", "cy", 1, 2, new_key())).ok
+        assert (await units.take("nope", "cy", 1, 2, new_key())).code == "unknown_sale"
 
     asyncio.run(scenario())
 
@@ -56,7 +62,13 @@ def test_a_sale_put_in_redis_from_the_store_keeps_its_buyers_and_idempotency_key
     async def scenario() -> None:
         units = stock(server)
         await units.load("s2", 5, {"ann": 2})
-        assert (await units.take("s2", "ann", 1, limit=2)).code == "limit_reached", "bought before Redis had it"
+        assert (await units.take("s2", "ann", 1, 2, new_key())).code == "limit_reached", "bought before Redis had it"
+        # a retry of a tap that took units is "known" (never refused for its own first try), and a
+        # tap the store refused forgets its key with its units
+        assert (await units.take("s2", "bo", 2, 2, "k-bo")).ok
+        assert (await units.take("s2", "bo", 2, 2, "k-bo")).code == "known"
+        assert await units.give_back("s2", "bo", 2, "k-bo") == 2
+        assert (await units.take("s2", "bo", 2, 2, "k-bo")).ok, "tried again after the refusal"
         assert await units.order_of("s2", "bo", "k1") is None
         await units.remember("s2", "bo", "k1", "ord_1")
         assert await units.order_of("s2", "bo", "k1") == "ord_1"
@@ -79,7 +91,7 @@ def test_two_instances_hammering_one_sale_sell_exactly_its_units_and_nobody_abov
             units = instances[n % 2]
             viewer = f"v{n % 40}"  # 40 viewers, each trying 8 times through either instance
             for _ in range(4):
-                if (await units.take("big", viewer, 1, limit=3)).ok:
+                if (await units.take("big", viewer, 1, 3, new_key())).ok:
                     sold[viewer] += 1
 
         await asyncio.gather(*(shopper(n) for n in range(80)))

@@ -189,10 +189,35 @@ def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(
     first = next(o for o in orders if o.get("flash_sale_id") == sale["id"])
     with on(room, deployment.b.url).host() as host:
         assert host.post(f"/orders/{first['order_id']}/refund").status_code == 200
+    deadline = time.monotonic() + 3  # (given back to Redis just after the refund's commit)
+    while counters.get("{fs:" + sale["id"] + "}:left") != b"1" and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert counters.get("{fs:" + sale["id"] + "}:left") == b"1"
     late = on(room, deployment.a.url).order("viewer-after-refund", "k-after", sku="mug", flash_sale_id=sale["id"])
     assert late.status_code == 201, late.text
     assert counters.get("{fs:" + sale["id"] + "}:left") == b"0"
+    # one tap sent five times at once (a client retrying) through both relays, at a sale with a limit
+    # of 1: one order, and every answer is that order — never "limit reached" for its own first try
+    with on(room, deployment.a.url).host() as host:
+        second = host.post("/flash-sales", json={"sku": "mug", "price": 9.9, "stock": 10, "per_user_limit": 1,
+                                                 "countdown_s": 0, "duration_s": 120}).json()  # fmt: skip
+
+    async def retries() -> list[tuple[int, str | None]]:
+        async with httpx.AsyncClient(timeout=30) as client:
+            answers = await asyncio.gather(*(
+                client.post(f"{bases[n % 2]}/api/v1/rooms/sale/orders",
+                            json={"sku": "mug", "flash_sale_id": second["id"]},
+                            headers={"X-Viewer-Id": "viewer-retry", "Idempotency-Key": "same-tap"})
+                for n in range(5)
+            ))  # fmt: skip
+        return [(a.status_code, a.json().get("order_id")) for a in answers]
+
+    answers = asyncio.run(retries())
+    assert {code for code, _ in answers} == {201} and len({order for _, order in answers}) == 1, answers
+    with on(room, deployment.b.url).host() as host:
+        assert host.get(f"/flash-sales/{second['id']}").json()["sold"] == 1
+    assert counters.get("{fs:" + second["id"] + "}:left") == b"9"
+
     # a retried idempotency key gives the first answer on either relay, never a second order
     retried = on(room, deployment.a.url).order("viewer-late", "same-key", sku="tee")
     again = on(room, deployment.b.url).order("viewer-late", "same-key", sku="tee")
