@@ -52,6 +52,9 @@ class Notification:
     latest results), so a burst of votes sends one update."""
     wall: float | None = None
     """When it happened: its transaction's clock, the ``wall`` of the event-log rows it wrote with it."""
+    seq: int | None = None
+    """Its transaction's place in commit order (``Store.commit_seq``): of two notes with one ``key``
+    from different relays, the later-committed one is the room's state."""
 
 
 REHEARSING = "SELECT room FROM rehearsals WHERE ended_at IS NULL"
@@ -117,7 +120,7 @@ class Tx:
         to_viewer: str | None = None,
         key: str | None = None,
     ) -> None:
-        self.notifications.append(Notification(room, public, owner, to_viewer, key, self.now))
+        self.notifications.append(Notification(room, public, owner, to_viewer, key, self.now, self.db.commit_seq))
 
 
 def new_id(prefix: str) -> str:

@@ -149,7 +149,7 @@ def pin(tx: Tx, room: str, sku: str, by: str | None = None) -> list[str]:
     tx.execute("INSERT INTO pins (room, sku, pinned_at) VALUES (?, ?, ?)", (room, sku, tx.now))
     tx.log(room, "pin", sku=sku, **({"by": by} if by else {}))
     result = pins(tx, room)
-    tx.notify(room, {"type": "pins", "pins": result})
+    tx.notify(room, {"type": "pins", "pins": result}, key="pins")
     return result
 
 
@@ -158,7 +158,7 @@ def unpin(tx: Tx, room: str, sku: str, by: str | None = None) -> list[str]:
         raise not_found(f"a pin of {sku!r}")
     tx.log(room, "unpin", sku=sku, **({"by": by} if by else {}))
     result = pins(tx, room)
-    tx.notify(room, {"type": "pins", "pins": result})
+    tx.notify(room, {"type": "pins", "pins": result}, key="pins")
     return result
 
 

@@ -92,6 +92,11 @@ class Store(Protocol):
         without parameters) in it and return its rows (one round trip on PostgreSQL)."""
         ...
 
+    commit_seq: int
+    """The transaction begun last, numbered in the order transactions take the write lock: on
+    PostgreSQL its transaction id (given out under the lock, so in commit order across relays), on
+    SQLite a count. The realtime layer keeps the newest state when notes arrive out of order."""
+
     def begin_read(self, then: str | None = None) -> list[Any]:
         """Start a read-only transaction: a consistent view, without the write lock (nobody waits)."""
         ...
@@ -142,6 +147,7 @@ class SqliteStore:
     relay process (it is in the OS's file cache); only a power cut could lose the last moments."""
 
     dialect = "sqlite"
+    commit_seq = 0
 
     def __init__(self, path: Path | str) -> None:
         self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -164,6 +170,7 @@ class SqliteStore:
 
     def begin(self, then: str | None = None) -> list[Any]:
         self.db.execute("BEGIN IMMEDIATE")
+        self.commit_seq += 1
         return [] if then is None else list(self.db.execute(then).fetchall())
 
     def begin_read(self, then: str | None = None) -> list[Any]:
@@ -267,6 +274,7 @@ class PostgresStore:
     what failed meanwhile is a :class:`StoreUnavailableError` (503)."""
 
     dialect = "postgres"
+    commit_seq = 0
 
     def __init__(self, dsn: str) -> None:
         import psycopg  # only a scale-out relay needs it
@@ -334,8 +342,10 @@ class PostgresStore:
     def begin(self, then: str | None = None) -> list[Any]:
         self._usable()
         with self.db.cursor() as cursor:  # one round trip: the statements as one simple query
-            self._run(cursor.execute, f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}){'; ' + then if then else ''}")
+            lock = f"SELECT pg_advisory_xact_lock({WRITE_LOCK}), pg_current_xact_id()::text"
+            self._run(cursor.execute, f"BEGIN; {lock}{'; ' + then if then else ''}")
             cursor.nextset()
+            self.commit_seq = int(cursor.fetchone()[1])
             if then is None:
                 return []
             cursor.nextset()

@@ -6,8 +6,10 @@
   Pub/sub, not a stream: a viewer who reconnects (to this relay or another) gets a fresh snapshot
   from the shared store, which is all the feed protocol promises (app/feed_protocol.py); nothing is
   replayed, so nothing needs keeping. When this relay's subscription breaks (Redis restarted, the
-  network dropped), what it missed is unknown: it sends every connection a fresh snapshot once the
-  subscription is back (:attr:`FeedBus.on_gap`).
+  network dropped), what it missed is unknown: once the subscription is back it closes every
+  connection (1012), and each reconnects to a fresh snapshot (:attr:`FeedBus.on_gap`). Notes carry
+  their transaction's place in commit order, so a note that arrives after a newer one of the same key
+  (another relay's, later through Redis) does not undo it.
 - **online counts**: each relay writes its viewers per room into the room's presence hash every
   second, and reads the others'; a relay silent for PRESENCE_STALE_S no longer counts. One silent
   for LOST_S is dead: the lease holder removes it and has ``relay.lost {lost, down_since}`` logged
@@ -44,6 +46,11 @@ PRESENCE_EVERY_S = 1.0
 PRESENCE_STALE_S = 5.0
 LOST_S = 10.0
 PRESENCE_ROOMS = "shopcast:presence:rooms"
+RELAYS = "shopcast:relays"
+"""A hash: relay → when it last wrote (its heartbeat, every second). A relay silent for LOST_S is dead."""
+PRESENCE_KEEP_S = 24 * 3600
+"""A room's presence hash outlives every relay by a day, so one started after an outage still finds
+the viewers the dead relays left open (and has them noted lost)."""
 WHEP_SEATS = "shopcast:whep-seats"
 """A hash: relay → "taken offered time" of its WHEP seats."""
 """The rooms with a presence hash (the lease holder looks through all of them for dead relays)."""
@@ -173,6 +180,7 @@ class RedisBus:
         """The relay's Redis connections (the flash-sale gate uses them too: app/relay/sale_gate.py)."""
         self._queue: asyncio.Queue[list[Notification]] = asyncio.Queue(PUBLISH_QUEUE)
         self._local: dict[str, int] = {}
+        self._written: set[str] = set()
         self._totals: dict[str, int] = {}
         self._lease_until = 0.0
         self.published = 0
@@ -271,47 +279,58 @@ class RedisBus:
     async def _presence(self) -> None:
         now = time.time()
         leading = self.leading
-        known = set(self._local) | set(self._totals)
+        local = self._local  # (set_local swaps in a new dict every tick: read it once)
+        left = self._written - set(local)  # rooms this relay no longer has viewers in
+        known = set(local) | set(self._totals)
         if leading:  # the holder looks at every room's presence, for relays that died
             members: set[bytes] = await self.client.smembers(PRESENCE_ROOMS)  # type: ignore[assignment]
             known |= {member.decode() for member in members}
         rooms = sorted(known)
         pipe = self.client.pipeline(transaction=False)
-        for room in self._local:
+        pipe.hset(RELAYS, self.instance, f"{now:.3f}")  # this relay's heartbeat
+        pipe.hgetall(RELAYS)
+        for room in left:
+            pipe.hdel(presence_key(room), self.instance)
+        for room in local:
             pipe.sadd(PRESENCE_ROOMS, room)
+            pipe.hset(presence_key(room), self.instance, f"{local[room]} {now:.3f}")
+            pipe.expire(presence_key(room), PRESENCE_KEEP_S)
         for room in rooms:
-            key = presence_key(room)
-            if room in self._local:
-                pipe.hset(key, self.instance, f"{self._local[room]} {now:.3f}")
-                pipe.expire(key, int(LOST_S * 6))
-            pipe.hgetall(key)
-        answers = (await pipe.execute())[len(self._local) :]
+            pipe.hgetall(presence_key(room))
+        answers = await pipe.execute()
+        self._written = set(local)
+        beats: dict[bytes, bytes] = answers[1]
+        alive = {field.decode() for field, value in beats.items() if now - float(value) <= LOST_S}
         totals: dict[str, int] = {}
         lost: list[tuple[str, str, float, int]] = []
-        at = 0
-        for room in rooms:
-            at += 2 if room in self._local else 0
-            entries: dict[bytes, bytes] = answers[at]
-            at += 1
+        stale: list[tuple[str, str]] = []
+        for room, entries in zip(rooms, answers[len(answers) - len(rooms) :], strict=True):
             total = 0
             for field, value in entries.items():
+                relay = field.decode()
                 count, _, when = value.decode().partition(" ")
-                age = now - float(when)
-                if age <= PRESENCE_STALE_S:
+                if now - float(when) <= PRESENCE_STALE_S:
                     total += int(count)
-                elif age > LOST_S and leading:
-                    lost.append((room, field.decode(), float(when), int(count)))
-            if not entries:
+                elif leading and relay not in alive:
+                    lost.append((room, relay, float(when), int(count)))  # it died with viewers here
+                elif leading and now - float(when) > LOST_S:
+                    stale.append((room, relay))  # alive, but left without saying so
+            if not entries and leading:
                 await self.client.srem(PRESENCE_ROOMS, room)
-            if total or room in self._local:
+            if total or room in local:
                 totals[room] = total
         self._totals = totals
-        if self.whep_usage is not None:
-            await self._whep_seats(now)
+        for room, relay in stale:
+            await self.client.hdel(presence_key(room), relay)
         for room, relay, heard, viewers in lost:
             if await self.client.hdel(presence_key(room), relay) and viewers and self.on_lost is not None:
                 log.warning("relay %s went silent at %.0f with %d viewers in room %s", relay, heard, viewers, room)
                 self.on_lost(room, relay, heard)
+        if leading:
+            for relay in {field.decode() for field in beats} - alive:
+                await self.client.hdel(RELAYS, relay)
+        if self.whep_usage is not None:
+            await self._whep_seats(now)
 
     async def _whep_seats(self, now: float) -> None:
         assert self.whep_usage is not None
@@ -336,6 +355,7 @@ class RedisBus:
             pipe.hdel(WHEP_SEATS, self.instance)
             for room in self._local:
                 pipe.hdel(presence_key(room), self.instance)
+            pipe.hdel(RELAYS, self.instance)
             pipe.eval(RELEASE, 1, LEASE_KEY, self.instance)
             await pipe.execute()
         with contextlib.suppress(Exception):

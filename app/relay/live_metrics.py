@@ -187,7 +187,11 @@ class LiveMetrics:
                 await asyncio.sleep(0)
 
     async def _read_shared(self) -> None:
-        """Fold each fold's rows committed since the last read, by any relay, from the store."""
+        """Fold each fold's rows committed since the last read, by any relay, from the store. A rehearsal
+        started or ended through another relay is seen in the store (the engine reads the rooms in
+        rehearsal at each transaction there)."""
+        for room in list(self._folds):
+            self.set_rehearsal(room, self.engine.rehearsing(room))
         for room in list(self._folds):
             while True:
                 fold = self._folds.get(room)

@@ -235,6 +235,9 @@ class Channel:
     private: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     private_timed: dict[str, tuple[float, list[dict[str, Any]]]] = field(default_factory=dict)
     """A viewer's own events of TIMED_EVENTS (their draw win) this tick: (stamp, events)."""
+    key_seqs: dict[str, int] = field(default_factory=dict)
+    """The commit order of the newest note held or sent for each key: an older one arriving later
+    (from another relay, through Redis) is stale and dropped."""
     online_sent: int = -1
     assistants: int = 0
     """Assistant connections (中控) in ``connections``: without any, the tick does not look for them."""
@@ -251,6 +254,11 @@ class Channel:
                 else:
                     self.private.setdefault(note.to_viewer, []).append(note.public)
             return
+        if note.key is not None and note.seq is not None:
+            newest = self.key_seqs.get(note.key)
+            if newest is not None and note.seq < newest:
+                return
+            self.key_seqs[note.key] = note.seq
         owner_message = note.owner if note.owner is not None else note.public
         assistant_message = (
             note.owner if note.owner is not None and note.owner.get("type") in ASSISTANT_MESSAGES else note.public
@@ -499,14 +507,15 @@ class Realtime:
 
     def resend_snapshots(self) -> None:
         """Notifications from the other relays may have been missed (the bus was away): every
-        connection gets the room as it is now, and this tick's batches go (they are in it)."""
+        connection is closed with 1012 (service restart) and reconnects — the page and the studio after
+        a spread-out delay — to a fresh snapshot. (Building thousands of snapshots here at once would
+        hold the event loop for seconds.)"""
         for channel in self.channels.values():
-            channel.public, channel.owner, channel.keyed, channel.private = [], [], {}, {}
-            channel.timed, channel.timed_at, channel.private_timed = [], None, {}
-            channel.assistant = []
-            for conn in channel.connections:
-                if conn.ready and not conn.gone:
-                    conn.offer(self._snapshot(conn, None))
+            for conn in list(channel.connections):
+                if not conn.gone:
+                    task = asyncio.ensure_future(self._close(conn, 1012, "messages were missed: reconnect"))
+                    self._closing.add(task)
+                    task.add_done_callback(self._closing.discard)
 
     async def _receive(self, conn: Connection) -> None:
         window_start, count = time.monotonic(), 0

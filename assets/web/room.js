@@ -127,7 +127,8 @@
     socket.onmessage = (event) => handle(JSON.parse(event.data));
     socket.onclose = () => {
       room.connected = false;
-      setTimeout(connect, retryDelay);
+      // spread out: when a relay dies its viewers all come back (to another relay) at once
+      setTimeout(connect, retryDelay * (0.5 + Math.random()));
       retryDelay = Math.min(retryDelay * 2, 10000);
     };
   }
