@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from app.relay.assistants import AssistantTokens
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import DEFAULT_BATCH, SHARED_BATCH, CommitQueue
 from app.relay.errors import ApiError
-from app.relay.feed_bus import RedisBus, open_bus
+from app.relay.feed_bus import FeedBus, RedisBus, open_bus
 from app.relay.formats import Format, StreamFormats
 from app.relay.live_metrics import LiveMetrics
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
@@ -125,7 +126,8 @@ class RelayContext:
         media = MediaStore(settings.data_dir / "media")
         live = LiveStates(media, settings.live_timeout)
         store = settings.postgres or settings.data_dir / "commerce.sqlite3"
-        engine = RoomEngine(store, stream_time=live.stream_time)
+        bus = open_bus(settings.redis)
+        engine = RoomEngine(store, stream_time=_stream_time(live, bus))
         rooms: Rooms
         secrets_from: Callable[[str], bytes] | None = None
         if settings.postgres is not None:  # rooms and link secrets in the shared store: no folder is shared
@@ -136,7 +138,7 @@ class RelayContext:
         # Sharing PostgreSQL, a batch holds the one write lock every relay waits for (synchronously,
         # on its event loop): smaller batches bound that wait (~1.3 ms an order there).
         commits = CommitQueue(engine, max_batch=SHARED_BATCH if settings.shared else DEFAULT_BATCH)
-        realtime = Realtime(engine, commits, bus=open_bus(settings.redis))
+        realtime = Realtime(engine, commits, bus=bus)
         cohost = Cohost.open(settings.data_dir, settings.cohost_answer_timeout, secrets_from)
         low_latency = LowLatencyWatch(settings.part_retention)
         metrics = LiveMetrics(engine, realtime, shared=settings.shared)
@@ -149,8 +151,9 @@ class RelayContext:
             if secrets_from is not None
             else AssistantTokens.load(settings.data_dir)
         )
-        if isinstance(realtime.bus, RedisBus):
-            context.sale_gate = RedisGate(engine, realtime.bus.client)
+        if isinstance(bus, RedisBus):
+            bus.live_here = live.live_starts
+            context.sale_gate = RedisGate(engine, bus.client)
             realtime.bus.on_lost = context.relay_lost
         engine.add_event_listener(context.timeline.on_events)
         return context
@@ -190,7 +193,27 @@ class RelayContext:
             raise ApiError(404, "room_not_found", f"there is no room named {name!r}") from None
 
     def room_state(self, name: str) -> str:
-        return self.live.state(name)
+        state = self.live.state(name)
+        bus = self.realtime.bus
+        if state != "live" and isinstance(bus, RedisBus) and name in bus.stream_starts:
+            return "live"  # pushed to another relay sharing the room (app/relay/feed_bus.py)
+        return state
+
+
+def _stream_time(live: LiveStates, bus: FeedBus) -> Callable[[str], float | None]:
+    """Seconds into the room's live stream: this relay's own if the studio pushes to it, else (several
+    relays) the start the pushed-to relay shares through Redis."""
+    if not isinstance(bus, RedisBus):
+        return live.stream_time
+
+    def stream_time(room: str) -> float | None:
+        here = live.stream_time(room)
+        if here is not None:
+            return here
+        started = bus.stream_starts.get(room)
+        return None if started is None else max(0.0, time.time() - started)
+
+    return stream_time
 
 
 async def get_context(request: Request) -> RelayContext:

@@ -46,6 +46,9 @@ PRESENCE_EVERY_S = 1.0
 PRESENCE_STALE_S = 5.0
 LOST_S = 10.0
 PRESENCE_ROOMS = "shopcast:presence:rooms"
+STREAMS = "shopcast:streams"
+"""A hash: room → "started heard" — when its live stream started, written every second by the relay
+the studio pushes it to, so events logged through any relay get their stream time."""
 RELAYS = "shopcast:relays"
 """A hash: relay → when it last wrote (its heartbeat, every second). A relay silent for LOST_S is dead."""
 PRESENCE_KEEP_S = 24 * 3600
@@ -170,6 +173,10 @@ class RedisBus:
         self.whep_usage: Callable[[], tuple[int, int]] | None = None
         """This relay's WHEP seats (taken, offered), set by the WHEP service."""
         self.whep_all: tuple[int, int, int] | None = None
+        self.live_here: Callable[[], dict[str, float]] | None = None
+        """The rooms live on this relay and when their streams started (set by the relay's context)."""
+        self.stream_starts: dict[str, float] = {}
+        """Every live room's stream start, whichever relay has the stream."""
         """Every live relay's WHEP seats: (relays, taken, offered)."""
         # a bounded pool that waits for a free connection (a flash-sale burst would open one per tap)
         pool = aioredis.BlockingConnectionPool.from_url(
@@ -295,9 +302,22 @@ class RedisBus:
             pipe.sadd(PRESENCE_ROOMS, room)
             pipe.hset(presence_key(room), self.instance, f"{local[room]} {now:.3f}")
             pipe.expire(presence_key(room), PRESENCE_KEEP_S)
+        live = self.live_here() if self.live_here is not None else {}
+        for room, began in live.items():
+            pipe.hset(STREAMS, room, f"{began:.3f} {now:.3f}")
+        pipe.hgetall(STREAMS)
         for room in rooms:
             pipe.hgetall(presence_key(room))
         answers = await pipe.execute()
+        streams: dict[bytes, bytes] = answers[len(answers) - len(rooms) - 1]
+        starts: dict[str, float] = {}
+        for field, value in streams.items():
+            since, _, written = value.decode().partition(" ")
+            if now - float(written) <= PRESENCE_STALE_S:
+                starts[field.decode()] = float(since)
+            elif leading and now - float(written) > LOST_S:
+                await self.client.hdel(STREAMS, field)
+        self.stream_starts = starts
         self._written = set(local)
         beats: dict[bytes, bytes] = answers[1]
         alive = {field.decode() for field, value in beats.items() if now - float(value) <= LOST_S}

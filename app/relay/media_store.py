@@ -205,6 +205,22 @@ class LiveStates:
             state.ended = True
             return "ended"
 
+    def live_starts(self) -> dict[str, float]:
+        """When each room live on this relay started its stream (Unix time)."""
+        with self._lock:
+            rooms = list(self._states)
+        starts: dict[str, float] = {}
+        for room in rooms:
+            if self.state(room) == "live":
+                with self._lock:
+                    state = self._states.get(room)
+                    started = state.started_at if state else None
+                if started is None:
+                    started = self.stream_started_at(room)
+                if started is not None:
+                    starts[room] = started
+        return starts
+
     def stream_time(self, room: str) -> float | None:
         """Seconds into the current stream, or None when the room is not live."""
         if self.state(room) != "live":

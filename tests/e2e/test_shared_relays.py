@@ -9,6 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,13 @@ import pytest
 import redis
 import websockets
 
+from app.session import StudioSession
+from app.session_config import ExternalRelay, SessionConfig
+from pipeline.broadcast import BroadcastSettings
+from pipeline.canvas import PORTRAIT
+from pipeline.encoders import STANDARD_RUNGS
+from pipeline.program import ProgramSettings
+from tests.helpers.fakes import FakeDevices
 from tests.helpers.nginx_relays import NginxRelays
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
@@ -400,3 +408,42 @@ def test_killing_a_relay_mid_show_moves_its_viewers_timers_and_metrics_and_loses
     assert {o["order_id"] for o in orders} >= set(acknowledged.values()), "an acknowledged order was lost"
     assert len(orders) == len(set(acknowledged.values()))
     assert tee["stock"] == 100_000 - sum(o["qty"] for o in orders)
+
+
+def test_a_broadcast_through_nginx_lands_on_one_relay_and_every_relay_knows_it_is_live(
+    deployment: Deployment,
+) -> None:
+    room = open_room(deployment.a, "tv", CATALOG)
+    session = StudioSession(
+        SessionConfig(
+            source="test",
+            mic="tone",
+            program=ProgramSettings(canvases=(PORTRAIT,), fps=Fraction(15)),
+            broadcast=BroadcastSettings(rungs=(STANDARD_RUNGS["360p"],), fps=Fraction(15), preset="ultrafast"),
+            relay=ExternalRelay(deployment.lb.url, "tv", room.stream_key),  # the studio pushes to nginx
+            realtime=False,
+        ),
+        devices=FakeDevices(),
+    )
+    try:
+        session.start()
+        session.go_live_now()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            states = [
+                httpx.get(f"{relay.url}/api/v1/rooms/tv").json()["state"] for relay in (deployment.a, deployment.b)
+            ]
+            if states == ["live", "live"]:
+                break
+            time.sleep(0.3)
+        assert states == ["live", "live"], "the relay that does not get the stream knows it from the other"
+        pushed_to = set(deployment.lb.upstreams("/ingest/tv/"))
+        assert len(pushed_to) == 1, "every push of one room goes to one relay"
+        assert httpx.get(f"{deployment.lb.url}/live/tv/master.m3u8").status_code == 200
+        elsewhere = deployment.b if pushed_to == {f"127.0.0.1:{deployment.a.port}"} else deployment.a
+        with on(room, elsewhere.url).host() as host:  # the host acts through the relay without the stream
+            assert host.post("/pins", json={"sku": "tee"}).status_code == 201
+            pinned = [e for e in host.get("/events").json() if e["type"] == "pin"]
+        assert pinned and pinned[-1]["stream_time"] is not None and 0 < pinned[-1]["stream_time"] < 60
+    finally:
+        session.close()
