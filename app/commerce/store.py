@@ -3,7 +3,7 @@ by several relays). The engine's SQL is written once, in SQLite's dialect with `
 kept to what both understand; ``PostgresStore`` translates the parameters and the schema's types.
 
 Both run one writer at a time, as the engine assumes (readers — ``EngineCore.reading`` — take no
-lock and never wait): SQLite's ``BEGIN IMMEDIATE`` takes the file's
+lock, so they do not wait for another relay's writes): SQLite's ``BEGIN IMMEDIATE`` takes the file's
 write lock; on PostgreSQL every transaction first takes one transaction-level advisory lock, so the
 transactions of all the relays sharing the database run one after another, exactly as they would in
 one process (a flash sale cannot oversell across relays, an idempotency key is seen by all of them).
@@ -98,7 +98,7 @@ class Store(Protocol):
     SQLite a count. The realtime layer keeps the newest state when notes arrive out of order."""
 
     def begin_read(self, then: str | None = None) -> list[Any]:
-        """Start a read-only transaction: a consistent view, without the write lock (nobody waits)."""
+        """Start a read-only transaction: a consistent view, without the write lock."""
         ...
 
     def commit(self) -> None: ...
