@@ -173,11 +173,11 @@ class RedisBus:
         self.whep_usage: Callable[[], tuple[int, int]] | None = None
         """This relay's WHEP seats (taken, offered), set by the WHEP service."""
         self.whep_all: tuple[int, int, int] | None = None
+        """Every live relay's WHEP seats: (relays, taken, offered)."""
         self.live_here: Callable[[], dict[str, float]] | None = None
         """The rooms live on this relay and when their streams started (set by the relay's context)."""
         self.stream_starts: dict[str, float] = {}
         """Every live room's stream start, whichever relay has the stream."""
-        """Every live relay's WHEP seats: (relays, taken, offered)."""
         # a bounded pool that waits for a free connection (a flash-sale burst would open one per tap)
         pool = aioredis.BlockingConnectionPool.from_url(
             url, max_connections=REDIS_CONNECTIONS, timeout=5, socket_timeout=5, socket_connect_timeout=5,
