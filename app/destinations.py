@@ -16,6 +16,9 @@ from pipeline.canvas import Canvas, ladder_for
 from pipeline.outputs import FolderOutput, HttpPushOutput, Output, RecordingOutput, RtmpOutput, WhipOutput
 from pipeline.outputs.realtime_push import RealtimePush
 
+STANDING_REFRESH_S = 5.0
+"""How often the relay push sends the stream's init segments and multivariant playlists again."""
+
 Warn = Callable[[str, str], None]
 """Tell the host something is off: the English message and its Chinese."""
 
@@ -31,7 +34,9 @@ def build_outputs(
     suffix = "" if primary or canvas is None else f" ({canvas.name})"
     if target is not None:
         base = f"{target.url.rstrip('/')}/ingest/{target.room}/"
-        outputs.append(HttpPushOutput(base, target.stream_key, name=f"relay{suffix}"))
+        # the standing files again every few seconds: behind a load balancer the relay holding the
+        # room's video can change (docs/deploy.md, "Several relays behind one address")
+        outputs.append(HttpPushOutput(base, target.stream_key, name=f"relay{suffix}", refresh_s=STANDING_REFRESH_S))
     for n, origin in enumerate(config.http_origins, 1):
         outputs.append(HttpPushOutput(origin.url, origin.token, name=f"origin {n}{suffix}"))
     if config.record_dir is not None:

@@ -105,7 +105,7 @@ def _info(ctx: RelayContext, request: Request, room: Room) -> RoomInfo:
         room=room.name,
         title=room.title,
         state=state,
-        stream_started_at=ctx.live.stream_started_at(room.name),
+        stream_started_at=ctx.stream_started_at(room.name),
         formats=[f.model(stream) for f in ctx.formats(room.name, state)],
         rehearsal=ctx.engine.rehearsing(room.name),
         **_urls(ctx, request, room),

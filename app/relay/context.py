@@ -192,6 +192,15 @@ class RelayContext:
         except RoomNotFoundError:
             raise ApiError(404, "room_not_found", f"there is no room named {name!r}") from None
 
+    def stream_started_at(self, name: str) -> float | None:
+        """When the room's current stream began: here, or on the relay the studio pushes it to (the
+        same number from every relay: the page restarts its player when it changes)."""
+        here = self.live.stream_started_at(name)
+        bus = self.realtime.bus
+        if here is None and isinstance(bus, RedisBus):
+            return bus.stream_starts.get(name)
+        return here
+
     def room_state(self, name: str) -> str:
         state = self.live.state(name)
         bus = self.realtime.bus

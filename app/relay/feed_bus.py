@@ -304,7 +304,7 @@ class RedisBus:
             pipe.expire(presence_key(room), PRESENCE_KEEP_S)
         live = self.live_here() if self.live_here is not None else {}
         for room, began in live.items():
-            pipe.hset(STREAMS, room, f"{began:.3f} {now:.3f}")
+            pipe.hset(STREAMS, room, f"{began!r} {now:.3f}")  # exactly: pages compare it
         pipe.hgetall(STREAMS)
         for room in rooms:
             pipe.hgetall(presence_key(room))

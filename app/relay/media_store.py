@@ -82,8 +82,10 @@ class MediaStore:
         return self.root.joinpath(room, *rel.parts)
 
     def write(self, room: str, rel: PurePosixPath, data: bytes) -> bool:
-        """Store ``data``; return True if the file is new. Raises :class:`MediaConflictError` when
-        the name collides with a stored file or folder, :class:`OSError` when the disk fails."""
+        """Store ``data``; return True if the file is new (the same bytes again leave it untouched,
+        its modification time too: a stream's start is its multivariant playlist's). Raises
+        :class:`MediaConflictError` when the name collides with a stored file or folder,
+        :class:`OSError` when the disk fails."""
         target = self._file(room, rel)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
@@ -91,6 +93,8 @@ class MediaStore:
             if target.is_dir():
                 raise MediaConflictError(f"{rel} is a folder of this room's stream, not a file")
             created = not target.exists()
+            if not created and target.stat().st_size == len(data) and target.read_bytes() == data:
+                return False  # the same file again (a retry, the pusher's refresh): its time stays
             tmp.write_bytes(data)
             tmp.replace(target)
         except (FileExistsError, NotADirectoryError):
@@ -188,9 +192,12 @@ class LiveStates:
             state = self._states.setdefault(room, _StreamState(time.monotonic()))
             state.last_ingest = time.monotonic()
             if rel == MULTIVARIANT:
+                pointed = stream_folders(data)
+                if state.started_at is not None and not state.ended and pointed == state.folders:
+                    return None  # the same stream's multivariant playlist again (the pusher refreshes it)
                 state.ended = False
                 state.started_at = time.time()
-                state.folders = stream_folders(data)
+                state.folders = pointed
                 return "started"
             if rel.suffix != ".m3u8" or b"#EXT-X-ENDLIST" not in data or state.ended:
                 return None
@@ -212,11 +219,7 @@ class LiveStates:
         starts: dict[str, float] = {}
         for room in rooms:
             if self.state(room) == "live":
-                with self._lock:
-                    state = self._states.get(room)
-                    started = state.started_at if state else None
-                if started is None:
-                    started = self.stream_started_at(room)
+                started = self.stream_started_at(room)  # what this relay's room info says
                 if started is not None:
                     starts[room] = started
         return starts

@@ -160,7 +160,7 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
         # The room's state as the page is made: a live room starts its player at once instead of
         # after a first poll of the room API (one round trip less to the first frame).
         "state": state,
-        "stream_started_at": ctx.live.stream_started_at(found.name),
+        "stream_started_at": ctx.stream_started_at(found.name),
         # The stream's formats (canvases), the same shape as the room API's (api_rooms.RoomInfo):
         # the page picks the one matching the screen's orientation.
         "formats": [f.model(f"/live/{found.name}").model_dump() for f in ctx.formats(found.name, state)],

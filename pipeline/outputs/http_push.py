@@ -64,7 +64,11 @@ class HttpPushOutput:
         max_buffer_bytes: int = 256 * 1024 * 1024,
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
+        refresh_s: float | None = None,
     ) -> None:
+        """``refresh_s``: send the stream's standing files (init segments, multivariant playlists) again
+        this often, so an origin that lost them or a new one behind the same address (a load balancer
+        that moved the stream to another server) can serve the stream from the next part on."""
         if not base_url.startswith(("http://", "https://")):
             raise ValueError(f"push URL must start with http:// or https://, got {base_url!r}")
         self.base_url = base_url.rstrip("/") + "/"
@@ -90,6 +94,11 @@ class HttpPushOutput:
         self._dropped = 0
         self._last_error: str | None = None
         self._retry_at: float | None = None
+        self._refresh_s = refresh_s
+        self._standing: dict[str, PublishedFile] = {}
+        self._refresh_due = time.monotonic() + (refresh_s or 0.0)
+        self.refreshed = 0
+        """Standing files sent again (``refresh_s``)."""
         self._thread = threading.Thread(target=self._run, name=f"shopcast-push-{name}", daemon=True)
         self._thread.start()
 
@@ -100,6 +109,8 @@ class HttpPushOutput:
             if self._closing or self._state == "failed":
                 self._dropped += 1
                 return
+            if item.kind in (FileKind.INIT, FileKind.MULTIVARIANT_PLAYLIST):
+                self._standing[item.path] = item
             if item.kind.is_playlist:
                 self._drop_queued(item.path)
             elif item.kind is FileKind.SEGMENT and self._state == "retrying":
@@ -146,9 +157,13 @@ class HttpPushOutput:
         while True:
             with self._cond:
                 while not self._queue and not self._closing:
-                    self._cond.wait()
+                    if self._refresh_s is None:
+                        self._cond.wait()
+                    elif not self._refresh_standing():
+                        self._cond.wait(max(0.01, self._refresh_due - time.monotonic()))
                 if self._abort or (self._closing and not self._queue):
                     return
+                self._refresh_standing()
                 item = self._queue[0]
             outcome, error = self._send(item)
             with self._cond:
@@ -180,6 +195,21 @@ class HttpPushOutput:
                 self._retry_at = deadline
                 if not self._wait_until(deadline):
                     return
+
+    def _refresh_standing(self) -> bool:
+        """Queue the standing files again, first, if it is time (holds the lock); whether it did."""
+        if self._refresh_s is None or time.monotonic() < self._refresh_due or self._state != "ok":
+            return False
+        self._refresh_due = time.monotonic() + self._refresh_s
+        queued = {f.path for f in self._queue}
+        again = [f for f in self._standing.values() if f.path not in queued]
+        # init segments before the multivariant playlist that leads players to them
+        again.sort(key=lambda f: f.kind is FileKind.MULTIVARIANT_PLAYLIST)
+        for item in reversed(again):
+            self._queue.appendleft(item)
+            self._queued_bytes += len(item.data)
+        self.refreshed += len(again)
+        return bool(again)
 
     def _wait_until(self, deadline: float) -> bool:
         """Back off until ``deadline`` (new files do not cut it short); False if aborted. Holds the lock."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import httpx
@@ -186,3 +187,23 @@ def test_names_that_collide_with_stored_files_are_409_not_500(
         f"{shared_relay.url}/ingest/ingest/conflict/index.m3u8/x.m4s", headers={"Authorization": f"Bearer {key}"}
     )
     assert under_a_file.status_code == 404
+
+
+def test_the_same_multivariant_playlist_again_is_not_a_new_stream(relay: RelayProcess) -> None:
+    """The studio's push sends the multivariant playlist again every few seconds (a load balancer may
+    have moved the stream to another relay): the same bytes again change nothing — not the stream's
+    start, not the event log — while a different one is a new broadcast."""
+    created = relay.create_room("again")
+    key = created["stream_key"]
+    master = b"#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\ns1/360p/index.m3u8\n"
+    assert put(relay, "again/master.m3u8", master, key).status_code == 201
+    assert put(relay, "again/s1/360p/index.m3u8", b"#EXTM3U\n", key).status_code == 201
+    started = httpx.get(f"{relay.url}/api/v1/rooms/again").json()["stream_started_at"]
+    time.sleep(0.05)
+    assert put(relay, "again/master.m3u8", master, key).status_code == 204
+    assert httpx.get(f"{relay.url}/api/v1/rooms/again").json()["stream_started_at"] == started
+    assert put(relay, "again/master.m3u8", master.replace(b"s1/", b"s2/"), key).status_code == 204
+    assert httpx.get(f"{relay.url}/api/v1/rooms/again").json()["stream_started_at"] != started
+    owner = {"Authorization": f"Bearer {created['owner_token']}"}
+    log = httpx.get(f"{relay.url}/api/v1/rooms/again/events", headers=owner).json()
+    assert [e["type"] for e in log if e["type"].startswith("stream.")] == ["stream.started", "stream.started"]

@@ -17,6 +17,7 @@ import httpx
 import pytest
 import redis
 import websockets
+from playwright.sync_api import Browser
 
 from app.session import StudioSession
 from app.session_config import ExternalRelay, SessionConfig
@@ -24,6 +25,7 @@ from pipeline.broadcast import BroadcastSettings
 from pipeline.canvas import PORTRAIT
 from pipeline.encoders import STANDARD_RUNGS
 from pipeline.program import ProgramSettings
+from tests.helpers.browser import PHONE
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.nginx_relays import NginxRelays
 from tests.helpers.relay import RelayProcess
@@ -31,6 +33,8 @@ from tests.helpers.room import Room, open_room
 from tests.helpers.servers import RedisServer
 
 pytestmark = pytest.mark.slow
+
+PLAYING = "window.shopcast.state === 'live' && document.getElementById('video').currentTime > 3"
 
 CATALOG = [
     {"sku": "tee", "title": "Cotton tee", "price": 59.9, "stock": 100_000},
@@ -446,4 +450,46 @@ def test_a_broadcast_through_nginx_lands_on_one_relay_and_every_relay_knows_it_i
             pinned = [e for e in host.get("/events").json() if e["type"] == "pin"]
         assert pinned and pinned[-1]["stream_time"] is not None and 0 < pinned[-1]["stream_time"] < 60
     finally:
+        session.close()
+
+
+@pytest.mark.browser
+def test_the_video_moves_to_another_relay_when_the_one_with_the_stream_dies(
+    deployment: Deployment, browser: Browser
+) -> None:
+    """The studio pushes through nginx, a phone watches through nginx; the relay with the stream is
+    killed: nginx sends the pushes to the other, the push's standing files (multivariant playlist,
+    init segments, sent again every few seconds) make it a stream there, and the page — which sees a
+    new stream start — plays again. A page opened afterwards plays too."""
+    room = open_room(deployment.a, "tv", CATALOG)
+    session = StudioSession(
+        SessionConfig(
+            source="test",
+            mic="tone",
+            program=ProgramSettings(canvases=(PORTRAIT,), fps=Fraction(15)),
+            broadcast=BroadcastSettings(rungs=(STANDARD_RUNGS["360p"],), fps=Fraction(15), preset="ultrafast"),
+            relay=ExternalRelay(deployment.lb.url, "tv", room.stream_key),
+            realtime=False,
+        ),
+        devices=FakeDevices(),
+    )
+    context = browser.new_context(locale="en", **PHONE)  # type: ignore[arg-type]
+    try:
+        session.start()
+        session.go_live_now()
+        page = context.new_page()
+        page.goto(f"{deployment.lb.url}/watch/tv")
+        page.wait_for_function(PLAYING, timeout=30_000)
+        first_start = page.evaluate("window.shopcast.streamStartedAt")
+        pushed_to = deployment.lb.upstreams("/ingest/tv/")[-1]
+        doomed = deployment.a if pushed_to == f"127.0.0.1:{deployment.a.port}" else deployment.b
+        doomed.kill()
+        assert isinstance(first_start, float), first_start
+        page.wait_for_function(f"window.shopcast.streamStartedAt !== {first_start!r} && ({PLAYING})", timeout=40_000)
+        assert deployment.lb.upstreams("/ingest/tv/")[-1] != pushed_to, "the pushes went to the other relay"
+        later = context.new_page()
+        later.goto(f"{deployment.lb.url}/watch/tv")
+        later.wait_for_function(PLAYING, timeout=30_000)
+    finally:
+        context.close()
         session.close()

@@ -222,3 +222,36 @@ def test_close_waits_for_a_stalled_request_so_no_thread_outlives_it() -> None:
         report = out.close(0.1)
         assert not any(t.name == "shopcast-push-relay" for t in threading.enumerate())
         assert not report.complete and report.unsent_files == 1
+
+
+def test_the_standing_files_are_sent_again_so_a_new_origin_behind_the_address_has_them() -> None:
+    """With ``refresh_s`` the init segment and the multivariant playlist go again every so often, the
+    init segment first (a load balancer may have moved the stream to a relay that never got them);
+    segments, parts and media playlists are not repeated."""
+    origin = Origin()
+    out = push(origin, refresh_s=0.2)
+    out.publish(PublishedFile("s/v/init.mp4", b"init", FileKind.INIT))
+    out.publish(PublishedFile("master.m3u8", b"#EXTM3U", FileKind.MULTIVARIANT_PLAYLIST))
+    out.publish(segment(0))
+    out.publish(playlist(0))
+    deadline = time.monotonic() + 5
+    while origin.paths.count("/ingest/demo/master.m3u8") < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    report = out.close(5)
+    assert report.complete, report.message
+    paths = origin.paths
+    assert paths.count("/ingest/demo/master.m3u8") >= 3 and out.refreshed >= 4
+    assert paths.count("/ingest/demo/s/v/seg_000000.m4s") == 1 and paths.count("/ingest/demo/s/v/index.m3u8") == 1
+    for index, path in enumerate(paths):
+        if path == "/ingest/demo/master.m3u8":
+            assert paths[index - 1] == "/ingest/demo/s/v/init.mp4" or index == 1, paths[: index + 1]
+
+
+def test_without_refresh_nothing_is_sent_twice() -> None:
+    origin = Origin()
+    out = push(origin)
+    out.publish(PublishedFile("s/v/init.mp4", b"init", FileKind.INIT))
+    out.publish(PublishedFile("master.m3u8", b"#EXTM3U", FileKind.MULTIVARIANT_PLAYLIST))
+    time.sleep(0.5)
+    assert out.close(5).complete
+    assert origin.paths == ["/ingest/demo/s/v/init.mp4", "/ingest/demo/master.m3u8"] and out.refreshed == 0
