@@ -6,7 +6,7 @@ from typing import Any
 
 from app.commerce import draws
 from app.commerce.core import Tx, not_found, refused
-from app.commerce.values import in_range, invalid, sku, text
+from app.commerce.values import in_range, invalid, matching, sku, text
 
 COMMENT_MAX = 200
 INTERACTIONS = {"exposure": "product.exposure", "click": "product.click", "cart_add": "cart.add", "share": "share"}
@@ -34,9 +34,9 @@ def comment(tx: Tx, room: str, viewer: str, nickname: str, message: str) -> dict
     if remaining:
         raise refused("muted", f"you cannot comment here for another {remaining / 60:.0f} min")
     message = text(message, "comment", COMMENT_MAX).replace("\n", " ")
-    lowered = message.casefold()
+    compared = matching(message)  # full-width, zero-width-split and plain alike
     for blocked in tx.all("SELECT word FROM blocked_words WHERE room = ?", (room,)):
-        if blocked["word"] in lowered:
+        if matching(blocked["word"]) in compared:
             raise refused("blocked_word", "your comment contains a word this room does not allow")
     row = tx.one(
         "INSERT INTO comments (room, viewer_id, nickname, text, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *",

@@ -52,10 +52,24 @@ def sku(value: str) -> str:
     return value
 
 
+ZWJ = "\u200d"
+"""The zero-width joiner: kept in text (emoji sequences are made with it), dropped for matching."""
+
+
+def _kept(char: str) -> bool:
+    kind = unicodedata.category(char)
+    return (kind != "Cc" or char == "\n") and (kind != "Cf" or char == ZWJ)
+
+
 def text(value: str, what: str, max_length: int, min_length: int = 1) -> str:
-    """Normalised user text: NFC, trimmed, no control characters, within length bounds."""
-    cleaned = unicodedata.normalize("NFC", value).strip()
-    cleaned = "".join(c for c in cleaned if unicodedata.category(c) != "Cc" or c == "\n")
+    """Normalised user text: NFC, trimmed, no control characters and no invisible format characters
+    (bidi overrides, zero-width spaces and joiners but the emoji joiner), within length bounds."""
+    cleaned = unicodedata.normalize("NFC", value)
+    cleaned = "".join(
+        c
+        for c in cleaned
+        if (unicodedata.category(c) != "Cc" or c == "\n") and (unicodedata.category(c) != "Cf" or c == ZWJ)
+    ).strip()
     if len(cleaned) < min_length:
         raise invalid(f"{what} is empty" if min_length == 1 else f"{what} needs at least {min_length} characters")
     if len(cleaned) > max_length:
@@ -63,12 +77,27 @@ def text(value: str, what: str, max_length: int, min_length: int = 1) -> str:
     return cleaned
 
 
+def matching(value: str) -> str:
+    """The form text is compared in (blocked words, reserved names): NFKC — full-width letters as
+    ASCII, compatibility forms as their base — case-folded, without any format character, so that
+    full-width BAD, B<zero-width space>AD and bad are one word."""
+    folded = unicodedata.normalize("NFKC", value).casefold()
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
+
+
+RESERVED_NAMES = ("host", "admin", "moderator", "shopcast", "主播", "官方", "管理员", "客服")
+"""What a viewer's nickname may not contain (in its matching form): it would pass for the room's own."""
+
+
 def nickname(value: str | None, viewer: str) -> str:
+    """A viewer's display name; a missing, invalid or reserved one is ``Viewer <last 4 of the id>``."""
     if value:
         try:
-            return text(value, "nickname", 24).replace("\n", " ")
+            name = text(value, "nickname", 24).replace("\n", " ")
         except CommerceError:
-            pass
+            name = ""
+        if name and not any(reserved in matching(name) for reserved in RESERVED_NAMES):
+            return name
     return f"Viewer {viewer[-4:]}"
 
 

@@ -11,6 +11,7 @@ from app.commerce.core import Notification
 from app.commerce.draws import pick_winners
 from app.commerce.engine import RoomEngine
 from app.commerce.errors import CommerceError
+from app.commerce.values import nickname
 from tests.commerce.conftest import ManualClock
 
 
@@ -102,6 +103,24 @@ def test_comments_are_rate_limited_moderated_and_blocked_words_refused(engine: R
     assert muted.value.code == "muted" and "5 min" in muted.value.message
     with pytest.raises(CommerceError, match="longer than 200"):
         engine.comment("r", "viewer-c", "Cy", "x" * 201)
+
+
+def test_a_blocked_word_is_caught_full_width_or_split_by_invisible_characters(engine: RoomEngine) -> None:
+    engine.set_blocked_words("r", ["fake", "假货"])
+    for n, disguised in enumerate(["ＦＡＫＥ", "f\u200bake", "fa\u200dke", "F\u2060A\ufeffKE", "假\u200b货"]):
+        with pytest.raises(CommerceError, match="does not allow"):
+            engine.comment("r", f"viewer-{n:02d}-x", "Ann", f"so {disguised} lol")
+    shown = engine.comment("r", "viewer-ok-x", "Bo", "真的好\u202eRLO\u202c，全角逗号保留")
+    assert shown["text"] == "真的好RLO，全角逗号保留", "bidi controls go; the full-width comma stays as written"
+    family = engine.comment("r", "viewer-emoji", "Cy", "👨\u200d👩\u200d👧")
+    assert family["text"] == "👨\u200d👩\u200d👧", "the emoji joiner stays"
+
+
+def test_a_viewer_cannot_pass_for_the_host_by_name() -> None:
+    for name in ("主播", "官方旗舰店", "ＨＯＳＴ", "Admin", "shop\u200bcast"):
+        assert nickname(name, "viewer-1234") == "Viewer 1234", name
+    assert nickname("小王\u202e", "viewer-1234") == "小王"
+    assert nickname("Ann", "viewer-1234") == "Ann"
 
 
 def test_likes_are_totalled_and_logged_per_message(engine: RoomEngine) -> None:
