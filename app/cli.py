@@ -454,6 +454,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
             ice_hosts=tuple(args.ice_host) or hosts_from_env(),
             postgres=args.postgres or os.environ.get("SHOPCAST_POSTGRES") or None,
             redis=args.redis or os.environ.get("SHOPCAST_REDIS") or None,
+            allowed_origins=tuple(args.allow_origin),
         )
         sock = bind_socket(args.host, args.port)
     except ValueError as exc:
@@ -1116,6 +1117,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="ingest answers 507 below this much free disk, keeping room for the order database (default %(default)s)",
     )
     p.add_argument("--access-log", action="store_true", help="log every request")
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="another site whose pages may open rooms' live feeds, e.g. https://shop.example.com (repeatable;"
+        " the relay's own address and --public-url always may)",
+    )
     p.add_argument(
         "--postgres",
         metavar="DSN",

@@ -51,6 +51,7 @@ import aiohttp  # noqa: E402
 from tests.helpers.processes import stop_process  # noqa: E402
 from tests.helpers.relay import RelayProcess  # noqa: E402
 from tests.helpers.room import open_room  # noqa: E402
+from tests.helpers.sessions import mint_many_async  # noqa: E402
 
 POST_INTERVAL = 2.5
 """Seconds between one poster's comments: 4 per 10 s, inside the relay's limit of 5."""
@@ -124,13 +125,29 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else float("nan")
 
 
+async def viewer_sessions(url: str, count: int) -> list[dict[str, str]]:
+    """A session per viewer from the relay (who a viewer is, it says: app/relay/viewer_sessions.py); the
+    peer server has no sessions and takes the ``viewer_id`` in the query instead."""
+    base = url.split("/api/v1/", maxsplit=1)[0].replace("ws://", "http://", 1)
+    try:
+        return [s.headers for s in await mint_many_async(base, count)]
+    except aiohttp.ClientResponseError:
+        return [{} for _ in range(count)]
+
+
 async def connect_all(
     session: aiohttp.ClientSession, url: str, first: int, count: int
 ) -> list[aiohttp.ClientWebSocketResponse]:
     sockets: list[aiohttp.ClientWebSocketResponse] = []
+    headers = await viewer_sessions(url, count)
     for start in range(first, first + count, 200):  # connect in waves, as a room fills
         batch = [
-            session.ws_connect(f"{url}?viewer_id=bench-{n:05d}&nickname=v{n}", max_msg_size=0, heartbeat=None)
+            session.ws_connect(
+                f"{url}?viewer_id=bench-{n:05d}&nickname=v{n}",
+                max_msg_size=0,
+                heartbeat=None,
+                headers=headers[n - first],
+            )
             for n in range(start, min(first + count, start + 200))
         ]
         sockets += await asyncio.gather(*batch)

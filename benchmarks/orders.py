@@ -40,14 +40,16 @@ from app.commerce.engine import RoomEngine  # noqa: E402
 from app.commerce.orders import OrderRequest  # noqa: E402
 from tests.helpers.relay import RelayProcess  # noqa: E402
 from tests.helpers.room import open_room  # noqa: E402
+from tests.helpers.sessions import Session, lua_tokens, mint_many  # noqa: E402
 
 WRK_SCRIPT = """
 counter = 0
+tokens = @TOKENS@
 request = function()
   counter = counter + 1
   local headers = {}
   headers["Content-Type"] = "application/json"
-  headers["X-Viewer-Id"] = string.format("viewer-%04d", counter % 500)
+  headers["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]
   headers["Idempotency-Key"] = string.format("w-%d-%d", math.random(1, 1000000000), counter)
   return wrk.format("POST", nil, headers, '{"sku":"tee"}')
 end
@@ -135,7 +137,9 @@ def wrk_row(
     return (label, rate, ms("50"), ms("99"))
 
 
-async def aiohttp_row(api: str, seconds: float, concurrency: int) -> tuple[str, float, float, float]:
+async def aiohttp_row(
+    api: str, seconds: float, concurrency: int, sessions: list[Session]
+) -> tuple[str, float, float, float]:
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
     counter = 0
@@ -146,7 +150,8 @@ async def aiohttp_row(api: str, seconds: float, concurrency: int) -> tuple[str, 
             nonlocal counter
             while time.perf_counter() < deadline:
                 counter += 1
-                headers = {"X-Viewer-Id": f"viewer-{counter % 500:04d}", "Idempotency-Key": f"a{w}-{counter}"}
+                token = sessions[counter % len(sessions)].token
+                headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"a{w}-{counter}"}
                 t0 = time.perf_counter()
                 async with session.post(f"{api}/orders", json={"sku": "tee"}, headers=headers) as response:
                     await response.read()
@@ -172,9 +177,11 @@ def main() -> None:
         relay = RelayProcess(Path(data)).start()
         try:
             room = open_room(relay, "bench", [{"sku": "tee", "title": "Tee", "price": 1, "stock": 10_000_000}])
+            sessions = mint_many(relay.url, 500)  # 500 viewers, each with the session the relay gave them
+            script = WRK_SCRIPT.replace("@TOKENS@", lua_tokens(sessions))
             rows.append(wrk_row(f"{room.api}/orders", args.seconds, 50, "relay POST /orders, wrk, 50 connections",
-                                WRK_SCRIPT))  # fmt: skip
-            rows.append(asyncio.run(aiohttp_row(room.api, args.seconds, 50)))
+                                script))  # fmt: skip
+            rows.append(asyncio.run(aiohttp_row(room.api, args.seconds, 50, sessions)))
             rows.append(wrk_row(f"{relay.url}/healthz", args.seconds, 50, "relay GET /healthz, wrk, 50 conn. (peer)"))
         finally:
             relay.stop()

@@ -36,10 +36,17 @@ from app.session_config import BundledRelayConfig, SessionConfig  # noqa: E402
 from pipeline.canvas import LANDSCAPE, PORTRAIT  # noqa: E402
 from pipeline.program import ProgramSettings  # noqa: E402
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
+from tests.helpers.sessions import Viewers  # noqa: E402
 from ui.i18n import install_translators  # noqa: E402
 from ui.studio_window import StudioWindow  # noqa: E402
 
 OUT = REPO / "docs" / "images"
+_VIEWERS: dict[str, Viewers] = {}
+
+
+def viewer_headers(relay: str, name: str) -> dict[str, str]:
+    """The headers of the viewer the script calls ``name`` (a session the relay minted for them)."""
+    return _VIEWERS.setdefault(relay, Viewers(relay))(name).headers
 
 
 def wait(app: QApplication, seconds: float) -> None:
@@ -65,14 +72,14 @@ def stage_room(window: StudioWindow) -> None:
         ("阿强", "已下单！"),
         ("Lin", "好看"),
     ]
+    relay = window.session.relay_url or ""
     for n, (name, text) in enumerate(chatter):
-        headers = {"X-Viewer-Id": f"viewer-shot{n}"}
+        headers = viewer_headers(relay, f"viewer-shot{n}")
         httpx.post(f"{api}/comments", json={"text": text, "nickname": name}, headers=headers, timeout=10)
         order = {"sku": "tee-basic-m", "nickname": name}
         httpx.post(f"{api}/orders", json=order, headers={**headers, "Idempotency-Key": "shot"}, timeout=10)
-    httpx.post(
-        f"{api}/questions", json={"text": "M码适合多高？", "nickname": "小美"}, headers={"X-Viewer-Id": "viewer-shot0"}
-    )
+    question = {"text": "M码适合多高？", "nickname": "小美"}
+    httpx.post(f"{api}/questions", json=question, headers=viewer_headers(relay, "viewer-shot0"), timeout=10)
 
 
 def stage_scenes(window: StudioWindow) -> None:
@@ -105,7 +112,11 @@ def shoot_studio(app: QApplication, language: str, out: Path, *, viewer: Path | 
         while not ((window.metrics_dock.last or {}).get("show") or {}).get("live") and time.monotonic() < deadline:
             wait(app, 0.1)
         ws = (window.session.relay_url or "").replace("http://", "ws://")
-        audience = [connect(f"{ws}/api/v1/rooms/demo/live?viewer_id=viewer-shot{n}") for n in range(6)]
+        relay = window.session.relay_url or ""
+        audience = [
+            connect(f"{ws}/api/v1/rooms/demo/live", additional_headers=viewer_headers(relay, f"viewer-shot{n}"))
+            for n in range(6)
+        ]
         stage_room(window)
         stage_scenes(window)
         wait(app, 2)
@@ -163,7 +174,11 @@ def shoot_rooms() -> None:
             chatter = [("小美", "这件T恤有白色吗？"), ("Sam", "Does the tea ship abroad?"), ("阿强", "已下单！"),
                        ("Lin", "好看"), ("Kai", "M码还有吗"), ("Ana", "Love the colour!")]  # fmt: skip
             ws = (session.relay_url or "").replace("http://", "ws://")
-            audience = [connect(f"{ws}/api/v1/rooms/demo/live?viewer_id=viewer-room{n}") for n in range(8)]
+            relay = session.relay_url or ""
+            audience = [
+                connect(f"{ws}/api/v1/rooms/demo/live", additional_headers=viewer_headers(relay, f"viewer-room{n}"))
+                for n in range(8)
+            ]
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for locale, suffix in [("en-US", ""), ("zh-CN", "-zh")]:
@@ -171,7 +186,7 @@ def shoot_rooms() -> None:
                     page.goto(session.watch_url or "")
                     page.wait_for_function(PLAYING, timeout=40_000)
                     for n, (name, text) in enumerate(chatter):
-                        headers = {"X-Viewer-Id": f"viewer-room{n}"}
+                        headers = viewer_headers(relay, f"viewer-room{n}")
                         httpx.post(
                             f"{api}/comments", json={"text": text, "nickname": name}, headers=headers, timeout=10
                         )
@@ -252,7 +267,11 @@ def shoot_rundown(app: QApplication, language: str, rundown_out: Path, prompter_
         room = window.session.room
         assert room is not None
         ws = (window.session.relay_url or "").replace("http://", "ws://")
-        audience = [connect(f"{ws}/api/v1/rooms/demo/live?viewer_id=viewer-run{n}") for n in range(10)]
+        relay = window.session.relay_url or ""
+        audience = [
+            connect(f"{ws}/api/v1/rooms/demo/live", additional_headers=viewer_headers(relay, f"viewer-run{n}"))
+            for n in range(10)
+        ]
         room.save_rundown(demo_rundown(zh))
         room.next_segment()
         wait(app, 1)
@@ -261,7 +280,7 @@ def shoot_rundown(app: QApplication, language: str, rundown_out: Path, prompter_
         asked = ("M码适合多高？", "m码适合多高", "M 码适合多高?") if zh else ("What height is M for?",) * 3
         for n, text in enumerate(asked):
             httpx.post(f"{api}/questions", json={"text": text, "nickname": f"viewer{n}"},
-                       headers={"X-Viewer-Id": f"viewer-run{n}"}, timeout=10)  # fmt: skip
+                       headers=viewer_headers(relay, f"viewer-run{n}"), timeout=10)  # fmt: skip
         wait(app, 3)
         for listener in audience[:4]:  # 10 → 6 within a minute: the prompter says so
             listener.close()

@@ -469,6 +469,8 @@ class RelayDriver:
         self.orders: dict[str, str] = {}
         self.sockets: dict[str, Any] = {}
         self.readers: dict[str, asyncio.Task[None]] = {}
+        self.sessions: dict[str, str] = {}
+        """Each scripted viewer's session token: the relay, not the script, says who a viewer is."""
 
     def run(self, steps: list[Step]) -> Outcome:
         return asyncio.run(self._run(steps))
@@ -525,12 +527,20 @@ class RelayDriver:
         except Exception:  # closing or closed: nothing more to read
             return
 
+    async def _session(self, viewer: str) -> dict[str, str]:
+        """The scripted viewer's session (one minted by the relay the first time they act)."""
+        if viewer not in self.sessions:
+            minted = await self._check(await self.viewers.post(f"{self.base}/api/v1/sessions"), "session")
+            self.viewers.cookies.clear()  # one client for every viewer: the next one must not renew this one
+            self.sessions[viewer] = str(minted["token"])
+        return {"Authorization": f"Bearer {self.sessions[viewer]}"}
+
     async def _do(self, step: Step) -> dict[str, Any] | None:
         from websockets.asyncio.client import connect
 
         a, v = step.args, step.viewer or ""
         host, viewers = self.host, self.viewers
-        viewer_headers = {"X-Viewer-Id": v}
+        viewer_headers = await self._session(v) if v else {}
         kind = step.kind
         if kind == "catalog":
             await self._check(await host.post("/catalog", json=CATALOG), "catalog")
@@ -550,7 +560,9 @@ class RelayDriver:
             await self._check(await host.delete(f"/pins/{a['sku']}"), "unpin")
         elif kind == "enter":
             ws_base = self.base.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-            ws = await connect(f"{ws_base}/api/v1/rooms/{self.room}/live?viewer_id={v}&nickname=sim{v[-2:]}")
+            ws = await connect(
+                f"{ws_base}/api/v1/rooms/{self.room}/live?nickname=sim{v[-2:]}", additional_headers=viewer_headers
+            )
             await ws.recv()  # the snapshot: the relay logged the entry before sending it
             self.sockets[v] = ws
             self.readers[v] = asyncio.create_task(self._read(v, ws))
@@ -630,7 +642,7 @@ class RelayDriver:
             body["flash_sale_id"] = self.names[a["flash"]]
         if a.get("coupon"):
             body["coupon_id"] = self.names[a["coupon"]]
-        headers = {"X-Viewer-Id": v, "Idempotency-Key": a["key"]}
+        headers = {**await self._session(v), "Idempotency-Key": a["key"]}
         while True:
             response = await self.viewers.post("/orders", json=body, headers=headers)
             if response.status_code == 409 and response.json().get("error") == "not_open_yet":

@@ -27,6 +27,14 @@ def secret(db: Store, name: str) -> bytes:
     return bytes.fromhex(row["value"])
 
 
+def set_secret(db: Store, name: str, value: bytes) -> None:
+    """Replace the shared secret called ``name`` (a rotated key ring)."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (f"secret:{name}", value.hex()),
+    )
+
+
 def rooms(db: Store) -> list[Any]:
     return db.execute(f"SELECT {ROOM_COLUMNS} FROM relay_rooms ORDER BY created_at").fetchall()  # noqa: S608
 

@@ -38,14 +38,6 @@ def money(amount_cents: int) -> float:
     return round(amount_cents / 100, 2)
 
 
-def viewer_id(value: str | None) -> str:
-    if not value or not VIEWER_ID.fullmatch(value):
-        raise CommerceError(
-            400, "bad_viewer_id", "X-Viewer-Id must be 6-64 letters, digits, '-' or '_' (the page creates one)"
-        )
-    return value
-
-
 def sku(value: str) -> str:
     if not SKU.fullmatch(value):
         raise invalid(f"sku {value[:70]!r} must be 1-64 letters, digits, '.', '-' or '_'")

@@ -29,7 +29,7 @@ from app.relay.errors import ApiError
 from app.relay.media_store import MULTIVARIANT, stream_folders
 from app.relay.poster import POSTER_NAME, open_graph_tags, poster_url
 from app.relay.room_auth import require_owner
-from app.relay.viewer import _page, pick_language, strings
+from app.relay.viewer import _page, pick_language, strings, viewer_session
 
 router = APIRouter(tags=["replay"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -243,8 +243,10 @@ def _replay_page(request: Request, ctx: RelayContext, room: str, show: int, sku:
     image = poster_url(ctx.media.root, base, found.name)
     url = f"{base}{request.url.path}"
     og = open_graph_tags(f"{found.title} · {heading}", found.title, url, image)
+    headers = {"Cache-Control": "no-cache", "Content-Language": language}
+    viewer_session(ctx, request, config, headers)  # an order from the replay is this viewer's
     page = _page(language, f"{found.title} · {heading}", config, "replay.html").replace("<!--og-->", og)
-    return HTMLResponse(page, headers={"Cache-Control": "no-cache", "Content-Language": language})
+    return HTMLResponse(page, headers=headers)
 
 
 @router.get("/watch/{room}/replay", response_class=RedirectResponse, status_code=307)

@@ -1,6 +1,7 @@
 """What a viewer's page calls: the room's state, buying, claiming, voting, asking, entering draws.
 
-A viewer is an anonymous id the page keeps (header ``X-Viewer-Id``). Refusals are 409 with
+A viewer is an anonymous id the relay issues in a signed session (app/relay/viewer_sessions.py: the
+page's cookie, or ``Authorization: Bearer`` from ``POST /api/v1/sessions``). Refusals are 409 with
 ``{"error": code, "message": sentence}``; the page shows its own translation of the code.
 """
 
@@ -50,7 +51,6 @@ async def products(room: str, ctx: Context) -> list[dict[str, Any]]:
 
 _ORDER_DOC: dict[str, Any] = {
     "parameters": [
-        {"name": "X-Viewer-Id", "in": "header", "required": True, "schema": {"type": "string"}},
         {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 100}},
     ],
     "requestBody": {"required": True, "content": {"application/json": {"schema": OrderCreate.model_json_schema()}}},

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import Request
 
@@ -26,6 +28,8 @@ from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, Rooms, StoreRoomRegistry, valid_room_name
 from app.relay.sale_gate import LocalGate, RedisGate, SaleGate
 from app.relay.timeline import Timeline
+from app.relay.viewer_sessions import KEY_FILE as SESSION_KEY_FILE
+from app.relay.viewer_sessions import SessionKeys, session_from
 from pipeline.ice import check_ice_host, hosts_from_env
 
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
@@ -61,8 +65,14 @@ class RelaySettings:
     redis: str | None = None
     """A Redis URL: the room feed, online counts and the timer lease shared between relays
     (app/relay/feed_bus.py); None: in-process, this relay alone."""
+    allowed_origins: tuple[str, ...] = ()
+    """Other sites (``https://host[:port]``) whose pages may open the rooms' live feeds; the relay's own
+    address and its public URL always may."""
 
     def __post_init__(self) -> None:
+        for origin in self.allowed_origins:
+            if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"--allow-origin {origin!r} is not an origin like https://shop.example.com")
         if len(self.admin_token) < 16:
             raise ValueError("the admin token must be at least 16 characters")
         if not 1024 <= self.max_body_bytes <= 1024**3:
@@ -119,6 +129,8 @@ class RelayContext:
     _notes: set[asyncio.Future[None]] = field(default_factory=set)
     sale_gate: SaleGate = field(default_factory=LocalGate)
     """Flash-sale taps answered in Redis before the store (app/relay/sale_gate.py), with ``--redis``."""
+    sessions: SessionKeys | None = None
+    """Viewer sessions' signing keys (app/relay/viewer_sessions.py; set by :meth:`open`)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -133,8 +145,13 @@ class RelayContext:
         if settings.postgres is not None:  # rooms and link secrets in the shared store: no folder is shared
             shared_rooms = StoreRoomRegistry(settings.postgres, import_from=settings.data_dir / "rooms.json")
             rooms, secrets_from = shared_rooms, shared_rooms.secret
+            sessions = SessionKeys.shared(
+                functools.partial(shared_rooms.secret, SESSION_KEY_FILE),
+                functools.partial(shared_rooms.set_secret, SESSION_KEY_FILE),
+            )
         else:
             rooms = RoomRegistry(settings.data_dir / "rooms.json")
+            sessions = SessionKeys.load(settings.data_dir)
         # Sharing PostgreSQL, a batch holds the one write lock every relay waits for (synchronously,
         # on its event loop): smaller batches bound that wait (~1.3 ms an order there).
         commits = CommitQueue(engine, max_batch=SHARED_BATCH if settings.shared else DEFAULT_BATCH)
@@ -155,6 +172,7 @@ class RelayContext:
             bus.live_here = live.live_starts
             context.sale_gate = RedisGate(engine, bus.client)
             realtime.bus.on_lost = context.relay_lost
+        context.sessions = sessions
         engine.add_event_listener(context.timeline.on_events)
         return context
 
@@ -165,6 +183,31 @@ class RelayContext:
         task = asyncio.ensure_future(self.commits.run(note))
         self._notes.add(task)
         task.add_done_callback(self._notes.discard)
+
+    def viewer_sessions(self) -> SessionKeys:
+        if self.sessions is None:
+            self.sessions = SessionKeys.load(self.settings.data_dir)
+        return self.sessions
+
+    def origin_allowed(self, headers: Mapping[str, str]) -> bool:
+        """Whether a WebSocket handshake's page may open a feed: no Origin (not a browser), the relay's
+        own host, its public URL's origin, or an allowed one."""
+        origin = headers.get("origin")
+        if origin is None:
+            return True
+        origin = origin.strip().rstrip("/").lower()
+        host = headers.get("host", "").lower()
+        if host and origin in (f"http://{host}", f"https://{host}"):
+            return True
+        if self.settings.public_url:
+            public = urlsplit(self.settings.public_url)
+            if origin == f"{public.scheme}://{public.netloc}".lower():
+                return True
+        return origin in (o.lower() for o in self.settings.allowed_origins)
+
+    def viewer(self, headers: Mapping[str, str]) -> str:
+        """The viewer a request's session names (401 without a valid one; app/relay/viewer_sessions.py)."""
+        return session_from(self.viewer_sessions(), headers).viewer
 
     def assistant_tokens(self) -> AssistantTokens:
         if self.assistants is None:

@@ -7,10 +7,15 @@ benchmarks/comment_fanout.py), so the feed talks to uvicorn directly. (FastAPI d
 WebSocket routes in OpenAPI, so nothing is lost there; the protocol is described in
 :mod:`app.relay.realtime`.)
 
-Viewers connect with ``?viewer_id=…&nickname=…``; the host's console with ``?token=<owner token>``;
+Viewers connect with their session (app/relay/viewer_sessions.py: the page's cookie, or
+``Authorization: Bearer``) and ``?nickname=…``; the host's console with ``?token=<owner token>``;
 an assistant's page (中控) with its link's token, as the ``shopcast.assistant`` subprotocol's partner
 (``new WebSocket(url, ["shopcast.assistant", token])``: in no URL) or ``?token=``; its connection is
 closed (4401) when the link is revoked or expires (app/relay/assistants.py).
+
+A browser's handshake from another site's page is refused (its ``Origin`` must be this relay's own,
+its public URL's, or one of ``--allow-origin``): a page elsewhere must not act in the room with the
+viewer's cookie.
 """
 
 from __future__ import annotations
@@ -23,7 +28,6 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.commerce.errors import CommerceError
-from app.commerce.values import VIEWER_ID
 from app.commerce.values import nickname as clean_nickname
 from app.relay.assistants import SUBPROTOCOL, actor
 from app.relay.context import RelayContext
@@ -72,7 +76,11 @@ class LiveFeedLane:
                 await refuse(f"{SUBPROTOCOL} needs the assistant link's token as the other subprotocol")
                 return
             token, subprotocol = others[0], SUBPROTOCOL
-        viewer = query.get("viewer_id")
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or ()}
+        if not ctx.origin_allowed(headers):
+            await refuse("this page's origin may not open the room's feed")
+            return
+        viewer: str | None = None
         owner = False
         assistant: dict[str, object] | None = None
         if token is not None:
@@ -89,9 +97,12 @@ class LiveFeedLane:
             else:
                 await refuse("the owner token is wrong")
                 return
-        elif viewer is None or not VIEWER_ID.fullmatch(viewer):
-            await refuse("viewer_id must be 6-64 letters, digits, '-' or '_'")
-            return
+        else:
+            try:
+                viewer = ctx.viewer(headers)
+            except CommerceError as exc:
+                await refuse(exc.code)
+                return
         accept: dict[str, object] = {"type": "websocket.accept"}
         if subprotocol is not None:
             accept["subprotocol"] = subprotocol  # the browser closes a connection that does not pick one

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.commerce.orders import OrderRequest
-from app.commerce.values import nickname, viewer_id
+from app.commerce.values import nickname
 from app.relay.body_limit import API_BODY_LIMIT
 from app.relay.context import RelayContext
 from app.relay.errors import ApiError, error_response
@@ -37,7 +37,7 @@ async def place_order(
 ) -> tuple[dict[str, Any], bool]:
     """Validate and place one order; return (order, created now rather than replayed)."""
     ctx.room(room)
-    viewer = viewer_id(headers.get("x-viewer-id"))
+    viewer = ctx.viewer(headers)
     key = headers.get("idempotency-key")
     if not key or len(key) > 100 or not key.isprintable():
         raise ApiError(400, "missing_idempotency_key", "send an Idempotency-Key header (1-100 printable characters)")

@@ -1,5 +1,6 @@
 """Who is calling: the room's host (owner token, or the relay's admin token), an assistant (中控: an
-assistant link's token, app/relay/assistants.py) or a viewer (X-Viewer-Id)."""
+assistant link's token, app/relay/assistants.py) or a viewer (a session the relay issued,
+app/relay/viewer_sessions.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,25 @@ from fastapi import Depends, Request
 
 from app.commerce import assistants as links
 from app.commerce.errors import CommerceError
-from app.commerce.values import viewer_id
 from app.relay.assistants import ASSISTANT_ID, NOT_ALLOWED, SCOPES, actor
 from app.relay.context import RelayContext, bearer_token, get_context
 from app.relay.errors import ApiError
 from app.relay.rooms import Room
 from app.relay.signed_tokens import looks_like_token
+from app.relay.viewer_sessions import SESSION_PREFIX
+
+
+def _owner_bearer(request: Request) -> str | None:
+    """The bearer that could be the owner's or an assistant's: a viewer's session is neither (it is a
+    viewer's request, like one with no token at all)."""
+    token = bearer_token(request)
+    return None if token is None or token.startswith(SESSION_PREFIX) else token
 
 
 def require_owner(request: Request, ctx: RelayContext, room: str) -> Room:
     """The host's actions. A request without a token is a viewer's: 403. A wrong token: 401."""
     found = ctx.room(room)
-    token = bearer_token(request)
+    token = _owner_bearer(request)
     if token is None:
         raise ApiError(403, "forbidden", "only the room's host can do this (it needs the room's owner token)")
     if found.owner_matches(token) or hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode()):
@@ -54,7 +62,7 @@ def require_assistant_or_owner(request: Request, ctx: RelayContext, room: str, s
     if scope not in SCOPES:
         raise ValueError(f"{scope!r} is not an assistant scope")
     found = ctx.room(room)
-    token = bearer_token(request)
+    token = _owner_bearer(request)
     if token is None:
         raise ApiError(
             403,
@@ -81,5 +89,6 @@ def acting(scope: str) -> Any:
 
 
 def require_viewer(request: Request, ctx: RelayContext, room: str) -> str:
+    """The viewer the request's session names; 401 without a valid session (never a client's word)."""
     ctx.room(room)
-    return viewer_id(request.headers.get("x-viewer-id"))
+    return ctx.viewer(request.headers)

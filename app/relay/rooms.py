@@ -293,5 +293,9 @@ class StoreRoomRegistry:
         with self._lock:
             return shared.secret(self._db, name)
 
+    def set_secret(self, name: str, value: bytes) -> None:
+        with self._lock:
+            shared.set_secret(self._db, name, value)
+
     def close(self) -> None:
         self._db.close()

@@ -26,6 +26,7 @@ from app.relay import (
     api_replay,
     api_rooms,
     api_rundown,
+    api_sessions,
     api_viewer,
     egress,
     ingest,
@@ -173,6 +174,7 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
         }
 
     app.include_router(api_viewer.router)  # first: the viewers' routes carry the load
+    app.include_router(api_sessions.router)  # viewer sessions: who a viewer is, said by the relay
     app.include_router(api_rooms.router)
     app.include_router(api_host.router)
     app.include_router(api_live.router)

@@ -18,10 +18,12 @@ from fastapi.responses import HTMLResponse
 from app.paths import assets_dir, hls_js_path
 from app.relay import web_assets
 from app.relay.api_cohost import invite_page
+from app.relay.api_sessions import current_or_new, secure_cookies
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
 from app.relay.player_boot import player_boot
 from app.relay.poster import open_graph_tags, poster_url
+from app.relay.viewer_sessions import cookie_header
 from app.scene_templates import SAFE_BOTTOM, SAFE_TOP
 
 log = logging.getLogger(__name__)
@@ -129,6 +131,16 @@ def _player_boot(ctx: RelayContext, room: str) -> dict[str, Any] | None:
         return None
 
 
+def viewer_session(ctx: RelayContext, request: Request, config: dict[str, Any], headers: dict[str, str]) -> None:
+    """The page's viewer: their session (a new one, or renewed when due, as the page's cookie) and
+    their id in the page's config. The page differs per viewer, so no shared cache keeps it."""
+    session, send = current_or_new(ctx, request)
+    config["viewer"] = session.viewer
+    if send:
+        headers["Set-Cookie"] = cookie_header(session, secure=secure_cookies(ctx, request))
+    headers["Cache-Control"] = "private, " + headers.get("Cache-Control", "no-cache")
+
+
 def _room_headers(headers: dict[str, str], rehearsal: bool) -> dict[str, str]:
     """A rehearsing room is unlisted: its pages ask search engines not to index them."""
     return {**headers, "X-Robots-Tag": "noindex, nofollow"} if rehearsal else headers
@@ -172,6 +184,7 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
     config["hls_start"] = hls_start and {"playlists": hls_start["playlists"], "start": hls_start["start"]}
     if hls_start:  # its playlists are of this moment: a page from the cache must not start on them
         headers["Cache-Control"] = "no-store"
+    viewer_session(ctx, request, config, headers)
     boot: dict[str, Any] = {"live": False}
     if state == "live":
         boot = {

@@ -1,6 +1,7 @@
-// The viewer's identity in this browser, one for the watch and the replay pages (an order placed from
-// the replay is the same viewer's as one placed live): a random id kept in localStorage (a fresh one
-// each visit in private mode), and the helpers that make it.
+// The viewer's identity on the room's pages: the relay's to say. The page came with a session (an
+// HttpOnly cookie every call and the live feed carry) and the viewer's id in its config, the same on the
+// watch and the replay pages (an order placed from the replay is the same viewer's as one placed live);
+// plus helpers the pages share.
 (function () {
   "use strict";
 
@@ -14,5 +15,6 @@
     return value;
   }
   const randomHex = (n) => Array.from(crypto.getRandomValues(new Uint8Array(n)), (b) => b.toString(16).padStart(2, "0")).join("");
-  window.shopcastIdentity = { stored: stored, randomHex: randomHex, viewerId: stored("shopcast.viewer", () => "v-" + randomHex(8)) };
+  const config = JSON.parse(document.getElementById("shopcast-config").textContent);
+  window.shopcastIdentity = { stored: stored, randomHex: randomHex, viewerId: String(config.viewer || "") };
 })();

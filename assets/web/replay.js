@@ -18,7 +18,6 @@
   const video = $("video");
   const status = (text) => { $("r-status").textContent = text; };
   const hex = window.shopcastIdentity.randomHex;  // identity.js: the same viewer as on the live page
-  const viewerId = window.shopcastIdentity.viewerId;
   const clock = (s) => Math.floor(s / 60) + ":" + String(Math.floor(s % 60)).padStart(2, "0");
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
@@ -66,7 +65,7 @@
   async function buy(sku) {
     const response = await fetch(config.room_api + "/orders", {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Viewer-Id": viewerId, "Idempotency-Key": hex(16) },
+      headers: { "Content-Type": "application/json", "Idempotency-Key": hex(16) },
       body: JSON.stringify({ sku: sku, qty: 1, source: "replay" }),
     });
     const data = await response.json().catch(() => ({}));

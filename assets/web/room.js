@@ -75,7 +75,7 @@
 
   // --- REST --------------------------------------------------------------------------------------------
   async function call(method, path, body, headers) {
-    const init = { method: method, headers: Object.assign({ "X-Viewer-Id": viewerId }, headers || {}) };
+    const init = { method: method, headers: Object.assign({}, headers || {}) };  // the session: its cookie
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -117,7 +117,7 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const query = "?viewer_id=" + encodeURIComponent(viewerId) + "&nickname=" + encodeURIComponent(nickname);
+    const query = "?nickname=" + encodeURIComponent(nickname);  // who: the session's cookie
     socket = new WebSocket(scheme + location.host + api + "/live" + query);
     socket.onopen = () => {
       room.connected = true;

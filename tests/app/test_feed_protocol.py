@@ -75,13 +75,14 @@ def _ok(response: httpx.Response) -> Any:
 async def _session(room: Room, assistant_token: str) -> tuple[Feed, Feed, Feed, Feed]:
     """Make every message type happen; the feeds of viewer A, viewer B, the owner and an assistant (中控)."""
     owner_headers = {"Authorization": f"Bearer {room.owner_token}"}
+    ann, bob = room.session("viewer-aaa").headers, room.session("viewer-bbb").headers
     async with (
         httpx.AsyncClient(base_url=room.api, headers=owner_headers, timeout=30) as host,
-        httpx.AsyncClient(base_url=room.api, headers={"X-Viewer-Id": "viewer-aaa"}, timeout=30) as a,
-        httpx.AsyncClient(base_url=room.api, headers={"X-Viewer-Id": "viewer-bbb"}, timeout=30) as b,
+        httpx.AsyncClient(base_url=room.api, headers=ann, timeout=30) as a,
+        httpx.AsyncClient(base_url=room.api, headers=bob, timeout=30) as b,
         websockets.connect(_ws_url(room, token=room.owner_token)) as owner_ws,
-        websockets.connect(_ws_url(room, viewer_id="viewer-aaa", nickname="Ann")) as a_ws,
-        websockets.connect(_ws_url(room, viewer_id="viewer-bbb", nickname="Bob")) as b_ws,
+        websockets.connect(_ws_url(room, nickname="Ann"), additional_headers=ann) as a_ws,
+        websockets.connect(_ws_url(room, nickname="Bob"), additional_headers=bob) as b_ws,
         websockets.connect(_ws_url(room, token=assistant_token)) as assistant_ws,
     ):
         owner, va, vb = Feed(owner_ws, True), Feed(a_ws, False), Feed(b_ws, False)
@@ -137,8 +138,8 @@ async def _session(room: Room, assistant_token: str) -> tuple[Feed, Feed, Feed, 
         await a_ws.send(json.dumps({"type": "like", "count": 3}))
         await a_ws.send(json.dumps({"type": "ping", "id": 1}))
         await a_ws.send(json.dumps({"type": "teleport"}))
-        _ok(await host.post("/mutes", json={"viewer_id": "viewer-bbb", "minutes": 5}))
-        _ok(await host.delete("/mutes/viewer-bbb"))
+        _ok(await host.post("/mutes", json={"viewer_id": room.session("viewer-bbb").viewer, "minutes": 5}))
+        _ok(await host.delete(f"/mutes/{room.session('viewer-bbb').viewer}"))
 
         _ok(await host.put("/rundown", json=RUNDOWN))
         _ok(await host.post("/rundown/next"))

@@ -224,8 +224,8 @@ def test_a_relay_restart_ends_the_connections_its_log_left_open(tmp_path: Path) 
     relay = RelayProcess(tmp_path / "relay").start()
     try:
         room = open_room(relay, "crash")
-        url = room.api.replace("http://", "ws://") + "/live?viewer_id=viewer-crash1&nickname=C"
-        with connect(url) as ws:
+        url = room.api.replace("http://", "ws://") + "/live?nickname=C"
+        with connect(url, additional_headers=room.session("viewer-crash1").headers) as ws:
             json.loads(ws.recv())
             with room.host() as host:
                 assert host.get("/metrics").json()["metrics"]["online"]["value"] == 1

@@ -24,14 +24,17 @@ async def exchange(app: Any) -> list[tuple[int, dict[str, Any], str | None]]:
         await client.post(
             "/api/v1/rooms/paths/products", json={"sku": "mug", "title": "Mug", "price": 9.9, "stock": 1}, headers=owner
         )
-        viewer = {"X-Viewer-Id": "viewer-paths"}
+        minted = (await client.post("/api/v1/sessions")).json()
+        client.cookies.clear()
+        viewer = {"Authorization": f"Bearer {minted['token']}"}
         attempts = [
             ({"sku": "mug"}, {**viewer, "Idempotency-Key": "k1"}),
             ({"sku": "mug"}, {**viewer, "Idempotency-Key": "k1"}),  # replay
             ({"sku": "mug", "qty": 2}, {**viewer, "Idempotency-Key": "k1"}),  # key reused
             ({"sku": "mug"}, {**viewer, "Idempotency-Key": "k2"}),  # sold out
             ({"sku": "mug", "qty": 0}, {**viewer, "Idempotency-Key": "k3"}),  # invalid
-            ({"sku": "mug"}, {"Idempotency-Key": "k4"}),  # no viewer
+            ({"sku": "mug"}, {"Idempotency-Key": "k4"}),  # no session
+            ({"sku": "mug"}, {"X-Viewer-Id": "viewer-paths", "Idempotency-Key": "k5"}),  # an id chosen: no session
             ({"sku": "mug"}, viewer),  # no key
         ]
         results = []
@@ -62,8 +65,8 @@ def outcomes(tmp_path: Path) -> dict[bool, list[tuple[int, dict[str, Any], str |
 def test_both_paths_give_the_same_answers(outcomes: dict[bool, list[tuple[int, dict[str, Any], str | None]]]) -> None:
     assert outcomes[True] == outcomes[False]
     statuses = [status for status, _, _ in outcomes[True]]
-    assert statuses == [201, 201, 409, 409, 422, 400, 400, 404]
+    assert statuses == [201, 201, 409, 409, 422, 401, 401, 400, 404]
     codes = [body.get("error") for _, body, _ in outcomes[True]]
-    assert codes == [None, None, "idempotency_key_reused", "sold_out", "invalid_request", "bad_viewer_id",
-                     "missing_idempotency_key", "room_not_found"]  # fmt: skip
+    assert codes == [None, None, "idempotency_key_reused", "sold_out", "invalid_request", "session_required",
+                     "session_required", "missing_idempotency_key", "room_not_found"]  # fmt: skip
     assert outcomes[True][1][2] == "true", "the replay says so"

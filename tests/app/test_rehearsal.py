@@ -167,7 +167,8 @@ def test_a_rehearsal_marks_everything_and_leaves_the_real_show_as_it_was(room: R
 
 def test_the_feed_tells_every_page_when_the_mode_changes(room: Room) -> None:
     ws = room.relay.url.replace("http://", "ws://")
-    with connect(f"{ws}/api/v1/rooms/{room.name}/live?viewer_id=viewer-feed&nickname=v", open_timeout=10) as feed:
+    viewer = room.session("viewer-feed").headers
+    with connect(f"{ws}/api/v1/rooms/{room.name}/live?nickname=v", open_timeout=10, additional_headers=viewer) as feed:
         snapshot = json.loads(feed.recv(timeout=10))
         assert snapshot["type"] == "snapshot" and snapshot["rehearsal"] is False
         assert switch(room, True).status_code == 200

@@ -25,6 +25,11 @@ def feed_url(room: Room, **params: str) -> str:
     return room.api.replace("http://", "ws://") + f"/live?{query}"
 
 
+def feed(room: Room, viewer: str, **params: str) -> Any:
+    """The live feed as the viewer the test calls ``viewer`` (their session, minted by the relay)."""
+    return websockets.connect(feed_url(room, **params), additional_headers=room.session(viewer).headers)
+
+
 async def next_event(ws: Any, kind: str, timeout: float = 5.0, match: Any = None) -> dict[str, Any]:
     """The next event of ``kind`` (inside batches, or a top-level message)."""
     deadline = time.monotonic() + timeout
@@ -38,10 +43,13 @@ async def next_event(ws: Any, kind: str, timeout: float = 5.0, match: Any = None
 
 def test_a_pin_reaches_viewers_within_a_second(room: Room) -> None:
     async def scenario() -> float:
-        async with websockets.connect(feed_url(room, viewer_id="viewer-pin", nickname="Pat")) as ws:
+        async with feed(room, "viewer-pin", nickname="Pat") as ws:
             snapshot = json.loads(await ws.recv())
             assert snapshot["type"] == "snapshot" and [p["sku"] for p in snapshot["cart"]][:2] == ["tee", "mug"]
-            assert snapshot["payment"]["test_mode"] is True and snapshot["me"]["viewer_id"] == "viewer-pin"
+            assert (
+                snapshot["payment"]["test_mode"] is True
+                and snapshot["me"]["viewer_id"] == room.session("viewer-pin").viewer
+            )
             started = time.monotonic()
             with room.host() as host:
                 assert host.post("/pins", json={"sku": "tee"}).status_code == 201
@@ -58,8 +66,8 @@ def test_a_pin_reaches_viewers_within_a_second(room: Room) -> None:
 def test_comments_fan_out_and_refusals_go_back_to_the_sender(room: Room) -> None:
     async def scenario() -> None:
         async with (
-            websockets.connect(feed_url(room, viewer_id="viewer-talk", nickname="Tal")) as talker,
-            websockets.connect(feed_url(room, viewer_id="viewer-read", nickname="Rea")) as reader,
+            feed(room, "viewer-talk", nickname="Tal") as talker,
+            feed(room, "viewer-read", nickname="Rea") as reader,
             websockets.connect(feed_url(room, token=room.owner_token)) as console,
         ):
             for ws in (talker, reader, console):
@@ -68,7 +76,7 @@ def test_comments_fan_out_and_refusals_go_back_to_the_sender(room: Room) -> None
             seen = await next_event(reader, "comment", match=lambda e: e["nickname"] == "Tal")
             assert seen["text"] == "<b>好看!</b>" and "viewer_id" not in seen, "viewers never see each other's ids"
             host_seen = await next_event(console, "comment", match=lambda e: e["nickname"] == "Tal")
-            assert host_seen["viewer_id"] == "viewer-talk", "the host sees who to moderate"
+            assert host_seen["viewer_id"] == room.session("viewer-talk").viewer, "the host sees who to moderate"
             for n in range(6):
                 await talker.send(json.dumps({"type": "comment", "text": f"spam {n}", "id": n}))
             error = await next_event(talker, "error")
@@ -86,7 +94,7 @@ def test_comments_fan_out_and_refusals_go_back_to_the_sender(room: Room) -> None
 def test_orders_show_on_the_console_and_stock_on_every_page(room: Room) -> None:
     async def scenario() -> None:
         async with (
-            websockets.connect(feed_url(room, viewer_id="viewer-watch")) as watcher,
+            feed(room, "viewer-watch") as watcher,
             websockets.connect(feed_url(room, token=room.owner_token)) as console,
         ):
             await watcher.recv()
@@ -96,7 +104,10 @@ def test_orders_show_on_the_console_and_stock_on_every_page(room: Room) -> None:
             stock = await next_event(watcher, "stock", match=lambda e: e["sku"] == "mug")
             assert stock["stock"] == before - 2
             seen = await next_event(console, "order")
-            assert seen["order"]["order_id"] == order["order_id"] and seen["order"]["viewer_id"] == "viewer-buyer"
+            assert (
+                seen["order"]["order_id"] == order["order_id"]
+                and seen["order"]["viewer_id"] == room.session("viewer-buyer").viewer
+            )
 
     asyncio.run(scenario())
 
@@ -108,7 +119,7 @@ def room_state(room: Room) -> dict[str, Any]:
 
 def test_likes_are_totalled_and_presence_is_logged(room: Room) -> None:
     async def scenario() -> None:
-        async with websockets.connect(feed_url(room, viewer_id="viewer-likes", nickname="Lee")) as ws:
+        async with feed(room, "viewer-likes", nickname="Lee") as ws:
             snapshot = json.loads(await ws.recv())
             assert snapshot["online"] >= 1
             start = snapshot["likes"]
@@ -123,17 +134,30 @@ def test_likes_are_totalled_and_presence_is_logged(room: Room) -> None:
     time.sleep(0.3)
     with room.host() as host:
         events = host.get("/events", params={"limit": 10000}).json()
-    mine = [e for e in events if e["viewer_id"] == "viewer-likes"]
+    mine = [e for e in events if e["viewer_id"] == room.session("viewer-likes").viewer]
     assert [e["type"] for e in mine] == ["viewer.enter", "like", "viewer.leave"]
     assert mine[1]["data"]["count"] == 7 and mine[2]["data"]["watched_s"] >= 0
 
 
-@pytest.mark.parametrize("query", ["viewer_id=x", "", "token=wrong-token-123"])
-def test_bad_connections_are_refused(room: Room, query: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "headers"),
+    [
+        ("viewer_id=viewer-chosen", {}),  # an id the client chose is no identity
+        ("", {}),
+        ("token=wrong-token-123", {}),
+        ("", {"Authorization": "Bearer s1.viewer-forged.a.9999999999." + "A" * 43}),
+        ("", {"Cookie": "shopcast_session=s1.viewer-forged.a.9999999999." + "A" * 43}),
+        ("", {"Origin": "https://evil.example"}),  # another site's page, even with a session (below)
+    ],
+)
+def test_bad_connections_are_refused(room: Room, query: str, headers: dict[str, str]) -> None:
+    if "Origin" in headers:
+        headers = {**headers, **room.session("viewer-elsewhere").headers}
+
     async def scenario() -> None:
         url = room.api.replace("http://", "ws://") + f"/live?{query}"
         with pytest.raises(websockets.exceptions.InvalidStatus):
-            async with websockets.connect(url):
+            async with websockets.connect(url, additional_headers=headers):
                 pass
 
     asyncio.run(scenario())
@@ -141,7 +165,7 @@ def test_bad_connections_are_refused(room: Room, query: str) -> None:
 
 def test_the_first_message_is_always_the_snapshot_even_while_the_room_is_busy(room: Room) -> None:
     async def first_message(n: int) -> str:
-        async with websockets.connect(feed_url(room, viewer_id=f"viewer-burst-{n:03d}", nickname="B")) as ws:
+        async with feed(room, f"viewer-burst-{n:03d}", nickname="B") as ws:
             return str(json.loads(await ws.recv())["type"])
 
     async def scenario() -> list[str]:

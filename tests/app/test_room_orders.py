@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import time
+from typing import Any
 
 import aiohttp
 import httpx
@@ -32,6 +33,7 @@ def test_five_thousand_concurrent_attempts_never_oversell(room: Room) -> None:
     time.sleep(max(0.0, sale["opens_at"] - time.time()) + 0.3)
 
     viewers = [f"viewer-{n:04d}" for n in range(250)]
+    sessions = {v: room.session(v).headers for v in viewers}
     # 20 attempts per viewer over 10 keys: every key is sent twice (a retry), interleaved with others.
     attempts = [(v, f"key-{k}") for v in viewers for k in range(10)] * 2
     results: dict[tuple[str, str], list[tuple[int, dict]]] = collections.defaultdict(list)
@@ -47,7 +49,7 @@ def test_five_thousand_concurrent_attempts_never_oversell(room: Room) -> None:
                             async with session.post(
                                 f"{room.api}/orders",
                                 json={"sku": "tee", "qty": 1, "flash_sale_id": sale["id"]},
-                                headers={"X-Viewer-Id": viewer, "Idempotency-Key": key},
+                                headers={**sessions[viewer], "Idempotency-Key": key},
                             ) as response:
                                 results[(viewer, key)].append((response.status, await response.json()))
                                 return
@@ -106,12 +108,15 @@ def test_orders_say_test_mode(room: Room) -> None:
 @pytest.mark.parametrize(
     ("headers", "status", "code"),
     [
-        ({}, 400, "bad_viewer_id"),
-        ({"X-Viewer-Id": "x"}, 400, "bad_viewer_id"),
-        ({"X-Viewer-Id": "viewer-ok"}, 400, "missing_idempotency_key"),
+        ({}, 401, "session_required"),
+        ({"X-Viewer-Id": "viewer-ok"}, 401, "session_required"),  # a name the client chose is no identity
+        ({"Authorization": "Bearer s1.viewer-ok.a.9999999999." + "A" * 43}, 401, "session_invalid"),
+        ({"session": True}, 400, "missing_idempotency_key"),
     ],
 )
-def test_orders_need_a_viewer_and_a_key(room: Room, headers: dict[str, str], status: int, code: str) -> None:
+def test_orders_need_a_viewer_and_a_key(room: Room, headers: dict[str, Any], status: int, code: str) -> None:
+    if headers.pop("session", False):
+        headers = room.session("viewer-ok").headers
     response = httpx.post(f"{room.api}/orders", json={"sku": "mug"}, headers=headers)
     assert response.status_code == status and response.json()["error"] == code and response.json()["message"]
 

@@ -70,6 +70,10 @@ def test_a_pin_shows_within_a_second_and_one_tap_buys(room: Room, page_factory: 
     with room.host() as host:
         orders = [o for o in host.get("/orders").json() if o["viewer_id"] == viewer]
     assert [(o["sku"], o["status"]) for o in orders] == [("tee", "paid")]
+    # who bought: the session the page came with, in a cookie no script on the page can read
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "shopcast_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["value"].startswith(f"s1.{viewer}.")
+    assert "shopcast_session" not in page.evaluate("document.cookie")
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -72,7 +72,9 @@ def deployment(tmp_path: Path, postgres_dsn: str, redis_server: RedisServer) -> 
 
 def on(room: Room, url: str) -> Room:
     """The same room, reached through another address (the other relay, or nginx)."""
-    return Room(_at(room.relay, url), room.name, room.owner_token, room.stream_key)
+    other = Room(_at(room.relay, url), room.name, room.owner_token, room.stream_key)
+    other.viewers = room.viewers  # the same viewers: a session works on every relay sharing the store
+    return other
 
 
 def _at(relay: RelayProcess, url: str) -> RelayProcess:
@@ -104,10 +106,17 @@ def test_a_comment_and_a_pin_made_on_one_relay_reach_the_viewers_of_the_other(
     health_a = httpx.get(f"{deployment.a.url}/healthz").json()
     assert health_a["store"] == "postgres"
 
+    def viewer(name: str) -> dict[str, str]:  # a session minted on relay a is good on relay b
+        return room.session(f"viewer-{name}").headers
+
     async def scenario() -> tuple[float, float]:
         async with (
-            websockets.connect(feed_url(deployment.a.url, "duo", viewer_id="viewer-a", nickname="Ann")) as on_a,
-            websockets.connect(feed_url(deployment.b.url, "duo", viewer_id="viewer-b", nickname="Bo")) as on_b,
+            websockets.connect(
+                feed_url(deployment.a.url, "duo", nickname="Ann"), additional_headers=viewer("a")
+            ) as on_a,
+            websockets.connect(
+                feed_url(deployment.b.url, "duo", nickname="Bo"), additional_headers=viewer("b")
+            ) as on_b,
         ):
             snapshot = json.loads(await on_b.recv())
             assert snapshot["type"] == "snapshot" and [p["sku"] for p in snapshot["cart"]] == ["tee", "mug"]
@@ -136,7 +145,7 @@ def test_a_comment_and_a_pin_made_on_one_relay_reach_the_viewers_of_the_other(
     # Redis drops the relays' subscriptions (a restart, a failover): what they missed is unknown, so
     # each closes its feeds with 1012 once subscribed again, and the pages reconnect to a fresh snapshot
     async def dropped() -> int | None:
-        async with websockets.connect(feed_url(deployment.a.url, "duo", viewer_id="viewer-c")) as ws:
+        async with websockets.connect(feed_url(deployment.a.url, "duo"), additional_headers=viewer("c")) as ws:
             await ws.recv()
             redis_server.command("CLIENT", "KILL", "TYPE", "pubsub")
             await asyncio.wait_for(ws.wait_closed(), 10)
@@ -178,7 +187,7 @@ def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(
         answer = await client.post(
             "/api/v1/rooms/sale/orders",
             json={"sku": "mug", "flash_sale_id": sale["id"]},
-            headers={"X-Viewer-Id": viewer, "Idempotency-Key": key},
+            headers={**room.session(viewer).headers, "Idempotency-Key": key},
         )
         return viewer, answer.status_code, answer.json().get("order_id") if answer.status_code == 201 else None
 
@@ -193,6 +202,8 @@ def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(
             for client in clients:
                 await client.aclose()
 
+    for n in range(120):
+        room.session(f"viewer-{n}")  # minted before the storm, as each page got its own
     results = asyncio.run(hammer())
     sold = [r for r in results if r[1] == 201]
     assert {code for _, code, _ in results} <= {201, 409}, Counter(code for _, code, _ in results)
@@ -232,7 +243,7 @@ def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(
             answers = await asyncio.gather(*(
                 client.post(f"{bases[n % 2]}/api/v1/rooms/sale/orders",
                             json={"sku": "mug", "flash_sale_id": second["id"]},
-                            headers={"X-Viewer-Id": "viewer-retry", "Idempotency-Key": "same-tap"})
+                            headers={**room.session("viewer-retry").headers, "Idempotency-Key": "same-tap"})
                 for n in range(5)
             ))  # fmt: skip
         return [(a.status_code, a.json().get("order_id")) for a in answers]
@@ -251,7 +262,7 @@ def test_one_flash_sale_hammered_through_both_relays_sells_exactly_its_units(
     with on(room, deployment.a.url).host() as host:
         listed = host.get("/orders", params={"limit": 1000}).json()
         orders = listed["orders"] if isinstance(listed, dict) else listed
-    assert len([o for o in orders if o["viewer_id"] == "viewer-late"]) == 1
+    assert len([o for o in orders if o["viewer_id"] == room.session("viewer-late").viewer]) == 1
 
 
 def _leader(deployment: Deployment, timeout: float = 10.0) -> tuple[RelayProcess, RelayProcess]:
@@ -269,8 +280,9 @@ class Feed:
     """A feed connection through nginx that reconnects (to whichever relay nginx picks) when it drops,
     as the room page and the studio do, and remembers what it saw."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
         self.url = url
+        self.headers = headers or {}
         self.events: list[dict[str, Any]] = []
         self.snapshots = 0
         self.reconnects = 0
@@ -278,7 +290,7 @@ class Feed:
     async def run(self) -> None:
         while True:
             try:
-                async with websockets.connect(self.url, open_timeout=5) as ws:
+                async with websockets.connect(self.url, open_timeout=5, additional_headers=self.headers) as ws:
                     async for raw in ws:
                         message = json.loads(raw)
                         if message["type"] == "snapshot":
@@ -311,7 +323,7 @@ def test_killing_a_relay_mid_show_moves_its_viewers_timers_and_metrics_and_loses
                 try:
                     answer = await client.post(
                         "/api/v1/rooms/show/orders", json={"sku": "tee"},
-                        headers={"X-Viewer-Id": viewer, "Idempotency-Key": key},
+                        headers={**room.session(viewer).headers, "Idempotency-Key": key},
                     )  # fmt: skip
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
@@ -329,7 +341,7 @@ def test_killing_a_relay_mid_show_moves_its_viewers_timers_and_metrics_and_loses
 
     async def scenario() -> tuple[list[Feed], int, int]:
         base = deployment.lb.url
-        viewers = [Feed(feed_url(base, "show", viewer_id=f"viewer-{n}")) for n in range(6)]
+        viewers = [Feed(feed_url(base, "show"), room.session(f"viewer-{n}").headers) for n in range(6)]
         owner = Feed(feed_url(base, "show", token=room.owner_token))
         tasks = [asyncio.create_task(feed.run()) for feed in [*viewers, owner]]
         stop = asyncio.Event()
@@ -348,7 +360,7 @@ def test_killing_a_relay_mid_show_moves_its_viewers_timers_and_metrics_and_loses
         viewers: list[Feed], owner: Feed, stop: asyncio.Event, buyers: list[asyncio.Task[None]]
     ) -> tuple[list[Feed], int, int]:
         # and one viewer on the doomed relay itself, who will not come back
-        stray = await websockets.connect(feed_url(leader.url, "show", viewer_id="viewer-stray"))
+        stray = await websockets.connect(feed_url(leader.url, "show"), additional_headers=room.session("stray").headers)
         await asyncio.sleep(1.5)
         assert all(feed.snapshots == 1 for feed in viewers)
         assert await wait_online(owner, 7), "the owner's metrics count the viewers on both relays"
@@ -400,6 +412,8 @@ def test_killing_a_relay_mid_show_moves_its_viewers_timers_and_metrics_and_loses
             await asyncio.sleep(0.2)
         return False
 
+    for name in [*(f"buyer-{n}" for n in range(4)), *(f"viewer-{n}" for n in range(6)), "stray"]:
+        room.session(name)  # every page has its session before the relay with them dies
     viewers, logged_then, folded = asyncio.run(scenario())
     assert all("open" in feed.sale_phases(sale["id"]) for feed in viewers)
     moved = [feed for feed in viewers if feed.snapshots > 1]

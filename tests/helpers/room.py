@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from tests.helpers.relay import RelayProcess
+from tests.helpers.sessions import Session, Viewers
 
 CATALOG = [
     {"sku": "tee", "title": "Cotton tee 纯棉T恤", "price": 59.9, "stock": 500, "image": "/static/icon.svg"},
@@ -28,6 +29,10 @@ class Room:
     name: str
     owner_token: str
     stream_key: str
+    viewers: Viewers = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.viewers = Viewers(self.relay.url)
 
     @property
     def api(self) -> str:
@@ -36,11 +41,15 @@ class Room:
     def host(self) -> httpx.Client:
         return httpx.Client(base_url=self.api, headers={"Authorization": f"Bearer {self.owner_token}"}, timeout=30)
 
-    def viewer(self, viewer_id: str) -> httpx.Client:
-        return httpx.Client(base_url=self.api, headers={"X-Viewer-Id": viewer_id}, timeout=30)
+    def session(self, name: str) -> Session:
+        """The viewer the test calls ``name`` (a session the relay minted the first time)."""
+        return self.viewers(name)
 
-    def order(self, viewer_id: str, key: str, **body: Any) -> httpx.Response:
-        with self.viewer(viewer_id) as client:
+    def viewer(self, name: str) -> httpx.Client:
+        return httpx.Client(base_url=self.api, headers=self.session(name).headers, timeout=30)
+
+    def order(self, name: str, key: str, **body: Any) -> httpx.Response:
+        with self.viewer(name) as client:
             return client.post("/orders", json=body, headers={"Idempotency-Key": key})
 
 

@@ -15,6 +15,7 @@ from app.session import StudioSession
 from app.session_config import BundledRelayConfig, SessionConfig
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.room import CATALOG
+from tests.helpers.sessions import Viewers
 from ui.panels.base import select_key
 from ui.studio_window import StudioWindow
 
@@ -43,8 +44,14 @@ def api(window: StudioWindow) -> str:
     return f"{window.session.relay_url}/api/v1/rooms/panels"
 
 
-def viewer(window: StudioWindow, viewer_id: str) -> httpx.Client:
-    return httpx.Client(base_url=api(window), headers={"X-Viewer-Id": viewer_id}, timeout=10)
+_VIEWERS: dict[str, Viewers] = {}
+
+
+def viewer(window: StudioWindow, name: str) -> httpx.Client:
+    """The viewer the test calls ``name``: the same session each time (minted by the studio's relay)."""
+    relay = window.session.relay_url
+    session = _VIEWERS.setdefault(relay, Viewers(relay))(name)
+    return httpx.Client(base_url=api(window), headers=session.headers, timeout=10)
 
 
 def first_id(qtbot: QtBot, table: dict[str, object]) -> str:

@@ -24,6 +24,7 @@ from app.session import StudioSession
 from app.session_config import BundledRelayConfig, SessionConfig
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.room import CATALOG
+from tests.helpers.sessions import mint_async
 from tests.helpers.waiting import wait_until
 from ui.studio_window import StudioWindow
 
@@ -55,7 +56,10 @@ def studio(
 async def viewers_shop(base: str) -> None:
     """Two viewers on the live feed; one comments and buys the pinned tee, then both stay a moment."""
     ws_base = base.replace("http://", "ws://")
-    feeds = [await websockets.connect(f"{ws_base}/api/v1/rooms/show/live?viewer_id=viewer-{n:06d}") for n in (1, 2)]
+    async with httpx.AsyncClient(timeout=10) as minting:
+        sessions = [await mint_async(minting, base) for _ in (1, 2)]
+    live = f"{ws_base}/api/v1/rooms/show/live"
+    feeds = [await websockets.connect(live, additional_headers=session.headers) for session in sessions]
     try:
         for feed in feeds:
             await feed.recv()  # the snapshot
@@ -65,7 +69,7 @@ async def viewers_shop(base: str) -> None:
             order = await client.post(
                 "/orders",
                 json={"sku": "tee", "qty": 2},
-                headers={"X-Viewer-Id": "viewer-000001", "Idempotency-Key": "buy-1"},
+                headers={**sessions[0].headers, "Idempotency-Key": "buy-1"},
             )
             assert order.status_code == 201, order.text
         await asyncio.sleep(3)

@@ -29,6 +29,7 @@ from pipeline.frames import VideoFrame
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.gui_thread import BLOCKING, record_threads
 from tests.helpers.room import CATALOG
+from tests.helpers.sessions import mint
 from ui.panels.base import selected_key
 from ui.prompter_dock import LEVEL_COLOURS, MIN_POINTS_PX, PrompterPanel
 from ui.rundown_dock import RundownPanel
@@ -354,7 +355,7 @@ def test_the_prompter_shows_the_points_the_countdown_and_a_sold_out_prompt(qtbot
     sale_id = state.rundown["launched"]["flash_sale"]
     for n in range(2):
         with httpx.Client(base_url=f"{window.session.relay_url}/api/v1/rooms/{ROOM}",
-                          headers={"X-Viewer-Id": f"viewer-{n}"}, timeout=10) as viewer:  # fmt: skip
+                          headers=mint(window.session.relay_url).headers, timeout=10) as viewer:  # fmt: skip
             answer = viewer.post("/orders", json={"sku": "mug", "flash_sale_id": sale_id},
                                  headers={"Idempotency-Key": f"k{n}"})  # fmt: skip
             assert answer.status_code == 201, answer.text
@@ -372,7 +373,7 @@ def test_the_prompter_shows_the_points_the_countdown_and_a_sold_out_prompt(qtbot
     asked = []
     for n, text in enumerate(("Is it microwave safe?", "is it microwave safe", "Is it microwave-safe？")):
         with httpx.Client(base_url=f"{window.session.relay_url}/api/v1/rooms/{ROOM}",
-                          headers={"X-Viewer-Id": f"asker-{n}"}, timeout=10) as viewer:  # fmt: skip
+                          headers=mint(window.session.relay_url).headers, timeout=10) as viewer:  # fmt: skip
             asked.append(viewer.post("/questions", json={"text": text, "nickname": f"A{n}"}).json()["id"])
     qtbot.waitUntil(lambda: any(r.prompt.kind == "question" for r in prompter.rows), timeout=TIMEOUT)
     row = next(r for r in prompter.rows if r.prompt.kind == "question")

@@ -1,0 +1,93 @@
+"""Viewer sessions over HTTP: minting and renewing one, ending it, rotating the signing keys.
+
+The room's pages get their session with the page itself (a cookie set by ``/watch/{room}`` and the
+replay pages); API clients (apps, load tools, tests) ``POST /api/v1/sessions`` and send the token
+they get as ``Authorization: Bearer``. See app/relay/viewer_sessions.py.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel
+
+from app.commerce.errors import CommerceError
+from app.relay.api_rooms import Admin
+from app.relay.context import RelayContext, get_context
+from app.relay.viewer_sessions import SESSION_COOKIE, ViewerSession, cookie_header, token_from
+
+router = APIRouter(prefix="/api/v1", tags=["viewer"])
+Context = Annotated[RelayContext, Depends(get_context)]
+
+
+class SessionOut(BaseModel):
+    token: str
+    """Send as ``Authorization: Bearer <token>``; the same token is set as the page's cookie."""
+    viewer: str
+    """The viewer's id, as the relay knows them (it never needs to be sent)."""
+    expires_at: int
+
+
+class KeyRing(BaseModel):
+    keys: int
+    """Signing keys the relay now verifies with (the newest signs)."""
+
+
+def secure_cookies(ctx: RelayContext, request: Request) -> bool:
+    base = ctx.settings.public_url or str(request.base_url)
+    return base.startswith("https:")
+
+
+def current_or_new(ctx: RelayContext, request: Request) -> tuple[ViewerSession, bool]:
+    """The request's session, renewed when due, or a new one; and whether it is to be sent back
+    (new or renewed). A forged or expired one is replaced, never an error: the page just opens."""
+    keys = ctx.viewer_sessions()
+    token = token_from(request.headers)
+    if token is not None:
+        try:
+            session = keys.read(token)
+        except CommerceError:
+            pass
+        else:
+            if session.needs_renewal(keys.clock()):
+                return keys.mint(session.viewer), True
+            return session, False
+    return keys.mint(), True
+
+
+def set_cookie(ctx: RelayContext, request: Request, response: Response, session: ViewerSession) -> None:
+    response.headers.append("Set-Cookie", cookie_header(session, secure=secure_cookies(ctx, request)))
+
+
+@router.post("/sessions", status_code=201, response_model=SessionOut)
+def start_session(request: Request, response: Response, ctx: Context) -> SessionOut:
+    """A viewer session: a new viewer (201), or the caller's own renewed (200) when it sends a valid one."""
+    keys = ctx.viewer_sessions()
+    token = token_from(request.headers)
+    session = None
+    if token is not None:
+        try:
+            session = keys.mint(keys.read(token).viewer)
+            response.status_code = 200
+        except CommerceError:
+            session = None
+    session = session or keys.mint()
+    set_cookie(ctx, request, response, session)
+    response.headers["Cache-Control"] = "no-store"
+    return SessionOut(token=session.token, viewer=session.viewer, expires_at=session.expires_at)
+
+
+@router.delete("/sessions/current", status_code=204)
+def end_session(request: Request, ctx: Context) -> Response:
+    """Forget the page's session cookie (the next page load starts a new viewer)."""
+    secure = "; Secure" if secure_cookies(ctx, request) else ""
+    cleared = f"{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"
+    return Response(status_code=204, headers={"Set-Cookie": cleared})
+
+
+@router.post("/admin/session-keys", dependencies=[Admin], response_model=KeyRing)
+def rotate_session_keys(ctx: Context) -> KeyRing:
+    """Rotate the viewer-session signing key: sessions signed under the previous key keep working,
+    those under the one before it end (so two rotations end every session)."""
+    return KeyRing(keys=ctx.viewer_sessions().rotate())

@@ -1,0 +1,183 @@
+"""Viewer sessions: the relay says who a viewer is (app/relay/viewer_sessions.py), never the client."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.commerce.errors import CommerceError
+from app.relay.context import RelayContext, RelaySettings
+from app.relay.viewer_sessions import KEY_FILE, SESSION_TTL_S, SessionKeys
+from tests.helpers.relay import RelayProcess
+from tests.helpers.room import Room, open_room
+from tests.helpers.sessions import mint
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def refusal(keys: SessionKeys, token: str) -> str:
+    with pytest.raises(CommerceError) as caught:
+        keys.read(token)
+    assert caught.value.status == 401
+    return caught.value.code
+
+
+def test_a_token_names_its_viewer_and_a_changed_one_is_refused(tmp_path: Path) -> None:
+    keys = SessionKeys.load(tmp_path)
+    session = keys.mint()
+    assert re.fullmatch(r"v-[0-9a-f]{16}", session.viewer)
+    assert keys.read(session.token).viewer == session.viewer
+    assert keys.mint().viewer != session.viewer, "every new session is a new viewer"
+    prefix, viewer, flag, expires, signature = session.token.split(".")
+    other = keys.mint().viewer
+    assert refusal(keys, f"{prefix}.{other}.{flag}.{expires}.{signature}") == "session_invalid"  # someone else
+    assert refusal(keys, f"{prefix}.{viewer}.{flag}.{int(expires) + 999}.{signature}") == "session_invalid"
+    assert refusal(keys, f"{prefix}.{viewer}.{flag}.{expires}.{'A' * 43}") == "session_invalid"
+    assert refusal(keys, "not a token") == "session_invalid"
+    forger = SessionKeys.load(tmp_path / "another-relay")  # same format, another relay's key
+    assert refusal(keys, forger.mint(viewer).token) == "session_invalid"
+    assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
+    assert SessionKeys.load(tmp_path).read(session.token).viewer == viewer, "a restarted relay knows its sessions"
+
+
+def test_a_session_expires(tmp_path: Path) -> None:
+    clock = Clock()
+    keys = SessionKeys([b"k" * 32], clock=clock)
+    session = keys.mint()
+    clock.now += SESSION_TTL_S - 1
+    assert keys.read(session.token).viewer == session.viewer
+    clock.now += 1
+    assert refusal(keys, session.token) == "session_expired"
+
+
+def test_rotation_keeps_the_previous_key_for_verifying_and_a_second_one_ends_it(tmp_path: Path) -> None:
+    keys = SessionKeys.load(tmp_path)
+    old = keys.mint()
+    assert keys.rotate() == 2
+    new = keys.mint()
+    assert keys.read(old.token).viewer == old.viewer and keys.read(new.token).viewer == new.viewer
+    reloaded = SessionKeys.load(tmp_path)  # the ring is saved
+    assert reloaded.read(old.token).viewer == old.viewer
+    keys.rotate()
+    assert refusal(keys, old.token) == "session_invalid"
+    assert keys.read(new.token).viewer == new.viewer
+
+
+def test_relays_sharing_a_ring_follow_each_others_rotation() -> None:
+    box = {"ring": b"a" * 32}
+    clock = Clock()
+
+    def read() -> bytes:
+        return box["ring"]
+
+    def write(ring: bytes) -> None:
+        box["ring"] = ring
+
+    a = SessionKeys.shared(read, write)
+    b = SessionKeys.shared(read, write)
+    a.clock = b.clock = clock
+    a.rotate()
+    clock.now += 2
+    signed_by_a = a.mint()
+    assert b.read(signed_by_a.token).viewer == signed_by_a.viewer, "b re-reads the ring it did not know"
+
+
+def test_origin_checks(tmp_path: Path) -> None:
+    settings = RelaySettings(
+        data_dir=tmp_path,
+        admin_token="admin-token-0123456789",
+        public_url="https://live.example.com",
+        allowed_origins=("https://shop.example.com",),
+    )
+    ctx = RelayContext.open(settings)
+    try:
+        assert ctx.origin_allowed({"host": "127.0.0.1:8787"}), "no Origin: not a browser"
+        assert ctx.origin_allowed({"host": "127.0.0.1:8787", "origin": "http://127.0.0.1:8787"})
+        assert ctx.origin_allowed({"host": "relay-1:8787", "origin": "https://live.example.com"})
+        assert ctx.origin_allowed({"host": "relay-1:8787", "origin": "https://SHOP.example.com"})
+        assert not ctx.origin_allowed({"host": "127.0.0.1:8787", "origin": "https://evil.example"})
+        assert not ctx.origin_allowed({"host": "127.0.0.1:8787", "origin": "null"})
+    finally:
+        ctx.engine.close()
+    with pytest.raises(ValueError, match="not an origin"):
+        RelaySettings(data_dir=tmp_path, admin_token="admin-token-0123456789", allowed_origins=("*",))
+
+
+@pytest.fixture(scope="module")
+def room(shared_relay: RelayProcess) -> Room:
+    return open_room(shared_relay, "sessions")
+
+
+def test_the_relay_mints_sessions_as_cookies_and_bearers(room: Room) -> None:
+    url = f"{room.relay.url}/api/v1/sessions"
+    first, second = httpx.post(url), httpx.post(url)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["viewer"] != second.json()["viewer"]
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith(f"shopcast_session={first.json()['token']};")
+    assert {"HttpOnly", "SameSite=Lax", "Path=/"} <= {part.strip() for part in cookie.split(";")}
+    assert "Secure" not in cookie, "plain http on loopback: a Secure cookie would never come back"
+    renewed = httpx.post(url, headers={"Authorization": f"Bearer {first.json()['token']}"})
+    assert renewed.status_code == 200 and renewed.json()["viewer"] == first.json()["viewer"]
+    by_cookie = httpx.post(url, cookies={"shopcast_session": first.json()["token"]})
+    assert by_cookie.status_code == 200 and by_cookie.json()["viewer"] == first.json()["viewer"]
+    forged = httpx.post(url, headers={"Authorization": "Bearer s1.v-0000000000000000.a.9999999999." + "A" * 43})
+    assert forged.status_code == 201 and forged.json()["viewer"] != "v-0000000000000000", "a new viewer, not that one"
+    ended = httpx.delete(f"{url}/current")
+    assert ended.status_code == 204 and "Max-Age=0" in ended.headers["set-cookie"]
+
+
+def test_the_room_page_gives_its_viewer_a_session(room: Room) -> None:
+    page = httpx.get(f"{room.relay.url}/watch/{room.name}")
+    cookie = page.cookies["shopcast_session"]
+    config = json.loads(re.search(r'id="shopcast-config">(.*?)</script>', page.text).group(1))  # type: ignore[union-attr]
+    assert cookie.startswith(f"s1.{config['viewer']}.") and "private" in page.headers["cache-control"]
+    again = httpx.get(f"{room.relay.url}/watch/{room.name}", cookies={"shopcast_session": cookie})
+    assert "set-cookie" not in again.headers, "a fresh session is not renewed on every page"
+    assert f'"viewer": "{config["viewer"]}"' in again.text
+    replay = httpx.get(f"{room.relay.url}/watch/{room.name}/replay/1", cookies={"shopcast_session": cookie})
+    assert f'"viewer": "{config["viewer"]}"' in replay.text or replay.status_code == 404
+    with httpx.Client(base_url=room.api, cookies={"shopcast_session": cookie}) as page_calls:
+        assert page_calls.get("/me").json()["viewer_id"] == config["viewer"]
+
+
+def test_another_viewers_id_gets_nobody_anything(room: Room) -> None:
+    """The id in a public place (a comment, a draw) used to be all one needed to be that viewer."""
+    buyer, snoop = room.session("buyer"), room.session("snoop")
+    assert room.order("buyer", "k-1", sku="mug").status_code == 201
+    with room.viewer("buyer") as client:
+        assert len(client.get("/me").json()["orders"]) == 1
+    posing = httpx.get(f"{room.api}/me", headers={**snoop.headers, "X-Viewer-Id": buyer.viewer})
+    assert posing.json()["viewer_id"] == snoop.viewer and posing.json()["orders"] == []
+    bare = httpx.get(f"{room.api}/me", headers={"X-Viewer-Id": buyer.viewer})
+    assert (bare.status_code, bare.json()["error"]) == (401, "session_required")
+
+
+def test_rotating_the_keys_twice_ends_old_sessions(tmp_path: Path) -> None:
+    relay = RelayProcess(tmp_path / "relay").start()
+    try:
+        old = mint(relay.url)
+        rotate = f"{relay.url}/api/v1/admin/session-keys"
+        assert httpx.post(rotate).status_code == 401
+        assert httpx.post(rotate, headers=old.headers).status_code == 401, "a viewer is no admin"
+        admin = {"Authorization": f"Bearer {relay.admin_token}"}
+        assert httpx.post(rotate, headers=admin).json() == {"keys": 2}
+        me = f"{relay.url}/api/v1/rooms/{open_room(relay, 'rot').name}/me"
+        assert httpx.get(me, headers=old.headers).status_code == 200, "the previous key still verifies"
+        httpx.post(rotate, headers=admin).raise_for_status()
+        ended = httpx.get(me, headers=old.headers)
+        assert (ended.status_code, ended.json()["error"]) == (401, "session_invalid")
+        assert httpx.get(me, headers=mint(relay.url).headers).status_code == 200
+    finally:
+        relay.stop()
