@@ -142,8 +142,17 @@ class OwnerQuestion(Question):
 
 
 class Winner(_Shape):
-    viewer_id: str
+    """A winning entry: its ticket (app/commerce/draws.py), never the viewer's id."""
+
+    ticket: str
     nickname: str
+
+
+class DrawTicket(_Shape):
+    """A viewer's own entry: ``ticket = sha256(salt + ":" + viewer_id)``, to find in the published list."""
+
+    ticket: str
+    salt: str
 
 
 class Draw(_Shape):
@@ -216,6 +225,7 @@ class Me(_Shape):
     coupons: list[MyCoupon]
     votes: dict[str, int]
     draws_entered: list[str]
+    draw_tickets: dict[str, DrawTicket]
     muted_for_s: float
 
 
@@ -330,6 +340,8 @@ class DrawEnteredEvent(_Shape):
 
     type: Literal["draw_entered"]
     draw_id: str
+    ticket: str
+    salt: str
 
 
 class DrawWonEvent(_Shape):

@@ -1,9 +1,16 @@
 """Lucky draws (福袋) that anyone can verify.
 
-When a draw opens, the hash of a fresh random seed is published. When it closes, the seed itself
-and the full entrant list are published, and the winners are fixed by a rule anyone can recompute:
-rank every entrant by ``sha256(seed + ":" + viewer_id)`` (hex, ascending) and take the first
-``winners``. The seed cannot be chosen after the fact because its hash was public from the start.
+When a draw opens, the hash of a fresh random seed is published. An entry is published as a ticket,
+``sha256(salt + ":" + viewer_id)`` with a random salt told only to that viewer (the entry's answer,
+``draw_entered``, and ``/me``): no viewer id appears in a public payload, and each viewer can find
+their own ticket in the list. When the draw closes, the seed itself and every ticket (with its
+nickname) are published, and the winners are fixed by a rule anyone can recompute: rank every ticket
+by ``sha256(seed + ":" + ticket)`` (hex, ascending) and take the first ``winners``. The seed cannot be
+chosen after the fact because its hash was public from the start. (What it does not prove: that the
+relay added no entrants of its own, or did not pick salts knowing the seed; the room's host runs the
+relay, as with any platform's draw.)
+
+Entries made before tickets existed (schema 3) are published as ``sha256(draw_id + ":" + viewer_id)``.
 """
 
 from __future__ import annotations
@@ -17,16 +24,27 @@ from app.commerce.core import Tx, new_id, not_found, refused
 from app.commerce.values import in_range, text
 
 DURATION_S = (10, 3600)
-ALGORITHM = "winners = entrants sorted by sha256(seed + ':' + viewer_id) as hex, ascending; first N"
+ALGORITHM = (
+    "ticket = sha256(salt + ':' + viewer_id), the salt told only to that viewer; "
+    "winners = tickets sorted by sha256(seed + ':' + ticket) as hex, ascending; first N"
+)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def seed_hash(seed: str) -> str:
-    return hashlib.sha256(seed.encode()).hexdigest()
+    return _sha256(seed)
 
 
-def pick_winners(seed: str, entrants: list[str], count: int) -> list[str]:
-    """The published rule (see the module docstring)."""
-    ranked = sorted(entrants, key=lambda viewer: (hashlib.sha256(f"{seed}:{viewer}".encode()).hexdigest(), viewer))
+def ticket(salt: str, viewer: str) -> str:
+    return _sha256(f"{salt}:{viewer}")
+
+
+def pick_winners(seed: str, tickets: list[str], count: int) -> list[str]:
+    """The published rule (see the module docstring): the winning tickets."""
+    ranked = sorted(tickets, key=lambda entry: (_sha256(f"{seed}:{entry}"), entry))
     return ranked[:count]
 
 
@@ -37,10 +55,20 @@ def get(tx: Tx, room: str, draw_id: str) -> Any:
     return row
 
 
-def _entrants(tx: Tx, draw_id: str) -> list[Any]:
-    return tx.all(
-        "SELECT viewer_id, nickname FROM draw_entries WHERE draw_id = ? ORDER BY entered_at, viewer_id", (draw_id,)
+def _entrants(tx: Tx, draw_id: str) -> list[dict[str, str]]:
+    """The entries in order of entry: viewer, ticket, nickname."""
+    rows = tx.all(
+        "SELECT viewer_id, nickname, ticket FROM draw_entries WHERE draw_id = ? ORDER BY entered_at, viewer_id",
+        (draw_id,),
     )
+    return [
+        {
+            "viewer_id": r["viewer_id"],
+            "ticket": r["ticket"] or ticket(draw_id, r["viewer_id"]),  # an entry from before schema 3
+            "nickname": r["nickname"],
+        }
+        for r in rows
+    ]
 
 
 def view(tx: Tx, row: Any) -> dict[str, Any]:
@@ -60,8 +88,12 @@ def view(tx: Tx, row: Any) -> dict[str, Any]:
         "winner_list": None,
     }
     if closed:
-        names = {e["viewer_id"]: e["nickname"] for e in _entrants(tx, row["id"])}
-        result["winner_list"] = [{"viewer_id": v, "nickname": names.get(v, v)} for v in json.loads(row["winner_ids"])]
+        by_viewer = {e["viewer_id"]: e for e in _entrants(tx, row["id"])}
+        result["winner_list"] = [
+            {"ticket": by_viewer[v]["ticket"], "nickname": by_viewer[v]["nickname"]}
+            for v in json.loads(row["winner_ids"])
+            if v in by_viewer
+        ]
     return result
 
 
@@ -71,11 +103,21 @@ def verification(tx: Tx, room: str, draw_id: str) -> dict[str, Any]:
     result = view(tx, row)
     result["algorithm"] = ALGORITHM
     result["entrant_list"] = (
-        [{"viewer_id": e["viewer_id"], "nickname": e["nickname"]} for e in _entrants(tx, draw_id)]
+        [{"ticket": e["ticket"], "nickname": e["nickname"]} for e in _entrants(tx, draw_id)]
         if row["status"] == "closed"
         else None
     )
     return result
+
+
+def my_tickets(tx: Tx, room: str, viewer: str) -> dict[str, dict[str, str]]:
+    """The viewer's own entries: draw id -> its ticket and salt (to find and check it in the list)."""
+    rows = tx.all(
+        "SELECT e.draw_id, e.ticket, e.salt FROM draw_entries e JOIN draws d ON d.id = e.draw_id"
+        " WHERE d.room = ? AND e.viewer_id = ? AND e.ticket IS NOT NULL",
+        (room, viewer),
+    )
+    return {r["draw_id"]: {"ticket": r["ticket"], "salt": r["salt"]} for r in rows}
 
 
 def _announce(tx: Tx, row: Any) -> None:
@@ -110,14 +152,18 @@ def enter(tx: Tx, room: str, viewer: str, nickname: str, draw_id: str, via: str 
         raise refused("draw_closed", "this lucky draw has closed")
     if tx.one("SELECT 1 FROM draw_entries WHERE draw_id = ? AND viewer_id = ?", (draw_id, viewer)):
         raise refused("already_entered", "you are already in this draw")
+    salt = secrets.token_hex(16)
+    entry = ticket(salt, viewer)
     tx.execute(
-        "INSERT INTO draw_entries (draw_id, viewer_id, nickname, entered_at, via) VALUES (?, ?, ?, ?, ?)",
-        (draw_id, viewer, nickname, tx.now, via),
+        "INSERT INTO draw_entries (draw_id, viewer_id, nickname, entered_at, via, ticket, salt)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (draw_id, viewer, nickname, tx.now, via, entry, salt),
     )
     tx.log(room, "draw.entered", viewer, draw_id=draw_id, via=via)
     _announce(tx, row)
-    tx.notify(room, {"type": "draw_entered", "draw_id": draw_id}, to_viewer=viewer)
-    return view(tx, row)
+    mine = {"ticket": entry, "salt": salt}
+    tx.notify(room, {"type": "draw_entered", "draw_id": draw_id, **mine}, to_viewer=viewer)
+    return {**view(tx, row), "mine": mine}
 
 
 def enter_by_comment(tx: Tx, room: str, viewer: str, nickname: str, comment: str) -> None:
@@ -131,8 +177,9 @@ def close(tx: Tx, room: str, draw_id: str, reason: str = "ended by the host") ->
     row = get(tx, room, draw_id)
     if row["status"] == "closed":
         raise refused("draw_closed", "this lucky draw has already closed")
-    entrants = [e["viewer_id"] for e in _entrants(tx, draw_id)]
-    won = pick_winners(row["seed"], entrants, row["winners"])
+    entrants = _entrants(tx, draw_id)
+    viewer_of = {e["ticket"]: e["viewer_id"] for e in entrants}
+    won = [viewer_of[t] for t in pick_winners(row["seed"], list(viewer_of), row["winners"])]
     tx.execute(
         "UPDATE draws SET status = 'closed', closed_at = ?, winner_ids = ? WHERE id = ?",
         (tx.now, json.dumps(won), draw_id),

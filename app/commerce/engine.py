@@ -468,6 +468,7 @@ class RoomEngine:
                 "coupons": coupons.mine(tx, room, viewer),
                 "votes": polls.my_votes(tx, room, viewer),
                 "draws_entered": entered,
+                "draw_tickets": draws.my_tickets(tx, room, viewer),
                 "muted_for_s": chat.muted_for(tx, room, viewer),
             }
 

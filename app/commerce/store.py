@@ -59,9 +59,17 @@ CREATE TABLE IF NOT EXISTS relay_rooms (
 );
 """
 
+DRAW_TICKETS = """
+-- A lucky draw's entries are published as tickets, sha256(salt + ':' + viewer_id), the salt told only
+-- to the viewer (app/commerce/draws.py): no viewer id in a public payload.
+ALTER TABLE draw_entries ADD COLUMN ticket TEXT;
+ALTER TABLE draw_entries ADD COLUMN salt TEXT;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),
     Migration(2, "rooms in the store, for relays sharing it", RELAY_ROOMS),
+    Migration(3, "lucky-draw entries as salted tickets", DRAW_TICKETS),
 )
 """Append a step for every change to the schema; never edit a released one."""
 

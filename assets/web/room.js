@@ -218,7 +218,11 @@
       case "poll": room.polls[event.poll.id] = event.poll; renderActivities(); break;
       case "question": room.questions[event.question.id] = event.question; renderActivities(); break;
       case "draw": room.draws[event.draw.id] = event.draw; renderActivities(); break;
-      case "draw_entered": state.me.draws_entered.push(event.draw_id); renderActivities(); break;
+      case "draw_entered":  // the viewer's own ticket, to find in the draw's published list
+        state.me.draws_entered.push(event.draw_id);
+        state.me.draw_tickets = Object.assign({}, state.me.draw_tickets, { [event.draw_id]: { ticket: event.ticket, salt: event.salt } });
+        renderActivities();
+        break;
       case "draw_won": toast(fmt(t.you_won, { prize: event.prize })); break;
       case "my_order": onMyOrder(event.order); break;
       case "comment": room.comments.push(event); room.comments = room.comments.slice(-100); renderComments(true); break;

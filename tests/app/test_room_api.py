@@ -4,6 +4,7 @@ message (never a 500), and the host's actions reach viewers."""
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 
 import httpx
@@ -192,9 +193,15 @@ def test_a_closed_draw_can_be_verified_by_anyone(room: Room) -> None:
         host.post(f"/draws/{draw['id']}/close")
     proof = httpx.get(f"{room.api}/draws/{draw['id']}").json()
     assert hashlib.sha256(proof["seed"].encode()).hexdigest() == draw["seed_hash"]
-    entrants = [e["viewer_id"] for e in proof["entrant_list"]]
-    ranked = sorted(entrants, key=lambda v: hashlib.sha256(f"{proof['seed']}:{v}".encode()).hexdigest())
-    assert [w["viewer_id"] for w in proof["winner_list"]] == ranked[:2]
+    tickets = [e["ticket"] for e in proof["entrant_list"]]
+    ranked = sorted(tickets, key=lambda v: hashlib.sha256(f"{proof['seed']}:{v}".encode()).hexdigest())
+    assert [w["ticket"] for w in proof["winner_list"]] == ranked[:2]
+    for n in range(5):  # no entrant's id is published; each finds their own ticket from their salt
+        session = room.session(f"viewer-draw{n}")
+        assert session.viewer not in json.dumps(proof)
+        with room.viewer(f"viewer-draw{n}") as viewer:
+            entry = viewer.get("/me").json()["draw_tickets"][draw["id"]]
+        assert hashlib.sha256(f"{entry['salt']}:{session.viewer}".encode()).hexdigest() == entry["ticket"] in tickets
 
 
 def test_the_event_log_records_actions_with_wall_and_stream_time(room: Room) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
 
@@ -62,25 +63,34 @@ def test_questions_are_queued_for_the_host_and_pinned_answers_are_public(engine:
     ]
 
 
-def test_a_lucky_draw_is_verifiable_from_its_published_seed(engine: RoomEngine, clock: ManualClock) -> None:
+def test_a_lucky_draw_is_verifiable_from_its_published_seed(
+    engine: RoomEngine, clock: ManualClock, notifications: list[Notification]
+) -> None:
     draw = engine.open_draw("r", "Free tee", winners=2, keyword="抽奖", duration_s=60)
     published_hash = draw["seed_hash"]
     assert draw["seed"] is None, "the seed stays secret while the draw is open"
-    for n in range(6):
-        engine.enter_draw("r", f"viewer-{n}", f"V{n}", draw["id"])
+    mine = {f"viewer-{n}": engine.enter_draw("r", f"viewer-{n}", f"V{n}", draw["id"])["mine"] for n in range(6)}
     engine.comment("r", "viewer-9", "Nine", "我要抽奖！")
+    mine["viewer-9"] = engine.me("r", "viewer-9")["draw_tickets"][draw["id"]]
     with pytest.raises(CommerceError, match="already in this draw"):
         engine.enter_draw("r", "viewer-1", "V1", draw["id"])
     clock.advance(60)
     engine.tick()
     proof = engine.draw_verification("r", draw["id"])
     assert hashlib.sha256(proof["seed"].encode()).hexdigest() == published_hash
-    entrants = [e["viewer_id"] for e in proof["entrant_list"]]
-    assert "viewer-9" in entrants and len(entrants) == 7
-    assert [w["viewer_id"] for w in proof["winner_list"]] == pick_winners(proof["seed"], entrants, 2)
+    published = json.dumps(proof)
+    assert "viewer-" not in published, "no viewer id in the public proof: entries are tickets"
+    tickets = [e["ticket"] for e in proof["entrant_list"]]
+    assert len(tickets) == 7 and len(set(tickets)) == 7
+    for viewer, entry in mine.items():  # each viewer finds their own ticket from their salt
+        assert hashlib.sha256(f"{entry['salt']}:{viewer}".encode()).hexdigest() == entry["ticket"] in tickets
+    assert [w["ticket"] for w in proof["winner_list"]] == pick_winners(proof["seed"], tickets, 2)
     # An independent recomputation, straight from the published rule:
-    ranked = sorted(entrants, key=lambda v: hashlib.sha256(f"{proof['seed']}:{v}".encode()).hexdigest())
-    assert [w["viewer_id"] for w in proof["winner_list"]] == ranked[:2]
+    ranked = sorted(tickets, key=lambda t: hashlib.sha256(f"{proof['seed']}:{t}".encode()).hexdigest())
+    assert [w["ticket"] for w in proof["winner_list"]] == ranked[:2]
+    winners = {v for v, entry in mine.items() if entry["ticket"] in ranked[:2]}
+    won = {n.to_viewer for n in notifications if (n.public or {}).get("type") == "draw_won"}
+    assert won == winners, "the winners are told, by their own ids, privately"
 
 
 def test_comments_are_rate_limited_moderated_and_blocked_words_refused(engine: RoomEngine, clock: ManualClock) -> None:

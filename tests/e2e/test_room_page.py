@@ -155,4 +155,9 @@ def test_coupons_polls_questions_draws_and_comments_from_the_page(room: Room, pa
     assert page.evaluate("window.shopcastVerify.hashOk") is True
     assert page.evaluate("window.shopcastVerify.winnersOk") is True
     assert "✓" in page.locator("#winners-check").inner_text()
+    # the page's viewer entered: their own ticket is found in the list; no viewer id is shown
+    mine = page.evaluate("window.shopcastVerify.mine")
+    assert isinstance(mine, str) and len(mine) == 64 and "✓" in page.locator("#mine-check").inner_text()
+    assert page.locator("#entrants li", has_text="←").count() == 1
+    assert "v-" not in page.locator("#entrants").inner_text()
     assert page.errors == [] and other.errors == []  # type: ignore[attr-defined]
