@@ -37,6 +37,8 @@ class Feed:
         self.ws = ws
         self.owner = owner
         self.messages: list[dict[str, Any]] = []
+        self.viewer: str | None = None
+        """The viewer's id, as the relay gave it (a viewer's feed)."""
         self.task = asyncio.ensure_future(self._read())
 
     async def _read(self) -> None:
@@ -86,6 +88,7 @@ async def _session(room: Room, assistant_token: str) -> tuple[Feed, Feed, Feed, 
         websockets.connect(_ws_url(room, token=assistant_token)) as assistant_ws,
     ):
         owner, va, vb = Feed(owner_ws, True), Feed(a_ws, False), Feed(b_ws, False)
+        va.viewer, vb.viewer = room.session("viewer-aaa").viewer, room.session("viewer-bbb").viewer
         helper = Feed(assistant_ws, True)
         await helper.wait("snapshot")
         await va.wait("snapshot")
@@ -190,6 +193,16 @@ def _check(feed: Feed) -> set[str]:
             seen.add(event["type"])
         feed_protocol.parse(message, owner=feed.owner)
     return seen
+
+
+def test_no_viewer_sees_another_viewers_id(feeds: tuple[Feed, Feed, Feed, Feed]) -> None:
+    """Comments, draws (entrants, winners), group-buys, orders' stock: nothing public names a viewer,
+    so no id can be harvested to act as them."""
+    viewer_a, viewer_b, owner, _ = feeds
+    assert viewer_a.viewer and viewer_b.viewer
+    assert viewer_b.viewer not in json.dumps(viewer_a.messages)
+    assert viewer_a.viewer not in json.dumps(viewer_b.messages)
+    assert viewer_a.viewer in json.dumps(owner.messages), "the host sees ids, to moderate"
 
 
 def test_every_message_the_relay_sends_is_declared_and_valid(feeds: tuple[Feed, Feed, Feed, Feed]) -> None:
