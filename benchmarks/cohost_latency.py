@@ -126,7 +126,7 @@ def main() -> None:
         invite = room.create_invite(label="benchmark")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBRTC_ARGS)
-            page = browser.new_page()
+            page = browser.new_page(bypass_csp=True)
             page.goto(invite["url"] + "?test=clock")
             page.wait_for_function("window.shopcastGuest && window.shopcastGuest.deviceCheck.ok", timeout=20_000)
             page.fill("#name", "Bench")

@@ -180,7 +180,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 def open_once(browser: Browser, url: str, hls_url: str, mode: str) -> dict[str, Any]:
-    context = browser.new_context(**PHONE)  # type: ignore[arg-type]
+    context = browser.new_context(bypass_csp=True, **PHONE)  # type: ignore[arg-type]
     context.add_init_script(PROBE)
     page = context.new_page()
     if mode == "floor":

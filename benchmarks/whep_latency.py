@@ -69,7 +69,7 @@ def measure(session: StudioSession, url: str, mode: str, seconds: int, warmup: i
     relay = session.bundled_relay
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBRTC_ARGS)
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)
         opened = time.monotonic()
         page.goto(url + ("?ull=1" if mode == "webrtc" else "?ull=0"))
         page.wait_for_function(FIRST_FRAME, timeout=60_000, polling=10)

@@ -128,7 +128,7 @@ def shoot_studio(app: QApplication, language: str, out: Path, *, viewer: Path | 
         if viewer is not None:  # the phone shows the program: the product showcase
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_context(locale="zh-CN", **PHONE).new_page()  # type: ignore[arg-type]
+                page = browser.new_context(bypass_csp=True, locale="zh-CN", **PHONE).new_page()  # type: ignore[arg-type]
                 page.goto(window.watch_url or "")
                 page.wait_for_function(PLAYING, timeout=30_000)
                 time.sleep(2)
@@ -182,7 +182,7 @@ def shoot_rooms() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for locale, suffix in [("en-US", ""), ("zh-CN", "-zh")]:
-                    page = browser.new_context(locale=locale, **PHONE).new_page()  # type: ignore[arg-type]
+                    page = browser.new_context(bypass_csp=True, locale=locale, **PHONE).new_page()  # type: ignore[arg-type]
                     page.goto(session.watch_url or "")
                     page.wait_for_function(PLAYING, timeout=40_000)
                     for n, (name, text) in enumerate(chatter):

@@ -41,6 +41,7 @@ from app.relay.errors import install_error_handlers
 from app.relay.live_lane import LiveFeedLane
 from app.relay.media_store import MULTIVARIANT, MediaConflictError, stream_folders, write_private
 from app.relay.order_lane import OrderFastLane
+from app.relay.security_headers import SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,8 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
     app.add_middleware(BodyLimitMiddleware)
     if order_fast_lane:
         app.add_middleware(OrderFastLane, context=context)
-    app.add_middleware(LiveFeedLane, context=context)  # added last: runs first
+    app.add_middleware(LiveFeedLane, context=context)
+    app.add_middleware(SecurityHeaders)  # added last: runs first, so every answer has its headers
     install_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])

@@ -44,7 +44,7 @@ def open_page(webrtc_browser: Browser) -> Iterator[GuestPage]:
     contexts = []
 
     def opening(url: str, locale: str = "en-US", wait_for: str | None = "window.shopcastGuest") -> Page:
-        context = webrtc_browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
+        context = webrtc_browser.new_context(bypass_csp=True, locale=locale, **PHONE)  # type: ignore[arg-type]
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
@@ -302,7 +302,7 @@ def test_a_blocked_or_missing_camera_is_explained(
     # Another Chromium, with other flags, from the same Playwright (one sync Playwright per thread).
     browser = webrtc_browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + flags, headless=True)
     try:
-        page = browser.new_context(locale=locale, **PHONE).new_page()  # type: ignore[arg-type]
+        page = browser.new_context(bypass_csp=True, locale=locale, **PHONE).new_page()  # type: ignore[arg-type]
         page.goto(invite["url"])
         page.wait_for_function("window.shopcastGuest && window.shopcastGuest.deviceCheck.error", timeout=10_000)
         state = guest(page)

@@ -114,7 +114,7 @@ def test_a_guest_from_a_link_is_in_the_broadcast_and_a_killed_browser_leaves_it_
     invite = room.create_invite(label="Lin")
     with sync_playwright() as playwright, KillableChromium(playwright, tmp_path / "chromium", WEBRTC_ARGS) as chromium:
         assert chromium.browser is not None
-        page = chromium.browser.new_context(locale="en-US", **PHONE).new_page()  # type: ignore[arg-type]
+        page = chromium.browser.new_context(bypass_csp=True, locale="en-US", **PHONE).new_page()  # type: ignore[arg-type]
         join(page, invite["url"] + "?test=clock", "小林 Lin")
         wait_until(lambda: [g.state for g in studio.cohosting.guests()] == ["live"], 20, "the guest on the program")
         (guest,) = studio.cohosting.guests()
@@ -168,7 +168,7 @@ def test_a_guest_who_leaves_or_is_kicked_is_off_the_program_at_once(
     assert room is not None
     with sync_playwright() as playwright, KillableChromium(playwright, tmp_path / "chromium", WEBRTC_ARGS) as chromium:
         assert chromium.browser is not None
-        context = chromium.browser.new_context(locale="zh-CN", **PHONE)  # type: ignore[arg-type]
+        context = chromium.browser.new_context(bypass_csp=True, locale="zh-CN", **PHONE)  # type: ignore[arg-type]
         first, second = context.new_page(), context.new_page()
         join(first, room.create_invite()["url"], "Wu")
         join(second, room.create_invite()["url"], "Sam")
@@ -208,7 +208,7 @@ def test_a_guest_sees_the_program_over_webrtc_even_when_viewer_seats_are_full(
     assert refused.status_code == 503 and refused.json()["error"] == "seats_full", refused.text
     with sync_playwright() as playwright, KillableChromium(playwright, tmp_path / "chromium", WEBRTC_ARGS) as chromium:
         assert chromium.browser is not None
-        page = chromium.browser.new_context(locale="en-US", **PHONE).new_page()  # type: ignore[arg-type]
+        page = chromium.browser.new_context(bypass_csp=True, locale="en-US", **PHONE).new_page()  # type: ignore[arg-type]
         join(page, room.create_invite()["url"], "Mei")
         page.wait_for_function("window.shopcastGuest.program.state === 'playing'", timeout=20_000)
         page.wait_for_function("document.getElementById('program').videoWidth >= 640", timeout=20_000)

@@ -67,7 +67,7 @@ def show(relay: RelayProcess) -> Iterator[tuple[StudioSession, dict[str, str]]]:
 
 
 def open_page(browser: Browser, url: str, **context: Any) -> tuple[Page, list[str], list[str]]:
-    page = browser.new_context(locale="en-US", **context).new_page()
+    page = browser.new_context(bypass_csp=True, locale="en-US", **context).new_page()
     errors: list[str] = []
     requests: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -70,7 +70,7 @@ def edges(tmp_path: Path) -> Iterator[tuple[RelayProcess, list[NginxEdge]]]:
 
 
 def watch(browser: Browser, edge: NginxEdge) -> Page:
-    page = browser.new_context(**PHONE).new_page()
+    page = browser.new_context(bypass_csp=True, **PHONE).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]

@@ -67,7 +67,7 @@ def broadcast(room: Room, canvas: Canvas) -> StudioSession:
 
 
 def open_page(browser: Browser, room: Room, locale: str = "en-US", **context: Any) -> Page:
-    page = browser.new_context(locale=locale, **{**PHONE, **context}).new_page()
+    page = browser.new_context(bypass_csp=True, locale=locale, **{**PHONE, **context}).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from app.relay import api_replay
-from tests.helpers.browser import PhonePages
+from tests.helpers.browser import CSP_TRIPWIRE, PHONE, PhonePages, wait_js
 from tests.helpers.processes import stop_process
 from tests.helpers.relay import REPO, RelayProcess
 from tests.helpers.room import CATALOG, Room
@@ -268,3 +268,20 @@ def test_the_live_page_points_to_the_replay_once_over(show: Show, browser: Brows
         page.wait_for_url(f"**/watch/{show.room.name}/replay/1", timeout=10_000)
     finally:
         pages.close()
+
+
+def test_the_replay_page_plays_and_sells_under_its_content_security_policy(show: Show, browser: Browser) -> None:
+    """As a viewer's browser enforces it (no bypass): hls.js (its worker), the video, a purchase."""
+    context = browser.new_context(locale="en-US", **PHONE)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        page.add_init_script(CSP_TRIPWIRE)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{show.relay.url}/watch/{show.room.name}/replay/1")
+        wait_js(page, "document.getElementById('video').currentTime > 1", 20)
+        page.locator('#r-products button.buy[data-sku="mug"]').click()
+        wait_js(page, "window.shopcast.orders.length >= 1", 10)
+        assert errors == []
+    finally:
+        context.close()

@@ -60,7 +60,7 @@ def open_report(browser: Browser, tmp_path: Path) -> Iterator[Opener]:
     def opener(report: Report, lang: str, name: str) -> Opened:
         path = tmp_path / f"{name}.html"
         path.write_text(render_html(report, lang, tz=SHANGHAI), encoding="utf-8")
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 900}, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []

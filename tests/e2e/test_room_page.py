@@ -26,7 +26,7 @@ def page_factory(browser: Browser) -> Iterator[object]:
     contexts = []
 
     def open_page(room: Room, locale: str = "en-US", clock_skew: float = 0.0) -> Page:
-        context = browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
+        context = browser.new_context(bypass_csp=True, locale=locale, **PHONE)  # type: ignore[arg-type]
         contexts.append(context)
         page = context.new_page()
         errors: list[str] = []

@@ -487,7 +487,7 @@ def test_the_video_moves_to_another_relay_when_the_one_with_the_stream_dies(
         ),
         devices=FakeDevices(),
     )
-    context = browser.new_context(locale="en", **PHONE)  # type: ignore[arg-type]
+    context = browser.new_context(bypass_csp=True, locale="en", **PHONE)  # type: ignore[arg-type]
     try:
         session.start()
         session.go_live_now()

@@ -94,7 +94,7 @@ def show(tmp_path: Path) -> Iterator[Room]:
 
 
 def watch(browser: Browser, room: Room, ull: int, transport: str) -> Page:
-    page = browser.new_context(**PHONE).new_page()
+    page = browser.new_context(bypass_csp=True, **PHONE).new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def open_page(browser: Browser, url: str, locale: str = "en-US") -> Page:
-    context = browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
+    context = browser.new_context(bypass_csp=True, locale=locale, **PHONE)  # type: ignore[arg-type]
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -83,7 +83,7 @@ def test_hls_js_plays_ll_hls_parts_and_a_plain_client_plays_the_same_stream(
     session.start()
     try:
         session.go_live_now()
-        context = browser.new_context(**PHONE)  # type: ignore[arg-type]
+        context = browser.new_context(bypass_csp=True, **PHONE)  # type: ignore[arg-type]
         page = context.new_page()
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))

@@ -17,7 +17,7 @@ from app.session_config import ExternalRelay, SessionConfig
 from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import STANDARD_RUNGS
 from pipeline.sources.test_pattern import TestPattern
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, WEBRTC_ARGS
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, CSP_TRIPWIRE, PHONE, WEBRTC_ARGS, wait_js
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.relay import RelayProcess
 from tests.helpers.waiting import wait_until
@@ -61,6 +61,7 @@ def seats_status(relay: RelayProcess) -> dict[str, object]:
 
 def open_page(context: BrowserContext, url: str) -> Page:
     page = context.new_page()
+    page.add_init_script(CSP_TRIPWIRE)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors  # type: ignore[attr-defined]
@@ -93,7 +94,7 @@ def test_the_switch_plays_webrtc_far_ahead_of_ll_hls_and_falls_back_when_the_con
 ) -> None:
     relay, session, url = live_relay(tmp_path, seats=2)
     try:
-        context = browser.new_context(locale="en-US", **PHONE)  # type: ignore[arg-type]
+        context = browser.new_context(bypass_csp=True, locale="en-US", **PHONE)  # type: ignore[arg-type]
         page = open_page(context, url)
         plays(page, "hls")  # LL-HLS stays the default
         assert page.locator("#ull-wrap").inner_text() == "Ultra-low latency"
@@ -137,11 +138,11 @@ def test_the_switch_plays_webrtc_far_ahead_of_ll_hls_and_falls_back_when_the_con
 def test_when_the_seats_are_taken_the_page_plays_ll_hls_and_says_why(browser: Browser, tmp_path: Path) -> None:
     relay, session, url = live_relay(tmp_path, seats=1)
     try:
-        first = browser.new_context(**PHONE)  # type: ignore[arg-type]
+        first = browser.new_context(bypass_csp=True, **PHONE)  # type: ignore[arg-type]
         taken = open_page(first, url + "?ull=1")
         plays(taken, "webrtc")
 
-        second = browser.new_context(locale="zh-CN", **PHONE)  # type: ignore[arg-type]
+        second = browser.new_context(bypass_csp=True, locale="zh-CN", **PHONE)  # type: ignore[arg-type]
         page = open_page(second, url + "?ull=1")
         page.wait_for_function("window.shopcast.ullNote === 'full'", timeout=20_000)
         assert page.locator("#ull-note").is_visible()
@@ -158,6 +159,39 @@ def test_when_the_seats_are_taken_the_page_plays_ll_hls_and_says_why(browser: Br
         assert page.locator("#ull-note").is_hidden()
         assert page.errors == []  # type: ignore[attr-defined]
         second.close()
+    finally:
+        session.close()
+        relay.stop()
+
+
+def test_the_live_room_works_under_its_content_security_policy(browser: Browser, tmp_path: Path) -> None:
+    """The watch page as a viewer's browser enforces its policy (no bypass): LL-HLS plays (hls.js from
+    /static, MediaSource), the room's feed and API answer (fetch, WebSocket), a pinned product is
+    bought, and WebRTC plays (WHEP); nothing is blocked (CSP_TRIPWIRE makes a block a page error)."""
+    relay, session, url = live_relay(tmp_path, seats=2)
+    try:
+        admin = {"Authorization": f"Bearer {relay.admin_token}"}
+        owner = httpx.post(f"{relay.url}/api/v1/rooms/shop/owner-token", headers=admin).json()["owner_token"]
+        owner_headers = {"Authorization": f"Bearer {owner}"}
+        with httpx.Client(base_url=f"{relay.url}/api/v1/rooms/shop", headers=owner_headers) as host:
+            host.post("/products", json={"sku": "mug", "title": "Mug", "price": 9.9, "stock": 5}).raise_for_status()
+            context = browser.new_context(locale="en-US", **PHONE)  # type: ignore[arg-type]
+            page = open_page(context, url)
+            live = "!!window.shopcast && window.shopcast.transport === 'hls' && window.shopcast.state === 'live'"
+            wait_js(page, live, 30)
+            wait_js(page, "document.getElementById('video').currentTime > 1", 20)
+            wait_js(page, "window.shopcast.room && window.shopcast.room.connected === true", 10)
+            host.post("/pins", json={"sku": "mug"}).raise_for_status()
+            wait_js(page, "!!document.querySelector('#pinned .card[data-sku=mug] button.buy')", 10)
+            page.locator("#pinned .card[data-sku=mug] button.buy").click()
+            wait_js(page, "document.getElementById('toast').textContent.includes('Paid')", 10)
+            assert [o["sku"] for o in host.get("/orders").json()] == ["mug"]
+        page.locator("#ull-wrap").click()
+        wait_js(page, "window.shopcast.transport === 'webrtc' && window.shopcast.state === 'live'", 30)
+        start = page.evaluate("document.getElementById('video').currentTime")
+        wait_js(page, f"document.getElementById('video').currentTime > {start + 1}", 20)
+        assert page.errors == []  # type: ignore[attr-defined]
+        context.close()
     finally:
         session.close()
         relay.stop()

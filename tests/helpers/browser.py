@@ -53,7 +53,7 @@ class PhonePages:
 
     def open(self, url: str, locale: str = "en-US", *, ready: str, timeout_ms: float = 10_000) -> Page:
         """``url`` in a new page, once the script expression ``ready`` is true there."""
-        context = self._browser.new_context(locale=locale, **PHONE)  # type: ignore[arg-type]
+        context = self._browser.new_context(bypass_csp=True, locale=locale, **PHONE)  # type: ignore[arg-type]
         self._contexts.append(context)
         page = context.new_page()
         errors: list[str] = []
@@ -113,3 +113,30 @@ class KillableChromium:
             with contextlib.suppress(Exception):
                 self.browser.close()
         self.kill()
+
+
+CSP_TRIPWIRE = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = e.sourceFile ? " at " + e.sourceFile + ":" + e.lineNumber + ":" + e.columnNumber : "";
+  const what = e.violatedDirective + " " + e.blockedURI + where;
+  setTimeout(() => { throw new Error("Content-Security-Policy blocked " + what); });
+});
+"""
+"""An init script that turns anything the pages' Content-Security-Policy blocks into a page error, so a
+test asserting ``page.errors == []`` also asserts the policy let the page work (the pages' CSP:
+app/relay/security_headers.py)."""
+
+
+# Tests open their pages with ``bypass_csp=True``: Playwright's string predicates (``wait_for_function``)
+# run through ``eval``, which the pages' Content-Security-Policy forbids. The tests that check the pages
+# work under that policy open them without it, with CSP_TRIPWIRE, and wait with wait_js.
+
+
+def wait_js(page: Page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until ``expression`` is truthy in ``page``, polling through ``page.evaluate`` (the DevTools
+    protocol, which a page's Content-Security-Policy does not govern)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {expression}")
+        page.wait_for_timeout(50)
