@@ -666,6 +666,28 @@ def _root(sku: str) -> str:
     return PARENT.get(sku, sku)
 
 
+FUNNEL_STEPS = ("expose", "click", "cart", "share")
+ONCE_A_MINUTE = ("product_exposures", "product_clicks", "cart_adds", "shares")
+"""Counts of funnel steps the relay logs once per viewer, product, kind and minute of its own clock
+(RoomEngine.interaction): the truth has them only when it knows that clock (the engine driver)."""
+
+
+def _logged_once_a_minute(records: list[Record]) -> dict[int, list[str]]:
+    """For each funnel step (by ``id`` of its record), the products the relay logged for it: those not
+    already logged for that viewer and kind in the same minute ("" for a share of the room)."""
+    marks: set[tuple[str | None, str, str, int]] = set()
+    logged: dict[int, list[str]] = {}
+    for r in records:
+        if r.kind not in FUNNEL_STEPS or r.t is None:
+            continue
+        skus = list(r.args.get("skus") or ([r.args["sku"]] if "sku" in r.args else [])) or [""]
+        minute = int(r.t // 60)
+        fresh = [sku for sku in dict.fromkeys(skus) if (r.viewer, r.kind, sku, minute) not in marks]
+        marks.update((r.viewer, r.kind, sku, minute) for sku in fresh)
+        logged[id(r)] = fresh
+    return logged
+
+
 def truth(outcome: Outcome) -> dict[str, Any]:
     """Every number the report of the simulated show should show, computed straight from what the
     driver did (not with the metrics fold). Keys follow app/analytics/model.py's Report."""
@@ -684,6 +706,7 @@ def truth(outcome: Outcome) -> dict[str, Any]:
         last = kinds.index("stream_end") + 1 if "stream_end" in kinds else len(records)
         in_show = records[first:last]
     result: dict[str, Any] = {"timing": outcome.timing, "room": ROOM}
+    logged = _logged_once_a_minute(records)
 
     # --- viewers: who was in the room at the start, who came; new or seen before (at that entry)
     first_index = records.index(in_show[0]) if in_show else len(records)
@@ -725,7 +748,7 @@ def truth(outcome: Outcome) -> dict[str, Any]:
         commenters=len({r.viewer for r in comments}),
         likes=sum(r.args["count"] for r in likes),
         likers=len({r.viewer for r in likes}),
-        shares=sum(1 for r in in_show if r.kind == "share"),
+        shares=sum(1 for r in in_show if r.kind == "share" and logged.get(id(r))),
         votes=sum(1 for r in in_show if r.kind == "vote"),
         questions=sum(1 for r in in_show if r.kind == "ask"),
         interaction_people=len(interacting),
@@ -746,16 +769,16 @@ def truth(outcome: Outcome) -> dict[str, Any]:
     exposures = clicks = carts = 0
     for r in in_show:
         if r.kind == "expose":
+            exposures += len(logged.get(id(r), ()))
             for sku in r.args["skus"]:
-                exposures += 1
                 product(_root(sku))["exposed"].add(r.viewer)
         elif r.kind == "click":
-            clicks += 1
+            clicks += 1 if logged.get(id(r)) else 0
             p = product(_root(r.args["sku"]))
             p["clicked"].add(r.viewer)
             p["exposed"].add(r.viewer)
         elif r.kind == "cart":
-            carts += 1
+            carts += 1 if logged.get(id(r)) else 0
             product(_root(r.args["sku"]))["carted"].add(r.viewer)
     for r in paid:
         p = product(_root(r.args["sku"]))
@@ -793,6 +816,9 @@ def truth(outcome: Outcome) -> dict[str, Any]:
         uv_value=gmv / len(viewers),
         aov=gmv / len(buyers),
     )
+    if not exact:  # counted on the relay's clock's minutes, which the script's timing does not give
+        for key in ONCE_A_MINUTE:
+            metrics.pop(key, None)
     result["funnel"] = {
         "sku": None,
         "exposure_people": len(exposed),

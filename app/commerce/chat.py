@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.commerce import draws
@@ -9,6 +10,7 @@ from app.commerce.core import Tx, not_found, refused
 from app.commerce.values import in_range, invalid, matching, sku, text
 
 COMMENT_MAX = 200
+VIA = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 INTERACTIONS = {"exposure": "product.exposure", "click": "product.click", "cart_add": "cart.add", "share": "share"}
 
 
@@ -151,6 +153,8 @@ def interaction(tx: Tx, room: str, viewer: str, kind: str, skus: list[str], via:
         raise invalid(f"unknown interaction {kind!r}: use {', '.join(INTERACTIONS)}")
     if len(skus) > 50:
         raise invalid("at most 50 products per message")
+    if via is not None and not VIA.fullmatch(via):
+        raise invalid("'via' is where it happened: 1-32 letters, digits, '_', '-' or '.'")
     checked = [sku(s) for s in skus]
     if kind != "share":
         if not checked:

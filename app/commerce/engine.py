@@ -55,6 +55,25 @@ class RateLimiter:
                 del self._times[stale]
 
 
+class MinuteOnce:
+    """Whether a key was seen this minute: the funnel's analytics (a card shown, clicked, put in the cart,
+    a share) count once per viewer, product, kind and minute, however often a page says so. Two minutes
+    are kept: memory is bounded by what viewers can send in that time."""
+
+    def __init__(self) -> None:
+        self._minutes: dict[int, set[tuple[str, ...]]] = {}
+
+    def fresh(self, key: tuple[str, ...], now: float) -> bool:
+        minute = int(now // 60)
+        if minute not in self._minutes:
+            self._minutes = {m: seen for m, seen in self._minutes.items() if m >= minute - 1}
+            self._minutes[minute] = set()
+        return key not in self._minutes[minute]
+
+    def mark(self, key: tuple[str, ...], now: float) -> None:
+        self._minutes.setdefault(int(now // 60), set()).add(key)
+
+
 class RoomEngine:
     """Not thread-safe by design: one thread (the relay's event loop) calls it."""
 
@@ -70,6 +89,7 @@ class RoomEngine:
         self.comment_limit = RateLimiter(5, 10.0)
         self.like_limit = RateLimiter(3, 1.0)
         self.question_limit = RateLimiter(3, 60.0)
+        self.interactions_seen = MinuteOnce()
 
     @property
     def payment(self) -> PaymentProvider:
@@ -269,8 +289,17 @@ class RoomEngine:
             return chat.like(tx, room, viewer, count)
 
     def interaction(self, room: str, viewer: str, kind: str, skus: list[str], via: str | None = None) -> None:
+        """Log a funnel step, once per viewer, product, kind and minute (a repeat is dropped before the
+        store: a page resending exposures, or a client looping, writes nothing more)."""
+        now = self.now
+        keys = [(room, viewer, kind, code) for code in (skus or [""])]
+        new = [key for key in dict.fromkeys(keys) if self.interactions_seen.fresh(key, now)]
+        if not new:
+            return
         with self.core.transaction() as tx:
-            chat.interaction(tx, room, viewer, kind, skus, via)
+            chat.interaction(tx, room, viewer, kind, [key[3] for key in new if key[3]], via)
+        for key in new:
+            self.interactions_seen.mark(key, now)
 
     def viewer_enter(self, room: str, viewer: str, nickname: str, relay: str | None = None) -> None:
         with self.core.transaction() as tx:

@@ -138,3 +138,33 @@ def test_likes_are_totalled_and_logged_per_message(engine: RoomEngine) -> None:
     assert engine.like("r", "viewer-b", 3) == 8
     logged = [(e["viewer_id"], e["data"]["count"]) for e in engine.events("r") if e["type"] == "like"]
     assert logged == [("viewer-a", 5), ("viewer-b", 3)]
+
+
+def test_funnel_analytics_count_once_per_viewer_product_kind_and_minute(engine: RoomEngine, clock: ManualClock) -> None:
+    """A page (or a script) repeating exposures writes one row a minute, not one per message."""
+    before = len(engine.events("r"))
+    for _ in range(200):
+        engine.interaction("r", "viewer-a", "exposure", ["tee", "mug"], "cart")
+        engine.interaction("r", "viewer-a", "share", [], "room")
+    engine.interaction("r", "viewer-b", "exposure", ["tee"], "cart")  # another viewer counts
+    engine.interaction("r", "viewer-a", "click", ["tee"], "cart")  # another kind counts
+    logged = [(e["type"], e["viewer_id"], e["data"].get("sku")) for e in engine.events("r")[before:]]
+    assert sorted(logged, key=str) == sorted(
+        [
+            ("product.exposure", "viewer-a", "tee"),
+            ("product.exposure", "viewer-a", "mug"),
+            ("share", "viewer-a", None),
+            ("product.exposure", "viewer-b", "tee"),
+            ("product.click", "viewer-a", "tee"),
+        ],
+        key=str,
+    )
+    clock.advance(60)
+    engine.interaction("r", "viewer-a", "exposure", ["tee"], "cart")
+    assert len(engine.events("r")) == before + 6, "a new minute counts again"
+    with pytest.raises(CommerceError, match="via"):
+        engine.interaction("r", "viewer-c", "click", ["tee"], "x" * 2000)
+    with pytest.raises(CommerceError):
+        engine.interaction("r", "viewer-c", "click", ["no-such-sku"], "cart")
+    engine.interaction("r", "viewer-c", "click", ["tee"], "cart")  # a refused message marked nothing
+    assert engine.events("r")[-1]["viewer_id"] == "viewer-c"
