@@ -5,6 +5,10 @@ event loop next gets to the queue run together in one SQLite transaction, each i
 savepoint, and all are answered after the one commit. Under load a commit carries dozens of
 operations instead of one (measured ~4x the throughput); with one waiting call it is a plain
 transaction. Every call still runs on the event-loop thread, one at a time.
+
+The queue is bounded (``max_pending``): past it a call is refused at once with 503 ``overloaded`` and
+``Retry-After`` rather than waiting behind seconds of work and growing without end. A refused order
+was never taken (its client retries it with the same Idempotency-Key); nothing accepted is dropped.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -22,18 +27,25 @@ T = TypeVar("T")
 DEFAULT_BATCH = 256
 SHARED_BATCH = 32
 """Operations per batch on a store shared by several relays (app/relay/context.py says why)."""
+MAX_PENDING = 4096
+"""Calls waiting at most: ~0.7 s of orders at the embedded relay's measured 5,800 a second."""
 
 
 class CommitQueue:
-    def __init__(self, engine: RoomEngine, max_batch: int = DEFAULT_BATCH) -> None:
+    def __init__(self, engine: RoomEngine, max_batch: int = DEFAULT_BATCH, max_pending: int = MAX_PENDING) -> None:
         self.engine = engine
         self.max_batch = max_batch
+        self.max_pending = max_pending
+        self.refused = 0
         self._pending: list[tuple[Callable[..., Any], tuple[Any, ...], asyncio.Future[Any]]] = []
         self._scheduled = False
         self.batches = 0
         self.operations = 0
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        if len(self._pending) >= self.max_pending:
+            self.refused += 1
+            raise CommerceError(503, "overloaded", "the room is very busy: try again in a moment", retry_after=1)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._pending.append((fn, args, future))

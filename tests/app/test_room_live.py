@@ -163,6 +163,20 @@ def test_bad_connections_are_refused(room: Room, query: str, headers: dict[str, 
     asyncio.run(scenario())
 
 
+def test_a_huge_frame_is_cut_off_at_the_framing_layer(room: Room) -> None:
+    async def scenario() -> int | None:
+        async with feed(room, "viewer-huge", nickname="H") as ws:
+            await ws.recv()  # snapshot
+            await ws.send(json.dumps({"type": "comment", "text": "x" * 5000}))  # over the feed's limit: an error
+            error = await next_event(ws, "error")
+            assert error["code"] == "too_large"
+            await ws.send("x" * 1_000_000)  # a megabyte: never buffered, the connection is closed
+            await asyncio.wait_for(ws.wait_closed(), 5)
+            return ws.close_code
+
+    assert asyncio.run(scenario()) == 1009
+
+
 def test_the_first_message_is_always_the_snapshot_even_while_the_room_is_busy(room: Room) -> None:
     async def first_message(n: int) -> str:
         async with feed(room, f"viewer-burst-{n:03d}", nickname="B") as ws:

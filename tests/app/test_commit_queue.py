@@ -1,0 +1,37 @@
+"""The commit queue is bounded: past it a call is refused at once (503 with a wait), never queued
+without end; what it took is all answered (app/relay/commit_queue.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from app.commerce.catalog import ProductInput
+from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
+from app.commerce.orders import OrderRequest
+from app.relay.commit_queue import CommitQueue
+from app.relay.errors import error_response
+
+
+def test_a_full_queue_refuses_with_a_retry_after_and_answers_everything_it_took(tmp_path: Path) -> None:
+    engine = RoomEngine(tmp_path / "commerce.sqlite3")
+    engine.import_catalog("r", [ProductInput("mug", "Mug", 990, 100)])
+    queue = CommitQueue(engine, max_batch=2, max_pending=3)
+
+    async def burst() -> list[object]:
+        calls = [
+            queue.run(engine.place_order, "r", f"viewer-{n:03d}", "V", OrderRequest("mug"), f"k{n}") for n in range(5)
+        ]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    try:
+        answers = asyncio.run(burst())
+    finally:
+        engine.close()
+    placed = [a for a in answers if isinstance(a, tuple)]
+    refused = [a for a in answers if isinstance(a, CommerceError)]
+    assert len(placed) == 3 and len(refused) == 2 and queue.refused == 2
+    status, body, headers = error_response(refused[0]) or (0, {}, None)
+    assert (status, body["error"], headers) == (503, "overloaded", {"Retry-After": "1"})
+    assert queue.operations == 3, "every call the queue took was committed"
