@@ -20,6 +20,7 @@ import json
 import secrets
 from typing import Any
 
+from app.commerce import verification as verified_viewers
 from app.commerce.core import Tx, new_id, not_found, refused
 from app.commerce.values import in_range, text
 
@@ -167,6 +168,8 @@ def enter(tx: Tx, room: str, viewer: str, nickname: str, draw_id: str, via: str 
 
 
 def enter_by_comment(tx: Tx, room: str, viewer: str, nickname: str, comment: str) -> None:
+    if verified_viewers.needed(tx, room, "draws", viewer):
+        return  # the comment stands; the draw is for verified viewers (the button says why)
     for row in tx.all("SELECT * FROM draws WHERE room = ? AND status = 'open' AND keyword IS NOT NULL", (room,)):
         entered = tx.one("SELECT 1 FROM draw_entries WHERE draw_id = ? AND viewer_id = ?", (row["id"], viewer))
         if _is_open(tx, row) and row["keyword"] in comment and not entered:

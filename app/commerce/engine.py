@@ -21,6 +21,7 @@ from app.commerce import (
     questions,
     rehearsal,
     rundown_runner,
+    verification,
 )
 from app.commerce.catalog import ProductInput
 from app.commerce.core import Clock, EngineCore, EventListener, Listener, StreamTime
@@ -142,6 +143,8 @@ class RoomEngine:
         self, room: str, viewer: str, nickname: str, request: OrderRequest, idempotency_key: str
     ) -> tuple[dict[str, Any], bool]:
         with self.core.transaction() as tx:
+            if request.flash_sale_id is not None:
+                verification.require(tx, room, "flash_sales", viewer)
             return orders.place(tx, self.payment, room, viewer, nickname, request, idempotency_key)
 
     def refund_order(self, room: str, order_id: str) -> dict[str, Any]:
@@ -182,8 +185,17 @@ class RoomEngine:
         with self.core.transaction() as tx:
             return coupons.create(tx, room, coupon)
 
+    def verification_policy(self, room: str) -> dict[str, bool]:
+        with self.core.reading() as tx:
+            return verification.policy(tx, room)
+
+    def set_verification_policy(self, room: str, wanted: dict[str, bool]) -> dict[str, bool]:
+        with self.core.transaction() as tx:
+            return verification.set_policy(tx, room, wanted)
+
     def claim_coupon(self, room: str, viewer: str, coupon_id: str) -> dict[str, Any]:
         with self.core.transaction() as tx:
+            verification.require(tx, room, "coupons", viewer)
             return coupons.claim(tx, room, viewer, coupon_id)
 
     def end_coupon(self, room: str, coupon_id: str) -> dict[str, Any]:
@@ -248,6 +260,7 @@ class RoomEngine:
 
     def enter_draw(self, room: str, viewer: str, nickname: str, draw_id: str) -> dict[str, Any]:
         with self.core.transaction() as tx:
+            verification.require(tx, room, "draws", viewer)
             return draws.enter(tx, room, viewer, nickname, draw_id)
 
     def close_draw(self, room: str, draw_id: str) -> dict[str, Any]:

@@ -66,10 +66,19 @@ ALTER TABLE draw_entries ADD COLUMN ticket TEXT;
 ALTER TABLE draw_entries ADD COLUMN salt TEXT;
 """
 
+ROOM_POLICIES = """
+-- Which scarce actions a room keeps for viewers who verified a phone number (app/commerce/verification.py).
+CREATE TABLE IF NOT EXISTS room_policies (
+    room TEXT PRIMARY KEY, verify_flash_sales INTEGER NOT NULL DEFAULT 0,
+    verify_draws INTEGER NOT NULL DEFAULT 0, verify_coupons INTEGER NOT NULL DEFAULT 0
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),
     Migration(2, "rooms in the store, for relays sharing it", RELAY_ROOMS),
     Migration(3, "lucky-draw entries as salted tickets", DRAW_TICKETS),
+    Migration(4, "scarce actions kept for verified viewers", ROOM_POLICIES),
 )
 """Append a step for every change to the schema; never edit a released one."""
 

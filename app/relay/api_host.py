@@ -30,6 +30,7 @@ from app.relay.room_models import (
     PollCreate,
     ProductCreate,
     QuestionUpdate,
+    VerificationPolicy,
     to_cents,
 )
 
@@ -198,6 +199,13 @@ async def blocked_words(room: str, ctx: Context) -> dict[str, Any]:
 @router.put("/blocked-words", dependencies=[Owner])
 async def set_blocked_words(room: str, body: BlockedWords, ctx: Context) -> dict[str, Any]:
     return {"words": await ctx.commits.run(ctx.engine.set_blocked_words, room, body.words)}
+
+
+@router.put("/verification", dependencies=[Owner])
+async def set_verification(room: str, body: VerificationPolicy, ctx: Context) -> dict[str, Any]:
+    """Keep flash sales, lucky draws or coupons for verified viewers (a proved phone number): one
+    person, one limit, however many sessions they start."""
+    return {"required": await ctx.commits.run(ctx.engine.set_verification_policy, room, body.model_dump())}
 
 
 @router.get("/orders", dependencies=[Owner])

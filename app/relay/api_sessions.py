@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.commerce.errors import CommerceError
 from app.relay.api_rooms import Admin
@@ -27,6 +27,23 @@ class SessionOut(BaseModel):
     viewer: str
     """The viewer's id, as the relay knows them (it never needs to be sent)."""
     expires_at: int
+
+
+class PhoneStart(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phone: str = Field(max_length=32, examples=["+8613800138000"])
+
+
+class PhoneCheck(PhoneStart):
+    code: str = Field(max_length=12, examples=["123456"])
+
+
+class CodeSent(BaseModel):
+    sent: bool
+    expires_in: float
+    provider: str
+    test_code: str | None = None
+    """Test mode only: the code, as the test-mode payment says "no charge"."""
 
 
 class KeyRing(BaseModel):
@@ -73,6 +90,22 @@ def start_session(request: Request, response: Response, ctx: Context) -> Session
         except CommerceError:
             session = None
     session = session or keys.mint()
+    set_cookie(ctx, request, response, session)
+    response.headers["Cache-Control"] = "no-store"
+    return SessionOut(token=session.token, viewer=session.viewer, expires_at=session.expires_at)
+
+
+@router.post("/sessions/verification", status_code=202, response_model=CodeSent, response_model_exclude_none=True)
+def send_code(body: PhoneStart, ctx: Context) -> CodeSent:
+    """Send a six-digit code to a phone number (at most one every 30 s per number)."""
+    return CodeSent.model_validate(ctx.phone_verifier().start(body.phone))
+
+
+@router.post("/sessions/verification/check", response_model=SessionOut)
+def check_code(body: PhoneCheck, request: Request, response: Response, ctx: Context) -> SessionOut:
+    """The right code: a session for the verified viewer this number is (the same for every session
+    that proves it), as the page's cookie and the answer; a wrong one 422 ``code_wrong``."""
+    session = ctx.viewer_sessions().mint(ctx.phone_verifier().check(body.phone, body.code))
     set_cookie(ctx, request, response, session)
     response.headers["Cache-Control"] = "no-store"
     return SessionOut(token=session.token, viewer=session.viewer, expires_at=session.expires_at)

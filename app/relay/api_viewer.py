@@ -43,6 +43,13 @@ async def me(room: str, viewer: Viewer, ctx: Context) -> dict[str, Any]:
     return ctx.engine.me(room, viewer)
 
 
+@router.get("/verification")
+async def verification(room: str, ctx: Context) -> dict[str, Any]:
+    """Which actions need a verified viewer here (the page asks before it offers them)."""
+    ctx.room(room)
+    return {"required": ctx.engine.verification_policy(room)}
+
+
 @router.get("/products")
 async def products(room: str, ctx: Context) -> list[dict[str, Any]]:
     ctx.room(room)

@@ -28,6 +28,8 @@ from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, Rooms, StoreRoomRegistry, valid_room_name
 from app.relay.sale_gate import LocalGate, RedisGate, SaleGate
 from app.relay.timeline import Timeline
+from app.relay.verification import SECRET_FILE as PHONE_SECRET_FILE
+from app.relay.verification import PhoneVerifier
 from app.relay.viewer_sessions import KEY_FILE as SESSION_KEY_FILE
 from app.relay.viewer_sessions import SessionKeys, session_from
 from pipeline.ice import check_ice_host, hosts_from_env
@@ -131,6 +133,8 @@ class RelayContext:
     """Flash-sale taps answered in Redis before the store (app/relay/sale_gate.py), with ``--redis``."""
     sessions: SessionKeys | None = None
     """Viewer sessions' signing keys (app/relay/viewer_sessions.py; set by :meth:`open`)."""
+    phones: PhoneVerifier | None = None
+    """Proving a phone number for verified-only actions (app/relay/verification.py; set by :meth:`open`)."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -173,6 +177,11 @@ class RelayContext:
             context.sale_gate = RedisGate(engine, bus.client)
             realtime.bus.on_lost = context.relay_lost
         context.sessions = sessions
+        context.phones = (
+            PhoneVerifier(secrets_from(PHONE_SECRET_FILE))
+            if secrets_from is not None
+            else PhoneVerifier.load(settings.data_dir)
+        )
         engine.add_event_listener(context.timeline.on_events)
         return context
 
@@ -204,6 +213,11 @@ class RelayContext:
             if origin == f"{public.scheme}://{public.netloc}".lower():
                 return True
         return origin in (o.lower() for o in self.settings.allowed_origins)
+
+    def phone_verifier(self) -> PhoneVerifier:
+        if self.phones is None:
+            self.phones = PhoneVerifier.load(self.settings.data_dir)
+        return self.phones
 
     def viewer(self, headers: Mapping[str, str]) -> str:
         """The viewer a request's session names (401 without a valid one; app/relay/viewer_sessions.py)."""

@@ -120,3 +120,12 @@ class MuteCreate(Body):
 
 class BlockedWords(Body):
     words: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(max_length=200)
+
+
+class VerificationPolicy(Body):
+    """Which scarce actions the room keeps for viewers who verified a phone number
+    (app/commerce/verification.py). Each is off unless said."""
+
+    flash_sales: bool = False
+    draws: bool = False
+    coupons: bool = False

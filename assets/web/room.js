@@ -75,12 +75,15 @@
 
   // --- REST --------------------------------------------------------------------------------------------
   async function call(method, path, body, headers) {
+    return callUrl(method, api + path, body, headers);
+  }
+  async function callUrl(method, url, body, headers) {
     const init = { method: method, headers: Object.assign({}, headers || {}) };  // the session: its cookie
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const response = await fetch(api + path, init);
+    const response = await fetch(url, init);
     const data = await response.json().catch(() => ({}));
     if (!response.ok) {
       const error = new Error(data.message || response.statusText);
@@ -97,9 +100,34 @@
       return result;
     } catch (error) {
       toast(error.code ? errorText(error.code, error.message) : t.network_error, true);
+      if (error.code === "verification_required") askToVerify();
       return null;
     }
   }
+
+  // --- verified viewers: the offers a room keeps for a proved phone number (one person, one limit) ----
+  function askToVerify() {
+    $("verify-note").textContent = "";
+    $("verify-sheet").hidden = false;
+    $("verify-phone").focus();
+  }
+  $("verify-send").addEventListener("click", async () => {
+    const sent = await attempt(() => callUrl("POST", "/api/v1/sessions/verification", { phone: $("verify-phone").value }));
+    if (sent) {
+      $("verify-note").textContent = sent.test_code ? fmt(t.phone_test_code, { code: sent.test_code }) : t.phone_sent;
+      $("verify-code").focus();
+    }
+  });
+  $("verify-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { phone: $("verify-phone").value, code: $("verify-code").value };
+    const done = await attempt(() => callUrl("POST", "/api/v1/sessions/verification/check", body));
+    if (!done) return;
+    room.viewerId = done.viewer;  // the session's cookie now names the verified viewer
+    $("verify-sheet").hidden = true;
+    toast(t.phone_done);
+    if (socket) socket.close();  // the feed again, as that viewer
+  });
 
   // --- feed ------------------------------------------------------------------------------------------
   let socket = null;
@@ -284,6 +312,7 @@
       } catch (error) {
         if (error.code) {
           toast(errorText(error.code, error.message), true);
+          if (error.code === "verification_required") askToVerify();
           return null;
         }
         await new Promise((resolve) => setTimeout(resolve, 400 * (tries + 1)));

@@ -161,3 +161,31 @@ def test_coupons_polls_questions_draws_and_comments_from_the_page(room: Room, pa
     assert page.locator("#entrants li", has_text="←").count() == 1
     assert "v-" not in page.locator("#entrants").inner_text()
     assert page.errors == [] and other.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_verified_only_flash_sale_asks_for_the_phone_then_sells(relay: RelayProcess, page_factory: object) -> None:
+    room = open_room(relay, "verified-shop")
+    with room.host() as host:
+        host.put("/verification", json={"flash_sales": True}).raise_for_status()
+        sale = host.post("/flash-sales", json={"sku": "mug", "price": 9.9, "stock": 5, "per_user_limit": 1,
+                                               "countdown_s": 0, "duration_s": 120}).json()  # fmt: skip
+    page = page_factory(room)  # type: ignore[operator]
+    buy = page.locator(f"#flash .card[data-sale={sale['id']}] button.buy")
+    buy.click()
+    page.wait_for_selector("#verify-sheet:not([hidden])", timeout=5_000)
+    assert page.locator("#toast").inner_text() == "Verify your phone number to take this offer"
+    page.fill("#verify-phone", "+86 138 0013 8000")
+    page.click("#verify-send")
+    page.wait_for_function("document.getElementById('verify-note').textContent.includes('Test mode')", timeout=5_000)
+    code = re.search(r"(\d{6})", page.locator("#verify-note").inner_text()).group(1)  # type: ignore[union-attr]
+    page.fill("#verify-code", code)
+    page.locator("#verify-form button[type=submit]").click()
+    page.wait_for_selector("#verify-sheet", state="hidden", timeout=5_000)
+    viewer = page.evaluate("window.shopcast.room.viewerId")
+    assert re.fullmatch(r"p-[0-9a-f]{16}", viewer)
+    page.wait_for_function("window.shopcast.room.connected", timeout=10_000)  # the feed again, as that viewer
+    buy.click()
+    page.wait_for_function("document.getElementById('toast').textContent.startsWith('Paid')", timeout=5_000)
+    with room.host() as host:
+        assert [o["viewer_id"] for o in host.get("/orders").json()] == [viewer]
+    assert page.errors == []  # type: ignore[attr-defined]
