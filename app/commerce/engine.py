@@ -155,10 +155,21 @@ class RoomEngine:
         with self.core.reading() as tx:
             return orders.recent(tx, room, self.payment.test_mode, limit)
 
-    def apply_payment_updates(self, updates: list[PaymentUpdate]) -> None:
+    def apply_payment_updates(self, updates: list[PaymentUpdate], event_id: str | None = None) -> bool:
+        """Apply a webhook's updates, once per event id (a provider's retry, or a replay, changes
+        nothing: False)."""
         with self.core.transaction() as tx:
+            if event_id is not None:
+                fresh = tx.execute(
+                    "INSERT INTO webhook_events (provider, event_id, received_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
+                    (self.payment.name, event_id, tx.now),
+                ).rowcount
+                if fresh != 1:
+                    return False
             for update in updates:
                 orders.apply_payment_update(tx, self.payment, update)
+            return True
 
     # --- campaigns -----------------------------------------------------------------------------------
 

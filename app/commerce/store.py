@@ -74,11 +74,19 @@ CREATE TABLE IF NOT EXISTS room_policies (
 );
 """
 
+WEBHOOK_EVENTS = """
+-- Payment webhooks applied, by the provider's event id: each is applied once (app/commerce/engine.py).
+CREATE TABLE IF NOT EXISTS webhook_events (
+    provider TEXT NOT NULL, event_id TEXT NOT NULL, received_at REAL NOT NULL, PRIMARY KEY (provider, event_id)
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),
     Migration(2, "rooms in the store, for relays sharing it", RELAY_ROOMS),
     Migration(3, "lucky-draw entries as salted tickets", DRAW_TICKETS),
     Migration(4, "scarce actions kept for verified viewers", ROOM_POLICIES),
+    Migration(5, "payment webhooks applied once per event id", WEBHOOK_EVENTS),
 )
 """Append a step for every change to the schema; never edit a released one."""
 

@@ -20,9 +20,11 @@ async def payment_webhook(provider: str, request: Request, ctx: Context) -> dict
     if provider != ctx.engine.payment.name:
         raise ApiError(404, "not_found", f"this relay does not use the payment provider {provider!r}")
     body = await request.body()
+    headers = {k.lower(): v for k, v in request.headers.items()}
     try:
-        updates = ctx.engine.payment.parse_webhook({k.lower(): v for k, v in request.headers.items()}, body)
+        event = ctx.engine.payment.parse_webhook(headers, body, ctx.engine.now)
     except WebhookError as exc:
         raise ApiError(400, "bad_webhook", str(exc)) from None
-    await ctx.commits.run(ctx.engine.apply_payment_updates, updates)
-    return {"applied": len(updates)}
+    if not await ctx.commits.run(ctx.engine.apply_payment_updates, event.updates, event.id):
+        return {"applied": 0, "duplicate": True}  # 2xx: the provider stops retrying; nothing changed
+    return {"applied": len(event.updates)}

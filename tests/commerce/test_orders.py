@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.commerce.engine import RoomEngine
 from app.commerce.errors import CommerceError
 from app.commerce.orders import OrderRequest
-from app.commerce.payments import PaymentUpdate, TestModePayment
+from app.commerce.payments import PaymentUpdate, TestModePayment, WebhookError, WebhookEvent
 
 
 def test_an_order_takes_stock_is_paid_in_test_mode_and_is_logged(engine: RoomEngine) -> None:
@@ -77,20 +79,30 @@ def test_unknown_products_are_404(engine: RoomEngine) -> None:
     assert missing.value.status == 404
 
 
-def test_a_payment_webhook_is_verified_and_applied(engine: RoomEngine) -> None:
+def test_a_payment_webhook_is_verified_and_applied_once(engine: RoomEngine) -> None:
     order, _ = engine.place_order("r", "viewer-a", "Ann", OrderRequest("mug", 1), "k1")
     provider = engine.payment
     assert isinstance(provider, TestModePayment)
-    body = b'{"events": [{"order_id": "%s", "status": "refunded", "reference": "re_1"}]}' % order["order_id"].encode()
-    updates = provider.parse_webhook({"x-shopcast-signature": provider.sign(body)}, body)
-    assert updates == [PaymentUpdate(order["order_id"], "refunded", "re_1")]
-    engine.apply_payment_updates(updates)
-    engine.apply_payment_updates(updates)  # providers retry; a repeat changes nothing
+    event = {"id": "evt_1", "events": [{"order_id": order["order_id"], "status": "refunded", "reference": "re_1"}]}
+    body = json.dumps(event).encode()
+    now = engine.now
+    parsed = provider.parse_webhook({"x-shopcast-signature": provider.sign(body, now)}, body, now)
+    assert parsed == WebhookEvent("evt_1", [PaymentUpdate(order["order_id"], "refunded", "re_1")])
+    assert engine.apply_payment_updates(parsed.updates, parsed.id) is True
+    assert engine.apply_payment_updates(parsed.updates, parsed.id) is False, "a retried event id changes nothing"
     assert engine.product("r", "mug")["stock"] == 3
-    from app.commerce.payments import WebhookError
-
-    with pytest.raises(WebhookError, match="signature"):
-        provider.parse_webhook({"x-shopcast-signature": "sha256=00"}, body)
+    for headers, when, why in [
+        ({"x-shopcast-signature": f"t={int(now)},v1=00"}, now, "signature"),  # forged
+        ({"x-shopcast-signature": provider.sign(body, now - 301)}, now, "stale"),  # too old to trust
+        ({"x-shopcast-signature": provider.sign(body, now + 301)}, now, "stale"),
+        ({"x-shopcast-signature": provider.sign(body + b" ", now)}, now, "signature"),  # another body
+        ({}, now, "timestamp"),
+    ]:
+        with pytest.raises(WebhookError, match=why):
+            provider.parse_webhook(headers, body, when)
+    unnamed = json.dumps({"events": []}).encode()
+    with pytest.raises(WebhookError, match="'id'"):
+        provider.parse_webhook({"x-shopcast-signature": provider.sign(unnamed, now)}, unnamed, now)
 
 
 def test_operations_in_one_commit_succeed_or_fail_on_their_own(engine: RoomEngine, notifications: list) -> None:
