@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -106,6 +107,14 @@ class RelaySettings:
         return self.postgres is not None
 
 
+def private_folder(path: Path) -> None:
+    """The relay's data folder, readable by its owner only (0700): it holds the order database, the
+    rooms' tokens and the signing secrets. A folder someone else owns is left as it is."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid() and path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+
+
 @dataclass(slots=True)
 class RelayContext:
     settings: RelaySettings
@@ -138,7 +147,7 @@ class RelayContext:
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.data_dir)
         media = MediaStore(settings.data_dir / "media")
         live = LiveStates(media, settings.live_timeout)
         store = settings.postgres or settings.data_dir / "commerce.sqlite3"

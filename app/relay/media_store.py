@@ -43,6 +43,7 @@ class MediaConflictError(Exception):
 def write_private(path: Path, data: bytes) -> None:
     """Write a file readable only by its owner from the moment it exists (it holds secrets)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # a file that was there before keeps its mode through O_CREAT: not this one
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
 

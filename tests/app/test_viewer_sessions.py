@@ -11,7 +11,10 @@ import httpx
 import pytest
 
 from app.commerce.errors import CommerceError
+from app.relay.assistants import SECRET_FILE as ASSISTANT_SECRET
+from app.relay.cohost import SECRET_FILE as INVITE_SECRET
 from app.relay.context import RelayContext, RelaySettings
+from app.relay.verification import SECRET_FILE as PHONE_SECRET
 from app.relay.viewer_sessions import KEY_FILE, SESSION_TTL_S, SessionKeys
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
@@ -181,3 +184,24 @@ def test_rotating_the_keys_twice_ends_old_sessions(tmp_path: Path) -> None:
         assert httpx.get(me, headers=mint(relay.url).headers).status_code == 200
     finally:
         relay.stop()
+
+
+def test_the_data_folder_and_its_secrets_are_the_owners_alone(tmp_path: Path) -> None:
+    data = tmp_path / "relay"
+    data.mkdir(mode=0o755)  # made by someone else's hand, readable by all
+    (data / "rooms.json").write_text('{"rooms": []}')
+    (data / "rooms.json").chmod(0o644)
+    relay = RelayProcess(data).start()
+    try:
+        room = open_room(relay, "private")
+        with room.host() as host:
+            host.post("/assistants", json={"label": "A"}).raise_for_status()
+            host.post("/cohost/invites", json={}).raise_for_status()
+        mint(relay.url)
+    finally:
+        relay.stop()
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700, "the order database, tokens and secrets: the owner's"
+    secrets_kept = ["rooms.json", KEY_FILE, PHONE_SECRET, ASSISTANT_SECRET, INVITE_SECRET]
+    assert {name: stat.S_IMODE((data / name).stat().st_mode) for name in secrets_kept} == dict.fromkeys(
+        secrets_kept, 0o600
+    )
