@@ -1595,11 +1595,13 @@ FOLD_IGNORES = (
     "group.opened", "group.joined", "group.filled", "group.failed",
     "question.open", "question.answered", "question.dismissed",
     "cohost.invited", "cohost.revoked", "assistant.invited", "assistant.revoked", "flash_sale.returned",
+    "room.verification", "stock.changed",
 )  # fmt: skip
 """Declared event types (app/commerce/event_types.py) that change no metric: moderation, a draw's entries
 (the draw's close carries the count), a group's members (their orders count), questions being
 answered, invitations and links, a rehearsal's end (the next stream or rehearsal starts a show), a
-cancelled order's units going back to its flash sale (the order's own event counts)."""
+cancelled order's units going back to its flash sale (the order's own event counts), the room's
+verification rule, a stock correction (sales are counted from orders)."""
 
 
 def recount(events: Iterable[Event], *, keep_comments: bool = False, include_rehearsal: bool = False) -> MetricsFold:

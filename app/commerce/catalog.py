@@ -19,6 +19,19 @@ from app.commerce.strict_json import load_json
 from app.commerce.values import cents, invalid, sku, text
 
 MAX_PRODUCTS = 2000
+PRODUCT_FIELDS = ("sku", "title", "price", "stock", "image", "option", "parent_sku", "variants")
+VARIANT_FIELDS = ("sku", "option", "title", "price", "stock", "image")
+"""The catalog's one schema: every field a product (or a variant) may have. Anything else is refused by
+name, so a misspelt field ("prcie") is never silently dropped."""
+TEXT_FIELDS = ("sku", "title", "image", "option", "parent_sku")
+
+
+def _known_fields(raw: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    for name, value in raw.items():
+        if name not in allowed:
+            raise invalid(f"{where}: unknown field {str(name)[:40]!r} (a product has {', '.join(allowed)})")
+        if name in TEXT_FIELDS and value is not None and not isinstance(value, str):
+            raise invalid(f"{where}: {name} must be text, got {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +92,7 @@ def parse_json(data: bytes) -> list[ProductInput]:
     for n, raw in enumerate(items, 1):
         if not isinstance(raw, dict):
             raise invalid(f"product {n}: must be an object")
+        _known_fields(raw, PRODUCT_FIELDS, f"product {n}")
         parent = product_input(raw, f"product {n}")
         variants = raw.get("variants") or []
         if not isinstance(variants, list):
@@ -87,6 +101,7 @@ def parse_json(data: bytes) -> list[ProductInput]:
         for m, variant in enumerate(variants, 1):
             if not isinstance(variant, dict):
                 raise invalid(f"product {n} variant {m}: must be an object")
+            _known_fields(variant, VARIANT_FIELDS, f"product {n} variant {m}")
             products.append(product_input(variant, f"product {n} variant {m}", parent))
     return _checked(products)
 
@@ -101,6 +116,10 @@ def parse_csv(data: bytes) -> list[ProductInput]:
     missing = required - set(reader.fieldnames or [])
     if missing:
         raise invalid(f"the CSV catalog needs the columns {', '.join(sorted(missing))}")
+    unknown = [name for name in reader.fieldnames or [] if name not in PRODUCT_FIELDS or name == "variants"]
+    if unknown:
+        columns = ", ".join(f for f in PRODUCT_FIELDS if f != "variants")
+        raise invalid(f"row 1: unknown column {unknown[0][:40]!r} (the columns are {columns})")
     products: list[ProductInput] = []
     parents: dict[str, ProductInput] = {}
     for n, row in enumerate(reader, 2):

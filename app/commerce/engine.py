@@ -204,6 +204,10 @@ class RoomEngine:
         with self.core.transaction() as tx:
             return verification.set_policy(tx, room, wanted)
 
+    def change_stock(self, room: str, sku: str, delta: int, reason: str) -> dict[str, Any]:
+        with self.core.transaction() as tx:
+            return products.change_stock(tx, room, sku, delta, reason)
+
     def claim_coupon(self, room: str, viewer: str, coupon_id: str) -> dict[str, Any]:
         with self.core.transaction() as tx:
             verification.require(tx, room, "coupons", viewer)

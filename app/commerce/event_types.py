@@ -15,7 +15,9 @@ VIEWER: Final = ("viewer.enter", "viewer.leave", "viewer.muted", "viewer.unmuted
 INTERACTION: Final = ("comment", "comment.deleted", "like", "share", "product.exposure", "product.click", "cart.add")
 """``product.exposure``, ``product.click``, ``cart.add`` and ``share`` come from the feed's
 ``exposure``/``click``/``cart_add``/``share`` messages (app/commerce/chat.py ``INTERACTIONS``)."""
-CATALOG: Final = ("product.added", "catalog.imported", "pin", "unpin")
+CATALOG: Final = ("product.added", "catalog.imported", "stock.changed", "pin", "unpin")
+"""``stock.changed``: a delta of a product's stock with its reason (a re-import's changed allotment, or the
+host's correction; app/commerce/products.py)."""
 ORDER: Final = ("order.created", "order.paid", "order.cancelled", "order.refunded")
 CAMPAIGN: Final = (
     "flash_sale.created", "flash_sale.opened", "flash_sale.closed", "flash_sale.returned",
@@ -27,7 +29,8 @@ CAMPAIGN: Final = (
 )  # fmt: skip
 QUESTION: Final = ("question.asked", "question.open", "question.answered", "question.dismissed")
 """``question.<status>`` for each status of app/commerce/questions.py ``STATUSES``."""
-MODERATION: Final = ("moderation.words",)
+MODERATION: Final = ("moderation.words", "room.verification")
+"""``room.verification``: which scarce actions the room keeps for verified viewers."""
 COHOST: Final = ("cohost.invited", "cohost.revoked", "cohost.joined", "cohost.left")
 ASSISTANT: Final = ("assistant.invited", "assistant.revoked")
 SHOW: Final = (

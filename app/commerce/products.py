@@ -7,7 +7,7 @@ from typing import Any
 
 from app.commerce.catalog import ProductInput
 from app.commerce.core import Tx, not_found, refused
-from app.commerce.values import money
+from app.commerce.values import invalid, money, text
 
 MAX_PINS = 3
 
@@ -65,16 +65,46 @@ def orderable(tx: Tx, room: str, sku: str) -> Any:
     return row
 
 
-def _upsert(tx: Tx, room: str, item: ProductInput, position: int) -> None:
+def _upsert(tx: Tx, room: str, item: ProductInput, position: int, reason: str = "catalog") -> None:
+    """Add a product, or update one from a catalog: its stock moves by what the catalog's figure moved
+    (its allotment), so a re-import of the same file changes no stock and never hands out sold units
+    again; a change is logged as ``stock.changed`` with its reason."""
+    row = tx.one("SELECT stock, sold, allotted FROM products WHERE room = ? AND sku = ?", (room, item.sku))
+    if row is None:
+        tx.execute(
+            """INSERT INTO products (room, sku, title, price_cents, image, stock, parent_sku, option, position,
+                 created_at, allotted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (room, item.sku, item.title, item.price_cents, item.image, item.stock, item.parent_sku, item.option,
+             position, tx.now, item.stock),
+        )  # fmt: skip
+        return
+    before = row["allotted"] if row["allotted"] is not None else row["stock"] + row["sold"]
+    delta = item.stock - before
+    stock = max(0, row["stock"] + delta)
     tx.execute(
-        """INSERT INTO products (room, sku, title, price_cents, image, stock, parent_sku, option, position, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (room, sku) DO UPDATE SET title = excluded.title, price_cents = excluded.price_cents,
-             image = excluded.image, stock = excluded.stock, parent_sku = excluded.parent_sku,
-             option = excluded.option""",
-        (room, item.sku, item.title, item.price_cents, item.image, item.stock, item.parent_sku, item.option,
-         position, tx.now),
+        """UPDATE products SET title = ?, price_cents = ?, image = ?, parent_sku = ?, option = ?, stock = ?,
+             allotted = ? WHERE room = ? AND sku = ?""",
+        (item.title, item.price_cents, item.image, item.parent_sku, item.option, stock, item.stock, room, item.sku),
     )  # fmt: skip
+    if stock != row["stock"]:
+        tx.log(room, "stock.changed", sku=item.sku, delta=stock - row["stock"], stock=stock, reason=reason)
+
+
+def change_stock(tx: Tx, room: str, code: str, delta: int, reason: str) -> dict[str, Any]:
+    """The host's correction: stock moves by ``delta`` (units found, damaged, sent elsewhere), with why."""
+    row = get(tx, room, code)
+    if not -10_000_000 <= delta <= 10_000_000 or delta == 0:
+        raise invalid("delta must be a whole number of units, not 0, at most 10000000 either way")
+    reason = text(reason, "reason", 80)
+    stock = row["stock"] + delta
+    if stock < 0:
+        raise refused("stock_below_zero", f"only {row['stock']} left: cannot take away {-delta}")
+    # the catalog's own figure stays as it was: importing the same file again leaves this correction be
+    allotted = row["allotted"] if row["allotted"] is not None else row["stock"] + row["sold"]
+    tx.execute("UPDATE products SET stock = ?, allotted = ? WHERE room = ? AND sku = ?", (stock, allotted, room, code))
+    tx.log(room, "stock.changed", sku=code, delta=delta, stock=stock, reason=reason)
+    announce_stock(tx, room, code)
+    return view(get(tx, room, code))
 
 
 def _next_position(tx: Tx, room: str) -> int:

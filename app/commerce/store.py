@@ -81,12 +81,19 @@ CREATE TABLE IF NOT EXISTS webhook_events (
 );
 """
 
+PRODUCT_ALLOTMENT = """
+-- A product's stock as its catalog last said (app/commerce/products.py): a re-import changes the stock by
+-- the difference, never resetting what has been sold. NULL in older rows: stock + sold then.
+ALTER TABLE products ADD COLUMN allotted INTEGER;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),
     Migration(2, "rooms in the store, for relays sharing it", RELAY_ROOMS),
     Migration(3, "lucky-draw entries as salted tickets", DRAW_TICKETS),
     Migration(4, "scarce actions kept for verified viewers", ROOM_POLICIES),
     Migration(5, "payment webhooks applied once per event id", WEBHOOK_EVENTS),
+    Migration(6, "stock changed by deltas: the catalog's allotment kept", PRODUCT_ALLOTMENT),
 )
 """Append a step for every change to the schema; never edit a released one."""
 

@@ -30,6 +30,7 @@ from app.relay.room_models import (
     PollCreate,
     ProductCreate,
     QuestionUpdate,
+    StockChange,
     VerificationPolicy,
     to_cents,
 )
@@ -199,6 +200,13 @@ async def blocked_words(room: str, ctx: Context) -> dict[str, Any]:
 @router.put("/blocked-words", dependencies=[Owner])
 async def set_blocked_words(room: str, body: BlockedWords, ctx: Context) -> dict[str, Any]:
     return {"words": await ctx.commits.run(ctx.engine.set_blocked_words, room, body.words)}
+
+
+@router.post("/products/{sku}/stock", dependencies=[Owner])
+async def change_stock(room: str, sku: str, body: StockChange, ctx: Context) -> dict[str, Any]:
+    """Move a product's stock by a delta with its reason (a re-import of the catalog moves it by what the
+    catalog's figure moved): never set outright, so units sold meanwhile are never handed out again."""
+    return await ctx.commits.run(ctx.engine.change_stock, room, sku, body.delta, body.reason)
 
 
 @router.put("/verification", dependencies=[Owner])

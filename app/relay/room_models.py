@@ -129,3 +129,10 @@ class VerificationPolicy(Body):
     flash_sales: bool = False
     draws: bool = False
     coupons: bool = False
+
+
+class StockChange(Body):
+    """A correction of a product's stock: units found (+) or gone (-), and why (logged)."""
+
+    delta: int = Field(ge=-10_000_000, le=10_000_000, examples=[-3])
+    reason: str = Field(min_length=1, max_length=80, examples=["3 damaged in the studio"])
