@@ -156,9 +156,9 @@ def interaction(tx: Tx, room: str, viewer: str, kind: str, skus: list[str], via:
     if via is not None and not VIA.fullmatch(via):
         raise invalid("'via' is where it happened: 1-32 letters, digits, '_', '-' or '.'")
     checked = [sku(s) for s in skus]
-    if kind != "share":
-        if not checked:
-            raise invalid(f"{kind} needs at least one sku")
+    if kind != "share" and not checked:
+        raise invalid(f"{kind} needs at least one sku")
+    if checked:  # a product shared too must be one of the room's: no made-up skus in the log
         placeholders = ",".join("?" * len(checked))
         query = f"SELECT sku FROM products WHERE room = ? AND sku IN ({placeholders})"  # noqa: S608 - placeholders only
         found = {r["sku"] for r in tx.all(query, (room, *checked))}

@@ -10,7 +10,10 @@ chosen after the fact because its hash was public from the start. (What it does 
 relay added no entrants of its own, or did not pick salts knowing the seed; the room's host runs the
 relay, as with any platform's draw.)
 
-Entries made before tickets existed (schema 3) are published as ``sha256(draw_id + ":" + viewer_id)``.
+A draw opened before tickets existed (schema 3; ``rule`` NULL) keeps its rule: winners are the entrants
+ranked by ``sha256(seed + ":" + viewer_id)``. Once it closes each entry is published as that value
+(which names no one), the winners are the lowest ones, and each viewer's own is ``sha256(seed + ":" +
+their id)``, its "salt" the seed (``RULES``, ``rule`` in the proof).
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ ALGORITHM = (
     "ticket = sha256(salt + ':' + viewer_id), the salt told only to that viewer; "
     "winners = tickets sorted by sha256(seed + ':' + ticket) as hex, ascending; first N"
 )
+LEGACY_ALGORITHM = (
+    "a draw from before tickets: ticket = sha256(seed + ':' + viewer_id), each viewer's salt the seed; "
+    "winners = tickets sorted as hex, ascending; first N"
+)
+TICKETS = 2
+"""The rule of every draw opened now (``draws.rule``); NULL is the rule before it."""
 
 
 def _sha256(text: str) -> str:
@@ -56,20 +65,30 @@ def get(tx: Tx, room: str, draw_id: str) -> Any:
     return row
 
 
-def _entrants(tx: Tx, draw_id: str) -> list[dict[str, str]]:
-    """The entries in order of entry: viewer, ticket, nickname."""
-    rows = tx.all(
+def _legacy(row: Any) -> bool:
+    return row["rule"] is None
+
+
+def _entrants(tx: Tx, row: Any) -> list[dict[str, str]]:
+    """The draw's entries in order of entry: viewer, ticket, nickname."""
+    entries = tx.all(
         "SELECT viewer_id, nickname, ticket FROM draw_entries WHERE draw_id = ? ORDER BY entered_at, viewer_id",
-        (draw_id,),
+        (row["id"],),
     )
     return [
         {
-            "viewer_id": r["viewer_id"],
-            "ticket": r["ticket"] or ticket(draw_id, r["viewer_id"]),  # an entry from before schema 3
-            "nickname": r["nickname"],
+            "viewer_id": e["viewer_id"],
+            "ticket": ticket(row["seed"], e["viewer_id"]) if _legacy(row) else e["ticket"],
+            "nickname": e["nickname"],
         }
-        for r in rows
+        for e in entries
     ]
+
+
+def _winning(row: Any, tickets: list[str]) -> list[str]:
+    if _legacy(row):  # the rule it was opened with: its tickets are already the ranking
+        return sorted(tickets)[: row["winners"]]
+    return pick_winners(row["seed"], tickets, row["winners"])
 
 
 def view(tx: Tx, row: Any) -> dict[str, Any]:
@@ -89,7 +108,7 @@ def view(tx: Tx, row: Any) -> dict[str, Any]:
         "winner_list": None,
     }
     if closed:
-        by_viewer = {e["viewer_id"]: e for e in _entrants(tx, row["id"])}
+        by_viewer = {e["viewer_id"]: e for e in _entrants(tx, row)}
         result["winner_list"] = [
             {"ticket": by_viewer[v]["ticket"], "nickname": by_viewer[v]["nickname"]}
             for v in json.loads(row["winner_ids"])
@@ -102,9 +121,10 @@ def verification(tx: Tx, room: str, draw_id: str) -> dict[str, Any]:
     """Everything needed to check the draw independently."""
     row = get(tx, room, draw_id)
     result = view(tx, row)
-    result["algorithm"] = ALGORITHM
+    result["algorithm"] = LEGACY_ALGORITHM if _legacy(row) else ALGORITHM
+    result["rule"] = 1 if _legacy(row) else TICKETS
     result["entrant_list"] = (
-        [{"ticket": e["ticket"], "nickname": e["nickname"]} for e in _entrants(tx, draw_id)]
+        [{"ticket": e["ticket"], "nickname": e["nickname"]} for e in _entrants(tx, row)]
         if row["status"] == "closed"
         else None
     )
@@ -112,13 +132,20 @@ def verification(tx: Tx, room: str, draw_id: str) -> dict[str, Any]:
 
 
 def my_tickets(tx: Tx, room: str, viewer: str) -> dict[str, dict[str, str]]:
-    """The viewer's own entries: draw id -> its ticket and salt (to find and check it in the list)."""
+    """The viewer's own entries: draw id -> its ticket and salt (to find and check it in the list). An
+    entry in a draw from before tickets has one once the draw has closed (its salt: the seed)."""
     rows = tx.all(
-        "SELECT e.draw_id, e.ticket, e.salt FROM draw_entries e JOIN draws d ON d.id = e.draw_id"
-        " WHERE d.room = ? AND e.viewer_id = ? AND e.ticket IS NOT NULL",
+        "SELECT e.draw_id, e.ticket, e.salt, d.rule, d.status, d.seed FROM draw_entries e"
+        " JOIN draws d ON d.id = e.draw_id WHERE d.room = ? AND e.viewer_id = ?",
         (room, viewer),
     )
-    return {r["draw_id"]: {"ticket": r["ticket"], "salt": r["salt"]} for r in rows}
+    mine: dict[str, dict[str, str]] = {}
+    for r in rows:
+        if r["rule"] is not None:
+            mine[r["draw_id"]] = {"ticket": r["ticket"], "salt": r["salt"]}
+        elif r["status"] == "closed":
+            mine[r["draw_id"]] = {"ticket": ticket(r["seed"], viewer), "salt": r["seed"]}
+    return mine
 
 
 def _announce(tx: Tx, row: Any) -> None:
@@ -133,9 +160,9 @@ def open_draw(tx: Tx, room: str, prize: str, winners: int, keyword: str | None, 
     seed = secrets.token_hex(32)
     draw_id = new_id("dr")
     tx.execute(
-        """INSERT INTO draws (id, room, prize, winners, keyword, seed_hash, seed, status, opens_at, closes_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)""",
-        (draw_id, room, prize, winners, word, seed_hash(seed), seed, tx.now, tx.now + duration_s),
+        """INSERT INTO draws (id, room, prize, winners, keyword, seed_hash, seed, status, opens_at, closes_at, rule)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)""",
+        (draw_id, room, prize, winners, word, seed_hash(seed), seed, tx.now, tx.now + duration_s, TICKETS),
     )
     tx.log(room, "draw.opened", id=draw_id, prize=prize, winners=winners, keyword=word, seed_hash=seed_hash(seed))
     row = get(tx, room, draw_id)
@@ -162,7 +189,8 @@ def enter(tx: Tx, room: str, viewer: str, nickname: str, draw_id: str, via: str 
     )
     tx.log(room, "draw.entered", viewer, draw_id=draw_id, via=via)
     _announce(tx, row)
-    mine = {"ticket": entry, "salt": salt}
+    # (in a draw from before tickets, the viewer's ticket is known once it closes: /me then)
+    mine = {"ticket": entry, "salt": salt} if not _legacy(row) else {"ticket": "", "salt": ""}
     tx.notify(room, {"type": "draw_entered", "draw_id": draw_id, **mine}, to_viewer=viewer)
     return {**view(tx, row), "mine": mine}
 
@@ -180,14 +208,13 @@ def close(tx: Tx, room: str, draw_id: str, reason: str = "ended by the host") ->
     row = get(tx, room, draw_id)
     if row["status"] == "closed":
         raise refused("draw_closed", "this lucky draw has already closed")
-    entrants = _entrants(tx, draw_id)
-    viewer_of = {e["ticket"]: e["viewer_id"] for e in entrants}
-    won = [viewer_of[t] for t in pick_winners(row["seed"], list(viewer_of), row["winners"])]
+    viewer_of = {e["ticket"]: e["viewer_id"] for e in _entrants(tx, row)}
+    won = [viewer_of[t] for t in _winning(row, list(viewer_of))]
     tx.execute(
         "UPDATE draws SET status = 'closed', closed_at = ?, winner_ids = ? WHERE id = ?",
         (tx.now, json.dumps(won), draw_id),
     )
-    tx.log(room, "draw.closed", id=draw_id, seed=row["seed"], entrants=len(entrants), winners=won, reason=reason)
+    tx.log(room, "draw.closed", id=draw_id, seed=row["seed"], entrants=len(viewer_of), winners=won, reason=reason)
     row = get(tx, room, draw_id)
     _announce(tx, row)
     for viewer in won:

@@ -64,6 +64,8 @@ DRAW_TICKETS = """
 -- to the viewer (app/commerce/draws.py): no viewer id in a public payload.
 ALTER TABLE draw_entries ADD COLUMN ticket TEXT;
 ALTER TABLE draw_entries ADD COLUMN salt TEXT;
+-- 2: the ticket rule; NULL: a draw opened before it (ranked by sha256(seed + ':' + viewer_id)).
+ALTER TABLE draws ADD COLUMN rule INTEGER;
 """
 
 ROOM_POLICIES = """

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.commerce.errors import CommerceError
 from app.relay.api_rooms import Admin
 from app.relay.context import RelayContext, get_context
-from app.relay.viewer_sessions import SESSION_COOKIE, ViewerSession, cookie_header, token_from
+from app.relay.viewer_sessions import SESSION_COOKIE, ViewerSession, bearer_session, cookie_header, token_from
 
 router = APIRouter(prefix="/api/v1", tags=["viewer"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -64,8 +64,9 @@ def current_or_new(ctx: RelayContext, request: Request) -> tuple[ViewerSession, 
     if token is not None:
         try:
             session = keys.read(token)
-        except CommerceError:
-            pass
+        except CommerceError as exc:
+            if exc.status != 401:  # the store is away (503): not a reason to make this a new viewer
+                raise
         else:
             if session.needs_renewal(keys.clock()):
                 return keys.mint(session.viewer), True
@@ -79,18 +80,20 @@ def set_cookie(ctx: RelayContext, request: Request, response: Response, session:
 
 @router.post("/sessions", status_code=201, response_model=SessionOut)
 def start_session(request: Request, response: Response, ctx: Context) -> SessionOut:
-    """A viewer session: a new viewer (201), or the caller's own renewed (200) when it sends a valid one."""
+    """A session for an API client: a new viewer (201), or the caller's own renewed (200) when it sends a
+    valid one as its bearer. No cookie is read or set here (the pages get theirs with the page): a page
+    on another site posting here changes no one's session, and no script can trade a cookie for a token."""
     keys = ctx.viewer_sessions()
-    token = token_from(request.headers)
+    token = bearer_session(request.headers)
     session = None
     if token is not None:
         try:
             session = keys.mint(keys.read(token).viewer)
             response.status_code = 200
-        except CommerceError:
-            session = None
+        except CommerceError as exc:
+            if exc.status != 401:
+                raise
     session = session or keys.mint()
-    set_cookie(ctx, request, response, session)
     response.headers["Cache-Control"] = "no-store"
     return SessionOut(token=session.token, viewer=session.viewer, expires_at=session.expires_at)
 
@@ -104,7 +107,10 @@ def send_code(body: PhoneStart, ctx: Context) -> CodeSent:
 @router.post("/sessions/verification/check", response_model=SessionOut)
 def check_code(body: PhoneCheck, request: Request, response: Response, ctx: Context) -> SessionOut:
     """The right code: a session for the verified viewer this number is (the same for every session
-    that proves it), as the page's cookie and the answer; a wrong one 422 ``code_wrong``."""
+    that proves it), as the page's cookie and the answer; a wrong one 422 ``code_wrong``. Only from a
+    page of this relay (a page elsewhere must not put its own verified viewer in a visitor's cookie)."""
+    if not ctx.origin_allowed(request.headers):
+        raise CommerceError(403, "cross_site", "a page on another site cannot verify a viewer here")
     session = ctx.viewer_sessions().mint(ctx.phone_verifier().check(body.phone, body.code))
     set_cookie(ctx, request, response, session)
     response.headers["Cache-Control"] = "no-store"

@@ -84,7 +84,7 @@ async def flash_sale(room: str, sale_id: str, ctx: Context) -> dict[str, Any]:
 
 @router.post("/coupons/{coupon_id}/claims", status_code=201)
 async def claim_coupon(room: str, coupon_id: str, viewer: Viewer, ctx: Context) -> dict[str, Any]:
-    return await ctx.commits.run(ctx.engine.claim_coupon, room, viewer, coupon_id)
+    return await ctx.commits.run(ctx.engine.claim_coupon, room, viewer, coupon_id, bounded=True)
 
 
 @router.get("/group-buys/{group_buy_id}")
@@ -101,17 +101,18 @@ async def group(room: str, group_id: str, ctx: Context) -> dict[str, Any]:
 
 @router.post("/polls/{poll_id}/votes", status_code=201)
 async def vote(room: str, poll_id: str, body: VoteCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
-    return await ctx.commits.run(ctx.engine.vote, room, viewer, poll_id, body.option)
+    return await ctx.commits.run(ctx.engine.vote, room, viewer, poll_id, body.option, bounded=True)
 
 
 @router.post("/questions", status_code=201)
 async def ask(room: str, body: QuestionCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
-    return await ctx.commits.run(ctx.engine.ask, room, viewer, nickname(body.nickname, viewer), body.text)
+    return await ctx.commits.run(ctx.engine.ask, room, viewer, nickname(body.nickname, viewer), body.text, bounded=True)
 
 
 @router.post("/draws/{draw_id}/entries", status_code=201)
 async def enter_draw(room: str, draw_id: str, body: DrawEntry, viewer: Viewer, ctx: Context) -> dict[str, Any]:
-    return await ctx.commits.run(ctx.engine.enter_draw, room, viewer, nickname(body.nickname, viewer), draw_id)
+    name = nickname(body.nickname, viewer)
+    return await ctx.commits.run(ctx.engine.enter_draw, room, viewer, name, draw_id, bounded=True)
 
 
 @router.get("/draws/{draw_id}")
@@ -124,4 +125,5 @@ async def draw(room: str, draw_id: str, ctx: Context) -> dict[str, Any]:
 @router.post("/comments", status_code=201)
 async def comment(room: str, body: CommentCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
     """The same as the live feed's ``comment`` message, for clients without a WebSocket."""
-    return await ctx.commits.run(ctx.engine.comment, room, viewer, nickname(body.nickname, viewer), body.text)
+    name = nickname(body.nickname, viewer)
+    return await ctx.commits.run(ctx.engine.comment, room, viewer, name, body.text, bounded=True)

@@ -6,9 +6,11 @@ savepoint, and all are answered after the one commit. Under load a commit carrie
 operations instead of one (measured ~4x the throughput); with one waiting call it is a plain
 transaction. Every call still runs on the event-loop thread, one at a time.
 
-The queue is bounded (``max_pending``): past it a call is refused at once with 503 ``overloaded`` and
-``Retry-After`` rather than waiting behind seconds of work and growing without end. A refused order
-was never taken (its client retries it with the same Idempotency-Key); nothing accepted is dropped.
+Viewers' calls are bounded (``bounded=True``, ``max_pending``): past it one is refused at once with
+503 ``overloaded`` and ``Retry-After`` rather than waiting behind seconds of work and growing without
+end. A refused order was never taken (its client retries it with the same Idempotency-Key); nothing
+accepted is dropped. The relay's own writes (a stream's start and end, viewers entering and leaving,
+the timers, the host's actions) are never refused: they are few, and losing one loses a fact.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ DEFAULT_BATCH = 256
 SHARED_BATCH = 32
 """Operations per batch on a store shared by several relays (app/relay/context.py says why)."""
 MAX_PENDING = 4096
-"""Calls waiting at most: ~0.7 s of orders at the embedded relay's measured 5,800 a second."""
+"""Calls waiting at most before a viewer's is refused: ~0.7 s of orders at the embedded relay's
+measured 5,800 a second."""
 
 
 class CommitQueue:
@@ -42,8 +45,8 @@ class CommitQueue:
         self.batches = 0
         self.operations = 0
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        if len(self._pending) >= self.max_pending:
+    async def run(self, fn: Callable[..., T], *args: Any, bounded: bool = False) -> T:
+        if bounded and len(self._pending) >= self.max_pending:
             self.refused += 1
             raise CommerceError(503, "overloaded", "the room is very busy: try again in a moment", retry_after=1)
         loop = asyncio.get_running_loop()

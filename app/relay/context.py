@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 
 from app.commerce.engine import RoomEngine
+from app.commerce.errors import CommerceError
 from app.relay.assistants import AssistantTokens
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import DEFAULT_BATCH, SHARED_BATCH, CommitQueue
@@ -32,7 +33,7 @@ from app.relay.timeline import Timeline
 from app.relay.verification import SECRET_FILE as PHONE_SECRET_FILE
 from app.relay.verification import PhoneVerifier
 from app.relay.viewer_sessions import KEY_FILE as SESSION_KEY_FILE
-from app.relay.viewer_sessions import SessionKeys, session_from
+from app.relay.viewer_sessions import SessionKeys, bearer_session, cookie_session, session_from
 from pipeline.ice import check_ice_host, hosts_from_env
 
 DEFAULT_MAX_BODY = 32 * 1024 * 1024
@@ -229,7 +230,11 @@ class RelayContext:
         return self.phones
 
     def viewer(self, headers: Mapping[str, str]) -> str:
-        """The viewer a request's session names (401 without a valid one; app/relay/viewer_sessions.py)."""
+        """The viewer a request's session names (401 without a valid one; app/relay/viewer_sessions.py).
+        A session from the cookie must come from a page of this relay (or an allowed origin): a page
+        elsewhere that makes the browser post here with the viewer's cookie is refused (403)."""
+        if bearer_session(headers) is None and cookie_session(headers) is not None and not self.origin_allowed(headers):
+            raise CommerceError(403, "cross_site", "a page on another site cannot act as this room's viewer")
         return session_from(self.viewer_sessions(), headers).viewer
 
     def assistant_tokens(self) -> AssistantTokens:

@@ -57,10 +57,10 @@ async def place_order(
     )
     name = nickname(parsed.nickname, viewer)
     if request.flash_sale_id is None:
-        return await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)
+        return await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key, bounded=True)
     admitted = await ctx.sale_gate.admit(room, request.flash_sale_id, viewer, request.qty, key)
     try:
-        order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key)
+        order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key, bounded=True)
     except BaseException:
         await admitted.failed()
         raise

@@ -561,13 +561,13 @@ class Realtime:
             if not isinstance(text, str):
                 self._error(conn, "bad_message", "a comment needs a 'text' string", message.get("id"))
                 return
-            action = lambda: self.commits.run(self.engine.comment, room, viewer, conn.nickname, text)  # noqa: E731
+            action = lambda: self.commits.run(self.engine.comment, room, viewer, conn.nickname, text, bounded=True)  # noqa: E731
         elif kind == "like":
             count = message.get("count", 1)
             if not isinstance(count, int) or isinstance(count, bool):
                 self._error(conn, "bad_message", "'count' must be a whole number", message.get("id"))
                 return
-            action = lambda: self.commits.run(self.engine.like, room, viewer, count)  # noqa: E731
+            action = lambda: self.commits.run(self.engine.like, room, viewer, count, bounded=True)  # noqa: E731
         elif kind in ("exposure", "click", "cart_add", "share"):
             skus = message.get("skus", [])
             via = message.get("via")
@@ -578,7 +578,7 @@ class Realtime:
             ):
                 self._error(conn, "bad_message", "'skus' must be a list of strings", message.get("id"))
                 return
-            action = lambda: self.commits.run(self.engine.interaction, room, viewer, kind, skus, via)  # noqa: E731
+            action = lambda: self.commits.run(self.engine.interaction, room, viewer, kind, skus, via, bounded=True)  # noqa: E731
         else:
             self._error(conn, "bad_message", f"unknown message type {kind[:40]!r}", message.get("id"))
             return

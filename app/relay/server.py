@@ -41,8 +41,8 @@ from app.relay.errors import install_error_handlers
 from app.relay.live_lane import LiveFeedLane
 from app.relay.media_store import MULTIVARIANT, MediaConflictError, stream_folders, write_private
 from app.relay.order_lane import OrderFastLane
-from app.relay.realtime import MAX_MESSAGE
 from app.relay.security_headers import SecurityHeaders
+from pipeline.outputs.realtime_wire import HEADER, MAX_PAYLOAD
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,10 @@ TICK_S = 0.2
 ALIVE_EVERY = 25
 """Ticks between the notes that the relay is up (5 s): after a crash, the viewers' connections are
 taken to have ended at the last note (app/analytics/metrics.py, ``relay.started``)."""
-WS_MAX_FRAME = 4 * MAX_MESSAGE
+WS_MAX_FRAME = HEADER.size + MAX_PAYLOAD
+"""The largest WebSocket message any socket may send: one encoded picture of the studio's realtime
+upload (pipeline/outputs/realtime_wire.py); uvicorn's limit is per server, not per route. The room
+feed's own, much smaller limit (MAX_MESSAGE) is checked on each message it reads."""
 WS_PING_INTERVAL = 5.0
 WS_PING_TIMEOUT = 10.0
 """Every WebSocket is pinged every 5 s and dropped when a ping goes 10 s unanswered: a viewer whose
@@ -260,8 +263,7 @@ def serve(
         # Its send to a writable socket completes without suspending, which the feed relies on to
         # write a tick's batch without a task per connection (app/relay/realtime.py).
         ws="websockets-sansio",
-        # A frame past this is refused by the framing layer (close 1009) before it is buffered; the
-        # feed's own limit on a message (MAX_MESSAGE) answers smaller ones with an error.
+        # A message past this is refused by the framing layer (close 1009) before it is buffered.
         ws_max_size=WS_MAX_FRAME,
         ws_ping_interval=WS_PING_INTERVAL,
         ws_ping_timeout=WS_PING_TIMEOUT,

@@ -28,8 +28,9 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
+
+from starlette.requests import cookie_parser
 
 from app.commerce.errors import CommerceError
 from app.relay.media_store import write_private
@@ -149,6 +150,7 @@ class SessionKeys:
 
     def read(self, token: str) -> ViewerSession:
         """The session ``token`` carries, or 401 ``session_invalid`` / ``session_expired``."""
+        self._maybe_reload()  # a shared ring: a key dropped by two rotations elsewhere stops verifying here
         match = _TOKEN.fullmatch(token)
         if match is None:
             raise CommerceError(401, "session_invalid", "this viewer session was not issued by this relay")
@@ -186,20 +188,22 @@ class SessionKeys:
 
 def token_from(headers: Mapping[str, str]) -> str | None:
     """The session token a request carries: a bearer that looks like one, else the cookie."""
+    bearer = bearer_session(headers)
+    return bearer if bearer is not None else cookie_session(headers)
+
+
+def bearer_session(headers: Mapping[str, str]) -> str | None:
     scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip().startswith(SESSION_PREFIX):
         return value.strip()
-    raw = headers.get("cookie")
-    if raw:
-        jar: SimpleCookie = SimpleCookie()
-        try:
-            jar.load(raw)
-        except Exception:
-            return None
-        morsel = jar.get(SESSION_COOKIE)
-        if morsel is not None and morsel.value:
-            return morsel.value
     return None
+
+
+def cookie_session(headers: Mapping[str, str]) -> str | None:
+    """The session cookie, parsed as browsers send cookies (leniently: another site's odd cookie on
+    the same domain must not hide ours, as Python's SimpleCookie would)."""
+    value = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+    return value or None
 
 
 def session_from(keys: SessionKeys, headers: Mapping[str, str]) -> ViewerSession:

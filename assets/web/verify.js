@@ -44,8 +44,8 @@
     item.title = e.ticket;
     return item;
   }));
-  const ranked = [];
-  for (const ticket of tickets) ranked.push([await window.sha256Hex(draw.seed + ":" + ticket), ticket]);
+  const ranked = [];  // rule 2: by sha256(seed:ticket); rule 1 (a draw from before tickets): by the ticket
+  for (const ticket of tickets) ranked.push([draw.rule === 1 ? ticket : await window.sha256Hex(draw.seed + ":" + ticket), ticket]);
   ranked.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
   const computed = ranked.slice(0, draw.winners).map((r) => r[1]);
   const announced = (draw.winner_list || []).map((w) => w.ticket);

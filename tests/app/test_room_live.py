@@ -11,6 +11,7 @@ import httpx
 import pytest
 import websockets
 
+from app.relay.server import WS_MAX_FRAME
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
 
@@ -170,11 +171,21 @@ def test_a_huge_frame_is_cut_off_at_the_framing_layer(room: Room) -> None:
             await ws.send(json.dumps({"type": "comment", "text": "x" * 5000}))  # over the feed's limit: an error
             error = await next_event(ws, "error")
             assert error["code"] == "too_large"
-            await ws.send("x" * 1_000_000)  # a megabyte: never buffered, the connection is closed
-            await asyncio.wait_for(ws.wait_closed(), 5)
+            try:  # past any socket's limit: the relay closes (1009) while it is still being sent
+                await ws.send("x" * (WS_MAX_FRAME + 1))
+                await asyncio.wait_for(ws.wait_closed(), 5)
+            except (ConnectionError, websockets.exceptions.ConnectionClosed):
+                pass
             return ws.close_code
+        return None
 
-    assert asyncio.run(scenario()) == 1009
+    assert asyncio.run(scenario()) in (1009, 1006), "closed, by the relay (1009) or mid-send (reset)"
+
+    async def still_serving() -> str:
+        async with feed(room, "viewer-after", nickname="A") as ws:
+            return str(json.loads(await ws.recv())["type"])
+
+    assert asyncio.run(still_serving()) == "snapshot"
 
 
 def test_the_first_message_is_always_the_snapshot_even_while_the_room_is_busy(room: Room) -> None:

@@ -15,7 +15,7 @@ from app.relay.assistants import SECRET_FILE as ASSISTANT_SECRET
 from app.relay.cohost import SECRET_FILE as INVITE_SECRET
 from app.relay.context import RelayContext, RelaySettings
 from app.relay.verification import SECRET_FILE as PHONE_SECRET
-from app.relay.viewer_sessions import KEY_FILE, SESSION_TTL_S, SessionKeys
+from app.relay.viewer_sessions import KEY_FILE, SESSION_TTL_S, SessionKeys, token_from
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
 from tests.helpers.sessions import mint
@@ -122,23 +122,41 @@ def room(shared_relay: RelayProcess) -> Room:
     return open_room(shared_relay, "sessions")
 
 
-def test_the_relay_mints_sessions_as_cookies_and_bearers(room: Room) -> None:
+def test_the_relay_mints_sessions_for_api_clients(room: Room) -> None:
     url = f"{room.relay.url}/api/v1/sessions"
     first, second = httpx.post(url), httpx.post(url)
     assert first.status_code == second.status_code == 201
     assert first.json()["viewer"] != second.json()["viewer"]
-    cookie = first.headers["set-cookie"]
-    assert cookie.startswith(f"shopcast_session={first.json()['token']};")
-    assert {"HttpOnly", "SameSite=Lax", "Path=/"} <= {part.strip() for part in cookie.split(";")}
-    assert "Secure" not in cookie, "plain http on loopback: a Secure cookie would never come back"
+    assert "set-cookie" not in first.headers, "no cookie from here: a page elsewhere posting here changes nothing"
     renewed = httpx.post(url, headers={"Authorization": f"Bearer {first.json()['token']}"})
     assert renewed.status_code == 200 and renewed.json()["viewer"] == first.json()["viewer"]
     by_cookie = httpx.post(url, cookies={"shopcast_session": first.json()["token"]})
-    assert by_cookie.status_code == 200 and by_cookie.json()["viewer"] == first.json()["viewer"]
+    assert by_cookie.status_code == 201 and by_cookie.json()["viewer"] != first.json()["viewer"], (
+        "a cookie is never traded for its token (a script cannot read the HttpOnly cookie this way)"
+    )
     forged = httpx.post(url, headers={"Authorization": "Bearer s1.v-0000000000000000.a.9999999999." + "A" * 43})
     assert forged.status_code == 201 and forged.json()["viewer"] != "v-0000000000000000", "a new viewer, not that one"
     ended = httpx.delete(f"{url}/current")
     assert ended.status_code == 204 and "Max-Age=0" in ended.headers["set-cookie"]
+
+
+def test_the_cookie_is_found_among_odd_cookies_of_other_sites() -> None:
+    token = "s1.v-0123456789abcdef.a.9999999999." + "A" * 43
+    for header in (f'theme={{"dark":true}}; shopcast_session={token}', f"foo=a b; shopcast_session={token}; x=1"):
+        assert token_from({"cookie": header}) == token
+
+
+def test_another_sites_page_cannot_act_with_the_viewers_cookie(room: Room) -> None:
+    page = httpx.get(f"{room.relay.url}/watch/{room.name}")
+    cookie = {"shopcast_session": page.cookies["shopcast_session"]}
+    own = {"Origin": room.relay.url, "Idempotency-Key": "o-1"}
+    assert httpx.post(f"{room.api}/orders", json={"sku": "mug"}, cookies=cookie, headers=own).status_code == 201
+    elsewhere = {"Origin": "https://evil.example", "Idempotency-Key": "o-2"}
+    refused = httpx.post(f"{room.api}/orders", json={"sku": "mug"}, cookies=cookie, headers=elsewhere)
+    assert (refused.status_code, refused.json()["error"]) == (403, "cross_site")
+    check = httpx.post(f"{room.relay.url}/api/v1/sessions/verification/check", json={"phone": "13800138000",
+                       "code": "123456"}, headers={"Origin": "https://evil.example"})  # fmt: skip
+    assert (check.status_code, check.json()["error"]) == (403, "cross_site")
 
 
 def test_the_room_page_gives_its_viewer_a_session(room: Room) -> None:

@@ -25,7 +25,7 @@ def _store_at(path: Path, schema: int) -> None:
     db.close()
 
 
-def test_a_schema_2_store_gains_draw_tickets_and_its_old_entries_stay_verifiable(tmp_path: Path) -> None:
+def test_a_draw_from_a_schema_2_store_keeps_its_rule_and_stays_verifiable(tmp_path: Path) -> None:
     path = tmp_path / "commerce.sqlite3"
     _store_at(path, 2)
     db = sqlite3.connect(path)
@@ -43,14 +43,19 @@ def test_a_schema_2_store_gains_draw_tickets_and_its_old_entries_stay_verifiable
 
     engine = RoomEngine(path, clock=ManualClock())
     try:
-        entered = engine.enter_draw("r", "v-new", "New", "dr_old")  # an entry made after the upgrade
+        engine.enter_draw("r", "v-new", "New", "dr_old")  # an entry made after the upgrade
         closed = engine.close_draw("r", "dr_old")
         proof = engine.draw_verification("r", "dr_old")
+        mine = engine.me("r", "v-old")["draw_tickets"]["dr_old"]
     finally:
         engine.close()
-    legacy = hashlib.sha256(b"dr_old:v-old").hexdigest()
-    assert [e["ticket"] for e in proof["entrant_list"]] == [legacy, entered["mine"]["ticket"]]
-    assert closed["winner_list"] == proof["winner_list"] and len(proof["winner_list"]) == 1
+    # the draw keeps the rule it was opened with: entrants ranked by sha256(seed:viewer_id)
+    assert proof["rule"] == 1 and "before tickets" in proof["algorithm"]
+    old_rank = {v: hashlib.sha256(f"seed:{v}".encode()).hexdigest() for v in ("v-old", "v-new")}
+    assert [e["ticket"] for e in proof["entrant_list"]] == [old_rank["v-old"], old_rank["v-new"]]
+    assert [w["ticket"] for w in proof["winner_list"]] == sorted(old_rank.values())[:1], "as verify.js recomputes"
+    assert closed["winner_list"] == proof["winner_list"]
+    assert hashlib.sha256(f"{mine['salt']}:v-old".encode()).hexdigest() == mine["ticket"] == old_rank["v-old"]
     assert "v-old" not in str(proof) and "v-new" not in str(proof)
     db = sqlite3.connect(path)
     assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (str(MIGRATIONS[-1].number),)
