@@ -52,7 +52,7 @@ class BundledRelay:
         """More ``shopcast relay`` options (e.g. ``--whep-seats 5``)."""
         self.host = host
         self.port = port
-        self.admin_token = secrets.token_urlsafe(32)
+        self.admin_token = secrets.token_urlsafe(32).lstrip("-")
         self.url: str | None = None
         self._on_restart = on_restart
         self._on_failed = on_failed

@@ -38,6 +38,15 @@ ROOM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 ROOM_NAME_RULE = "1-64 letters, digits, '-' or '_', starting with a letter or digit"
 
 
+def new_secret() -> str:
+    """A stream key or owner token: 32 URL-safe characters, never starting with "-" (a key typed after
+    ``--key`` must not read as another option; one in 64 random tokens did)."""
+    while True:
+        token = secrets.token_urlsafe(24)
+        if not token.startswith("-"):
+            return token
+
+
 class RoomExistsError(Exception):
     pass
 
@@ -145,7 +154,7 @@ class RoomRegistry:
             # Case-insensitively unique: on macOS or Windows "Shop" and "shop" would share a folder.
             if name.lower() in {existing.lower() for existing in self._rooms}:
                 raise RoomExistsError(name)
-            room = Room(name, title, secrets.token_urlsafe(24), secrets.token_urlsafe(24), time.time())
+            room = Room(name, title, new_secret(), new_secret(), time.time())
             self._rooms[name] = room
             self._save()
             return room
@@ -174,7 +183,7 @@ class RoomRegistry:
             room = self._rooms.get(name)
             if room is None:
                 raise RoomNotFoundError(name)
-            room = replace(room, stream_key=secrets.token_urlsafe(24))
+            room = replace(room, stream_key=new_secret())
             self._rooms[name] = room
             self._save()
             return room
@@ -184,7 +193,7 @@ class RoomRegistry:
             room = self._rooms.get(name)
             if room is None:
                 raise RoomNotFoundError(name)
-            room = replace(room, owner_token=secrets.token_urlsafe(24))
+            room = replace(room, owner_token=new_secret())
             self._rooms[name] = room
             self._save()
             return room
@@ -242,7 +251,7 @@ class StoreRoomRegistry:
     def create(self, name: str, title: str) -> Room:
         if not valid_room_name(name):
             raise ValueError(f"room name must be {ROOM_NAME_RULE}")
-        room = Room(name, title, secrets.token_urlsafe(24), secrets.token_urlsafe(24), time.time())
+        room = Room(name, title, new_secret(), new_secret(), time.time())
         with self._lock:
             if not shared.add_room(self._db, name, title, room.stream_key, room.owner_token, room.created_at):
                 raise RoomExistsError(name)
@@ -275,7 +284,7 @@ class StoreRoomRegistry:
 
     def _rotate(self, name: str, column: str) -> Room:
         with self._lock:
-            row = shared.set_room(self._db, name, column, secrets.token_urlsafe(24))
+            row = shared.set_room(self._db, name, column, new_secret())
             if row is None:
                 raise RoomNotFoundError(name)
             room = self._room(row)

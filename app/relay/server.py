@@ -213,7 +213,7 @@ def load_admin_token(data_dir: Path, given: str | None) -> tuple[str, bool]:
         token = saved.read_text(encoding="utf-8").strip()
         if len(token) >= 16:
             return token, False
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32).lstrip("-")
     data_dir.mkdir(parents=True, exist_ok=True)
     write_private(saved, (token + "\n").encode())
     return token, True

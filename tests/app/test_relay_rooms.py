@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from app.relay.rooms import new_secret
 from tests.helpers.relay import RelayProcess
 
 
@@ -161,3 +162,11 @@ def test_an_ended_stream_stays_ended_after_a_relay_restart(relay: RelayProcess) 
     after = httpx.get(f"{relay.url}/api/v1/rooms/after").json()
     assert after["state"] == "ended"
     assert after["stream_started_at"] == started
+
+
+def test_stream_keys_and_owner_tokens_can_follow_an_option_on_a_command_line() -> None:
+    """``shopcast broadcast --key <key>``: a key starting with "-" reads as another option (one random
+    token in 64 did, and a test failed on it)."""
+    made = [new_secret() for _ in range(5000)]
+    assert not [token for token in made if token.startswith("-")]
+    assert all(len(token) == 32 for token in made) and len(set(made)) == len(made)
