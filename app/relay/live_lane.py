@@ -25,6 +25,7 @@ import hmac
 import re
 from urllib.parse import parse_qs
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.commerce.errors import CommerceError
@@ -76,7 +77,7 @@ class LiveFeedLane:
                 await refuse(f"{SUBPROTOCOL} needs the assistant link's token as the other subprotocol")
                 return
             token, subprotocol = others[0], SUBPROTOCOL
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or ()}
+        headers = Headers(scope=scope)
         if not ctx.origin_allowed(headers):
             await refuse("this page's origin may not open the room's feed")
             return

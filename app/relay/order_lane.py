@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.commerce.orders import OrderRequest
@@ -82,7 +83,7 @@ class OrderFastLane:
         await self.app(scope, receive, send)
 
     async def _order(self, room: str, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        headers = Headers(scope=scope)
         status, extra = 201, {}
         try:
             body = await self._body(headers, receive)
