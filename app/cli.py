@@ -19,10 +19,22 @@ from typing import Any
 
 from app import __version__
 from app.paths import assets_dir, data_home
+from app.relay.rate_limits import CONNECTIONS_PER_ADDRESS
 from app.relay_client import RelayError
 from app.room_client import RoomClient
 from app.rundown import RundownError, rundown_from_json
 from app.rundown_player import RundownPlayer, read_rundown_file
+from app.secret_flags import (
+    ADMIN_TOKEN,
+    OWNER_TOKEN,
+    PAYMENT_WEBHOOK_SECRET,
+    SIMULATED_STREAM_KEY,
+    STREAM_KEY,
+    add_secret_option,
+    at_file,
+    has_password,
+    read_secret_files,
+)
 from app.session import SessionError, StudioSession
 from app.session_config import BundledRelayConfig, ExternalRelay, HttpOrigin, SessionConfig, WhipTarget
 from app.settings_store import (
@@ -124,7 +136,7 @@ def _part_seconds(value: str) -> float:
 
 def _rtmp_url(value: str) -> str:
     try:
-        return check_rtmp_url(value)
+        return check_rtmp_url(at_file(value, "RTMP URL"))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -141,8 +153,12 @@ class _WhipAction(argparse.Action):
             url = check_whip_url(values[0])
         except ValueError as exc:
             parser.error(f"--whip: {exc}")
+        try:
+            token = at_file(values[1], "bearer token") if len(values) > 1 else None
+        except ValueError as exc:
+            parser.error(f"--whip: {exc}")
         earlier = getattr(namespace, self.dest, None) or []
-        setattr(namespace, self.dest, [*earlier, WhipTarget(url, values[1] if len(values) > 1 else None)])
+        setattr(namespace, self.dest, [*earlier, WhipTarget(url, token)])
 
 
 class _OriginAction(argparse.Action):
@@ -156,8 +172,12 @@ class _OriginAction(argparse.Action):
         url = values[0]
         if not url.startswith(("http://", "https://")) or len(url) < 10:
             parser.error(f"--http-origin: {url!r} is not an http:// or https:// URL")
+        try:
+            token = at_file(values[1], "bearer token") if len(values) > 1 else None
+        except ValueError as exc:
+            parser.error(f"--http-origin: {exc}")
         earlier = getattr(namespace, self.dest, None) or []
-        setattr(namespace, self.dest, [*earlier, HttpOrigin(url, values[1] if len(values) > 1 else None)])
+        setattr(namespace, self.dest, [*earlier, HttpOrigin(url, token)])
 
 
 def _seats(value: str) -> int:
@@ -275,7 +295,8 @@ def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: 
         action="append",
         default=[],
         metavar="URL",
-        help="also push to this RTMP ingest, e.g. rtmp://live.example.com/app/KEY (repeat for more)",
+        help="also push to this RTMP ingest, e.g. rtmp://live.example.com/app/KEY, or @FILE holding that URL"
+        " (keeps the key off the command line; repeat for more)",
     )
     g.add_argument(
         "--filter",
@@ -320,7 +341,8 @@ def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: 
         nargs="+",
         default=[],
         metavar=("URL", "TOKEN"),
-        help="also push over WebRTC to this WHIP endpoint, with an optional bearer token (repeat for more)",
+        help="also push over WebRTC to this WHIP endpoint, with an optional bearer token (@FILE: read from FILE,"
+        " off the command line; repeat for more)",
     )
     g.add_argument(
         "--http-origin",
@@ -329,7 +351,7 @@ def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: 
         default=[],
         metavar=("URL", "TOKEN"),
         help="also PUT the whole ladder (playlists, segments, parts) under this plain HTTP origin, e.g. a"
-        " CDN's ingest or nginx WebDAV, with an optional bearer token (repeat for more)",
+        " CDN's ingest or nginx WebDAV, with an optional bearer token (@FILE: read from FILE; repeat for more)",
     )
 
 
@@ -431,15 +453,22 @@ def _watch_parent() -> None:
 
 
 def cmd_relay(args: argparse.Namespace) -> int:
+    from app.commerce.payments import WEBHOOK_SECRET_ENV
     from app.commerce.store import StoreError
     from app.relay.context import RelaySettings
     from app.relay.rooms import RoomFileError
-    from app.relay.server import bind_socket, load_admin_token, serve
+    from app.relay.server import ADMIN_TOKEN_FILE, bind_socket, load_admin_token, serve
 
     data: Path = args.data
     given = args.admin_token or os.environ.get("SHOPCAST_ADMIN_TOKEN")
+    for flag, url, env in (("--postgres", args.postgres, "SHOPCAST_POSTGRES"),
+                           ("--redis", args.redis, "SHOPCAST_REDIS")):  # fmt: skip
+        if url and has_password(url):
+            log.error("%s would put a password on the command line, where any user of this machine can read it:"
+                      " give the URL in $%s instead", flag, env)  # fmt: skip
+            return 2
     try:
-        token, generated = load_admin_token(data, given)
+        token, came = load_admin_token(data, given)
         settings = RelaySettings(
             data_dir=data,
             admin_token=token,
@@ -455,6 +484,12 @@ def cmd_relay(args: argparse.Namespace) -> int:
             postgres=args.postgres or os.environ.get("SHOPCAST_POSTGRES") or None,
             redis=args.redis or os.environ.get("SHOPCAST_REDIS") or None,
             allowed_origins=tuple(args.allow_origin),
+            trusted_proxies=tuple(args.trusted_proxy),
+            connections_per_address=args.max_connections_per_address,
+            rate_limit_scale=args.rate_limit_scale,
+            # Outside test mode the relay does not start without the webhook secret (app/commerce/payments.py).
+            payment_provider=args.payment_provider,
+            payment_webhook_secret=args.payment_webhook_secret or os.environ.get(WEBHOOK_SECRET_ENV) or None,
         )
         sock = bind_socket(args.host, args.port)
     except ValueError as exc:
@@ -466,9 +501,15 @@ def cmd_relay(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}"
-    if not given:
-        state = "generated and saved" if generated else "saved"
-        print(f"admin token ({state} in {data / 'admin-token'}): {token}", flush=True)
+    saved = data / ADMIN_TOKEN_FILE
+    if came == "generated":
+        print(f"admin token (shown this once; only its hash is kept, in {saved}): {token}", flush=True)
+    elif came == "hashed":
+        print(f"admin token (saved in clear by an older ShopCast; now only its hash is kept, in {saved}; shown this"
+              f" last time): {token}", flush=True)  # fmt: skip
+    elif came == "saved":
+        print(f"admin token: the one shown when it was generated (its hash is in {saved}; to make a new one, delete"
+              " that file and start the relay again)", flush=True)  # fmt: skip
     if args.exit_with_parent:
         _watch_parent()
     try:
@@ -602,11 +643,11 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
     owner = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
     relay: ExternalRelay | None = None
     if args.rehearsal and not (args.relay and owner):
-        log.error("--rehearsal needs the room on a relay and its owner token: --relay URL --room R --key K"
-                  " --owner-token T")  # fmt: skip
+        log.error("--rehearsal needs the room on a relay and its owner token: --relay URL --room R --key-file K"
+                  " --owner-token-file T")  # fmt: skip
         return 2
     if args.relay:
-        missing = [flag for flag, value in (("--room", args.room), ("--key", key)) if not value]
+        missing = [flag for flag, value in (("--room", args.room), ("--key-file", key)) if not value]
         if missing or key is None:
             log.error("pushing to a relay needs %s", " and ".join(missing))
             return 2
@@ -616,11 +657,11 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         # With the owner token the session follows the room's feed: a cue switches the scene.
         relay = ExternalRelay(args.relay.rstrip("/"), args.room, key, owner)
     elif args.rundown is not None:
-        log.error("--rundown plays the run-of-show in a room: it needs --relay URL --room R --key K")
+        log.error("--rundown plays the run-of-show in a room: it needs --relay URL --room R --key-file K")
         return 2
     elif args.out is None and args.record is None and not args.rtmp and not args.whip and not args.http_origin:
         log.error(
-            "say where to send the stream: --relay URL --room R --key K, --out DIR, --record DIR,"
+            "say where to send the stream: --relay URL --room R --key-file K, --out DIR, --record DIR,"
             " --rtmp URL, --whip URL or --http-origin URL"
         )
         return 2
@@ -665,7 +706,8 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
 def _rundown_player(path: Path, relay: ExternalRelay, owner_token: str | None) -> RundownPlayer | None:
     """The run-of-show in ``path`` saved in the room, ready to start; None (the reason logged) if not."""
     if not owner_token:
-        log.error("--rundown runs the room's commerce side: it needs the owner token (--owner-token T)")
+        log.error("--rundown runs the room's commerce side: it needs the owner token (--owner-token-file T"
+                  " or $SHOPCAST_OWNER_TOKEN)")  # fmt: skip
         return None
     try:
         rundown = read_rundown_file(path)
@@ -731,13 +773,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.relay:
             token = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
             if not token:
-                log.error("reading from a relay needs the room's owner token: --owner-token T")
+                log.error("reading from a relay needs the room's owner token: --owner-token-file T"
+                          " or $SHOPCAST_OWNER_TOKEN")  # fmt: skip
                 return 2
             title, events = events_from_relay(args.relay, args.room, token)
         elif args.data:
             title, events = events_from_data(args.data, args.room)
         else:
-            log.error("say where the room's event log is: --relay URL --owner-token T, or --data DIR")
+            log.error("say where the room's event log is: --relay URL --owner-token-file T, or --data DIR")
             return 2
     except ReportError as exc:
         log.error("%s", exc)
@@ -786,7 +829,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.relay:
         token = args.owner_token or os.environ.get("SHOPCAST_OWNER_TOKEN")
         if not token:
-            log.error("a simulation on a relay needs the room's owner token: --owner-token T")
+            log.error("a simulation on a relay needs the room's owner token: --owner-token-file T"
+                      " or $SHOPCAST_OWNER_TOKEN")  # fmt: skip
             return 2
         if args.stream_key is None:
             # Without a stream of its own the show is the room's current broadcast (a studio's, say):
@@ -810,7 +854,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     else:
         if args.data is None:
             log.error("say where to run the show: --data DIR (in-process, into a relay data folder) or"
-                      " --relay URL --owner-token T")  # fmt: skip
+                      " --relay URL --owner-token-file T")  # fmt: skip
             return 2
         try:
             engine_driver = EngineDriver(args.data, room=args.room)
@@ -930,7 +974,7 @@ class StudioLaunch:
 
 
 SETTINGS_FLAGS = ("source", "canvas", "mic", "ladder", "preset", "fps", "record", "rtmp", "whip", "room", "relay",
-                  "key", "owner_token", "lang")  # fmt: skip
+                  "key_file", "owner_token_file", "lang")  # fmt: skip
 """The studio's options that override a saved setting for one run (app/settings_store.py)."""
 
 
@@ -984,7 +1028,8 @@ def studio_launch(args: argparse.Namespace, store: SettingsStore | None = None) 
     except SettingError as exc:
         if exc.field == "stream.stream_key" and not stream.stream_key:
             raise SessionError(
-                "an external relay needs the room's stream key: --key K (or the studio's Settings → Stream)"
+                "an external relay needs the room's stream key: --key-file K, $SHOPCAST_STREAM_KEY or the"
+                " studio's Settings → Stream"
             ) from None
         raise SessionError(f"the settings for this run cannot be used: {exc}") from None
     args.room = stream.room
@@ -1089,7 +1134,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port (default %(default)s; 0 = any free port)")
     p.add_argument("--data", type=Path, default=data_home() / "relay", help="data folder (default %(default)s)")
-    p.add_argument("--admin-token", help="management API token (default: $SHOPCAST_ADMIN_TOKEN, else generated)")
+    add_secret_option(p, ADMIN_TOKEN, "the management API's token (else the one generated at the first start)")
+    p.add_argument(
+        "--payment-provider",
+        default="test",
+        metavar="NAME",
+        help="who charges orders: test (test mode, paid at once; the default), test-async (test mode, paid when its"
+        " signed webhook comes) or a real provider, which needs its webhook secret",
+    )
+    add_secret_option(p, PAYMENT_WEBHOOK_SECRET, "the payment provider's webhook secret (required outside test mode)")
     p.add_argument("--max-body-mb", type=int, default=32, help="largest ingest body in MiB (default %(default)s)")
     p.add_argument("--public-url", help="base URL viewers use, when behind a proxy")
     p.add_argument(
@@ -1126,6 +1179,29 @@ def build_parser() -> argparse.ArgumentParser:
         " the relay's own address and --public-url always may)",
     )
     p.add_argument(
+        "--max-connections-per-address",
+        type=int,
+        default=CONNECTIONS_PER_ADDRESS,
+        metavar="N",
+        help="live-feed WebSockets one client address may hold open on this relay (default %(default)s)",
+    )
+    p.add_argument(
+        "--rate-limit-scale",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="multiply every viewer rate limit by this: for a show simulated at --speed FACTOR, or a load test"
+        " (default 1; keep 1 in production)",
+    )
+    p.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="a proxy (address or CIDR block, e.g. 127.0.0.1 or 10.0.0.0/8) whose X-Forwarded-For names the client"
+        " that rate limits count (repeatable; default: none, the connecting address is the client)",
+    )
+    p.add_argument(
         "--postgres",
         metavar="DSN",
         help="keep rooms' orders and event log in PostgreSQL, shared with other relays (default: $SHOPCAST_POSTGRES,"
@@ -1143,15 +1219,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("broadcast", help="stream without a window")
     p.add_argument("--room", help="room name on the relay")
     p.add_argument("--relay", help="relay base URL, e.g. http://127.0.0.1:8787")
-    p.add_argument("--key", help="the room's stream key (default: $SHOPCAST_STREAM_KEY)")
-    p.add_argument(
-        "--owner-token", help="the room's owner token, for --rehearsal and --rundown (default: $SHOPCAST_OWNER_TOKEN)"
-    )
+    add_secret_option(p, STREAM_KEY, "the room's stream key")
+    add_secret_option(p, OWNER_TOKEN, "the room's owner token, for --rehearsal and --rundown")
     p.add_argument(
         "--rehearsal",
         action="store_true",
         help="rehearse (彩排): the room is unlisted and its orders are test orders during the broadcast; at the"
-        " end its test orders are cancelled (stock back) and its campaigns ended. Needs --owner-token",
+        " end its test orders are cancelled (stock back) and its campaigns ended. Needs the owner token",
     )
     p.add_argument("--out", type=Path, help="also (or only) write the HLS ladder to this folder")
     p.add_argument("--duration", type=_positive_seconds, help="stop after this many seconds (default: until Ctrl-C)")
@@ -1161,7 +1235,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="play this run-of-show (JSON or CSV, docs/rundown.md) with timed auto-advance; the broadcast ends"
-        " after its last segment. Needs --owner-token",
+        " after its last segment. Needs the owner token",
     )
     _add_media_options(p, mic="default")
     p.set_defaults(func=cmd_broadcast)
@@ -1170,7 +1244,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("room", help="room name")
     p.add_argument("--out", type=Path, required=True, help="FILE.html (the report page) or FILE.json (its numbers)")
     p.add_argument("--relay", help="read the log from this relay, e.g. http://127.0.0.1:8787")
-    p.add_argument("--owner-token", help="the room's owner token for --relay (default: $SHOPCAST_OWNER_TOKEN)")
+    add_secret_option(p, OWNER_TOKEN, "the room's owner token for --relay")
     p.add_argument("--data", type=Path, help="or read it from a relay's data folder (the relay need not run)")
     p.add_argument("--show", type=_show_number, help="which broadcast of the room (1, 2, ...; default: the last)")
     p.add_argument("--lang", choices=("zh_CN", "en"), help="report language (default: $SHOPCAST_LANG or the locale)")
@@ -1180,9 +1254,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="a scripted show with a known truth (demos and tests)")
     p.add_argument("--data", type=Path, help="run it in-process on a simulated clock into this relay data folder")
     p.add_argument("--relay", help="or run it against this relay, e.g. http://127.0.0.1:8787 (real time)")
-    p.add_argument("--owner-token", help="the room's owner token for --relay (default: $SHOPCAST_OWNER_TOKEN)")
-    p.add_argument("--stream-key", help="--relay: also start and end a stream (leave out while a studio streams)")
-    p.add_argument("--speed", type=_speed, default=1.0, help="--relay: this many times real time (default 1)")
+    add_secret_option(p, OWNER_TOKEN, "the room's owner token for --relay")
+    add_secret_option(p, SIMULATED_STREAM_KEY, "--relay: also start and end a stream with the room's stream key"
+                      " (leave out while a studio streams)")  # fmt: skip
+    p.add_argument(
+        "--speed",
+        type=_speed,
+        default=1.0,
+        help="--relay: this many times real time (default 1; above about 5, start that relay with --rate-limit-scale"
+        " SPEED, or its viewers' rate limits refuse the quickened viewers)",
+    )
     p.add_argument("--room", default="sim", help="room name (default %(default)s; must exist for --relay)")
     p.add_argument("--truth", type=Path, help="write every number the report should show to this JSON file")
     p.set_defaults(func=cmd_simulate)
@@ -1228,10 +1309,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "studio":
             p.add_argument("--title", default="ShopCast live", help="room title (default %(default)s)")
             p.add_argument("--relay", help="use this relay instead of the bundled one")
-            p.add_argument("--key", help="stream key for --relay (default: $SHOPCAST_STREAM_KEY)")
-            p.add_argument(
-                "--owner-token", help="owner token for --relay's commerce API (default: $SHOPCAST_OWNER_TOKEN)"
-            )
+            add_secret_option(p, STREAM_KEY, "stream key for --relay")
+            add_secret_option(p, OWNER_TOKEN, "owner token for --relay's commerce API")
             p.add_argument("--go-live", action="store_true", help="go live as soon as the relay is ready")
             _defaults_from_settings(p)
             p.set_defaults(func=cmd_studio)
@@ -1246,6 +1325,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    read_secret_files(parser, args)  # --key-file and the like: the secret where --key put it
     part, segment = getattr(args, "part", 0), getattr(args, "segment", 1.0)
     if part and part > segment / 2:
         parser.error(f"--part {part:g} is longer than half a segment ({segment / 2:g} s); use 0 for plain HLS")

@@ -1,7 +1,9 @@
-"""The room's live feed, declared once: every message the relay sends on ``…/live`` (app/relay/realtime.py).
+"""The room's live feed, declared once: every message the relay sends on ``…/live`` (app/relay/realtime.py),
+and every message a viewer's page may send there (:data:`SentMessage`).
 
 The relay sends ``snapshot`` on connect, then ``batch`` {t, events[]} every tick, and answers ``ping``
-with ``pong`` and a refused message with ``error``. The events inside batches are the types of
+with ``pong`` and a refused message with ``error``; a feed it ends on purpose closes with one of
+:data:`CLOSE_CODES`. The events inside batches are the types of
 :data:`VIEWER_EVENTS` (a viewer's connection) and :data:`OWNER_EVENTS` (the host's console, and an
 assistant's: the owner's feed without orders, metrics and co-host offers). Where the two differ (a
 comment or a question carries the viewer's id for the owner) each has its own model.
@@ -555,6 +557,67 @@ ViewerMessage = Annotated[ViewerSnapshot | ViewerBatch | Pong | Error, Field(dis
 OwnerMessage = Annotated[OwnerSnapshot | OwnerBatch | Pong | Error, Field(discriminator="type")]
 MESSAGE_TYPES = ("snapshot", "batch", "pong", "error")
 
+# --- what a viewer's page sends (the relay's side: app/relay/realtime.py ``_handle``) ----------------------
+
+
+class _Sent(BaseModel):
+    """A message a viewer sends. Fields a newer page adds are ignored (an old relay keeps working); the
+    declared ones are checked strictly (a count is a whole number, never "3" or true)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+    id: Any = None
+    """Echoed as ``ref`` in an ``error`` about this message, and as ``id`` in a ``pong``."""
+
+
+class PingSent(_Sent):
+    type: Literal["ping"]
+
+
+class HelloSent(_Sent):
+    """The viewer's nickname (checked and replaced as the REST API's are: app/commerce/values.py)."""
+
+    type: Literal["hello"]
+    nickname: str | None = None
+
+
+class CommentSent(_Sent):
+    type: Literal["comment"]
+    text: str
+
+
+class LikeSent(_Sent):
+    type: Literal["like"]
+    count: int = 1
+
+
+class InteractionSent(_Sent):
+    """The funnel's analytics: a product card shown, clicked, put in the cart, or a share (logged once per
+    viewer, product, kind and minute)."""
+
+    type: Literal["exposure", "click", "cart_add", "share"]
+    skus: list[str] = Field(default_factory=list)
+    via: str | None = None
+
+
+SentMessage = Annotated[PingSent | HelloSent | CommentSent | LikeSent | InteractionSent, Field(discriminator="type")]
+SENT_TYPES = ("ping", "hello", "comment", "like", "exposure", "click", "cart_add", "share")
+SENT_MESSAGE: TypeAdapter[Any] = TypeAdapter(SentMessage)
+
+
+def parse_sent(message: Any) -> PingSent | HelloSent | CommentSent | LikeSent | InteractionSent:
+    """A viewer's message checked against :data:`SentMessage` (pydantic's ValidationError if it is not one)."""
+    parsed: PingSent | HelloSent | CommentSent | LikeSent | InteractionSent = SENT_MESSAGE.validate_python(message)
+    return parsed
+
+
+CLOSE_CREDENTIAL_GONE = 4401
+"""The relay closes a feed with this code when the credential it was opened with stopped working: an
+assistant link revoked or expired, or the owner token replaced (``POST …/owner-token``). The reason says
+which. The same credential is refused at the next handshake (401): ask for a new one, do not retry."""
+CLOSE_CODES: dict[int, str] = {
+    CLOSE_CREDENTIAL_GONE: "the credential the feed was opened with was revoked, expired or replaced",
+}
+
 VIEWER_MESSAGE: TypeAdapter[Any] = TypeAdapter(ViewerMessage)
 OWNER_MESSAGE: TypeAdapter[Any] = TypeAdapter(OwnerMessage)
 
@@ -569,21 +632,26 @@ def parse(message: dict[str, Any], *, owner: bool) -> BaseModel:
 class _Feed(BaseModel):
     viewer: ViewerMessage
     owner: OwnerMessage
+    sent: SentMessage
+    """What a viewer's page sends on the feed."""
 
 
 def json_schema() -> dict[str, Any]:
     """The feed's JSON Schema: ``#/properties/viewer`` is a viewer's message, ``#/properties/owner``
-    the owner console's; ``x-event-types`` lists each side's event types."""
+    the owner console's, ``#/properties/sent`` what a viewer's page sends; ``x-event-types`` lists each
+    side's event types."""
     schema = _Feed.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ShopCast live feed"
     schema["description"] = (
-        "Messages the relay sends on ws://…/api/v1/rooms/{room}/live (app/feed_protocol.py; "
+        "Messages the relay sends on ws://…/api/v1/rooms/{room}/live, and what a viewer sends there "
+        "(app/feed_protocol.py; "
         "regenerate with `python -m app.feed_protocol`)."
     )
     schema["x-event-types"] = {"viewer": sorted(VIEWER_EVENTS), "owner": sorted(OWNER_EVENTS)}
     schema["x-ignored-by-page"] = sorted(IGNORED_BY_PAGE)
     schema["x-timed-events"] = sorted(TIMED_EVENTS)
+    schema["x-close-codes"] = {str(code): meaning for code, meaning in CLOSE_CODES.items()}
     return schema
 
 

@@ -66,7 +66,9 @@ class RelayClient:
         return data
 
     def open_room(self, room: str, title: str) -> RoomAccess:
-        """Create the room, or take over an existing one by rotating its stream key."""
+        """Create the room, or take over an existing one by rotating its stream key and owner token (the
+        relay keeps only their hashes: new ones are the only way to know them again; the old ones stop
+        working, and what they opened is closed)."""
         response = self._call("POST", "/api/v1/rooms", json={"room": room, "title": title})
         if response.status_code == 201:
             data = response.json()

@@ -17,6 +17,7 @@ import httpx
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from app.feed_protocol import CLOSE_CREDENTIAL_GONE
 from app.relay_client import RelayError
 
 log = logging.getLogger(__name__)
@@ -271,11 +272,13 @@ class RoomClient:
 
 class RoomFeed:
     """The console's live feed on its own thread: the snapshot, then every batch, to ``listener``.
-    Reconnects with backoff; each reconnection starts with a fresh snapshot."""
+    Reconnects with backoff; each reconnection starts with a fresh snapshot. The owner token goes in the
+    handshake's ``Authorization`` header, never in the URL (servers and proxies log URLs)."""
 
     def __init__(self, base_url: str, room: str, owner_token: str, listener: FeedListener) -> None:
         ws_base = base_url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-        self.url = f"{ws_base}/api/v1/rooms/{room}/live?token={owner_token}"
+        self.url = f"{ws_base}/api/v1/rooms/{room}/live"
+        self._headers = {"Authorization": f"Bearer {owner_token}"}
         self.listener = listener
         self.connected = threading.Event()
         self._stop = threading.Event()
@@ -292,7 +295,7 @@ class RoomFeed:
         delay = 0.5
         while not self._stop.is_set():
             try:
-                with connect(self.url, open_timeout=5, close_timeout=1) as ws:
+                with connect(self.url, additional_headers=self._headers, open_timeout=5, close_timeout=1) as ws:
                     self.connected.set()
                     delay = 0.5
                     while not self._stop.is_set():
@@ -303,7 +306,13 @@ class RoomFeed:
                         self.listener(json.loads(raw))
             except InvalidStatus as exc:
                 log.error("the room's feed refused the console: %s", exc)
-            except (OSError, ConnectionClosed, TimeoutError) as exc:
+            except ConnectionClosed as exc:
+                if exc.rcvd is not None and exc.rcvd.code == CLOSE_CREDENTIAL_GONE:
+                    log.error("the room's feed closed the console: %s (enter the new owner token in the"
+                              " studio's Settings → Stream)", exc.rcvd.reason)  # fmt: skip
+                else:
+                    log.info("room feed disconnected (%s); reconnecting", exc)
+            except (OSError, TimeoutError) as exc:
                 log.info("room feed disconnected (%s); reconnecting", exc)
             except Exception:
                 log.exception("room feed failed")

@@ -345,7 +345,8 @@ class StudioSession:
 
     def stats(self) -> SessionStats:
         formats = tuple(b.stats() for b in list(self._broadcasts.values()))
-        return SessionStats(self.program.stats(), formats[0] if formats else None, formats=formats)
+        inputs = self._show.inputs() if self._show is not None else ()
+        return SessionStats(self.program.stats(), formats[0] if formats else None, formats=formats, inputs=inputs)
 
     # --- commands (non-blocking) -----------------------------------------------------------------
 

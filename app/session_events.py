@@ -12,7 +12,7 @@ from typing import Any
 
 from app.cohost import GuestLeft, GuestsChanged
 from app.scenes import ScenesChanged
-from app.stream_health import HealthReport
+from app.stream_health import HealthReport, InputStatus
 from pipeline.broadcast import BroadcastReport, BroadcastStats
 from pipeline.program import ProgramStats
 
@@ -87,6 +87,8 @@ class SessionStats:
     the studio shows the same judgement the session logs as incidents."""
     formats: tuple[BroadcastStats, ...] = ()
     """Every canvas's broadcast while live, the primary first (two in dual format)."""
+    inputs: tuple[InputStatus, ...] = ()
+    """The microphone and the cameras: whether each delivers."""
 
 
 SessionEvent = (

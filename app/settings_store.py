@@ -554,7 +554,8 @@ class Overrides:
 
     def given(self) -> list[str]:
         """The flags given (``--ladder``, ``--rtmp``, …), as the Settings window lists them."""
-        flags = {"stream_key": "--key", "recording_dir": "--record", "camera": "--source", "language": "--lang"}
+        flags = {"stream_key": "--key-file", "owner_token": "--owner-token-file", "recording_dir": "--record",
+                 "camera": "--source", "language": "--lang"}  # fmt: skip
         return [
             flags.get(f.name, "--" + f.name.replace("_", "-"))
             for f in fields(self)

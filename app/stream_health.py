@@ -6,6 +6,11 @@ something is wrong, the stage that is the bottleneck — rendering, encoding, th
 It reads the pipeline's numbers only, never the session's types: the session's events carry its
 reports, so importing the session here would make a cycle (an import-linter contract forbids it).
 
+Besides the numbers, it names what OBS's dock does not watch: a microphone or camera that is lost
+(``InputStatus``: the stream carries silence, or the camera's placeholder), a recording or folder
+whose disk refuses (stage ``disk``: the live stream goes on) and a relay that refuses the stream
+because its disk is full (HTTP 507, stage ``relay``: the studio keeps the stream and retries).
+
 Thresholds are OBS's (its stats dock): frames skipped due to encoding lag, missed due to rendering
 lag and dropped by the network warn above 1 % and are errors above 5 %, counted over the last
 ``WINDOW_SECONDS`` (not since the start, so a bad minute shows even after a good hour and a
@@ -54,9 +59,16 @@ it is an error past QUEUE_ERROR_SECONDS whether or not it still grows."""
 WINDOW_SECONDS = 10.0
 """Frames skipped, missed and dropped are counted over this many seconds."""
 
-# The stage names in the verdict, in the order they are blamed when two are equally bad: a slow
-# encoder also slows the render thread (a keyframe waits for the encoders), so encoding comes first.
+INSUFFICIENT_STORAGE = 507
+"""The HTTP status a relay answers while its disk is too full to take the stream (app/relay/ingest.py)."""
+
+# The stage names in the verdict, in the order they are blamed when two are equally bad: a lost
+# microphone or camera first (the streamer can plug it back; viewers hear silence or see a slate
+# meanwhile), then encoding: a slow encoder also slows the render thread (a keyframe waits for the
+# encoders), so it comes before rendering.
 VERDICTS: dict[str, str] = {
+    "input.microphone": "the %1 sends no sound: the stream carries silence until it is back",
+    "input.camera": "%1 sends no picture: viewers see its placeholder until it is back",
     "encoding.slow": "the %1 rung takes %2 a frame (budget %3)",
     "encoding.skipped": "%1 of frames skipped in the last %2 s",
     "encoding.format_skipped": "%1 of the %3 canvas's frames skipped in the last %2 s",
@@ -64,6 +76,8 @@ VERDICTS: dict[str, str] = {
     "rendering.missed": "%1 of frames missed in the last %2 s",
     "rendering.fps": "%1 fps instead of %2",
     "network.failed": "%1 stopped: %2",
+    "relay.storage_full": "%1's disk is full: it refuses the stream, which waits here and is retried",
+    "disk.failed": "%1 stopped: %2; the live stream goes on",
     "network.retrying": "%1 cannot deliver, reconnecting in %2 s",
     "network.reconnecting": "%1 cannot deliver, reconnecting…",
     "network.dropped": "%1 dropped %2 of its files in the last %3 s",
@@ -77,6 +91,10 @@ HEADLINES: dict[tuple[str, Level], str] = {
     ("encoding", "warning"): "Encoding is struggling",
     ("network", "error"): "The network is failing",
     ("network", "warning"): "The network is struggling",
+    ("relay", "error"): "The relay refuses the stream",
+    ("disk", "error"): "Writing to this computer's disk failed",
+    ("input", "error"): "An input is lost",
+    ("input", "warning"): "An input is lost",
     ("cpu", "error"): "The CPU is overloaded",
     ("cpu", "warning"): "The CPU is overloaded",
 }
@@ -94,6 +112,7 @@ ROW_LABELS: dict[str, str] = {
     "output": "Output %1",
     "output_queue": "Output %1: queue",
     "output_dropped": "Output %1: dropped files (last 10 s)",
+    "input": "Input %1",
     "cpu": "CPU usage (all cores)",
 }
 """English labels by row key (``%1`` is the row's subject: a rung or an output)."""
@@ -105,7 +124,11 @@ ROW_VALUES: dict[str, str] = {
     "output.reconnecting": "Reconnecting…",
     "output.failed": "Failed: %1",
     "output.closed": "Closed",
+    "output.storage_full": "Refused: the relay's disk is full",
     "queue": "%1 files (%2)",
+    "input.ok": "OK",
+    "input.no_sound": "No sound: sending silence",
+    "input.no_picture": "No picture: placeholder shown",
 }
 """English value templates by ``HealthRow.code`` (rows without a code show their value as it is)."""
 
@@ -170,6 +193,18 @@ def format_count(part: int, whole: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class InputStatus:
+    """A device the show takes its sound or picture from, as the session sees it now."""
+
+    kind: Literal["microphone", "camera"]
+    name: str
+    """The row's subject: ``microphone`` (the dock words it), or the camera source's own name."""
+    lost: bool
+    on_air: bool = True
+    """Whether the program shows or plays it now: a camera lost off air is shown, not blamed."""
+
+
+@dataclass(frozen=True, slots=True)
 class HealthRow:
     key: str
     """Stable: one of ``ROW_LABELS``."""
@@ -196,7 +231,7 @@ class Overload:
     """The bottleneck: which stage, why, and how bad."""
 
     stage: str
-    """``rendering``, ``encoding``, ``network`` or ``cpu``."""
+    """``rendering``, ``encoding``, ``network``, ``relay``, ``disk``, ``input`` or ``cpu``."""
     reason: str
     level: Level
     args: tuple[str, ...]
@@ -311,14 +346,20 @@ class HealthTracker:
     # --- update ----------------------------------------------------------------------------------
 
     def update(
-        self, program: ProgramStats, broadcast: BroadcastStats | None, others: Sequence[BroadcastStats] = ()
+        self,
+        program: ProgramStats,
+        broadcast: BroadcastStats | None,
+        others: Sequence[BroadcastStats] = (),
+        inputs: Sequence[InputStatus] = (),
     ) -> HealthReport:
         """Judge one second: the program's stats and the broadcast's (None when not live); in dual format
-        ``others`` are the other canvases' broadcasts, whose rows name their canvas."""
+        ``others`` are the other canvases' broadcasts, whose rows name their canvas; ``inputs`` the
+        microphone and cameras."""
         now = self._clock()
         rows: list[HealthRow] = []
         issues: list[Overload] = []
         self._program_rows(program, now, rows, issues)
+        self._input_rows(inputs, rows, issues)
         live = broadcast is not None
         judged = [("", broadcast)] if broadcast is not None else []
         judged += [(other.canvas or f"format {i + 2}", other) for i, other in enumerate(others)]
@@ -358,6 +399,17 @@ class HealthTracker:
         level = share_level(share)
         rows.append(HealthRow("frames_missed", format_count(lagged, ticks), level))
         issues.append(Overload("rendering", "missed", level, (format_percent(share), span)))
+
+    @staticmethod
+    def _input_rows(inputs: Sequence[InputStatus], rows: list[HealthRow], issues: list[Overload]) -> None:
+        for device in inputs:
+            if not device.lost:
+                rows.append(HealthRow("input", ROW_VALUES["input.ok"], "ok", device.name, "input.ok"))
+                continue
+            code = "input.no_sound" if device.kind == "microphone" else "input.no_picture"
+            level: Level = "warning" if device.on_air else "ok"
+            rows.append(HealthRow("input", ROW_VALUES[code], level, device.name, code))
+            issues.append(Overload("input", device.kind, level, (device.name,), device.name))
 
     def _broadcast_rows(
         self, broadcast: BroadcastStats, canvas: str, now: float, rows: list[HealthRow], issues: list[Overload]
@@ -420,7 +472,12 @@ class HealthTracker:
     ) -> None:
         name = output.name
         state = output.state
-        if state == "retrying" and output.retry_in is not None and output.retry_in > 0:
+        local = output.medium == "disk"
+        if state == "retrying" and output.last_status == INSUFFICIENT_STORAGE:
+            code = "output.storage_full"
+            rows.append(HealthRow("output", ROW_VALUES[code], "error", name, code))
+            issues.append(Overload("relay", "storage_full", "error", (name,), name))
+        elif state == "retrying" and output.retry_in is not None and output.retry_in > 0:
             countdown = str(math.ceil(output.retry_in))
             rows.append(
                 HealthRow("output", f"Reconnecting in {countdown} s", "warning", name, "output.retrying", (countdown,))
@@ -433,7 +490,7 @@ class HealthTracker:
             error = output.last_error or "?"
             value = fill(ROW_VALUES["output.failed"], (error,))
             rows.append(HealthRow("output", value, "error", name, "output.failed", (error,)))
-            issues.append(Overload("network", "failed", "error", (name, error), name))
+            issues.append(Overload("disk" if local else "network", "failed", "error", (name, error), name))
         elif f"output.{state}" in ROW_VALUES:
             code = f"output.{state}"
             rows.append(HealthRow("output", ROW_VALUES[code], "ok", name, code))
@@ -455,7 +512,8 @@ class HealthTracker:
         rows.append(
             HealthRow("output_queue", fill(ROW_VALUES["queue"], (files, size)), level, name, "queue", (files, size))
         )
-        issues.append(Overload("network", "backlog", level, (name, size), name))
+        if not local:  # a disk output's trouble is its failure (above), not the network's
+            issues.append(Overload("network", "backlog", level, (name, size), name))
 
         # Dropped files over the window (OBS counts dropped frames; an output here drops files).
         dropped = output.dropped_files - (before.dropped_files if before else 0)
@@ -464,7 +522,8 @@ class HealthTracker:
         share = dropped / (dropped + sent) if dropped + sent else 0.0
         level = share_level(share)
         rows.append(HealthRow("output_dropped", format_count(dropped, dropped + sent), level, name))
-        issues.append(Overload("network", "dropped", level, (name, format_percent(share), span), name))
+        if not local:
+            issues.append(Overload("network", "dropped", level, (name, format_percent(share), span), name))
 
     def _cpu_row(self, now: float, rows: list[HealthRow], issues: list[Overload]) -> None:
         cpu = self._cpu_seconds()

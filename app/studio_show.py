@@ -32,6 +32,7 @@ from app.scene_templates import HOST, fit_canvases, host_source, template_collec
 from app.scenes import Scenes, ScenesFileError, load_collection
 from app.session_config import SessionConfig
 from app.session_events import Notice
+from app.stream_health import InputStatus
 from pipeline.clock import Clock
 from pipeline.filters.meter import MeterLevels
 from pipeline.frames import AudioChunk, Image
@@ -47,8 +48,10 @@ from pipeline.sources import (
     open_audio_source,
     parse_video_spec,
 )
+from pipeline.sources.audio import MicrophoneSource
 from pipeline.sources.devices import SpeakerHandle
 from plugins.api import Context, Services, Text
+from plugins.builtin.source_records import CAMERA
 from plugins.chain import Chain
 from plugins.registry import Registry
 from plugins.source_pool import SourcePool
@@ -293,6 +296,21 @@ class StudioShow:
                 continue
             name = sources[source_id].name if source_id in sources else source_id
             self.mixer.add(Channel(channel_id, name, track, on_air=functools.partial(self._media_on_air, source_id)))
+
+    def inputs(self) -> tuple[InputStatus, ...]:
+        """The microphone (a device: its stand-ins, a tone or silence, cannot be lost) and every camera
+        of the collection, lost or not, for the stream health."""
+        found: list[InputStatus] = []
+        mic = next((c.source for c in self.mixer.channels_now if c.id == MIC), None)
+        if isinstance(mic, MicrophoneSource):
+            found.append(InputStatus("microphone", "microphone", mic.problem is not None))
+        on_air = self._now_on_air().sources
+        for spec in self.scenes.collection.sources:
+            if spec.plugin == CAMERA.id:
+                source = self.pool.source(spec.id)
+                lost = source is not None and source.problem is not None
+                found.append(InputStatus("camera", spec.name, lost, spec.id in on_air))
+        return tuple(found)
 
     def strips(self) -> list[MixerStrip]:
         """Every channel of the mixer, the co-hosts last, as the Audio mixer dock lists them."""

@@ -51,7 +51,7 @@ import aiohttp  # noqa: E402
 from tests.helpers.processes import stop_process  # noqa: E402
 from tests.helpers.relay import RelayProcess  # noqa: E402
 from tests.helpers.room import open_room  # noqa: E402
-from tests.helpers.sessions import mint_many_async  # noqa: E402
+from tests.helpers.sessions import TRUST_LOOPBACK, mint_many_async  # noqa: E402
 
 POST_INTERVAL = 2.5
 """Seconds between one poster's comments: 4 per 10 s, inside the relay's limit of 5."""
@@ -91,7 +91,8 @@ class PeerProcess:
 def measure_server(server: str, viewers: int, args: argparse.Namespace) -> dict[str, Any]:
     """One run against a fresh server process; the row for the table."""
     with tempfile.TemporaryDirectory() as data:
-        process = RelayProcess(Path(data)).start() if server == "relay" else PeerProcess().start()
+        relay = RelayProcess(Path(data), *TRUST_LOOPBACK)  # each viewer at an address of its own
+        process = relay.start() if server == "relay" else PeerProcess().start()
         try:
             if isinstance(process, RelayProcess):
                 url = open_room(process, ROOM).api.replace("http://", "ws://") + "/live"
@@ -130,7 +131,7 @@ async def viewer_sessions(url: str, count: int) -> list[dict[str, str]]:
     peer server has no sessions and takes the ``viewer_id`` in the query instead."""
     base = url.split("/api/v1/", maxsplit=1)[0].replace("ws://", "http://", 1)
     try:
-        return [s.headers for s in await mint_many_async(base, count)]
+        return [s.headers for s in await mint_many_async(base, count, addresses=True)]
     except aiohttp.ClientResponseError:
         return [{} for _ in range(count)]
 

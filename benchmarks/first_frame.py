@@ -240,8 +240,9 @@ def main() -> None:
             host.post("/pins", json={"sku": "tee"}).raise_for_status()
         broadcast = subprocess.Popen(
             [sys.executable, "-m", "app", "broadcast", "--source", "test", "--mic", "tone", "--room", ROOM,
-             "--relay", relay.url, "--key", room.stream_key, "--quiet"],
+             "--relay", relay.url, "--quiet"],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "SHOPCAST_STREAM_KEY": room.stream_key},
         )  # fmt: skip
         info = relay.wait_for(f"/api/v1/rooms/{ROOM}").json()
         deadline = time.monotonic() + 60

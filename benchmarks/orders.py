@@ -5,7 +5,8 @@
 Rows:
   sqlite3 alone (peer)           the store's own ceiling: take stock + insert an order row, one
                                  transaction each, no engine (what any design on SQLite pays)
-  engine, one commit per order   RoomEngine.place_order in a loop, each its own transaction
+  engine, one commit per order   RoomEngine.open_order in a loop, each its own transaction, then its
+                                 test-mode charge and the transaction recording the answer
   engine, group commit           the same calls, 32 per transaction (what the relay's CommitQueue does)
   relay over HTTP (wrk)          POST /orders on a real relay process; wrk (C) as the load generator
   relay over HTTP (aiohttp)      the same with a Python asyncio client (the load tests' client)
@@ -40,16 +41,18 @@ from app.commerce.engine import RoomEngine  # noqa: E402
 from app.commerce.orders import OrderRequest  # noqa: E402
 from tests.helpers.relay import RelayProcess  # noqa: E402
 from tests.helpers.room import open_room  # noqa: E402
-from tests.helpers.sessions import Session, lua_tokens, mint_many  # noqa: E402
+from tests.helpers.sessions import TRUST_LOOPBACK, Session, lua_addresses, lua_tokens, mint_many  # noqa: E402
 
 WRK_SCRIPT = """
 counter = 0
 tokens = @TOKENS@
+addresses = @ADDRESSES@
 request = function()
   counter = counter + 1
   local headers = {}
   headers["Content-Type"] = "application/json"
   headers["Authorization"] = "Bearer " .. tokens[counter % #tokens + 1]
+  headers["X-Forwarded-For"] = addresses[counter % #tokens + 1]
   headers["Idempotency-Key"] = string.format("w-%d-%d", math.random(1, 1000000000), counter)
   return wrk.format("POST", nil, headers, '{"sku":"tee"}')
 end
@@ -98,10 +101,18 @@ def engine_rows(seconds: float) -> list[tuple[str, float, float, float]]:
             started = time.perf_counter()
             while time.perf_counter() - started < seconds:
                 t0 = time.perf_counter()
+                # as the relay does: the orders committed, then charged (test mode), then the answers recorded
                 with engine.core.transaction():
+                    placed = []
                     for _ in range(batch):
-                        engine.place_order("r", f"viewer-{n % 500:04d}", "V", OrderRequest("tee"), f"k{n}")
+                        placed.append(
+                            engine.open_order("r", f"viewer-{n % 500:04d}", "V", OrderRequest("tee"), f"k{n}")
+                        )
                         n += 1
+                answers = [(p.pending, engine.charge(p.pending)) for p in placed if p.pending is not None]
+                with engine.core.transaction():
+                    for pending, outcome in answers:
+                        engine.settle_charge(pending, outcome)
                 # every order in a batch waits for the batch's commit
                 latencies.extend([time.perf_counter() - t0] * batch)
             elapsed = time.perf_counter() - started
@@ -150,8 +161,7 @@ async def aiohttp_row(
             nonlocal counter
             while time.perf_counter() < deadline:
                 counter += 1
-                token = sessions[counter % len(sessions)].token
-                headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": f"a{w}-{counter}"}
+                headers = {**sessions[counter % len(sessions)].headers, "Idempotency-Key": f"a{w}-{counter}"}
                 t0 = time.perf_counter()
                 async with session.post(f"{api}/orders", json={"sku": "tee"}, headers=headers) as response:
                     await response.read()
@@ -174,11 +184,14 @@ def main() -> None:
         sys.exit("benchmarks/orders.py needs wrk (the C load generator): apt-get install wrk, or ./test.sh as root")
     rows = engine_rows(args.seconds)
     with tempfile.TemporaryDirectory() as data:
-        relay = RelayProcess(Path(data)).start()
+        relay = RelayProcess(Path(data), *TRUST_LOOPBACK).start()
         try:
             room = open_room(relay, "bench", [{"sku": "tee", "title": "Tee", "price": 1, "stock": 10_000_000}])
-            sessions = mint_many(relay.url, 500)  # 500 viewers, each with the session the relay gave them
+            # 5,000 viewers, each with the session the relay gave them and an address of their own (the rate
+            # limits hold one person to a human pace: app/relay/rate_limits.py)
+            sessions = mint_many(relay.url, 5000, addresses=True)
             script = WRK_SCRIPT.replace("@TOKENS@", lua_tokens(sessions))
+            script = script.replace("@ADDRESSES@", lua_addresses(sessions))
             rows.append(wrk_row(f"{room.api}/orders", args.seconds, 50, "relay POST /orders, wrk, 50 connections",
                                 script))  # fmt: skip
             rows.append(asyncio.run(aiohttp_row(room.api, args.seconds, 50, sessions)))

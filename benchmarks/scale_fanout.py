@@ -64,6 +64,7 @@ from benchmarks.comment_fanout import (  # noqa: E402
 from tests.helpers.relay import RelayProcess  # noqa: E402
 from tests.helpers.room import open_room  # noqa: E402
 from tests.helpers.servers import PostgresServer, RedisServer  # noqa: E402
+from tests.helpers.sessions import TRUST_LOOPBACK  # noqa: E402
 
 RELAYS = (1, 2)
 
@@ -277,7 +278,7 @@ def measure_setup(relays: int, viewers: int, args: argparse.Namespace) -> dict[s
             shared = ("--postgres", postgres.dsn, "--redis", redis.url)
         processes: list[RelayProcess] = []
         for _ in range(relays):
-            process = RelayProcess(data, *shared)
+            process = RelayProcess(data, *shared, *TRUST_LOOPBACK)  # each viewer at an address of its own
             if processes:
                 process.admin_token = processes[0].admin_token
             stack.callback(process.stop)

@@ -8,7 +8,7 @@ Every row runs real relay processes (`python -m app relay`) and `wrk` (C) as the
 loopback, as benchmarks/orders.py does. Answers: 201 created, 409 refused (sold out, limit reached);
 anything else, and any socket error or timeout wrk sees, is counted as an error and printed.
 
-Plain rows (POST /orders {"sku":"tee"}, a product with 10 M units: nothing is refused; 500 viewers):
+Plain rows (POST /orders {"sku":"tee"}, a product with 10 M units: nothing is refused; 5,000 viewers):
   one relay, embedded SQLite (peer)   the default deployment (benchmarks/orders.py's wrk row)
   one relay, PostgreSQL + Redis       the same relay with --postgres --redis: every transaction takes
                                       PostgreSQL's one advisory lock (app/commerce/store.py)
@@ -55,7 +55,7 @@ from tests.helpers.nginx_relays import NginxRelays  # noqa: E402
 from tests.helpers.relay import RelayProcess  # noqa: E402
 from tests.helpers.room import Room, open_room  # noqa: E402
 from tests.helpers.servers import PostgresServer, RedisServer  # noqa: E402
-from tests.helpers.sessions import lua_tokens, mint_many  # noqa: E402
+from tests.helpers.sessions import TRUST_LOOPBACK, lua_addresses, lua_tokens, mint_many  # noqa: E402
 
 CATALOG = [
     {"sku": "tee", "title": "Tee", "price": 59.9, "stock": 10_000_000},
@@ -73,6 +73,7 @@ setup = function(thread)
   table.insert(threads, thread)
 end
 tokens = @TOKENS@
+addresses = @ADDRESSES@
 tid = 0
 counter = 0
 created = 0
@@ -84,6 +85,7 @@ request = function()
   local headers = {}
   headers["Content-Type"] = "application/json"
   headers["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]
+  headers["X-Forwarded-For"] = addresses[n % #tokens + 1]
   headers["Idempotency-Key"] = string.format("@RUN@-%d", n)
   return wrk.format("POST", "@PATH@", headers, '@BODY@')
 end
@@ -136,9 +138,11 @@ def run_wrk(url: str, path: str, body: str, seconds: float, connections: int, vi
     """wrk against ``url`` + ``path`` (POST ``body``) for ``seconds``; what it saw."""
     wrk = shutil.which("wrk")
     assert wrk is not None
-    # each simulated viewer is a session the relay minted (app/relay/viewer_sessions.py)
-    tokens = lua_tokens(mint_many(url, viewers))
-    fill = {"@THREADS@": str(THREADS), "@TOKENS@": tokens, "@RUN@": "w" + secrets.token_hex(4),
+    # each simulated viewer is a session the relay minted (app/relay/viewer_sessions.py), from an address
+    # of its own (the relays trust loopback as their proxy: TRUST_LOOPBACK)
+    sessions = mint_many(url, viewers, addresses=True)
+    fill = {"@THREADS@": str(THREADS), "@TOKENS@": lua_tokens(sessions), "@ADDRESSES@": lua_addresses(sessions),
+            "@RUN@": "w" + secrets.token_hex(4),
             "@PATH@": path, "@BODY@": body}  # fmt: skip
     script = WRK_SCRIPT
     for name, value in fill.items():
@@ -181,7 +185,7 @@ def relay_at(relay: RelayProcess, url: str) -> RelayProcess:
 
 @contextmanager
 def embedded(work: Path) -> Iterator[Deployment]:
-    relay = RelayProcess(work / "data-sqlite").start()
+    relay = RelayProcess(work / "data-sqlite", *TRUST_LOOPBACK).start()
     try:
         room = open_room(relay, "bench", CATALOG)
 
@@ -200,7 +204,7 @@ def shared(work: Path, pg: PostgresServer, redis: RedisServer, relays: int) -> I
     schema = f"bench_{relays}_{secrets.token_hex(4)}"
     pg.psql(f"CREATE SCHEMA {schema}")
     redis.command("FLUSHALL")
-    flags = ("--postgres", f"{pg.dsn}?options=-csearch_path%3D{schema}", "--redis", redis.url)
+    flags = ("--postgres", f"{pg.dsn}?options=-csearch_path%3D{schema}", "--redis", redis.url, *TRUST_LOOPBACK)
     data = work / f"data-{schema}"
     started: list[RelayProcess] = []
     lb: NginxRelays | None = None
@@ -234,7 +238,7 @@ def shared(work: Path, pg: PostgresServer, redis: RedisServer, relays: int) -> I
 
 def plain_row(deployment: Deployment, seconds: float, connections: int) -> Load:
     path = f"/api/v1/rooms/{deployment.room.name}/orders"
-    return run_wrk(deployment.url, path, '{"sku":"tee"}', seconds, connections, viewers=500)
+    return run_wrk(deployment.url, path, '{"sku":"tee"}', seconds, connections, viewers=5000)
 
 
 @dataclass

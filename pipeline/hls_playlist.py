@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -79,6 +79,15 @@ def parse_date_time(text: str) -> float | None:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+
+
+def parse_seconds(text: str) -> float:
+    """A duration a playlist states (EXTINF, DURATION, TARGETDURATION, PART-TARGET, …) as seconds: a
+    finite number, not below zero; ValueError for anything else ("inf", "nan", "1e999", "-1", "")."""
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{text[:40]!r} is not a duration")
+    return value
 
 
 def target_duration(segment_seconds: float) -> int:
@@ -167,3 +176,48 @@ def multivariant_playlist(variants: Sequence[VariantEntry], audio: Sequence[Audi
         lines.append("#EXT-X-STREAM-INF:" + ",".join(attrs))
         lines.append(v.uri)
     return "\n".join(lines) + "\n"
+
+
+GAP_TAG = "#EXT-X-GAP"
+
+
+def mark_gaps(text: str, segments: Collection[str], parts: Collection[str] = ()) -> str:
+    """``text``, a media playlist, with the media that will never be there marked as absent.
+
+    RFC 8216bis section 6.2.1: absent media is signalled by segments carrying ``EXT-X-GAP`` (4.4.4.7:
+    its URI holds no media and must not be loaded) whose parts say ``GAP=YES`` (4.4.4.9); players skip
+    them (hls.js leaves a hole in its buffer and its gap controller jumps it). ``segments``: the URIs
+    of such segments (every part listed for them is marked too); ``parts``: the URIs of single parts
+    that are absent. The tag goes just before the segment's ``EXTINF``. Nothing else changes: media
+    sequence numbers, the other parts, the preload hint and the rendition reports (which count
+    segments and parts, gaps included) stay as they were. Marking twice changes nothing.
+    """
+    if not segments and not parts:
+        return text
+    out: list[str] = []
+    start = 0
+    """Where the lines of the segment being read begin in ``out`` (after the previous segment's URI)."""
+    for line in text.splitlines():
+        if line.startswith("#EXT-X-PART:") and parts and _uri(line) in parts:
+            out.append(_gap_part(line))
+            continue
+        if line and not line.startswith("#") and line in segments and GAP_TAG not in out[start:]:
+            for i in range(start, len(out)):
+                if out[i].startswith("#EXT-X-PART:"):
+                    out[i] = _gap_part(out[i])
+            extinf = next((i for i in range(len(out) - 1, start - 1, -1) if out[i].startswith("#EXTINF:")), None)
+            out.insert(len(out) if extinf is None else extinf, GAP_TAG)
+        out.append(line)
+        if line and not line.startswith("#"):
+            start = len(out)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _uri(tag: str) -> str:
+    """The URI attribute of a tag line ("" without one)."""
+    _, found, rest = tag.partition('URI="')
+    return rest.partition('"')[0] if found else ""
+
+
+def _gap_part(line: str) -> str:
+    return line if ",GAP=" in line else line + ",GAP=YES"

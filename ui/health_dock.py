@@ -64,6 +64,7 @@ class HealthDock(QDockWidget):
             "output": self.tr("Output %1"),
             "output_queue": self.tr("Output %1: queue"),
             "output_dropped": self.tr("Output %1: dropped files (last 10 s)"),
+            "input": self.tr("Input %1"),
             "cpu": self.tr("CPU usage (all cores)"),
         }
         self._values = {
@@ -73,7 +74,11 @@ class HealthDock(QDockWidget):
             "output.reconnecting": self.tr("Reconnecting…"),
             "output.failed": self.tr("Failed: %1"),
             "output.closed": self.tr("Closed"),
+            "output.storage_full": self.tr("Refused: the relay's disk is full"),
             "queue": self.tr("%1 files (%2)"),
+            "input.ok": self.tr("OK"),
+            "input.no_sound": self.tr("No sound: sending silence"),
+            "input.no_picture": self.tr("No picture: placeholder shown"),
         }
         self._headlines = {
             ("rendering", "error"): self.tr("Rendering is overloaded"),
@@ -82,6 +87,10 @@ class HealthDock(QDockWidget):
             ("encoding", "warning"): self.tr("Encoding is struggling"),
             ("network", "error"): self.tr("The network is failing"),
             ("network", "warning"): self.tr("The network is struggling"),
+            ("relay", "error"): self.tr("The relay refuses the stream"),
+            ("disk", "error"): self.tr("Writing to this computer's disk failed"),
+            ("input", "error"): self.tr("An input is lost"),
+            ("input", "warning"): self.tr("An input is lost"),
             ("cpu", "error"): self.tr("The CPU is overloaded"),
             ("cpu", "warning"): self.tr("The CPU is overloaded"),
         }
@@ -93,16 +102,21 @@ class HealthDock(QDockWidget):
             "rendering.missed": self.tr("%1 of frames missed in the last %2 s"),
             "rendering.fps": self.tr("%1 fps instead of %2"),
             "network.failed": self.tr("%1 stopped: %2"),
+            "relay.storage_full": self.tr("%1's disk is full: it refuses the stream, which waits here and is retried"),
+            "disk.failed": self.tr("%1 stopped: %2; the live stream goes on"),
             "network.retrying": self.tr("%1 cannot deliver, reconnecting in %2 s"),
             "network.reconnecting": self.tr("%1 cannot deliver, reconnecting…"),
             "network.dropped": self.tr("%1 dropped %2 of its files in the last %3 s"),
             "network.backlog": self.tr("%1 cannot keep up: %2 waiting to be sent"),
+            "input.microphone": self.tr("the %1 sends no sound: the stream carries silence until it is back"),
+            "input.camera": self.tr("%1 sends no picture: viewers see its placeholder until it is back"),
             "cpu.busy": self.tr("ShopCast uses %1 of all CPU cores"),
         }
         self._outputs = {
             "relay": self.tr("relay"),
             "folder": self.tr("folder"),
             "recording": self.tr("recording"),
+            "microphone": self.tr("microphone"),
         }
         self._canvases = {"portrait": self.tr("portrait"), "landscape": self.tr("landscape")}
         self._show_verdict(None, waiting=True)
@@ -132,7 +146,7 @@ class HealthDock(QDockWidget):
         if overload is None:
             return self.tr("All good")
         args = overload.args
-        if args and (overload.stage == "network" or overload.code == "encoding.slow"):
+        if args and (overload.stage in ("network", "relay", "disk", "input") or overload.code == "encoding.slow"):
             args = (self._words(args[0]), *args[1:])
         elif overload.code == "encoding.format_skipped":
             args = (*args[:2], self._words(args[2]))

@@ -215,6 +215,10 @@ INCIDENT_NAMES: dict[str, tuple[str, str]] = {
     "network.reconnecting": ("output reconnecting", "推流重连"),
     "network.dropped": ("dropped frames (network)", "网络丢帧"),
     "network.backlog": ("an upload backlog", "上传积压"),
+    "relay.storage_full": ("the relay's disk full", "中继服务器磁盘已满"),
+    "disk.failed": ("a recording stopped (disk)", "录制中断（磁盘）"),
+    "input.microphone": ("the microphone lost", "麦克风中断"),
+    "input.camera": ("a camera lost", "摄像头中断"),
     "cpu.busy": ("CPU overload", "CPU 过载"),
 }
 """What each stream-health code (app/stream_health.py) is called, in English and Chinese."""

@@ -32,6 +32,7 @@ then holds the numbers that do not depend on timing (``"timing": "approximate"``
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import math
 import secrets
@@ -303,15 +304,19 @@ class EngineDriver:
         return None if self.live_since is None else self.clock.wall - self.live_since
 
     def register_room(self) -> dict[str, str]:
-        """Write the room into ``rooms.json`` (as a relay would) so the folder is a relay data folder."""
+        """Write the room into ``rooms.json`` (as a relay would) so the folder is a relay data folder; its
+        stream key and owner token (new ones for a room that was there: only their hashes are kept)."""
         from app.relay.rooms import RoomExistsError, RoomRegistry
 
         registry = RoomRegistry(self.data_dir / "rooms.json")
         try:
-            room = registry.create(self.room, self.title)
+            made = registry.create(self.room, self.title)
+            return {"stream_key": made.stream_key, "owner_token": made.owner_token}
         except RoomExistsError:
-            room = registry.get(self.room)
-        return {"stream_key": room.stream_key, "owner_token": room.owner_token}
+            return {
+                "stream_key": registry.rotate_key(self.room)[1],
+                "owner_token": registry.rotate_owner_token(self.room)[1],
+            }
 
     def close(self) -> None:
         self.engine.close()
@@ -642,12 +647,18 @@ class RelayDriver:
             body["flash_sale_id"] = self.names[a["flash"]]
         if a.get("coupon"):
             body["coupon_id"] = self.names[a["coupon"]]
-        headers = {**await self._session(v), "Idempotency-Key": a["key"]}
-        while True:
-            response = await self.viewers.post("/orders", json=body, headers=headers)
+        session = await self._session(v)
+        for tap in itertools.count():
+            # A tap is a request with a key of its own: a refusal is kept under its key (24 h), so trying
+            # again after "not open yet" is a new tap, as the page's is.
+            key = a["key"] if tap == 0 else f"{a['key']}-tap{tap}"
+            response = await self.viewers.post("/orders", json=body, headers={**session, "Idempotency-Key": key})
             if response.status_code == 409 and response.json().get("error") == "not_open_yet":
-                await asyncio.sleep(min(5.0, float(response.json().get("retry_after") or 0.5)) + 0.1)
-                continue  # the flash sale's countdown is real time at any speed
+                # the flash sale's countdown is real time at any speed: wait for it as a page does (it
+                # knows when the sale opens), not by tapping (taps count against the viewer's rate limit)
+                opens_in = float(response.json().get("opens_at") or 0) - time.time()
+                await asyncio.sleep(min(5.0, max(0.0, opens_in)) + 0.1)
+                continue
             break
         if a.get("refused"):
             code = response.json().get("error") if response.status_code >= 400 else None

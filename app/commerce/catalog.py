@@ -108,10 +108,17 @@ def parse_json(data: bytes) -> list[ProductInput]:
 
 def parse_csv(data: bytes) -> list[ProductInput]:
     try:
+        return _parse_csv(data)
+    except csv.Error as exc:  # what the csv module cannot read: a stray quote, a field over its size limit
+        raise invalid(f"the CSV catalog cannot be read: {exc}") from None
+
+
+def _parse_csv(data: bytes) -> list[ProductInput]:
+    try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise invalid("the CSV catalog must be UTF-8") from None
-    reader = csv.DictReader(io.StringIO(content))
+    reader = csv.DictReader(io.StringIO(content, newline=""))  # the csv module reads line ends itself
     required = {"sku", "title", "price", "stock"}
     missing = required - set(reader.fieldnames or [])
     if missing:

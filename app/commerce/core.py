@@ -163,6 +163,11 @@ class EngineCore:
         }
         """Rooms in rehearsal, read from the store once; app/commerce/rehearsal.py keeps it current."""
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open (a payment provider is never called inside one)."""
+        return self._outer is not None
+
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict, deque
 from pathlib import Path
@@ -15,6 +16,7 @@ from app.commerce import (
     draws,
     flash_sales,
     group_buys,
+    idempotency,
     orders,
     polls,
     products,
@@ -29,10 +31,13 @@ from app.commerce.coupons import CouponInput
 from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import FlashSaleInput
 from app.commerce.group_buys import GroupBuyInput
-from app.commerce.orders import OrderRequest
-from app.commerce.payments import PaymentProvider, PaymentUpdate
+from app.commerce.orders import OrderRequest, Pending, Placed
+from app.commerce.payments import PaymentOutcome, PaymentProvider, PaymentUpdate, take_charge
 from app.commerce.studio_events import check_studio_event
 from app.rundown import Rundown
+
+PRUNE_EVERY_S = 60.0
+"""How often the tick forgets idempotency keys past their 24 hours."""
 
 
 class RateLimiter:
@@ -91,6 +96,7 @@ class RoomEngine:
         self.like_limit = RateLimiter(3, 1.0)
         self.question_limit = RateLimiter(3, 60.0)
         self.interactions_seen = MinuteOnce()
+        self._keys_pruned_at = float("-inf")
 
     @property
     def payment(self) -> PaymentProvider:
@@ -139,13 +145,71 @@ class RoomEngine:
 
     # --- orders --------------------------------------------------------------------------------------
 
+    def open_order(self, room: str, viewer: str, nickname: str, request: OrderRequest, idempotency_key: str) -> Placed:
+        """Payment's first step: commit the order ``created``, nothing charged yet (then :meth:`charge`
+        outside any transaction and :meth:`settle_charge`). Under an Idempotency-Key used in the last 24 h,
+        its first result: the order as it stands, or the same refusal (app/commerce/idempotency.py)."""
+        fingerprint = request.fingerprint()
+        refusal: CommerceError | None = None
+        with self.core.transaction() as tx:
+            kept = idempotency.recall(tx, room, viewer, idempotency_key, fingerprint)
+            if kept is not None:
+                return orders.replay(tx, self.payment, room, kept)
+            try:
+                with self.core.transaction() as attempt:  # a savepoint: a refusal undoes only the attempt
+                    if request.flash_sale_id is not None:
+                        verification.require(attempt, room, "flash_sales", viewer)
+                    placed = orders.place(attempt, self.payment, room, viewer, nickname, request, idempotency_key)
+            except CommerceError as exc:
+                if not idempotency.kept_refusal(exc):
+                    raise
+                refusal = exc  # kept with the key, and answered after the commit
+            key = (room, viewer, idempotency_key, fingerprint)
+            if refusal is None:
+                idempotency.keep(tx, *key, order_id=placed.order["order_id"])
+                return placed
+            idempotency.keep(tx, *key, refusal=refusal)
+        raise refusal
+
+    def charge(self, pending: Pending) -> PaymentOutcome:
+        """Payment's second step: ask the provider, outside any transaction (the relay does this off its
+        event loop when the provider is not instant: app/relay/charges.py)."""
+        if self.core.in_transaction:
+            raise RuntimeError("a charge is taken outside the database transaction: commit the order first")
+        return take_charge(pending.provider, pending.charge)
+
+    def settle_charge(self, pending: Pending, outcome: PaymentOutcome) -> dict[str, Any]:
+        """Payment's third step: record the provider's answer; the order. A declined payment is raised
+        (402 ``payment_declined``) after the transaction that cancelled the order commits."""
+        with self.core.transaction() as tx:
+            order, declined = orders.settle(tx, self.payment, pending.room, pending.charge.order_id, outcome)
+        if declined is not None:
+            raise declined
+        return order
+
     def place_order(
         self, room: str, viewer: str, nickname: str, request: OrderRequest, idempotency_key: str
     ) -> tuple[dict[str, Any], bool]:
-        with self.core.transaction() as tx:
-            if request.flash_sale_id is not None:
-                verification.require(tx, room, "flash_sales", viewer)
-            return orders.place(tx, self.payment, room, viewer, nickname, request, idempotency_key)
+        """The three steps in a row, for callers off the relay's event loop (tools, tests): (order, made
+        now rather than replayed)."""
+        placed = self.open_order(room, viewer, nickname, request, idempotency_key)
+        if placed.pending is None:
+            return placed.order, placed.created
+        return self.settle_charge(placed.pending, self.charge(placed.pending)), True
+
+    def unsettled(self, before: float) -> list[Pending]:
+        """Orders committed before ``before`` whose charge has no answer (their relay died in between)."""
+        with self.core.reading() as tx:
+            return orders.unsettled(tx, self.payment, before)
+
+    def recover_charges(self, before: float | None = None) -> int:
+        """Charge again, and settle, the orders :meth:`unsettled` before ``before`` (default: now); how
+        many (the relay does this on start without blocking its loop: app/relay/charges.py)."""
+        due = self.unsettled(self.now if before is None else before)
+        for pending in due:
+            with contextlib.suppress(CommerceError):  # declined: the order is cancelled
+                self.settle_charge(pending, self.charge(pending))
+        return len(due)
 
     def refund_order(self, room: str, order_id: str) -> dict[str, Any]:
         with self.core.transaction() as tx:
@@ -472,12 +536,16 @@ class RoomEngine:
     # --- time and views ------------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Open and close flash sales, close draws, fail groups whose window ended (all rooms)."""
+        """Open and close flash sales, close draws, fail groups whose window ended (all rooms); once a
+        minute, forget idempotency keys older than 24 hours."""
         with self.core.transaction() as tx:
             flash_sales.tick(tx)
             draws.tick(tx)
             for group in group_buys.expired(tx):
                 orders.fail_group(tx, self.payment, group)
+            if tx.now - self._keys_pruned_at >= PRUNE_EVERY_S:
+                idempotency.prune(tx)
+                self._keys_pruned_at = tx.now
         rundown_runner.tick(self.core)
 
     def snapshot(self, room: str, *, owner: bool = False) -> dict[str, Any]:
@@ -553,7 +621,7 @@ class RoomEngine:
                 "products", "pins", "orders", "flash_sales", "coupons", "coupon_claims", "group_buys",
                 "buy_groups", "polls", "questions", "draws", "comments", "mutes", "blocked_words",
                 "room_totals", "viewers", "events", "cohost_invites", "rundowns", "rundown_state",
-                "rehearsals", "assistants",
+                "rehearsals", "assistants", "idempotency_keys",
             ):  # fmt: skip
                 tx.execute(f"DELETE FROM {table} WHERE room = ?", (room,))  # noqa: S608 - fixed table names
             if room in tx.rehearsing:

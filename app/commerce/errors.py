@@ -14,6 +14,8 @@ class CommerceError(Exception):
         self.code = code
         self.message = message
         self.details = details
+        self.replayed = False
+        """The first answer to this request's Idempotency-Key, given again (app/commerce/idempotency.py)."""
 
 
 class StoreUnavailableError(CommerceError):

@@ -1,9 +1,11 @@
 """Group-buy (拼团): a lower price if ``group_size`` viewers buy together within the window.
 
 A viewer starts a group or joins an open one by ordering with ``group_buy_id`` or ``group_id``. The
-charge is taken when they join; the orders stay ``created`` until the group fills, when all become
-``paid``. A group still short when its window ends is failed by the engine's tick: every order in it
-is cancelled and refunded (see :mod:`app.commerce.orders`).
+order holds a place in the group from its commit and is charged right after (app/commerce/orders.py);
+the orders stay ``created`` until the group is full and every member's charge is answered, when all
+become ``paid`` (a member whose payment is declined leaves the group, freeing the place). A group still
+short when its window ends is failed by the engine's tick: every order in it is cancelled and refunded
+(see :mod:`app.commerce.orders`).
 """
 
 from __future__ import annotations
@@ -135,15 +137,21 @@ def check_join(tx: Tx, room: str, viewer: str, group_id: str, sku: str) -> Any:
         raise refused("group_full", "this group is already complete; start a new one")
     if group["status"] != "open" or tx.now >= group["expires_at"]:
         raise refused("group_expired", "this group's time is up; start a new one")
-    if any(m["viewer_id"] == viewer for m in members(tx, group_id)):
+    joined = members(tx, group_id)
+    if any(m["viewer_id"] == viewer for m in joined):
         raise refused("already_in_group", "you are already in this group")
+    if len(joined) >= campaign["group_size"]:  # full, the last members' payments not answered yet
+        raise refused("group_full", "this group is already complete; start a new one")
     return campaign
 
 
 def fill_if_complete(tx: Tx, room: str, group_id: str) -> bool:
+    """Fill the group if it is open, full, and every member's charge has been answered."""
     group = get_group(tx, room, group_id)
     campaign = get(tx, room, group["group_buy_id"])
-    if len(members(tx, group_id)) < campaign["group_size"]:
+    if group["status"] != "open" or len(members(tx, group_id)) < campaign["group_size"]:
+        return False
+    if tx.one("SELECT 1 FROM orders WHERE group_id = ? AND status = 'created' AND payment_ref IS NULL", (group_id,)):
         return False
     tx.execute("UPDATE buy_groups SET status = 'filled' WHERE id = ?", (group_id,))
     for order in tx.all(

@@ -1,12 +1,19 @@
-"""Orders: one tap to buy, idempotent, never overselling.
+"""Orders: one tap to buy, idempotent, never overselling, paid the way Stripe's PaymentIntents are.
 
 Stock moves in the same transaction as the order, guarded in SQL (``stock >= qty``), and every
 transaction runs on one thread, so no interleaving can sell a unit twice. An ``Idempotency-Key``
-names an order attempt per viewer: the same key returns the same order, and the same key with a
-different request is refused.
+names an order attempt per viewer; its first result, refusals included, is kept for 24 hours
+(app/commerce/idempotency.py).
 
-States: created → paid → refunded, or created → cancelled (a group that did not fill; its charge is
-refunded and the order says so).
+Paying is two transactions around a call to the provider: :func:`place` commits the order ``created``
+(pending) with nothing charged and hands back the :class:`Pending` charge; the provider is charged
+outside any transaction, with the order id as its idempotency key; :func:`settle` records the answer
+(paid; processing, the webhook will say; or declined: the order is cancelled, its units and coupon given
+back). An order committed whose charge has no answer (``created`` without a ``payment_ref``: the relay
+died in between) is :func:`unsettled` and charged again when a relay starts.
+
+States: created → paid → refunded, or created → cancelled (a declined payment; a group that did not
+fill, its charge refunded and the order says so).
 """
 
 from __future__ import annotations
@@ -15,10 +22,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from app.commerce import coupons, flash_sales, group_buys, products
+from app.commerce import coupons, flash_sales, group_buys, idempotency, products
 from app.commerce.core import Tx, new_id, not_found, refused
 from app.commerce.errors import CommerceError
-from app.commerce.payments import Charge, PaymentProvider, PaymentUpdate, TestModePayment
+from app.commerce.payments import Charge, PaymentOutcome, PaymentProvider, PaymentUpdate, TestModePayment
 from app.commerce.values import in_range, invalid, money
 
 CURRENCY = "CNY"
@@ -111,6 +118,38 @@ def _take_stock(tx: Tx, room: str, product: Any, qty: int) -> tuple[int, int]:
     raise refused("not_enough_stock", f"only {left['stock']} of {product['title']} left")
 
 
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An order committed and not charged yet: what to charge, and who charges it."""
+
+    room: str
+    charge: Charge
+    provider: PaymentProvider
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    order: dict[str, Any]
+    """The order as its buyer sees it."""
+    created: bool
+    """Made now (False: the Idempotency-Key's order, given again)."""
+    pending: Pending | None
+    """Its charge, to take outside the transaction and :func:`settle` (None: a replay: nothing to charge)."""
+
+
+def charge_of(row: Any) -> Charge:
+    """An order's charge: its total, with its id as the provider's idempotency key."""
+    return Charge(row["id"], row["total_cents"], CURRENCY, row["id"])
+
+
+def replay(tx: Tx, payment: PaymentProvider, room: str, kept: idempotency.Kept) -> Placed:
+    """The Idempotency-Key's first result again: its order as it stands now, or its refusal (raised)."""
+    if kept.refusal is not None:
+        raise kept.refusal
+    assert kept.order_id is not None
+    return Placed(view(tx, get(tx, room, kept.order_id), payment.test_mode), False, None)
+
+
 def place(
     tx: Tx,
     payment: PaymentProvider,
@@ -119,18 +158,9 @@ def place(
     nickname: str,
     request: OrderRequest,
     idempotency_key: str,
-) -> tuple[dict[str, Any], bool]:
-    """Place an order; return (order view, whether it was created now rather than replayed)."""
-    fingerprint = request.fingerprint()
-    existing = tx.one(
-        "SELECT * FROM orders WHERE room = ? AND viewer_id = ? AND idempotency_key = ?",
-        (room, viewer, idempotency_key),
-    )
-    if existing is not None:
-        if existing["request_hash"] != fingerprint:
-            raise refused("idempotency_key_reused", "this Idempotency-Key was already used for a different order")
-        return view(tx, existing, payment.test_mode), False
-
+) -> Placed:
+    """Make the order, ``created`` with nothing charged yet (its Idempotency-Key's result is the caller's:
+    app/commerce/engine.py ``open_order``)."""
     in_range(request.qty, 1, MAX_QTY, "qty")
     campaigns = [x for x in (request.flash_sale_id, request.group_buy_id, request.group_id) if x]
     if len(campaigns) > 1:
@@ -168,41 +198,101 @@ def place(
         claim_id, discount = coupons.redeem(tx, room, viewer, request.coupon_id, subtotal, order_id)
     total = subtotal - discount
     rehearsal = rehearsal_of(tx, room)
-    outcome = payment_of({"rehearsal": rehearsal}, payment).charge(Charge(order_id, total, CURRENCY))
-    status = "created" if group_id else outcome.status
     tx.execute(
         """INSERT INTO orders (id, room, viewer_id, nickname, sku, qty, unit_cents, discount_cents, total_cents,
              flash_sale_id, coupon_claim_id, group_id, status, payment_ref, idempotency_key, request_hash,
              created_at, updated_at, rehearsal)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', NULL, ?, ?, ?, ?, ?)""",
         (order_id, room, viewer, nickname, request.sku, request.qty, unit, discount, total, request.flash_sale_id,
-         claim_id, group_id, status, outcome.reference, idempotency_key, fingerprint, tx.now, tx.now, rehearsal),
+         claim_id, group_id, idempotency_key, request.fingerprint(), tx.now, tx.now, rehearsal),
     )  # fmt: skip
     tx.log(room, "order.created", viewer, order_id=order_id, sku=request.sku, qty=request.qty, total_cents=total,
            flash_sale_id=request.flash_sale_id, group_id=group_id, coupon_id=request.coupon_id,
            **({"source": request.source} if request.source != "live" else {}))  # fmt: skip
-    if status == "paid":
-        tx.log(room, "order.paid", viewer, order_id=order_id, total_cents=total)
     if group_id:
         tx.log(room, "group.joined", viewer, group_id=group_id, order_id=order_id)
-        if group_buys.fill_if_complete(tx, room, group_id):
-            status = "paid"
-            for member in tx.all("SELECT * FROM orders WHERE group_id = ? AND id != ?", (group_id, order_id)):
-                message = {"type": "my_order", "order": view(tx, member, payment.test_mode)}
-                tx.notify(room, message, to_viewer=member["viewer_id"])
         group_buys.announce(tx, room, group_buys.get_group(tx, room, group_id)["group_buy_id"])
     if after is not None and not product["parent_sku"]:
         stock, sold = after
         tx.notify(room, {"type": "stock", "sku": request.sku, "stock": stock, "sold": sold}, key=f"stock:{request.sku}")
     else:
         products.announce_stock(tx, room, request.sku)
-    result = view(tx, {
-        "id": order_id, "room": room, "status": status, "sku": request.sku, "qty": request.qty, "unit_cents": unit,
+    row = {
+        "id": order_id, "room": room, "status": "created", "sku": request.sku, "qty": request.qty, "unit_cents": unit,
         "discount_cents": discount, "total_cents": total, "flash_sale_id": request.flash_sale_id,
         "group_id": group_id, "refund_ref": None, "created_at": tx.now, "rehearsal": rehearsal,
-    }, payment.test_mode, product["title"])  # fmt: skip
+    }  # fmt: skip
+    result = view(tx, row, payment.test_mode, product["title"])
     tx.notify(room, None, owner={"type": "order", "order": {**result, "viewer_id": viewer, "nickname": nickname}})
-    return result, True
+    return Placed(result, True, Pending(room, charge_of(row), payment_of(row, payment)))
+
+
+def settle(
+    tx: Tx, payment: PaymentProvider, room: str, order_id: str, outcome: PaymentOutcome
+) -> tuple[dict[str, Any], CommerceError | None]:
+    """Record the provider's answer to the order's charge; return the order, and the refusal to answer
+    with if the payment was declined (the order is cancelled: units and coupon back). An order answered
+    already (a webhook came first, a relay charged it again after a restart, it was cancelled meanwhile)
+    keeps what it has: settling twice changes nothing."""
+    row = get(tx, room, order_id)
+    if row["status"] != "created" or row["payment_ref"] is not None:
+        return view(tx, row, payment.test_mode), None
+    if outcome.status == "declined":
+        return view(tx, get(tx, room, order_id), payment.test_mode), _decline(tx, payment, row, outcome.reason)
+    tx.execute("UPDATE orders SET payment_ref = ?, updated_at = ? WHERE id = ?", (outcome.reference, tx.now, order_id))
+    if row["group_id"]:  # paid when the group fills, once every member's charge is answered
+        _fill(tx, payment, room, row["group_id"], order_id)
+    elif outcome.status == "paid":
+        tx.execute("UPDATE orders SET status = 'paid', updated_at = ? WHERE id = ?", (tx.now, order_id))
+        tx.log(room, "order.paid", row["viewer_id"], order_id=order_id, total_cents=row["total_cents"])
+    after = get(tx, room, order_id)
+    if after["status"] != row["status"]:
+        _tell(tx, payment, after)
+    return view(tx, after, payment.test_mode), None
+
+
+def _fill(tx: Tx, payment: PaymentProvider, room: str, group_id: str, order_id: str) -> None:
+    """Fill the group if it is complete; its other members hear that their orders are paid."""
+    if group_buys.fill_if_complete(tx, room, group_id):
+        for member in tx.all("SELECT * FROM orders WHERE group_id = ? AND id != ?", (group_id, order_id)):
+            tx.notify(room, {"type": "my_order", "order": view(tx, member, payment.test_mode)},
+                      to_viewer=member["viewer_id"])  # fmt: skip
+        group_buys.announce(tx, room, group_buys.get_group(tx, room, group_id)["group_buy_id"])
+
+
+def _decline(tx: Tx, payment: PaymentProvider, row: Any, reason: str) -> CommerceError:
+    """Cancel an order whose payment was declined (nothing was taken: nothing to refund)."""
+    tx.execute("UPDATE orders SET status = 'cancelled', updated_at = ? WHERE id = ?", (tx.now, row["id"]))
+    _give_back(tx, row)
+    tx.log(row["room"], "order.cancelled", row["viewer_id"], order_id=row["id"], total_cents=row["total_cents"],
+           reason="payment declined")  # fmt: skip
+    if row["group_id"]:
+        group_buys.announce(tx, row["room"], group_buys.get_group(tx, row["room"], row["group_id"])["group_buy_id"])
+    _tell(tx, payment, get(tx, row["room"], row["id"]))
+    declined = CommerceError(
+        402, "payment_declined", f"the payment was declined: {reason or 'no reason given'}", order_id=row["id"]
+    )
+    idempotency.refuse_order(tx, row, declined)
+    return declined
+
+
+def _tell(tx: Tx, payment: PaymentProvider, row: Any) -> None:
+    """The order changed: its buyer and the room's console hear it."""
+    order = view(tx, row, payment.test_mode)
+    tx.notify(row["room"], None, owner={"type": "order", "order": {**order, "viewer_id": row["viewer_id"],
+                                                                   "nickname": row["nickname"]}})  # fmt: skip
+    tx.notify(row["room"], {"type": "my_order", "order": order}, to_viewer=row["viewer_id"])
+
+
+def unsettled(tx: Tx, payment: PaymentProvider, before: float) -> list[Pending]:
+    """Orders committed at or before ``before`` whose charge has no answer: the relay that placed them died
+    between the commit and the answer (or the answer could not be recorded). Charging them again is safe:
+    the order id is the charge's idempotency key."""
+    rows = tx.all(
+        "SELECT * FROM orders WHERE status = 'created' AND payment_ref IS NULL AND created_at <= ? ORDER BY created_at",
+        (before,),
+    )
+    return [Pending(row["room"], charge_of(row), payment_of(row, payment)) for row in rows]
 
 
 def _give_back(tx: Tx, row: Any) -> None:
@@ -222,7 +312,8 @@ def _give_back(tx: Tx, row: Any) -> None:
 
 
 def _refund(tx: Tx, payment: PaymentProvider, row: Any, status: str, reason: str) -> None:
-    outcome = payment_of(row, payment).refund(Charge(row["id"], row["total_cents"], CURRENCY), row["payment_ref"])
+    charge = Charge(row["id"], row["total_cents"], CURRENCY, f"refund:{row['id']}")
+    outcome = payment_of(row, payment).refund(charge, row["payment_ref"])
     tx.execute(
         "UPDATE orders SET status = ?, refund_ref = ?, updated_at = ? WHERE id = ?",
         (status, outcome.reference, tx.now, row["id"]),
@@ -230,13 +321,7 @@ def _refund(tx: Tx, payment: PaymentProvider, row: Any, status: str, reason: str
     _give_back(tx, row)
     tx.log(row["room"], f"order.{status}", row["viewer_id"], order_id=row["id"], total_cents=row["total_cents"],
            reason=reason)  # fmt: skip
-    tx.notify(
-        row["room"],
-        None,
-        owner={"type": "order", "order": {**view(tx, get(tx, row["room"], row["id"]), payment.test_mode)}},
-    )
-    tx.notify(row["room"], {"type": "my_order", "order": view(tx, get(tx, row["room"], row["id"]), payment.test_mode)},
-              to_viewer=row["viewer_id"])  # fmt: skip
+    _tell(tx, payment, get(tx, row["room"], row["id"]))
 
 
 def cancel(tx: Tx, payment: PaymentProvider, row: Any, reason: str) -> None:
@@ -284,6 +369,7 @@ def apply_payment_update(tx: Tx, payment: PaymentProvider, update: PaymentUpdate
         _give_back(tx, row)
         tx.log(row["room"], f"order.{update.status}", row["viewer_id"], order_id=row["id"],
                total_cents=row["total_cents"], reason="payment provider")  # fmt: skip
+    _tell(tx, payment, get(tx, row["room"], row["id"]))
 
 
 def of_viewer(tx: Tx, room: str, viewer: str, test_mode: bool) -> list[dict[str, Any]]:

@@ -6,14 +6,17 @@ keys of the sale, all hash-tagged ``{fs:<sale id>}`` so they live in one Redis C
 
 ``{fs:ID}:left``          units not sold yet (a counter, put there once, from the store);
 ``{fs:ID}:buyers``        a hash, viewer → units bought;
-``{fs:ID}:key:<viewer>:<idempotency key>``  the order an idempotency key made (kept IDEMPOTENCY_S).
+``{fs:ID}:key:<viewer>:<idempotency key>``  the order an idempotency key made, or the refusal it got
+                                             (kept IDEMPOTENCY_S).
 
 ``take`` answers what the engine's ``flash_sales.check_purchase`` answers, in its codes: ``sold_out``,
 ``not_enough_stock``, ``limit_reached`` (``unknown_sale`` until the sale is put in Redis with
 :meth:`RedisStock.load`), or ``known``: the viewer's idempotency key was seen already (its order is
-made or being made: the store answers it). A tap that takes units marks its key ``pending`` in the
-same script, so a retry racing the first try never takes a second unit nor gets refused for the
-first one's. ``give_back`` returns units (a refused or returned order's), forgetting the key if given.
+made or being made: the store answers it), or ``replayed``: the key got a refusal here, kept with it
+as the store keeps the refusals it gives (app/commerce/idempotency.py), with the request it was for. A
+tap that takes units marks its key ``pending`` in the same script, so a retry racing the first try
+never takes a second unit nor gets refused for the first one's. ``give_back`` returns units (a refused
+or returned order's), forgetting the key if given.
 """
 
 from __future__ import annotations
@@ -22,23 +25,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-IDEMPOTENCY_S = 24 * 3600
-"""How long an idempotency key's order is remembered in Redis (Stripe keeps keys 24 hours); the
-store remembers it for good."""
+from app.commerce.idempotency import KEEP_S
+
+IDEMPOTENCY_S = KEEP_S
+"""How long an idempotency key's order or refusal is remembered in Redis: as long as the store keeps it."""
 PENDING_S = 600
 """How long a tap's key stays ``pending`` if its relay never says how it ended (it died)."""
 KEEP_S = 7 * 24 * 3600
 """How long a sale's counters stay in Redis after they were put there."""
 
 TAKE = """
-if redis.call('EXISTS', KEYS[3]) == 1 then return {'known', 0, 0} end
+local seen = redis.call('GET', KEYS[3])
+if seen then
+  local code, left, had, print = string.match(seen, '^refused (%S+) (%-?%d+) (%-?%d+) ?(%S*)$')
+  if code then return {'replayed', tonumber(left), tonumber(had), code, print} end
+  return {'known', 0, 0}
+end
 local left = tonumber(redis.call('GET', KEYS[1]))
 if left == nil then return {'unknown_sale', 0, 0} end
 local qty, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 local had = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if left <= 0 then return {'sold_out', left, had} end
-if qty > left then return {'not_enough_stock', left, had} end
-if had + qty > limit then return {'limit_reached', left, had} end
+local refusal = nil
+if left <= 0 then refusal = 'sold_out'
+elseif qty > left then refusal = 'not_enough_stock'
+elseif had + qty > limit then refusal = 'limit_reached' end
+if refusal then
+  redis.call('SET', KEYS[3], 'refused ' .. refusal .. ' ' .. left .. ' ' .. had .. ' ' .. ARGV[6], 'EX', ARGV[5])
+  return {refusal, left, had}
+end
 left = redis.call('DECRBY', KEYS[1], qty)
 had = redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
 redis.call('SET', KEYS[3], 'pending', 'EX', ARGV[4])
@@ -70,11 +84,16 @@ return 1
 @dataclass(frozen=True, slots=True)
 class Taken:
     code: str
-    """``ok``, or why not: ``sold_out``, ``not_enough_stock``, ``limit_reached``, ``unknown_sale``."""
+    """``ok``, or why not: ``sold_out``, ``not_enough_stock``, ``limit_reached``, ``unknown_sale``, ``known``
+    (the key's order: the store answers), ``replayed`` (the key's refusal, kept)."""
     left: int
-    """Units left after this call."""
+    """Units left after this call (``replayed``: when the key was refused)."""
     bought: int
-    """This viewer's units of the sale after this call."""
+    """This viewer's units of the sale after this call (``replayed``: when the key was refused)."""
+    refusal: str = ""
+    """``replayed``: the code the key was refused with."""
+    fingerprint: str = ""
+    """``replayed``: the request the key was refused for."""
 
     @property
     def ok(self) -> bool:
@@ -107,12 +126,17 @@ class RedisStock:
             args += [viewer, qty]
         return bool(await self._load(keys=list(keys(sale_id)), args=args))
 
-    async def take(self, sale_id: str, viewer: str, qty: int, limit: int, idempotency_key: str) -> Taken:
+    async def take(
+        self, sale_id: str, viewer: str, qty: int, limit: int, idempotency_key: str, fingerprint: str = ""
+    ) -> Taken:
+        """Take ``qty`` units for the tap named ``idempotency_key`` (``fingerprint``: its request's, kept with
+        a refusal so a retry of another request under the key can be told)."""
         if qty < 1 or limit < 1:
             raise ValueError("qty and limit are at least 1")
         names = [*keys(sale_id), key_record(sale_id, viewer, idempotency_key)]
-        code, left, bought = await self._take(keys=names, args=[viewer, qty, limit, PENDING_S])
-        return Taken(code.decode() if isinstance(code, bytes) else str(code), int(left), int(bought))
+        answer = await self._take(keys=names, args=[viewer, qty, limit, PENDING_S, IDEMPOTENCY_S, fingerprint])
+        code, left, bought, *kept = (x.decode() if isinstance(x, bytes) else x for x in answer)
+        return Taken(str(code), int(left), int(bought), *(str(x) for x in kept))
 
     async def give_back(self, sale_id: str, viewer: str, qty: int, idempotency_key: str | None = None) -> int:
         """Return up to ``qty`` of ``viewer``'s units to the sale (and forget ``idempotency_key``, the tap

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from app.commerce.token_hashes import hashed
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 
@@ -48,6 +50,8 @@ class Migration:
     what: str
     sql: str
     """In SQLite's dialect; ``PostgresStore`` translates it (``postgres_ddl``)."""
+    then: Callable[[Store], None] | None = None
+    """What the SQL cannot do, run after it in the same transaction (e.g. hashing values in place)."""
 
 
 RELAY_ROOMS = """
@@ -89,6 +93,58 @@ PRODUCT_ALLOTMENT = """
 ALTER TABLE products ADD COLUMN allotted INTEGER;
 """
 
+ROOM_SECRETS_HASHED = """
+-- A room's stream key and owner token are kept as SHA-256 hashes (app/commerce/token_hashes.py): the clear
+-- values are shown once, when made. The rows an older ShopCast wrote are hashed in place (hash_room_secrets).
+ALTER TABLE relay_rooms RENAME COLUMN stream_key TO stream_key_hash;
+ALTER TABLE relay_rooms RENAME COLUMN owner_token TO owner_token_hash;
+"""
+
+
+def hash_room_secrets(store: Store) -> None:
+    """Replace the clear stream keys and owner tokens of ``relay_rooms`` by their hashes."""
+    rows = store.execute("SELECT name, stream_key_hash, owner_token_hash FROM relay_rooms").fetchall()
+    for row in rows:
+        store.execute(
+            "UPDATE relay_rooms SET stream_key_hash = ?, owner_token_hash = ? WHERE name = ?",
+            (hashed(row["stream_key_hash"]), hashed(row["owner_token_hash"]), row["name"]),
+        )
+
+
+IDEMPOTENCY_KEYS = """
+-- Idempotency keys keep their first result, refusals included, for 24 hours (app/commerce/idempotency.py):
+-- the order a key made, or the refusal it got (JSON). The keys of the orders made so far are carried over.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    room TEXT NOT NULL, viewer_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL,
+    created_at REAL NOT NULL, order_id TEXT, refusal TEXT, PRIMARY KEY (room, viewer_id, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);
+INSERT INTO idempotency_keys (room, viewer_id, idempotency_key, request_hash, created_at, order_id)
+    SELECT room, viewer_id, idempotency_key, request_hash, created_at, id FROM orders;
+-- Orders lose UNIQUE (room, viewer_id, idempotency_key): a key forgotten after 24 hours may name a new order.
+CREATE TABLE orders_v7 (
+    id TEXT PRIMARY KEY, room TEXT NOT NULL, viewer_id TEXT NOT NULL, nickname TEXT NOT NULL,
+    sku TEXT NOT NULL, qty INTEGER NOT NULL, unit_cents INTEGER NOT NULL,
+    discount_cents INTEGER NOT NULL, total_cents INTEGER NOT NULL,
+    flash_sale_id TEXT, coupon_claim_id TEXT, group_id TEXT,
+    status TEXT NOT NULL, payment_ref TEXT, refund_ref TEXT,
+    idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL, rehearsal TEXT
+);
+INSERT INTO orders_v7 (id, room, viewer_id, nickname, sku, qty, unit_cents, discount_cents, total_cents,
+        flash_sale_id, coupon_claim_id, group_id, status, payment_ref, refund_ref, idempotency_key, request_hash,
+        created_at, updated_at, rehearsal)
+    SELECT id, room, viewer_id, nickname, sku, qty, unit_cents, discount_cents, total_cents, flash_sale_id,
+        coupon_claim_id, group_id, status, payment_ref, refund_ref, idempotency_key, request_hash, created_at,
+        updated_at, rehearsal FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v7 RENAME TO orders;
+CREATE INDEX IF NOT EXISTS orders_by_room ON orders (room, created_at);
+CREATE INDEX IF NOT EXISTS orders_by_group ON orders (group_id);
+-- Orders committed whose charge has no answer yet: a relay that starts charges them again (engine.unsettled).
+CREATE INDEX IF NOT EXISTS orders_unsettled ON orders (created_at) WHERE status = 'created' AND payment_ref IS NULL;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),
     Migration(2, "rooms in the store, for relays sharing it", RELAY_ROOMS),
@@ -96,6 +152,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "scarce actions kept for verified viewers", ROOM_POLICIES),
     Migration(5, "payment webhooks applied once per event id", WEBHOOK_EVENTS),
     Migration(6, "stock changed by deltas: the catalog's allotment kept", PRODUCT_ALLOTMENT),
+    Migration(7, "idempotency keys keep their first result, refusals included, for 24 hours", IDEMPOTENCY_KEYS),
+    Migration(8, "rooms' stream keys and owner tokens kept as hashes", ROOM_SECRETS_HASHED, hash_room_secrets),
 )
 """Append a step for every change to the schema; never edit a released one."""
 
@@ -164,8 +222,10 @@ def migrate(store: Store) -> None:
         for step in MIGRATIONS:
             if step.number > current or step.number == 1:
                 store.execute_script(step.sql)
-        if isinstance(store, SqliteStore):
-            store.add_legacy_columns()
+                if step.then is not None and step.number > current:
+                    step.then(store)
+            if step.number == 1 and isinstance(store, SqliteStore):
+                store.add_legacy_columns()  # schema 1's own, before a later step reads them
         store.execute(
             "INSERT INTO meta (key, value) VALUES ('schema', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (str(newest),),

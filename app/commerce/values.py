@@ -81,14 +81,18 @@ RESERVED_NAMES = ("host", "admin", "moderator", "shopcast", "主播", "官方", 
 """What a viewer's nickname may not contain (in its matching form): it would pass for the room's own."""
 
 
-def nickname(value: str | None, viewer: str) -> str:
-    """A viewer's display name; a missing, invalid or reserved one is ``Viewer <last 4 of the id>``."""
+def nickname(value: str | None, viewer: str, room: tuple[str, ...] = ()) -> str:
+    """A viewer's display name; a missing, invalid or reserved one is ``Viewer <last 4 of the id>``.
+    Reserved: :data:`RESERVED_NAMES`, and the room's own names (``room``: its title and its address name),
+    compared in their matching forms, so "ＡＬＩＣＥ的直播间" is the room "Alice的直播间"."""
     if value:
         try:
             name = text(value, "nickname", 24).replace("\n", " ")
         except CommerceError:
             name = ""
-        if name and not any(reserved in matching(name) for reserved in RESERVED_NAMES):
+        folded = matching(name)
+        reserved = [*RESERVED_NAMES, *(r for r in map(matching, room) if len(r) >= 2)]
+        if name and folded.strip() and not any(word in folded for word in reserved):
             return name
     return f"Viewer {viewer[-4:]}"
 

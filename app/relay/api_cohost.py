@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import time
 from typing import Annotated, Any
 
@@ -55,6 +54,17 @@ NO_TRICKLE = (
     " the whole offer in the POST"
 )
 SessionId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+INVITE_INFO_PATH = "/api/v1/cohost/invite"
+LINK_OUTDATED = (
+    "this invite link is of an old form, which carried its secret in the address: ask the host for a new"
+    " link (now /cohost/<room>#t=<token>, the secret after the #, which the browser never sends)"
+)
+
+
+def invite_url(base: str, room: str, token: str) -> str:
+    """The guest's link: the page of the room, the invite's token in the fragment (never sent to a server,
+    so in no access log and no Referer; the page reads it)."""
+    return f"{base}/cohost/{room}#t={token}"
 
 
 def _cohost(ctx: RelayContext) -> Cohost:
@@ -137,17 +147,6 @@ def check_invite(ctx: RelayContext, token: str, room: str | None = None) -> tupl
     return found, claims, invite
 
 
-def invite_page(ctx: RelayContext, token: str) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, what the guest page shows first) for ``/cohost/{token}``."""
-    try:
-        found, _, invite = check_invite(ctx, token)
-    except CommerceError as exc:
-        details = {key: value for key, value in exc.details.items() if key != "state"}
-        state = exc.details.get("state", "invalid")
-        return exc.status, {"state": state, "code": exc.code, "message": exc.message, **details}
-    return 200, _invite_info(found, invite)
-
-
 def _invite_info(found: Room, invite: dict[str, Any]) -> dict[str, Any]:
     return {
         "state": "open",
@@ -171,7 +170,7 @@ def _guest_session(request: Request, ctx: RelayContext, room: str, session_id: s
     session = _cohost(ctx).sessions.get(room, session_id)
     if session.secret_matches(token) or found.owner_matches(token):
         return session
-    if hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode()):
+    if ctx.settings.admin_matches(token):
         return session
     with contextlib.suppress(CommerceError):
         if _cohost(ctx).tokens.read(token).link == session.invite:
@@ -214,7 +213,7 @@ async def create_invite(room: str, body: InviteCreate, request: Request, ctx: Co
     """A single-use link for one guest; send its `url` to them."""
     invite = await ctx.commits.run(ctx.engine.create_cohost_invite, room, body.label, body.ttl_s)
     token = _cohost(ctx).tokens.sign(room, invite["id"], invite["expires_at"])
-    return {**invite, "token": token, "url": f"{ctx.base_url(request)}/cohost/{token}"}
+    return {**invite, "token": token, "url": invite_url(ctx.base_url(request), room, token)}
 
 
 @router.get(f"{ROOM}/invites", dependencies=[Owner])
@@ -225,7 +224,7 @@ async def list_invites(room: str, request: Request, ctx: Context) -> list[dict[s
     for invite in ctx.engine.cohost_invites(room):
         url = None
         if invite["state"] == "open":
-            url = f"{base}/cohost/{tokens.sign(room, invite['id'], invite['expires_at'])}"
+            url = invite_url(base, room, tokens.sign(room, invite["id"], invite["expires_at"]))
         result.append({**invite, "url": url})
     return result
 
@@ -293,11 +292,24 @@ async def end_session(room: str, session_id: SessionId, body: SessionEnd, ctx: C
 # --- the guest ------------------------------------------------------------------------------------
 
 
-@router.get("/api/v1/cohost/{token}")
-async def invite_info(token: Annotated[str, Path(max_length=1000)], ctx: Context) -> dict[str, Any]:
-    """What the guest page shows: the room, and whether the invite can be used (else 401/404/410 saying why)."""
+@router.get(INVITE_INFO_PATH)
+async def invite_info(request: Request, ctx: Context) -> dict[str, Any]:
+    """What the guest page shows, for the invite in ``Authorization: Bearer <invite token>``: the room, and
+    whether the invite can be used (else 401/404/410 saying why)."""
+    token = bearer_token(request)
+    if token is None:
+        raise refusal(
+            401, "invite_missing", "this needs the invite: Authorization: Bearer <invite token>", state="invalid"
+        )
     found, _, invite = check_invite(ctx, token)
     return _invite_info(found, invite)
+
+
+@router.get("/api/v1/cohost/{token}", status_code=400, include_in_schema=False)
+async def invite_info_in_url(token: Annotated[str, Path(max_length=1000)]) -> dict[str, Any]:
+    """The old form, the invite's token in the path (and so in every log on the way): refused."""
+    raise ApiError(400, "token_in_url", f"{LINK_OUTDATED} (an API client: GET {INVITE_INFO_PATH} with"
+                   " Authorization: Bearer <invite token>)")  # fmt: skip
 
 
 _NAME_DOC = f"the guest's name, percent-encoded UTF-8, 1-{NAME_MAX} characters"

@@ -23,13 +23,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from app.analytics.metrics import fold_show, show_numbers
+from app.commerce.errors import CommerceError
 from app.relay import replay
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
 from app.relay.media_store import MULTIVARIANT, stream_folders
 from app.relay.poster import POSTER_NAME, open_graph_tags, poster_url
 from app.relay.room_auth import require_owner
-from app.relay.viewer import _page, pick_language, strings, viewer_session
+from app.relay.viewer import _page, busy_page, pick_language, strings, viewer_session
 
 router = APIRouter(tags=["replay"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -244,7 +245,12 @@ def _replay_page(request: Request, ctx: RelayContext, room: str, show: int, sku:
     url = f"{base}{request.url.path}"
     og = open_graph_tags(f"{found.title} · {heading}", found.title, url, image)
     headers = {"Cache-Control": "no-cache", "Content-Language": language}
-    viewer_session(ctx, request, config, headers)  # an order from the replay is this viewer's
+    try:
+        viewer_session(ctx, request, config, headers)  # an order from the replay is this viewer's
+    except CommerceError as exc:
+        if exc.status != 429:
+            raise
+        return busy_page(language, exc)
     page = _page(language, f"{found.title} · {heading}", config, "replay.html").replace("<!--og-->", og)
     return HTMLResponse(page, headers=headers)
 

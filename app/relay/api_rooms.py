@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import shutil
 from typing import Annotated
 
@@ -23,7 +22,7 @@ async def require_admin(request: Request, ctx: Context) -> None:
     token = bearer_token(request)
     if token is None:
         raise unauthorized("this needs the relay's admin token: Authorization: Bearer <token>")
-    if not hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode()):
+    if not ctx.settings.admin_matches(token):
         raise unauthorized("the admin token is wrong")
 
 
@@ -53,8 +52,8 @@ class RoomCreate(BaseModel):
 class RoomCreated(BaseModel):
     room: str
     title: str
-    stream_key: str
-    owner_token: str
+    stream_key: str = Field(description="shown this once: the relay keeps only its hash (rotate it to get a new one)")
+    owner_token: str = Field(description="shown this once: the relay keeps only its hash (rotate it to get a new one)")
     watch_url: str
     hls_url: str
     ingest_url: str
@@ -82,12 +81,12 @@ class RoomInfo(BaseModel):
 
 class StreamKey(BaseModel):
     room: str
-    stream_key: str
+    stream_key: str = Field(description="the new stream key, shown this once: the relay keeps only its hash")
 
 
 class OwnerToken(BaseModel):
     room: str
-    owner_token: str
+    owner_token: str = Field(description="the new owner token, shown this once: the relay keeps only its hash")
 
 
 def _urls(ctx: RelayContext, request: Request, room: Room) -> dict[str, str]:
@@ -128,14 +127,15 @@ async def create_room(request: Request, ctx: Context) -> RoomCreated:
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from None
     try:
-        room = ctx.rooms.create(body.room, body.title or body.room)
+        made = ctx.rooms.create(body.room, body.title or body.room)
     except RoomExistsError:
         raise ApiError(409, "room_exists", f"a room named {body.room!r} already exists") from None
+    room = made.room
     return RoomCreated(
         room=room.name,
         title=room.title,
-        stream_key=room.stream_key,
-        owner_token=room.owner_token,
+        stream_key=made.stream_key,
+        owner_token=made.owner_token,
         ingest_url=f"{ctx.base_url(request)}/ingest/{room.name}/",
         **_urls(ctx, request, room),
     )
@@ -166,20 +166,24 @@ def room_info(room: str, request: Request, ctx: Context) -> RoomInfo:
 
 @router.post("/rooms/{room}/stream-key", dependencies=[Admin], response_model=StreamKey)
 def rotate_stream_key(room: str, ctx: Context) -> StreamKey:
+    """A new stream key, shown this once (the relay keeps only its hash). Ingest with the old one is
+    refused from now on, and the realtime stream opened with it is closed (4401)."""
     ctx.room(room)
-    rotated = ctx.rooms.rotate_key(room)
-    return StreamKey(room=rotated.name, stream_key=rotated.stream_key)
+    rotated, key = ctx.rooms.rotate_key(room)
+    return StreamKey(room=rotated.name, stream_key=key)
 
 
 @router.post("/rooms/{room}/owner-token", dependencies=[Admin], response_model=OwnerToken)
 async def rotate_owner_token(room: str, ctx: Context) -> OwnerToken:
-    """A new owner token; the assistant links made with the old one are revoked (and their pages' feeds
-    closed): a link made with a leaked token must not outlive it."""
+    """A new owner token, shown this once (the relay keeps only its hash). The host's feeds opened with
+    the old one are closed (4401), and the assistant links made with it are revoked (their pages' feeds
+    closed too): a session or a link made with a leaked token must not outlive it."""
     ctx.room(room)
-    rotated = ctx.rooms.rotate_owner_token(room)
+    rotated, token = ctx.rooms.rotate_owner_token(room)
+    ctx.end_replaced_owner_feeds()
     for assistant_id in await ctx.commits.run(ctx.engine.revoke_assistants, room):
         ctx.realtime.close_assistant(room, assistant_id, "the room's owner token was replaced")
-    return OwnerToken(room=rotated.name, owner_token=rotated.owner_token)
+    return OwnerToken(room=rotated.name, owner_token=token)
 
 
 @router.delete("/rooms/{room}", status_code=204, dependencies=[Admin])

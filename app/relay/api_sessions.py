@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.from_thread
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.commerce.errors import CommerceError
 from app.relay.api_rooms import Admin
 from app.relay.context import RelayContext, get_context
-from app.relay.viewer_sessions import SESSION_COOKIE, ViewerSession, bearer_session, cookie_header, token_from
+from app.relay.viewer_sessions import ViewerSession, bearer_session, cookie_header, token_from
 
 router = APIRouter(prefix="/api/v1", tags=["viewer"])
 Context = Annotated[RelayContext, Depends(get_context)]
@@ -71,6 +72,8 @@ def current_or_new(ctx: RelayContext, request: Request) -> tuple[ViewerSession, 
             if session.needs_renewal(keys.clock()):
                 return keys.mint(session.viewer), True
             return session, False
+    # A new viewer counts against the address's new sessions (this runs in a route's worker thread).
+    anyio.from_thread.run(ctx.limit, "session", None, request.scope)
     return keys.mint(), True
 
 
@@ -79,7 +82,7 @@ def set_cookie(ctx: RelayContext, request: Request, response: Response, session:
 
 
 @router.post("/sessions", status_code=201, response_model=SessionOut)
-def start_session(request: Request, response: Response, ctx: Context) -> SessionOut:
+async def start_session(request: Request, response: Response, ctx: Context) -> SessionOut:
     """A session for an API client: a new viewer (201), or the caller's own renewed (200) when it sends a
     valid one as its bearer. No cookie is read or set here (the pages get theirs with the page): a page
     on another site posting here changes no one's session, and no script can trade a cookie for a token."""
@@ -93,25 +96,30 @@ def start_session(request: Request, response: Response, ctx: Context) -> Session
         except CommerceError as exc:
             if exc.status != 401:
                 raise
-    session = session or keys.mint()
+    if session is None:
+        await ctx.limit("session", None, request.scope)
+        session = keys.mint()
     response.headers["Cache-Control"] = "no-store"
     return SessionOut(token=session.token, viewer=session.viewer, expires_at=session.expires_at)
 
 
 @router.post("/sessions/verification", status_code=202, response_model=CodeSent, response_model_exclude_none=True)
-def send_code(body: PhoneStart, ctx: Context) -> CodeSent:
-    """Send a six-digit code to a phone number (at most one every 30 s per number)."""
-    return CodeSent.model_validate(ctx.phone_verifier().start(body.phone))
+async def send_code(body: PhoneStart, request: Request, ctx: Context) -> CodeSent:
+    """Send a six-digit code to a phone number (at most one every 30 s per number, and a few per session
+    and per address: each is a message someone pays for)."""
+    viewer = ctx.viewer(request.headers)
+    await ctx.limit("phone_code", viewer, request.scope)
+    return CodeSent.model_validate(await ctx.phone_verifier().start(body.phone))
 
 
 @router.post("/sessions/verification/check", response_model=SessionOut)
-def check_code(body: PhoneCheck, request: Request, response: Response, ctx: Context) -> SessionOut:
+async def check_code(body: PhoneCheck, request: Request, response: Response, ctx: Context) -> SessionOut:
     """The right code: a session for the verified viewer this number is (the same for every session
     that proves it), as the page's cookie and the answer; a wrong one 422 ``code_wrong``. Only from a
     page of this relay (a page elsewhere must not put its own verified viewer in a visitor's cookie)."""
     if not ctx.origin_allowed(request.headers):
         raise CommerceError(403, "cross_site", "a page on another site cannot verify a viewer here")
-    session = ctx.viewer_sessions().mint(ctx.phone_verifier().check(body.phone, body.code))
+    session = ctx.viewer_sessions().mint(await ctx.phone_verifier().check(body.phone, body.code))
     set_cookie(ctx, request, response, session)
     response.headers["Cache-Control"] = "no-store"
     return SessionOut(token=session.token, viewer=session.viewer, expires_at=session.expires_at)
@@ -120,9 +128,7 @@ def check_code(body: PhoneCheck, request: Request, response: Response, ctx: Cont
 @router.delete("/sessions/current", status_code=204)
 def end_session(request: Request, ctx: Context) -> Response:
     """Forget the page's session cookie (the next page load starts a new viewer)."""
-    secure = "; Secure" if secure_cookies(ctx, request) else ""
-    cleared = f"{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}"
-    return Response(status_code=204, headers={"Set-Cookie": cleared})
+    return Response(status_code=204, headers={"Set-Cookie": cookie_header(None, secure=secure_cookies(ctx, request))})
 
 
 @router.post("/admin/session-keys", dependencies=[Admin], response_model=KeyRing)

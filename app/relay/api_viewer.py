@@ -13,8 +13,10 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.commerce.values import nickname
+from app.feed_protocol import Order
 from app.relay import order_lane
 from app.relay.context import RelayContext, get_context
+from app.relay.errors import error_doc
 from app.relay.room_auth import require_viewer
 from app.relay.room_models import CommentCreate, DrawEntry, OrderCreate, QuestionCreate, VoteCreate
 
@@ -61,18 +63,34 @@ _ORDER_DOC: dict[str, Any] = {
         {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 100}},
     ],
     "requestBody": {"required": True, "content": {"application/json": {"schema": OrderCreate.model_json_schema()}}},
+    "responses": {
+        "201": {
+            "description": "The order: ``paid``, or ``created`` while the payment provider has not confirmed it"
+            " (its webhook will) or its group has not filled",
+            "headers": {
+                "Idempotent-Replayed": {"description": "the key's order, given again", "schema": {"type": "string"}}
+            },
+            "content": {"application/json": {"schema": Order.model_json_schema()}},
+        },
+        "402": error_doc("payment_declined: the order was cancelled, its units and coupon given back (order_id)"),
+        "409": error_doc("Refused: sold out, limit reached, not open yet, … (the code says which)"),
+        "422": error_doc("Not a valid order, or idempotency_mismatch: the key was used for another request"),
+    },
 }
 
 
 @router.post("/orders", status_code=201, openapi_extra=_ORDER_DOC)
 async def place_order(room: str, request: Request) -> Response:
-    """Buy with one tap. The same Idempotency-Key returns the same order; reusing it for another
-    request is 409. Refusals (sold out, limit reached, not open yet, ...) are 409 with a reason.
+    """Buy with one tap: the order is committed, then charged (app/commerce/payments.py). The
+    Idempotency-Key's first answer, refusals included, is given again to a retry with the same request
+    for 24 hours (``Idempotent-Replayed: true``); the key with another request is 422
+    ``idempotency_mismatch``. Refusals (sold out, limit reached, not open yet, ...) are 409 with a reason,
+    a declined payment 402.
 
     The relay normally answers this path in its fast lane (:mod:`app.relay.order_lane`), with the
     same function as here."""
     ctx: RelayContext = request.app.state.relay
-    order, created = await order_lane.place_order(ctx, room, request.headers, await request.body())
+    order, created = await order_lane.place_order(ctx, room, request.scope, await request.body())
     return JSONResponse(order, status_code=201, headers=None if created else {"Idempotent-Replayed": "true"})
 
 
@@ -83,7 +101,8 @@ async def flash_sale(room: str, sale_id: str, ctx: Context) -> dict[str, Any]:
 
 
 @router.post("/coupons/{coupon_id}/claims", status_code=201)
-async def claim_coupon(room: str, coupon_id: str, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+async def claim_coupon(room: str, coupon_id: str, viewer: Viewer, ctx: Context, request: Request) -> dict[str, Any]:
+    await ctx.limit("claim", viewer, request.scope)
     return await ctx.commits.run(ctx.engine.claim_coupon, room, viewer, coupon_id, bounded=True)
 
 
@@ -100,18 +119,27 @@ async def group(room: str, group_id: str, ctx: Context) -> dict[str, Any]:
 
 
 @router.post("/polls/{poll_id}/votes", status_code=201)
-async def vote(room: str, poll_id: str, body: VoteCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+async def vote(
+    room: str, poll_id: str, body: VoteCreate, viewer: Viewer, ctx: Context, request: Request
+) -> dict[str, Any]:
+    await ctx.limit("vote", viewer, request.scope)
     return await ctx.commits.run(ctx.engine.vote, room, viewer, poll_id, body.option, bounded=True)
 
 
 @router.post("/questions", status_code=201)
-async def ask(room: str, body: QuestionCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
-    return await ctx.commits.run(ctx.engine.ask, room, viewer, nickname(body.nickname, viewer), body.text, bounded=True)
+async def ask(room: str, body: QuestionCreate, viewer: Viewer, ctx: Context, request: Request) -> dict[str, Any]:
+    await ctx.limit("question", viewer, request.scope)
+    return await ctx.commits.run(
+        ctx.engine.ask, room, viewer, nickname(body.nickname, viewer, ctx.room_names(room)), body.text, bounded=True
+    )
 
 
 @router.post("/draws/{draw_id}/entries", status_code=201)
-async def enter_draw(room: str, draw_id: str, body: DrawEntry, viewer: Viewer, ctx: Context) -> dict[str, Any]:
-    name = nickname(body.nickname, viewer)
+async def enter_draw(
+    room: str, draw_id: str, body: DrawEntry, viewer: Viewer, ctx: Context, request: Request
+) -> dict[str, Any]:
+    await ctx.limit("draw_entry", viewer, request.scope)
+    name = nickname(body.nickname, viewer, ctx.room_names(room))
     return await ctx.commits.run(ctx.engine.enter_draw, room, viewer, name, draw_id, bounded=True)
 
 
@@ -123,7 +151,8 @@ async def draw(room: str, draw_id: str, ctx: Context) -> dict[str, Any]:
 
 
 @router.post("/comments", status_code=201)
-async def comment(room: str, body: CommentCreate, viewer: Viewer, ctx: Context) -> dict[str, Any]:
+async def comment(room: str, body: CommentCreate, viewer: Viewer, ctx: Context, request: Request) -> dict[str, Any]:
     """The same as the live feed's ``comment`` message, for clients without a WebSocket."""
-    name = nickname(body.nickname, viewer)
+    await ctx.limit("comment", viewer, request.scope)
+    name = nickname(body.nickname, viewer, ctx.room_names(room))
     return await ctx.commits.run(ctx.engine.comment, room, viewer, name, body.text, bounded=True)

@@ -30,7 +30,8 @@ SCOPES = frozenset({"rundown", "pins", "comments", "mutes", "questions", "feed"}
 ACTOR_PREFIX = "assistant:"
 SUBPROTOCOL = "shopcast.assistant"
 """The feed's WebSocket subprotocol that carries an assistant token (``new WebSocket(url, [SUBPROTOCOL,
-token])``), so the token is in no URL; ``?token=`` works too, as for the owner's console."""
+token])``), so the token is in no URL; ``Authorization: Bearer`` works too, as for the owner's console
+(``?token=`` is refused: app/relay/live_lane.py)."""
 
 INVALID_MESSAGE = "this is not a valid assistant link: it may be incomplete or changed; ask the host for it again"
 NOT_ALLOWED = (

@@ -13,9 +13,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import Request
+from starlette.datastructures import Headers
+from starlette.types import Scope
 
 from app.commerce.engine import RoomEngine
 from app.commerce.errors import CommerceError
+from app.commerce.payments import check_provider, open_provider
+from app.commerce.token_hashes import hashed
+from app.commerce.token_hashes import matches as token_matches
 from app.relay.assistants import AssistantTokens
 from app.relay.cohost import Cohost
 from app.relay.commit_queue import DEFAULT_BATCH, SHARED_BATCH, CommitQueue
@@ -26,12 +31,22 @@ from app.relay.live_metrics import LiveMetrics
 from app.relay.ll_hls import PART_RETENTION, LowLatencyWatch
 from app.relay.media_store import LiveStates, MediaStore
 from app.relay.poster import Posters
+from app.relay.rate_limits import (
+    CONNECTIONS_PER_ADDRESS,
+    Connections,
+    Limiter,
+    LocalLimiter,
+    Network,
+    RedisLimiter,
+    parse_networks,
+    scope_address,
+)
 from app.relay.realtime import Realtime
 from app.relay.rooms import Room, RoomNotFoundError, RoomRegistry, Rooms, StoreRoomRegistry, valid_room_name
 from app.relay.sale_gate import LocalGate, RedisGate, SaleGate
 from app.relay.timeline import Timeline
 from app.relay.verification import SECRET_FILE as PHONE_SECRET_FILE
-from app.relay.verification import PhoneVerifier
+from app.relay.verification import PhoneVerifier, RedisCodes
 from app.relay.viewer_sessions import KEY_FILE as SESSION_KEY_FILE
 from app.relay.viewer_sessions import SessionKeys, bearer_session, cookie_session, session_from
 from pipeline.ice import check_ice_host, hosts_from_env
@@ -44,6 +59,8 @@ DEFAULT_WHEP_SEATS = 20
 class RelaySettings:
     data_dir: Path
     admin_token: str
+    """The management API's token, or its hash as the data folder keeps it (``sha256:<64 hex>``,
+    app/commerce/token_hashes.py): compare with :meth:`admin_matches`."""
     max_body_bytes: int = DEFAULT_MAX_BODY
     """Largest file a broadcaster may PUT (a 2 s 1080p segment is ~1-2 MB)."""
     public_url: str | None = None
@@ -72,6 +89,19 @@ class RelaySettings:
     allowed_origins: tuple[str, ...] = ()
     """Other sites (``https://host[:port]``) whose pages may open the rooms' live feeds; the relay's own
     address and its public URL always may."""
+    connections_per_address: int = CONNECTIONS_PER_ADDRESS
+    """Live-feed connections one client address may hold open on this relay."""
+    rate_limit_scale: float = 1.0
+    """Every rate limit's count times this (app/relay/rate_limits.py): for a show simulated faster than real
+    time (``shopcast simulate --speed``) and for load tools; 1 in production."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Proxies (addresses or CIDR blocks) whose ``X-Forwarded-For`` names the client: the address that rate
+    limits count (app/relay/rate_limits.py). Empty: the TCP peer is the client."""
+    payment_provider: str = "test"
+    """Who charges orders (app/commerce/payments.py): ``test`` (pays at once), ``test-async`` (paid by its
+    webhook), or a real provider, which needs :attr:`payment_webhook_secret`."""
+    payment_webhook_secret: str | None = field(default=None, repr=False)
+    """The secret the provider's webhooks are signed with (from the environment or a file, never argv)."""
 
     def __post_init__(self) -> None:
         for origin in self.allowed_origins:
@@ -99,13 +129,23 @@ class RelaySettings:
             raise ValueError("--postgres takes a postgresql:// URL (postgresql://user:password@host:5432/db)")
         if self.redis is not None and not self.redis.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("--redis takes a redis:// (or rediss://, unix://) URL")
+        parse_networks(self.trusted_proxies)
+        if not 1 <= self.rate_limit_scale <= 10_000:
+            raise ValueError(f"--rate-limit-scale must be 1 to 10000, got {self.rate_limit_scale}")
+        if not 1 <= self.connections_per_address <= 1_000_000:
+            raise ValueError(f"--max-connections-per-address must be 1 to 1000000, got {self.connections_per_address}")
         if (self.postgres is None) != (self.redis is None):
             raise ValueError("several relays share both PostgreSQL and Redis: give --postgres and --redis together")
+        check_provider(self.payment_provider, self.payment_webhook_secret)
 
     @property
     def shared(self) -> bool:
         """Whether this relay is one of several sharing PostgreSQL and Redis."""
         return self.postgres is not None
+
+    def admin_matches(self, presented: str) -> bool:
+        """Whether ``presented`` is the admin token (in constant time)."""
+        return token_matches(hashed(self.admin_token), presented)
 
 
 def private_folder(path: Path) -> None:
@@ -145,6 +185,12 @@ class RelayContext:
     """Viewer sessions' signing keys (app/relay/viewer_sessions.py; set by :meth:`open`)."""
     phones: PhoneVerifier | None = None
     """Proving a phone number for verified-only actions (app/relay/verification.py; set by :meth:`open`)."""
+    limits: Limiter = field(default_factory=LocalLimiter)
+    """Viewers' actions counted per session and per address (app/relay/rate_limits.py); in Redis with ``--redis``."""
+    connections: Connections = field(default_factory=Connections)
+    """Live-feed connections open per client address on this relay."""
+    trusted: tuple[Network, ...] = ()
+    """:attr:`RelaySettings.trusted_proxies`, parsed."""
 
     @classmethod
     def open(cls, settings: RelaySettings) -> RelayContext:
@@ -153,7 +199,8 @@ class RelayContext:
         live = LiveStates(media, settings.live_timeout)
         store = settings.postgres or settings.data_dir / "commerce.sqlite3"
         bus = open_bus(settings.redis)
-        engine = RoomEngine(store, stream_time=_stream_time(live, bus))
+        payment = open_provider(settings.payment_provider, settings.payment_webhook_secret)
+        engine = RoomEngine(store, stream_time=_stream_time(live, bus), payment=payment)
         rooms: Rooms
         secrets_from: Callable[[str], bytes] | None = None
         if settings.postgres is not None:  # rooms and link secrets in the shared store: no folder is shared
@@ -185,13 +232,21 @@ class RelayContext:
         if isinstance(bus, RedisBus):
             bus.live_here = live.live_starts
             context.sale_gate = RedisGate(engine, bus.client)
+            context.limits = RedisLimiter(bus.client, scale=settings.rate_limit_scale)
             realtime.bus.on_lost = context.relay_lost
+        if not isinstance(bus, RedisBus):
+            context.limits = LocalLimiter(scale=settings.rate_limit_scale)
         context.sessions = sessions
+        context.trusted = parse_networks(settings.trusted_proxies)
+        context.connections = Connections(settings.connections_per_address)
+        realtime.limits = context.limits
         context.phones = (
             PhoneVerifier(secrets_from(PHONE_SECRET_FILE))
             if secrets_from is not None
             else PhoneVerifier.load(settings.data_dir)
         )
+        if isinstance(bus, RedisBus):  # a code sent by one relay is checked by whichever answers next
+            context.phones.codes = RedisCodes(bus.client)
         engine.add_event_listener(context.timeline.on_events)
         return context
 
@@ -202,6 +257,18 @@ class RelayContext:
         task = asyncio.ensure_future(self.commits.run(note))
         self._notes.add(task)
         task.add_done_callback(self._notes.discard)
+
+    def end_replaced_owner_feeds(self) -> int:
+        """Close (4401) the host's feeds opened with an owner token that has since been replaced, here or
+        on another relay sharing the rooms; how many. Run on a rotation and every second."""
+
+        def current(room: str) -> str | None:
+            try:
+                return self.rooms.get(room).owner_token_hash
+            except RoomNotFoundError:
+                return None
+
+        return self.realtime.close_replaced_owners(current, "the room's owner token was replaced")
 
     def viewer_sessions(self) -> SessionKeys:
         if self.sessions is None:
@@ -237,6 +304,14 @@ class RelayContext:
             raise CommerceError(403, "cross_site", "a page on another site cannot act as this room's viewer")
         return session_from(self.viewer_sessions(), headers).viewer
 
+    def client(self, scope: Scope) -> str:
+        """The client's address as rate limits count it (behind ``--trusted-proxy``, the forwarded one)."""
+        return scope_address(scope, Headers(scope=scope), self.trusted)
+
+    async def limit(self, action: str, viewer: str | None, scope: Scope) -> None:
+        """Count a viewer's ``action`` (app/relay/rate_limits.py); 429 ``slow_down`` past a limit."""
+        await self.limits.check(action, viewer, self.client(scope))
+
     def assistant_tokens(self) -> AssistantTokens:
         if self.assistants is None:
             self.assistants = AssistantTokens.load(self.settings.data_dir)
@@ -262,6 +337,11 @@ class RelayContext:
             return self.rooms.get(name)
         except RoomNotFoundError:
             raise ApiError(404, "room_not_found", f"there is no room named {name!r}") from None
+
+    def room_names(self, name: str) -> tuple[str, ...]:
+        """The room's title and address name, which viewers may not take as nicknames (404 if no room)."""
+        found = self.room(name)
+        return found.title, found.name
 
     def stream_started_at(self, name: str) -> float | None:
         """When the room's current stream began: here, or on the relay the studio pushes it to (the

@@ -8,7 +8,6 @@ are held by :mod:`app.relay.ll_hls`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from pathlib import PurePosixPath
 from typing import Annotated
 
@@ -17,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.relay.context import RelayContext, get_context
 from app.relay.errors import ApiError
-from app.relay.ll_hls import delivery_directives
+from app.relay.ll_hls import delivery_directives, fragment, part_of
 from app.relay.media_store import MediaPathError, media_type, parse_media_path
 
 router = APIRouter(tags=["hls"])
@@ -52,12 +51,19 @@ async def get_stream_file(room: str, path: str, request: Request, ctx: Context) 
 
     # Read whole files: playlists are replaced several times a second, and a stat-then-stream
     # response could pair one version's length with another version's bytes.
-    def read() -> Awaitable[bytes | None]:
-        return run_in_threadpool(ctx.media.read, room, rel)
+    part = part_of(rel)
+
+    async def read() -> bytes | None:
+        data = await run_in_threadpool(ctx.media.read, room, rel)
+        if data is None and part is not None:  # a part the broadcaster skipped: cut from its segment
+            segment = await run_in_threadpool(ctx.media.read, room, part[0])
+            data = None if segment is None else fragment(segment, part[1])
+        return data
 
     if rel.suffix == ".m4s" and ctx.live.state(room) == "live":
-        # Perhaps a part the playlist hinted at (EXT-X-PRELOAD-HINT): answered as soon as it arrives.
-        data = await watch.read_when_stored(room, rel, read)
+        # Perhaps a part the playlist hinted at (EXT-X-PRELOAD-HINT): answered as soon as it (or its
+        # segment) arrives.
+        data = await watch.read_when_stored(room, rel, read, also=None if part is None else part[0])
     else:
         data = await read()
     if data is None:

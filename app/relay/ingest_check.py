@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from app.relay.context import RelayContext, get_context
-from app.relay.errors import ApiError
+from app.relay.errors import ApiError, error_doc
 from app.relay.ingest import require_stream_key
 
 router = APIRouter(prefix="/api/v1/rooms/{room}/ingest", tags=["ingest"])
@@ -32,8 +32,8 @@ _DRAIN_LIMIT = 2 * PROBE_LIMIT
 """A probe over the limit is still read (and dropped) up to here, so the client gets the 413."""
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "no stream key, or the wrong one"},
-    404: {"description": "no such room"},
+    401: error_doc("no stream key, or the wrong one"),
+    404: error_doc("no such room"),
 }
 
 
@@ -49,7 +49,7 @@ async def check_stream_key(room: str, request: Request, ctx: Context) -> Respons
     return Response(status_code=204)
 
 
-@router.post("/bandwidth", responses={**_ERRORS, 413: {"description": f"more than {PROBE_LIMIT} bytes"}})
+@router.post("/bandwidth", responses={**_ERRORS, 413: error_doc(f"more than {PROBE_LIMIT} bytes")})
 async def bandwidth_probe(room: str, request: Request, ctx: Context) -> BandwidthProbe:
     """Read an upload probe of up to 8 MiB and answer how much arrived and in how long."""
     require_stream_key(request, ctx, room)

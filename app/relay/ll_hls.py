@@ -7,6 +7,11 @@ A request for a part or segment that does not exist yet (the playlist's ``EXT-X-
 held the same way until the file arrives. Parts are deleted PART_RETENTION seconds after their
 segment is complete (:meth:`LowLatencyWatch.expired_parts`, swept by the relay's timer). Everything
 here runs on the event loop; ingest calls :meth:`LowLatencyWatch.stored` after each file is on disk.
+
+A part the broadcaster never sent (its push skips the parts of segments completed during an outage,
+or dropped them when its buffer was full) is cut from its segment, which holds the same fragments
+(:func:`fragment`): the playlists sent after an outage still list those parts, and a player asking
+for one gets it rather than a 404.
 """
 
 from __future__ import annotations
@@ -32,6 +37,39 @@ segments only, and the segment holds the same bytes, so after this they are only
 much again as the segments: a 3-hour show would keep ~6 GB of copies)."""
 _PART = re.compile(r"(seg_\d{6})\.(\d+)\.m4s")
 _SEGMENT = re.compile(r"seg_\d{6}\.m4s")
+
+
+def part_of(rel: PurePosixPath) -> tuple[PurePosixPath, int] | None:
+    """A part's segment and its index in it (``seg_000012.2.m4s`` → ``seg_000012.m4s``, 2); None for
+    any other file."""
+    match = _PART.fullmatch(rel.name)
+    if match is None:
+        return None
+    return rel.with_name(f"{match.group(1)}.m4s"), int(match.group(2))
+
+
+def fragment(segment: bytes, index: int) -> bytes | None:
+    """The ``index``-th fragment of a CMAF segment: its ``index``-th ``moof`` box and what follows up to
+    the next ``moof`` (an LL-HLS part is one fragment, and a segment is its parts one after the other).
+    None when the segment has no such fragment or its boxes do not add up."""
+    starts: list[int] = []
+    at = 0
+    while at + 8 <= len(segment):
+        size = int.from_bytes(segment[at : at + 4], "big")
+        kind = segment[at + 4 : at + 8]
+        if size == 1 and at + 16 <= len(segment):
+            size = int.from_bytes(segment[at + 8 : at + 16], "big")
+        elif size == 0:
+            size = len(segment) - at
+        if size < 8 or at + size > len(segment):
+            return None
+        if kind == b"moof":
+            starts.append(at)
+        at += size
+    if at != len(segment) or index >= len(starts):
+        return None
+    end = starts[index + 1] if index + 1 < len(starts) else len(segment)
+    return segment[starts[index] : end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,16 +219,25 @@ class LowLatencyWatch:
                 self._unregister(room, rel, future)
 
     async def read_when_stored(
-        self, room: str, rel: PurePosixPath, read: Callable[[], Awaitable[bytes | None]], timeout: float = FILE_WAIT
+        self,
+        room: str,
+        rel: PurePosixPath,
+        read: Callable[[], Awaitable[bytes | None]],
+        timeout: float = FILE_WAIT,
+        *,
+        also: PurePosixPath | None = None,
     ) -> bytes | None:
-        """``read()``, waiting up to ``timeout`` for the file to be stored if it is not there yet."""
-        future = self._register(room, rel)  # before reading, so a file stored meanwhile still wakes us
+        """``read()``, waiting up to ``timeout`` for the file (or ``also``, a part's segment, which
+        holds it too) to be stored if it is not there yet."""
+        keys = [rel] if also is None else [rel, also]
+        # Registered before reading, so a file stored meanwhile still wakes us.
+        futures = [self._register(room, key) for key in keys]
         try:
             data = await read()
             if data is None:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(future, timeout)
+                await asyncio.wait(futures, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 data = await read()
             return data
         finally:
-            self._unregister(room, rel, future)
+            for key, future in zip(keys, futures, strict=True):
+                self._unregister(room, key, future)

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.commerce.orders import OrderRequest
 from app.commerce.values import nickname
+from app.relay import charges
 from app.relay.body_limit import API_BODY_LIMIT
 from app.relay.context import RelayContext
 from app.relay.errors import ApiError, error_response
@@ -33,12 +34,12 @@ log = logging.getLogger(__name__)
 ORDER_PATH = re.compile(r"/api/v1/rooms/([^/]+)/orders")
 
 
-async def place_order(
-    ctx: RelayContext, room: str, headers: Mapping[str, str], body: bytes
-) -> tuple[dict[str, Any], bool]:
+async def place_order(ctx: RelayContext, room: str, scope: Scope, body: bytes) -> tuple[dict[str, Any], bool]:
     """Validate and place one order; return (order, created now rather than replayed)."""
     ctx.room(room)
+    headers = Headers(scope=scope)
     viewer = ctx.viewer(headers)
+    await ctx.limit("order", viewer, scope)
     key = headers.get("idempotency-key")
     if not key or len(key) > 100 or not key.isprintable():
         raise ApiError(400, "missing_idempotency_key", "send an Idempotency-Key header (1-100 printable characters)")
@@ -56,17 +57,22 @@ async def place_order(
         parsed.source,
         parsed.seen_at,
     )
-    name = nickname(parsed.nickname, viewer)
+    name = nickname(parsed.nickname, viewer, ctx.room_names(room))
     if request.flash_sale_id is None:
-        return await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key, bounded=True)
-    admitted = await ctx.sale_gate.admit(room, request.flash_sale_id, viewer, request.qty, key)
-    try:
-        order, created = await ctx.commits.run(ctx.engine.place_order, room, viewer, name, request, key, bounded=True)
-    except BaseException:
-        await admitted.failed()
-        raise
-    await admitted.placed(order, created)
-    return order, created
+        placed = await ctx.commits.run(ctx.engine.open_order, room, viewer, name, request, key, bounded=True)
+    else:
+        sale, fingerprint = request.flash_sale_id, request.fingerprint()
+        admitted = await ctx.sale_gate.admit(room, sale, viewer, request.qty, key, fingerprint)
+        try:
+            placed = await ctx.commits.run(ctx.engine.open_order, room, viewer, name, request, key, bounded=True)
+        except BaseException:
+            await admitted.failed()
+            raise
+        await admitted.placed(placed.order, placed.created)
+    if placed.pending is None:  # the key's order, given again: nothing to charge
+        return placed.order, placed.created
+    # Committed: now the provider is charged, outside the transaction and off the loop (app/relay/charges.py).
+    return await charges.charge(ctx, placed.pending), True
 
 
 class OrderFastLane:
@@ -87,7 +93,7 @@ class OrderFastLane:
         status, extra = 201, {}
         try:
             body = await self._body(headers, receive)
-            order, created = await place_order(self.context, room, headers, body)
+            order, created = await place_order(self.context, room, scope, body)
             payload: dict[str, Any] = order
             if not created:
                 extra["idempotent-replayed"] = "true"

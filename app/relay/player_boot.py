@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from app.relay.media_store import MULTIVARIANT, MediaPathError, MediaStore, parse_media_path
-from pipeline.hls_playlist import parse_date_time
+from pipeline.hls_playlist import parse_date_time, parse_seconds
 
 _BANDWIDTH = re.compile(r"(?:^|[:,])BANDWIDTH=(\d+)")
 _ATTR = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
@@ -51,6 +51,9 @@ class Part:
     """Its program date-time (Unix seconds), when the playlist gives one."""
     segment: int
     """Which segment it belongs to (its position in the playlist)."""
+    gap: bool = False
+    """GAP=YES: the broadcaster could not deliver it (a player skips it; the page neither starts on it
+    nor asks for it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +69,7 @@ class MediaPlaylist:
     def rest_of_segment(self, first: Part) -> list[str]:
         """The URIs of ``first`` and the parts after it in its segment: hls.js loads a segment's parts
         one after the other and starts playing once it has them all."""
-        return [p.uri for p in self.parts if p.segment == first.segment and p.start >= first.start]
+        return [p.uri for p in self.parts if p.segment == first.segment and p.start >= first.start and not p.gap]
 
     def part_at(self, date: float) -> Part | None:
         """The part playing at a program date-time."""
@@ -78,7 +81,8 @@ def _attrs(line: str) -> dict[str, str]:
 
 
 def parse_media(text: str) -> MediaPlaylist:
-    """The parts of a live media playlist on one timeline (segments without parts are skipped over)."""
+    """The parts of a live media playlist on one timeline (segments without parts are skipped over).
+    A duration that is not one (negative, infinite) is a ValueError: the page starts without it."""
     init: str | None = None
     parts: list[Part] = []
     time = 0.0
@@ -93,20 +97,20 @@ def parse_media(text: str) -> MediaPlaylist:
         if line.startswith("#EXT-X-MAP:"):
             init = _attrs(line).get("URI")
         elif line.startswith("#EXT-X-PART-INF:"):
-            part_target = float(_attrs(line).get("PART-TARGET", "0") or 0)
+            part_target = parse_seconds(_attrs(line).get("PART-TARGET") or "0")
         elif line.startswith("#EXT-X-SERVER-CONTROL:"):
-            hold_back = float(_attrs(line).get("PART-HOLD-BACK", "0") or 0)
+            hold_back = parse_seconds(_attrs(line).get("PART-HOLD-BACK") or "0")
         elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
             pdt = parse_date_time(line.split(":", 1)[1])
         elif line.startswith("#EXT-X-PART:"):
             a = _attrs(line)
-            duration = float(a.get("DURATION", "0") or 0)
+            duration = parse_seconds(a.get("DURATION") or "0")
             offset = part_time - time
             parts.append(Part(a.get("URI", ""), part_time, duration, a.get("INDEPENDENT") == "YES",
-                              None if pdt is None else pdt + offset, segment))  # fmt: skip
+                              None if pdt is None else pdt + offset, segment, a.get("GAP") == "YES"))  # fmt: skip
             part_time += duration
         elif line.startswith("#EXTINF:"):
-            extinf = float(line.split(":", 1)[1].split(",", 1)[0] or 0)
+            extinf = parse_seconds(line.split(":", 1)[1].split(",", 1)[0] or "0")
         elif line and not line.startswith("#"):  # a segment's URI: the next one starts after it
             segment += 1
             time += extinf
@@ -122,7 +126,7 @@ def pick_start(media: MediaPlaylist) -> Part | None:
     if media.ended or not media.parts or media.part_target <= 0:
         return None
     latest = media.edge - max(media.part_hold_back - media.part_target, media.part_target)
-    found = [p for p in media.parts if p.independent and p.start <= latest]
+    found = [p for p in media.parts if p.independent and not p.gap and p.start <= latest]
     return found[-1] if found else None
 
 

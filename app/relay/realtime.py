@@ -26,13 +26,15 @@ held for the next tick: a guest is waiting on the answer):
     The guest left (DELETE on the session), or the offer was given up: the studio did not answer in
     time (``timeout``) or the guest stopped waiting (``cancelled``). Close whatever the session holds.
 
-Assistant (中控) connections (``?token=<assistant token>`` or the ``shopcast.assistant`` subprotocol:
+Assistant (中控) connections (the ``shopcast.assistant`` subprotocol or ``Authorization: Bearer``:
 app/relay/assistants.py) get the owner's feed without what only the owner may see: no orders (a
 buyer's personal data), no live metrics, no co-host offers; the snapshot is the owner's without
 ``orders``, ``blocked_words`` and ``metrics``. They see the comments and questions with viewer ids
 (to moderate), mutes and the run-of-show's state. An assistant is neither a viewer (not counted
 online, never logged as entering) nor the owner (``owner_connected`` is the studio's). Revoking the
-link, or its expiry, closes the connection with 4401 and the reason.
+link, or its expiry, closes the connection with 4401 and the reason (app/feed_protocol.py
+``CLOSE_CREDENTIAL_GONE``), and so does replacing the owner token for the host's connections opened
+with the old one (:meth:`Realtime.close_replaced_owners`).
 
 Owner-feed live metrics (app/relay/live_metrics.py, computed by app/analytics/metrics.py from the
 room's event log; ``GET /api/v1/rooms/{room}/metrics`` answers the same message). Every 1.5 s (so
@@ -72,10 +74,11 @@ import logging
 import time
 import types
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pydantic import ValidationError
 from starlette.types import Receive, Send
 
 from app.commerce.core import Notification
@@ -84,9 +87,19 @@ from app.commerce.errors import CommerceError
 from app.commerce.flash_sales import LATE_TAP_S
 from app.commerce.strict_json import load_json
 from app.commerce.values import nickname as clean_nickname
-from app.feed_protocol import TIMED_EVENTS
+from app.feed_protocol import (
+    CLOSE_CREDENTIAL_GONE,
+    SENT_TYPES,
+    TIMED_EVENTS,
+    CommentSent,
+    HelloSent,
+    LikeSent,
+    PingSent,
+    parse_sent,
+)
 from app.relay.commit_queue import CommitQueue
 from app.relay.feed_bus import FeedBus, LocalBus
+from app.relay.rate_limits import Limiter, LocalLimiter
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +113,6 @@ ASSISTANT_MESSAGES = frozenset({"comment", "question", "muted", "rundown"})
 ``order``) an assistant gets the public variant, if there is one."""
 ASSISTANT_HIDDEN = ("orders", "blocked_words", "metrics")
 """What the owner's snapshot holds that an assistant's does not."""
-CLOSE_ASSISTANT_GONE = 4401
 
 
 def _dump(message: dict[str, Any]) -> str:
@@ -143,6 +155,13 @@ class Connection:
     joined: float = field(default_factory=time.monotonic)
     assistant: str | None = None
     """An assistant link's id (中控): the owner's feed without the owner's secrets; not a viewer."""
+    credential: str | None = None
+    """The hash of the owner token the host's connection was opened with (None: the admin token's, a
+    viewer's or an assistant's): replacing the room's owner token closes it."""
+    address: str = ""
+    """The client's address, as rate limits count it (app/relay/rate_limits.py)."""
+    room_names: tuple[str, ...] = ()
+    """The room's title and address name: no viewer may take them as a nickname."""
     backlog: deque[str] = field(default_factory=deque)
     """Texts waiting behind a write that blocked (the socket's buffer is full)."""
     busy: asyncio.Task[None] | None = None
@@ -311,6 +330,8 @@ class Realtime:
         through it, ours go out; with none (LocalBus) this relay is the room's only one."""
         self.bus.deliver = self.deliver_notes
         self.bus.on_gap = self.resend_snapshots
+        self.limits: Limiter = LocalLimiter()
+        """Viewers' messages counted per session and address (the relay's, set by its context)."""
         engine.add_listener(self.on_notifications)
 
     def on_notifications(self, notes: list[Notification]) -> None:
@@ -364,10 +385,31 @@ class Realtime:
             return 0
         found = [conn for conn in channel.connections if conn.assistant == assistant_id]
         for conn in found:
-            task = asyncio.ensure_future(self._close(conn, CLOSE_ASSISTANT_GONE, reason))
-            self._closing.add(task)
-            task.add_done_callback(self._closing.discard)
+            self._close_soon(conn, CLOSE_CREDENTIAL_GONE, reason)
         return len(found)
+
+    def close_replaced_owners(self, current: Callable[[str], str | None], reason: str) -> int:
+        """Close (4401, ``reason``) the owner connections opened with an owner token that is no longer
+        their room's: ``current(room)`` is the room's owner token hash now (None: the room is gone).
+        Called when this relay replaces a token, and every second for a replacement made by another
+        relay sharing the rooms. How many were closed."""
+        closed = 0
+        for room, channel in list(self.channels.items()):
+            held = [conn for conn in channel.connections if conn.credential is not None and not conn.gone]
+            if not held:
+                continue
+            now = current(room)
+            for conn in held:
+                if conn.credential != now:
+                    conn.credential = None  # closed once
+                    self._close_soon(conn, CLOSE_CREDENTIAL_GONE, reason)
+                    closed += 1
+        return closed
+
+    def _close_soon(self, conn: Connection, code: int, reason: str) -> None:
+        task = asyncio.ensure_future(self._close(conn, code, reason))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     async def _close(self, conn: Connection, code: int, reason: str) -> None:
         """Stop sending to ``conn`` and close it; its receive loop then ends the connection as usual."""
@@ -543,46 +585,40 @@ class Realtime:
     def _error(self, conn: Connection, code: str, message: str, ref: Any = None) -> None:
         conn.offer(_dump({"type": "error", "code": code, "message": message, "ref": ref}))
 
-    async def _handle(self, conn: Connection, message: dict[str, Any]) -> None:
-        kind = message["type"]
-        if kind == "ping":
-            conn.offer(_dump({"type": "pong", "id": message.get("id"), "t": self.engine.now}))
+    async def _handle(self, conn: Connection, raw: dict[str, Any]) -> None:
+        try:
+            message = parse_sent(raw)
+        except ValidationError as exc:
+            self._error(conn, "bad_message", _problem(exc, raw), raw.get("id"))
+            return
+        if isinstance(message, PingSent):
+            conn.offer(_dump({"type": "pong", "id": message.id, "t": self.engine.now}))
             return
         if conn.owner or conn.assistant is not None:
-            self._error(conn, "bad_message", "the console's feed is receive-only; use the REST API", message.get("id"))
+            self._error(conn, "bad_message", "the console's feed is receive-only; use the REST API", message.id)
             return
-        action: Callable[[], Awaitable[Any]] | None = None
         room, viewer = conn.room, conn.viewer_id
-        if kind == "hello":
-            conn.nickname = clean_nickname(str(message.get("nickname") or ""), viewer)
-            return
-        if kind == "comment":
-            text = message.get("text")
-            if not isinstance(text, str):
-                self._error(conn, "bad_message", "a comment needs a 'text' string", message.get("id"))
-                return
-            action = lambda: self.commits.run(self.engine.comment, room, viewer, conn.nickname, text, bounded=True)  # noqa: E731
-        elif kind == "like":
-            count = message.get("count", 1)
-            if not isinstance(count, int) or isinstance(count, bool):
-                self._error(conn, "bad_message", "'count' must be a whole number", message.get("id"))
-                return
-            action = lambda: self.commits.run(self.engine.like, room, viewer, count, bounded=True)  # noqa: E731
-        elif kind in ("exposure", "click", "cart_add", "share"):
-            skus = message.get("skus", [])
-            via = message.get("via")
-            if (
-                not isinstance(skus, list)
-                or not all(isinstance(s, str) for s in skus)
-                or not isinstance(via, str | None)
-            ):
-                self._error(conn, "bad_message", "'skus' must be a list of strings", message.get("id"))
-                return
-            action = lambda: self.commits.run(self.engine.interaction, room, viewer, kind, skus, via, bounded=True)  # noqa: E731
-        else:
-            self._error(conn, "bad_message", f"unknown message type {kind[:40]!r}", message.get("id"))
-            return
         try:
-            await action()
+            await self.limits.check("feed_message", viewer, conn.address)
+            if isinstance(message, CommentSent | LikeSent):
+                await self.limits.check(message.type, viewer, conn.address)
+            if isinstance(message, HelloSent):
+                conn.nickname = clean_nickname(message.nickname, viewer, conn.room_names)
+            elif isinstance(message, CommentSent):
+                await self.commits.run(self.engine.comment, room, viewer, conn.nickname, message.text, bounded=True)
+            elif isinstance(message, LikeSent):
+                await self.commits.run(self.engine.like, room, viewer, message.count, bounded=True)
+            else:
+                kind, skus, via = message.type, message.skus, message.via
+                await self.commits.run(self.engine.interaction, room, viewer, kind, skus, via, bounded=True)
         except CommerceError as exc:
-            self._error(conn, exc.code, exc.message, message.get("id"))
+            self._error(conn, exc.code, exc.message, message.id)
+
+
+def _problem(exc: ValidationError, raw: dict[str, Any]) -> str:
+    """A refused message's first problem, as a sentence naming the field (the declaration: app/feed_protocol.py)."""
+    if raw.get("type") not in SENT_TYPES:
+        return f"unknown message type {str(raw.get('type'))[:40]!r} (a viewer sends {', '.join(SENT_TYPES)})"
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"][1:]) or "the message"
+    return f"{raw['type']}: {where}: {error['msg']}"

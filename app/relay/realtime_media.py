@@ -5,9 +5,10 @@ made, fanned out to WebRTC viewers (app/relay/whep.py).
 one binary message per access unit (format: pipeline/outputs/realtime_wire.py). Refusals answer the
 handshake with the API's JSON errors: 404 ``room_not_found``, 401 ``unauthorized``. A second
 connection for the same room replaces the first (a studio reconnecting before the relay noticed the
-old connection die); the old one is closed with 4001. A message that breaks the format closes the
-connection with 1003 (text where media was expected) or 1007 (a bad media message), the reason
-saying what was wrong.
+old connection die); the old one is closed with 4001. Replacing the room's stream key closes the
+connection opened with the old one (4401, within :data:`KEY_CHECK_S`). A message that breaks the
+format closes the connection with 1003 (text where media was expected) or 1007 (a bad media message),
+the reason saying what was wrong.
 
 Per room a :class:`RoomFeed` keeps the current GOP (from the newest keyframe) and hands each unit to
 its viewers' :class:`Subscriber` queues. A viewer starts when its WebRTC sender first asks for media:
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import time
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, FastAPI, WebSocket
 from fastapi.responses import JSONResponse
 
+from app.feed_protocol import CLOSE_CREDENTIAL_GONE
 from app.relay.context import RelayContext
 from app.relay.errors import ApiError, error_body
 from pipeline.outputs.realtime_wire import AUDIO, VIDEO, Hello, WireError, unpack
@@ -42,6 +43,9 @@ MAX_GOP_UNITS = 600
 MAX_GOP_BYTES = 32 * 1024 * 1024
 """A studio that stops sending keyframes must not grow the cache without end."""
 REPLACED = 4001
+KEY_CHECK_S = 1.0
+"""How often a connection checks that the room's stream key is still the one it was opened with: a key
+replaced (here or on another relay sharing the rooms) ends it within about this long, with 4401."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +226,8 @@ def hub_of(app: FastAPI) -> RealtimeHub:
     return hub
 
 
-def _check_key(ctx: RelayContext, room: str, authorization: str) -> None:
+def _check_key(ctx: RelayContext, room: str, authorization: str) -> str:
+    """The room's stream key hash the handshake's key matches, or the refusal (404, 401)."""
     found = ctx.room(room)
     scheme, _, key = authorization.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
@@ -232,10 +237,20 @@ def _check_key(ctx: RelayContext, room: str, authorization: str) -> None:
             "the realtime stream needs the room's stream key: Authorization: Bearer <stream key>",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not hmac.compare_digest(found.stream_key.encode(), key.strip().encode()):
+    if not found.key_matches(key.strip()):
         raise ApiError(
             401, "unauthorized", f"the stream key for room {room!r} is wrong", headers={"WWW-Authenticate": "Bearer"}
         )
+    return found.stream_key_hash
+
+
+def _key_replaced(ctx: RelayContext, room: str, key_hash: str) -> bool:
+    """Whether the room's stream key is no longer the one the connection was opened with (or the room
+    is gone): the ingest that used the old key stops."""
+    try:
+        return ctx.room(room).stream_key_hash != key_hash
+    except ApiError:
+        return True
 
 
 @router.websocket("/api/v1/rooms/{room}/realtime-ingest")
@@ -243,7 +258,7 @@ async def realtime_ingest(websocket: WebSocket, room: str) -> None:
     """The studio's realtime sample stream (see the module's description)."""
     ctx: RelayContext = websocket.app.state.relay
     try:
-        _check_key(ctx, room, websocket.headers.get("authorization", ""))
+        key_hash = _check_key(ctx, room, websocket.headers.get("authorization", ""))
     except ApiError as exc:
         response = JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=exc.headers)
         await websocket.send_denial_response(response)
@@ -267,12 +282,18 @@ async def realtime_ingest(websocket: WebSocket, room: str) -> None:
     feed, connection = hub.attach(ctx.room(room).name, websocket, hello)
     log.info("room %s: realtime stream %s connected", room, hello.stream_id)
     finished = False
+    checked = time.monotonic()
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 finished = message.get("code") == 1000 and not connection.replaced
                 break
+            if time.monotonic() - checked >= KEY_CHECK_S:
+                checked = time.monotonic()
+                if _key_replaced(ctx, room, key_hash):
+                    await _close_quietly(websocket, CLOSE_CREDENTIAL_GONE, "the room's stream key was replaced")
+                    break
             data = message.get("bytes")
             if data is None:
                 await _close_quietly(websocket, 1003, "after the hello only binary media messages are sent")

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.hls_playlist import date_time, parse_date_time
+from pipeline.hls_playlist import date_time, parse_date_time, parse_seconds
 
 MULTIVARIANT_NAME = re.compile(r"master(-[A-Za-z0-9_-]+)?\.m3u8")
 _URI_ATTRIBUTE = re.compile(r'URI="([^"]*)"')
@@ -38,6 +38,8 @@ class MediaSegment:
     """Media time of its first sample, seconds from the broadcast's first segment."""
     wall: float | None
     """Its EXT-X-PROGRAM-DATE-TIME (Unix seconds), when the playlist gave one."""
+    gap: bool = False
+    """Marked EXT-X-GAP: the broadcaster could not deliver it, so it is not on disk (players skip it)."""
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ def parse_media_playlist(text: str) -> MediaPlaylist:
     playlist = MediaPlaylist()
     wall: float | None = None
     duration: float | None = None
+    gap = False
     t = 0.0
     sequence = 0
     for raw in text.splitlines():
@@ -80,21 +83,23 @@ def parse_media_playlist(text: str) -> MediaPlaylist:
         if line.startswith("#EXT-X-MEDIA-SEQUENCE:"):
             sequence = int(line.split(":", 1)[1])
         elif line.startswith("#EXT-X-TARGETDURATION:"):
-            playlist.target = max(1, int(float(line.split(":", 1)[1])))
+            playlist.target = max(1, int(parse_seconds(line.split(":", 1)[1])))
         elif line.startswith("#EXT-X-MAP:"):
             match = _MAP.match(line)
             playlist.map_uri = match.group(1) if match else None
         elif line.startswith("#EXT-X-PROGRAM-DATE-TIME:"):
             wall = parse_date_time(line.split(":", 1)[1])
         elif line.startswith("#EXTINF:"):
-            duration = float(line.split(":", 1)[1].split(",", 1)[0])
+            duration = parse_seconds(line.split(":", 1)[1].split(",", 1)[0])
         elif line == "#EXT-X-ENDLIST":
             playlist.ended = True
+        elif line == "#EXT-X-GAP":
+            gap = True
         elif not line.startswith("#") and duration is not None:
-            playlist.segments.append(MediaSegment(line, duration, sequence, t, wall))
+            playlist.segments.append(MediaSegment(line, duration, sequence, t, wall, gap))
             t += duration
             sequence += 1
-            wall, duration = None, None
+            wall, duration, gap = None, None, False
     return playlist
 
 
@@ -114,6 +119,8 @@ def vod_media_playlist(playlist: MediaPlaylist, base: str, window: tuple[float, 
     for seg in segments:
         if seg.wall is not None:
             lines.append(f"#EXT-X-PROGRAM-DATE-TIME:{date_time(seg.wall)}")
+        if seg.gap:
+            lines.append("#EXT-X-GAP")
         lines.append(f"#EXTINF:{seg.duration:.5f},")
         lines.append(f"{base}/{seg.uri}")
     lines.append("#EXT-X-ENDLIST")
@@ -188,8 +195,9 @@ def video_playlists(multivariant: str) -> list[str]:
 
 SEGMENT_LOG = ".segments"
 """In each rendition's folder: every segment its live playlists listed, one a line
-(``sequence duration wall|- uri``). The live playlists are a sliding window (10 segments); the
-replay needs them all, so ingest appends each playlist's new segments here (:func:`note_playlist`)."""
+(``sequence duration wall|- uri``, then `` gap`` for a segment marked EXT-X-GAP). The live
+playlists are a sliding window (10 segments); the replay needs them all, so ingest appends each
+playlist's new segments here (:func:`note_playlist`)."""
 _logged: dict[Path, int] = {}
 _log_lock = threading.Lock()
 
@@ -210,7 +218,8 @@ def note_playlist(room_dir: Path, parts: tuple[str, ...], data: bytes) -> None:
         if last is None:
             last = max((s.sequence for s in _read_log(log)), default=-1)
         lines = [
-            f"{s.sequence} {s.duration:.5f} {'-' if s.wall is None else f'{s.wall:.3f}'} {s.uri}\n"
+            f"{s.sequence} {s.duration:.5f} {'-' if s.wall is None else f'{s.wall:.3f}'} {s.uri}"
+            + (" gap\n" if s.gap else "\n")
             for s in playlist.segments
             if s.sequence > last
         ]
@@ -231,7 +240,7 @@ def _read_log(log: Path) -> list[MediaSegment]:
     t = 0.0
     for line in text.splitlines():
         fields = line.split(" ")
-        if len(fields) != 4:
+        if len(fields) not in (4, 5):
             continue
         try:
             sequence, duration = int(fields[0]), float(fields[1])
@@ -240,7 +249,7 @@ def _read_log(log: Path) -> list[MediaSegment]:
             continue
         if found and sequence <= found[-1].sequence:
             continue
-        found.append(MediaSegment(fields[3], duration, sequence, t, wall))
+        found.append(MediaSegment(fields[3], duration, sequence, t, wall, fields[4:] == ["gap"]))
         t += duration
     return found
 
@@ -263,7 +272,7 @@ def read_playlist(folder: Path, uri: str) -> MediaPlaylist | None:
     t = 0.0
     rebased: list[MediaSegment] = []
     for s in segments:
-        rebased.append(MediaSegment(s.uri, s.duration, s.sequence, t, s.wall))
+        rebased.append(MediaSegment(s.uri, s.duration, s.sequence, t, s.wall, s.gap))
         t += s.duration
     playlist.segments = rebased
     return playlist

@@ -4,7 +4,6 @@ app/relay/viewer_sessions.py)."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -32,7 +31,7 @@ def require_owner(request: Request, ctx: RelayContext, room: str) -> Room:
     token = _owner_bearer(request)
     if token is None:
         raise ApiError(403, "forbidden", "only the room's host can do this (it needs the room's owner token)")
-    if found.owner_matches(token) or hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode()):
+    if found.owner_matches(token) or ctx.settings.admin_matches(token):
         return found
     if looks_like_token(token):  # an assistant's link: 403 when it is valid (it is not the owner's), else why not
         check_assistant(ctx, token, found.name)
@@ -69,7 +68,7 @@ def require_assistant_or_owner(request: Request, ctx: RelayContext, room: str, s
             "forbidden",
             "only the room's host or an assistant can do this (it needs the owner token or an assistant link)",
         )
-    if found.owner_matches(token) or hmac.compare_digest(token.encode(), ctx.settings.admin_token.encode()):
+    if found.owner_matches(token) or ctx.settings.admin_matches(token):
         return "owner"
     if looks_like_token(token):
         return actor(str(check_assistant(ctx, token, found.name)["id"]))

@@ -1,15 +1,18 @@
-"""Rooms: a name, a title and a stream key, persisted so a relay restart keeps them.
+"""Rooms: a name, a title, a stream key and an owner token, persisted so a relay restart keeps them.
 
 The registry is a small JSON file written atomically; a live-commerce relay hosts a handful of
 rooms, not millions (the commerce data of issue 3 gets a real store). Several relays sharing one data
 folder share it: each notices the file changed (its inode, size and time) and reads it again, and a
 change is made under an exclusive lock on ``rooms.json.lock`` from reading to writing.
+
+The stream key and the owner token are kept as hashes (app/commerce/token_hashes.py): the clear
+values are handed out once, by :meth:`Rooms.create` and the rotations, and never read back. A
+``rooms.json`` an older ShopCast wrote with clear values is hashed in place when it is read.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hmac
 import json
 import logging
 import re
@@ -23,6 +26,7 @@ from typing import Any, Protocol
 
 from app.commerce import shared
 from app.commerce.store import open_store
+from app.commerce.token_hashes import hashed, matches, token_hash
 from app.relay.media_store import write_private
 
 try:
@@ -63,19 +67,40 @@ class RoomFileError(Exception):
 class Room:
     name: str
     title: str
-    stream_key: str
-    owner_token: str
+    stream_key_hash: str
+    owner_token_hash: str
     created_at: float
 
     def key_matches(self, presented: str) -> bool:
-        return hmac.compare_digest(self.stream_key.encode(), presented.encode())
+        return matches(self.stream_key_hash, presented)
 
     def owner_matches(self, presented: str) -> bool:
-        return hmac.compare_digest(self.owner_token.encode(), presented.encode())
+        return matches(self.owner_token_hash, presented)
+
+
+@dataclass(frozen=True, slots=True)
+class NewRoom:
+    """A room just made, with its stream key and owner token in clear: the one time they are known."""
+
+    room: Room
+    stream_key: str
+    owner_token: str
+
+
+def _new_room(name: str, title: str) -> NewRoom:
+    key, token = new_secret(), new_secret()
+    return NewRoom(Room(name, title, token_hash(key), token_hash(token), time.time()), key, token)
 
 
 def valid_room_name(name: str) -> bool:
     return ROOM_NAME.fullmatch(name) is not None
+
+
+def _stored(entry: dict[str, Any], secret: str) -> str:
+    """A room's ``secret`` (stream_key, owner_token) as its hash, from a ``rooms.json`` entry: its
+    ``<secret>_hash``, or the clear value an older ShopCast saved (KeyError without either)."""
+    value = entry[f"{secret}_hash"] if f"{secret}_hash" in entry else entry[secret]
+    return hashed(str(value))
 
 
 class RoomRegistry:
@@ -83,7 +108,14 @@ class RoomRegistry:
         self.path = path
         self._lock = threading.Lock()
         self._seen: tuple[int, int, int] | None = None
+        self._clear = False
+        """The file last read held a clear key or token (an older ShopCast's): rewritten as hashes."""
         self._rooms: dict[str, Room] = self._load()
+        if self._clear:
+            with self._changing():
+                if self._clear:
+                    self._save()
+                    log.info("the stream keys and owner tokens in %s are now kept as hashes", path)
 
     def _stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -124,12 +156,15 @@ class RoomRegistry:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             rooms = {}
+            self._clear = False
             for entry in raw["rooms"]:
+                if "stream_key" in entry or "owner_token" in entry:
+                    self._clear = True  # written by an older ShopCast: hashed here, saved so by the caller
                 room = Room(
                     name=str(entry["name"]),
                     title=str(entry["title"]),
-                    stream_key=str(entry["stream_key"]),
-                    owner_token=str(entry["owner_token"]),
+                    stream_key_hash=_stored(entry, "stream_key"),
+                    owner_token_hash=_stored(entry, "owner_token"),
                     created_at=float(entry["created_at"]),
                 )
                 if not valid_room_name(room.name):
@@ -143,21 +178,22 @@ class RoomRegistry:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
         data = {"rooms": [asdict(r) for r in self._rooms.values()]}
-        write_private(tmp, json.dumps(data, ensure_ascii=False, indent=1).encode())  # holds stream keys
+        write_private(tmp, json.dumps(data, ensure_ascii=False, indent=1).encode())
         tmp.replace(self.path)
         self._seen = self._stamp()
+        self._clear = False
 
-    def create(self, name: str, title: str) -> Room:
+    def create(self, name: str, title: str) -> NewRoom:
         if not valid_room_name(name):
             raise ValueError(f"room name must be {ROOM_NAME_RULE}")
         with self._changing():
             # Case-insensitively unique: on macOS or Windows "Shop" and "shop" would share a folder.
             if name.lower() in {existing.lower() for existing in self._rooms}:
                 raise RoomExistsError(name)
-            room = Room(name, title, new_secret(), new_secret(), time.time())
-            self._rooms[name] = room
+            made = _new_room(name, title)
+            self._rooms[name] = made.room
             self._save()
-            return room
+            return made
 
     def get(self, name: str) -> Room:
         with self._lock:
@@ -178,25 +214,25 @@ class RoomRegistry:
                 raise RoomNotFoundError(name)
             self._save()
 
-    def rotate_key(self, name: str) -> Room:
+    def _rotate(self, name: str, column: str) -> tuple[Room, str]:
         with self._changing():
             room = self._rooms.get(name)
             if room is None:
                 raise RoomNotFoundError(name)
-            room = replace(room, stream_key=new_secret())
+            secret = new_secret()
+            if column == "stream_key_hash":
+                room = replace(room, stream_key_hash=token_hash(secret))
+            else:
+                room = replace(room, owner_token_hash=token_hash(secret))
             self._rooms[name] = room
             self._save()
-            return room
+            return room, secret
 
-    def rotate_owner_token(self, name: str) -> Room:
-        with self._changing():
-            room = self._rooms.get(name)
-            if room is None:
-                raise RoomNotFoundError(name)
-            room = replace(room, owner_token=new_secret())
-            self._rooms[name] = room
-            self._save()
-            return room
+    def rotate_key(self, name: str) -> tuple[Room, str]:
+        return self._rotate(name, "stream_key_hash")
+
+    def rotate_owner_token(self, name: str) -> tuple[Room, str]:
+        return self._rotate(name, "owner_token_hash")
 
     def close(self) -> None:
         """Nothing held open (the file is read and written whole)."""
@@ -205,12 +241,18 @@ class RoomRegistry:
 class Rooms(Protocol):
     """The relay's rooms: :class:`RoomRegistry` (a relay alone) or :class:`StoreRoomRegistry`."""
 
-    def create(self, name: str, title: str) -> Room: ...
+    def create(self, name: str, title: str) -> NewRoom: ...
     def get(self, name: str) -> Room: ...
     def list(self) -> list[Room]: ...
     def delete(self, name: str) -> None: ...
-    def rotate_key(self, name: str) -> Room: ...
-    def rotate_owner_token(self, name: str) -> Room: ...
+    def rotate_key(self, name: str) -> tuple[Room, str]:
+        """A new stream key: the room as it is now, and the key in clear (the one time it is known)."""
+        ...
+
+    def rotate_owner_token(self, name: str) -> tuple[Room, str]:
+        """A new owner token: the room as it is now, and the token in clear."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -238,25 +280,28 @@ class StoreRoomRegistry:
         file is then renamed, so a room deleted later does not come back at the next start."""
         for room in RoomRegistry(path).list():
             with self._lock:
-                added = shared.add_room(self._db, room.name, room.title, room.stream_key, room.owner_token,
-                                        room.created_at)  # fmt: skip
+                added = shared.add_room(self._db, room.name, room.title, room.stream_key_hash,
+                                        room.owner_token_hash, room.created_at)  # fmt: skip
             if added:
                 log.info("room %s brought from %s into the shared store", room.name, path)
         path.replace(path.with_name(path.name + ".imported"))
 
     @staticmethod
     def _room(row: Any) -> Room:
-        return Room(row["name"], row["title"], row["stream_key"], row["owner_token"], float(row["created_at"]))
+        return Room(
+            row["name"], row["title"], row["stream_key_hash"], row["owner_token_hash"], float(row["created_at"])
+        )
 
-    def create(self, name: str, title: str) -> Room:
+    def create(self, name: str, title: str) -> NewRoom:
         if not valid_room_name(name):
             raise ValueError(f"room name must be {ROOM_NAME_RULE}")
-        room = Room(name, title, new_secret(), new_secret(), time.time())
+        made = _new_room(name, title)
+        room = made.room
         with self._lock:
-            if not shared.add_room(self._db, name, title, room.stream_key, room.owner_token, room.created_at):
+            if not shared.add_room(self._db, name, title, room.stream_key_hash, room.owner_token_hash, room.created_at):
                 raise RoomExistsError(name)
             self._cache[name] = (time.monotonic(), room)
-        return room
+        return made
 
     def get(self, name: str) -> Room:
         with self._lock:
@@ -282,20 +327,21 @@ class StoreRoomRegistry:
         if not deleted:
             raise RoomNotFoundError(name)
 
-    def _rotate(self, name: str, column: str) -> Room:
+    def _rotate(self, name: str, column: str) -> tuple[Room, str]:
+        secret = new_secret()
         with self._lock:
-            row = shared.set_room(self._db, name, column, new_secret())
+            row = shared.set_room(self._db, name, column, token_hash(secret))
             if row is None:
                 raise RoomNotFoundError(name)
             room = self._room(row)
             self._cache[name] = (time.monotonic(), room)
-            return room
+            return room, secret
 
-    def rotate_key(self, name: str) -> Room:
-        return self._rotate(name, "stream_key")
+    def rotate_key(self, name: str) -> tuple[Room, str]:
+        return self._rotate(name, "stream_key_hash")
 
-    def rotate_owner_token(self, name: str) -> Room:
-        return self._rotate(name, "owner_token")
+    def rotate_owner_token(self, name: str) -> tuple[Room, str]:
+        return self._rotate(name, "owner_token_hash")
 
     def secret(self, name: str) -> bytes:
         """A secret the relays share (signing co-host invites, assistant links), made by the first."""

@@ -10,6 +10,8 @@ make it oversell). Units go back to Redis when the store refuses the tap, and wh
 units back to the running sale in the store (a refund, a cancelled payment: ``flash_sale.returned``).
 A retry of a tap (the same idempotency key) is never refused for the first try's units: the first
 try marks its key in Redis and a retry goes to the store, which answers with the first try's order.
+A tap refused here keeps its refusal with its key, as the store keeps the refusals it gives
+(app/commerce/idempotency.py): its retry gets the same answer for 24 hours, even once units came back.
 
 What it costs: if a relay dies between taking units in Redis and committing the order, those units
 stay taken in Redis (the sale may undersell by the orders that were in flight on it; never oversell).
@@ -24,6 +26,7 @@ import json
 import logging
 from typing import Any, Protocol
 
+from app.commerce import idempotency
 from app.commerce.core import EventRow
 from app.commerce.engine import RoomEngine
 from app.commerce.errors import CommerceError
@@ -44,7 +47,7 @@ class Admission(Protocol):
 
 
 class SaleGate(Protocol):
-    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
+    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str, fingerprint: str) -> Admission:
         """Let the tap go on to the store (or raise the refusal); report the store's answer to the result."""
         ...
 
@@ -61,7 +64,7 @@ THROUGH = _Through()
 
 
 class LocalGate:
-    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
+    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str, fingerprint: str) -> Admission:
         return THROUGH
 
 
@@ -99,17 +102,17 @@ class RedisGate:
         self._returning: set[asyncio.Future[None]] = set()
         engine.add_event_listener(self.on_events)
 
-    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str) -> Admission:
+    async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str, fingerprint: str) -> Admission:
         started = self.engine.now
         try:
             limit, opens_at = self._sale(room, sale_id)
             if started < opens_at:
                 return THROUGH  # the store says when it opens (units taken now would look sold out)
-            taken = await self.stock.take(sale_id, viewer, qty, limit, key)
+            taken = await self.stock.take(sale_id, viewer, qty, limit, key, fingerprint)
             if taken.code == "unknown_sale":  # first tap on this sale since Redis last had it
                 left, _, buyers = self.engine.flash_sale_counts(room, sale_id)
                 await self.stock.load(sale_id, left, buyers)
-                taken = await self.stock.take(sale_id, viewer, qty, limit, key)
+                taken = await self.stock.take(sale_id, viewer, qty, limit, key, fingerprint)
         except CommerceError:
             raise  # no such sale: the store's 404
         except Exception as exc:  # Redis away: the store alone decides (correct, slower)
@@ -119,9 +122,12 @@ class RedisGate:
             return _Taken(self.stock, sale_id, viewer, qty, key, started)
         if taken.code == "known":
             return THROUGH  # a retry: the store answers with the key's order (or makes it, after the first)
+        if taken.code == "replayed" and taken.fingerprint != fingerprint:
+            raise idempotency.mismatch()
         refusal = purchase_refusal(taken.left, qty, taken.bought, limit)
         if refusal is None:  # Redis and the store disagree on the limit: let the store decide
             return THROUGH
+        refusal.replayed = taken.code == "replayed"
         self.refused += 1
         raise refusal
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import secrets
 import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -16,6 +15,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
+from app.commerce.token_hashes import is_hash, token_hash
 from app.paths import hls_js_path
 from app.relay import (
     api_assistants,
@@ -28,6 +28,7 @@ from app.relay import (
     api_rundown,
     api_sessions,
     api_viewer,
+    charges,
     egress,
     ingest,
     ingest_check,
@@ -37,10 +38,11 @@ from app.relay import (
 )
 from app.relay.body_limit import BodyLimitMiddleware
 from app.relay.context import RelayContext, RelaySettings
-from app.relay.errors import install_error_handlers
+from app.relay.errors import ERROR_RESPONSES, install_error_handlers
 from app.relay.live_lane import LiveFeedLane
 from app.relay.media_store import MULTIVARIANT, MediaConflictError, stream_folders, write_private
 from app.relay.order_lane import OrderFastLane
+from app.relay.rooms import new_secret
 from app.relay.security_headers import SecurityHeaders
 from pipeline.outputs.realtime_wire import HEADER, MAX_PAYLOAD
 
@@ -63,6 +65,15 @@ phone died leaves the live feed (and online-now) within 15 s, the metric diction
 
 
 async def _tick(context: RelayContext) -> None:
+    recovery = charges.Recovery(context)
+    recovery.start(before=context.engine.now)  # orders whose charge the previous process never recorded
+    try:
+        await _ticks(context, recovery)
+    finally:
+        await recovery.close()
+
+
+async def _ticks(context: RelayContext, recovery: charges.Recovery) -> None:
     ticks = 0
     while True:
         await asyncio.sleep(TICK_S)
@@ -74,6 +85,11 @@ async def _tick(context: RelayContext) -> None:
                 await context.commits.run(context.engine.mark_alive)
         except Exception:
             log.exception("the room engine's timer tick failed")
+        if ticks % CREDENTIALS_EVERY == 0:
+            try:  # an owner token replaced by another relay sharing the rooms ends the feeds opened with it here
+                context.end_replaced_owner_feeds()
+            except Exception:
+                log.exception("checking the owner feeds' tokens failed")
         expired = context.low_latency.expired_parts()
         if expired:
             await run_in_threadpool(_delete_parts, context, expired)
@@ -82,10 +98,14 @@ async def _tick(context: RelayContext) -> None:
                 await run_in_threadpool(sweep_expired, context)
             except Exception:
                 log.exception("the retention sweep failed")
+            if context.realtime.bus.leading:  # a charge whose answer was never recorded (the store was away)
+                recovery.start(before=context.engine.now - charges.STALE_S)
 
 
 RETENTION_EVERY = 300
 """Ticks between retention sweeps (a minute)."""
+CREDENTIALS_EVERY = 5
+"""Ticks between checks that each owner feed's token is still its room's (a second)."""
 
 
 def sweep_expired(context: RelayContext, now: float | None = None) -> list[str]:
@@ -138,6 +158,7 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
             asyncio.create_task(context.realtime.run()),
             asyncio.create_task(_tick(context)),
             asyncio.create_task(context.live_metrics().run()),
+            asyncio.create_task(context.viewer_sessions().refresh_forever()),  # a shared ring: rotated elsewhere
         ]
         try:
             yield
@@ -156,6 +177,7 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,  # every operation's errors: one shape (app/relay/errors.py)
     )
     app.state.relay = context
     app.add_middleware(BodyLimitMiddleware)
@@ -201,22 +223,32 @@ def create_app(settings: RelaySettings, *, order_fast_lane: bool = True) -> Fast
     return app
 
 
-def load_admin_token(data_dir: Path, given: str | None) -> tuple[str, bool]:
-    """The admin token: given, else the one saved in the data folder, else a new one (saved).
+ADMIN_TOKEN_FILE = "admin-token"  # noqa: S105 - a file name
+"""In the data folder: the hash of the admin token the relay generated (app/commerce/token_hashes.py)."""
 
-    Returns (token, generated).
+
+def load_admin_token(data_dir: Path, given: str | None) -> tuple[str, str]:
+    """The admin token: ``given`` (clear, or its ``sha256:`` hash), else the hash saved in the data
+    folder, else a new one, of which only the hash is saved.
+
+    Returns (the token or its hash, how it came): ``given``; ``saved`` (a hash: the token was shown when it
+    was made); ``generated`` (clear: show it, this once); ``hashed`` (clear: an older ShopCast saved it so,
+    and the file now holds its hash: show it one last time).
     """
     if given:
-        return given, False
-    saved = data_dir / "admin-token"
+        return given, "given"
+    saved = data_dir / ADMIN_TOKEN_FILE
     if saved.is_file():
         token = saved.read_text(encoding="utf-8").strip()
+        if is_hash(token):
+            return token, "saved"
         if len(token) >= 16:
-            return token, False
-    token = secrets.token_urlsafe(32).lstrip("-")
+            write_private(saved, (token_hash(token) + "\n").encode())
+            return token, "hashed"
+    token = new_secret() + new_secret()
     data_dir.mkdir(parents=True, exist_ok=True)
-    write_private(saved, (token + "\n").encode())
-    return token, True
+    write_private(saved, (token_hash(token) + "\n").encode())
+    return token, "generated"
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -74,6 +74,20 @@ class Claims:
     expires_at: int
 
 
+def secret_file(path: Path, voids: str) -> bytes:
+    """A 32-byte secret kept in the data folder as hex (0600), made the first time; ``voids`` says what a
+    new one would end, for the error when the file is damaged."""
+    if path.is_file():
+        try:
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path} is damaged ({exc}); delete it to make a new one ({voids})") from exc
+    secret = secrets.token_bytes(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_private(path, (secret.hex() + "\n").encode())
+    return secret
+
+
 class SignedTokens:
     """Signs and reads one kind of link's tokens; a subclass names its :class:`TokenKind`."""
 
@@ -87,17 +101,7 @@ class SignedTokens:
     @classmethod
     def load(cls, data_dir: Path) -> Self:
         """The relay's secret from the data folder, made (0600) the first time."""
-        path = data_dir / cls.kind.secret_file
-        if path.is_file():
-            try:
-                secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
-            except (ValueError, UnicodeDecodeError) as exc:
-                raise ValueError(f"{path} is damaged ({exc}); delete it to make a new one ({cls.kind.voids})") from exc
-            return cls(secret)
-        secret = secrets.token_bytes(32)
-        data_dir.mkdir(parents=True, exist_ok=True)
-        write_private(path, (secret.hex() + "\n").encode())
-        return cls(secret)
+        return cls(secret_file(data_dir / cls.kind.secret_file, cls.kind.voids))
 
     @classmethod
     def shared(cls, secrets_from: Callable[[str], bytes]) -> Self:

@@ -15,14 +15,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
+from app.commerce.errors import CommerceError
 from app.paths import assets_dir, hls_js_path
 from app.relay import web_assets
-from app.relay.api_cohost import invite_page
+from app.relay.api_cohost import INVITE_INFO_PATH, LINK_OUTDATED
 from app.relay.api_sessions import current_or_new, secure_cookies
 from app.relay.context import RelayContext, get_context
-from app.relay.errors import ApiError
+from app.relay.errors import ApiError, error_doc
 from app.relay.player_boot import player_boot
 from app.relay.poster import open_graph_tags, poster_url
+from app.relay.signed_tokens import looks_like_token
 from app.relay.viewer_sessions import cookie_header
 from app.scene_templates import SAFE_BOTTOM, SAFE_TOP
 
@@ -131,6 +133,25 @@ def _player_boot(ctx: RelayContext, room: str) -> dict[str, Any] | None:
         return None
 
 
+def notice_page(language: str, key: str, status: int, headers: dict[str, str]) -> HTMLResponse:
+    """A page that only says something (``key`` and ``<key>_hint`` in the pages' strings), in the room's look."""
+    text = strings(language)
+    body = (
+        f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<link rel="stylesheet" href="/static/watch.css"><title>{escape(text[key])}</title>'
+        f'<main class="overlay"><p class="overlay-title">{escape(text[key])}</p>'
+        f'<p class="overlay-hint">{escape(text[key + "_hint"])}</p></main></html>'
+    )
+    return HTMLResponse(body, status_code=status, headers=headers)
+
+
+def busy_page(language: str, refusal: CommerceError) -> HTMLResponse:
+    """A new visitor's page when their address has opened too many new sessions (app/relay/rate_limits.py)."""
+    retry = str(int(refusal.details.get("retry_after", 60)))
+    return notice_page(language, "busy", 429, {"Retry-After": retry, "Cache-Control": "no-store"})
+
+
 def viewer_session(ctx: RelayContext, request: Request, config: dict[str, Any], headers: dict[str, str]) -> None:
     """The page's viewer: their session (a new one, or renewed when due, as the page's cookie) and
     their id in the page's config. The page differs per viewer, so no shared cache keeps it."""
@@ -146,22 +167,18 @@ def _room_headers(headers: dict[str, str], rehearsal: bool) -> dict[str, str]:
     return {**headers, "X-Robots-Tag": "noindex, nofollow"} if rehearsal else headers
 
 
-@router.get("/watch/{room}", response_class=HTMLResponse)
+@router.get(
+    "/watch/{room}",
+    response_class=HTMLResponse,
+    responses={404: error_doc("no such room: a page saying so", page=True)},
+)
 def watch(room: str, request: Request, ctx: Context, lang: str | None = None) -> HTMLResponse:
     language = pick_language(lang, request.headers.get("accept-language"))
     headers = {"Cache-Control": "no-cache", "Content-Language": language}
     try:
         found = ctx.room(room)
     except ApiError:
-        text = strings(language)
-        body = (
-            f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<link rel="stylesheet" href="/static/watch.css"><title>{escape(text["not_found"])}</title>'
-            f'<main class="overlay"><p class="overlay-title">{escape(text["not_found"])}</p>'
-            f'<p class="overlay-hint">{escape(text["not_found_hint"])}</p></main></html>'
-        )
-        return HTMLResponse(body, status_code=404, headers=headers)
+        return notice_page(language, "not_found", 404, headers)
     state = ctx.room_state(found.name)
     rehearsal = ctx.engine.rehearsing(found.name)  # unlisted, test orders: the page says so (rehearsal.js)
     config: dict[str, Any] = {
@@ -184,7 +201,12 @@ def watch(room: str, request: Request, ctx: Context, lang: str | None = None) ->
     config["hls_start"] = hls_start and {"playlists": hls_start["playlists"], "start": hls_start["start"]}
     if hls_start:  # its playlists are of this moment: a page from the cache must not start on them
         headers["Cache-Control"] = "no-store"
-    viewer_session(ctx, request, config, headers)
+    try:
+        viewer_session(ctx, request, config, headers)
+    except CommerceError as exc:
+        if exc.status != 429:
+            raise
+        return busy_page(language, exc)
     boot: dict[str, Any] = {"live": False}
     if state == "live":
         boot = {
@@ -216,28 +238,41 @@ def verify_draw(room: str, draw_id: str, request: Request, ctx: Context, lang: s
     return HTMLResponse(page, headers=_room_headers(headers, rehearsal))
 
 
-@router.get("/cohost/{token}", response_class=HTMLResponse)
+@router.get(
+    "/cohost/{room}",
+    response_class=HTMLResponse,
+    responses={"4XX": error_doc("no such room, or an invite link of the old form (its token in the path)", page=True)},
+)
 async def cohost_guest(
-    token: str, request: Request, ctx: Context, lang: str | None = None, test: str | None = None
+    room: str, request: Request, ctx: Context, lang: str | None = None, test: str | None = None
 ) -> HTMLResponse:
-    """The co-host (连麦) guest page: camera and microphone check, a name, join (app/relay/api_cohost.py).
-    ``?test=clock`` sends a drawn picture carrying the clock code instead of the camera."""
+    """The co-host (连麦) guest page, ``/cohost/{room}#t=<invite token>``: camera and microphone check, a
+    name, join (app/relay/api_cohost.py). The token is in the URL's fragment, which the browser never
+    sends (no access log, no Referer keeps it): the page reads it and asks ``GET /api/v1/cohost/invite``
+    with it as a bearer. ``?test=clock`` sends a drawn picture carrying the clock code instead of the camera."""
     language = pick_language(lang, request.headers.get("accept-language"))
-    status, check = invite_page(ctx, token)  # async route: the engine is only used on the event loop
-    room = check.get("room")
-    rehearsal = isinstance(room, str) and ctx.engine.rehearsing(room)
+    status, check, found = 200, None, None
+    if looks_like_token(room):  # /cohost/<token>: the old form, whose secret went to every log on the way
+        status, check = 400, {"state": "invalid", "code": "link_outdated", "message": LINK_OUTDATED}
+    else:
+        try:
+            found = ctx.room(room)
+        except ApiError as exc:
+            status, check = exc.status, {"state": "invalid", "code": exc.code, "message": exc.message}
+    name = found.name if found is not None else None
+    rehearsal = name is not None and ctx.engine.rehearsing(name)
     config: dict[str, Any] = {
-        "token": token,
         "lang": language,
         "check": check,
+        "invite_url": INVITE_INFO_PATH,
         "test": "clock" if test == "clock" else None,
-        "whep_url": f"/api/v1/rooms/{room}/whep" if room else None,
+        "whep_url": f"/api/v1/rooms/{name}/whep" if name else None,
         "ice_servers": [],
-        "room": room,
+        "room": name,
         "rehearsal": rehearsal,
-        "rehearsal_poll": bool(room),
+        "rehearsal_poll": bool(name),
     }
-    title = str(check.get("title") or strings(language)["cohost_heading"])
+    title = found.title if found is not None else strings(language)["cohost_heading"]
     headers = {"Cache-Control": "no-store", "Content-Language": language, "Referrer-Policy": "no-referrer"}
     page = _page(language, title, config, "cohost.html", rehearsal=rehearsal)
     return HTMLResponse(page, status_code=status, headers=_room_headers(headers, rehearsal))

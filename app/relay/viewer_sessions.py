@@ -20,9 +20,11 @@ relay re-reads it when a token does not verify, and every :data:`SHARED_RELOAD_S
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
+import logging
 import re
 import secrets
 import time
@@ -44,6 +46,8 @@ RENEW_AFTER_S = 86400
 KEYS_KEPT = 2
 KEY_BYTES = 32
 KEY_FILE = "viewer-session-keys"
+log = logging.getLogger(__name__)
+
 SHARED_RELOAD_S = 30.0
 
 _TOKEN = re.compile(r"s1\.([A-Za-z0-9_-]{6,64})\.([a])\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})")
@@ -142,7 +146,6 @@ class SessionKeys:
 
     def mint(self, viewer: str | None = None) -> ViewerSession:
         """A session for ``viewer`` (a renewal) or for a new anonymous viewer."""
-        self._maybe_reload()
         viewer = viewer or new_viewer_id()
         expires = int(self.clock()) + SESSION_TTL_S
         body = f"s1.{viewer}.a.{expires}"
@@ -150,7 +153,6 @@ class SessionKeys:
 
     def read(self, token: str) -> ViewerSession:
         """The session ``token`` carries, or 401 ``session_invalid`` / ``session_expired``."""
-        self._maybe_reload()  # a shared ring: a key dropped by two rotations elsewhere stops verifying here
         match = _TOKEN.fullmatch(token)
         if match is None:
             raise CommerceError(401, "session_invalid", "this viewer session was not issued by this relay")
@@ -169,9 +171,21 @@ class SessionKeys:
         """A shared ring another relay rotated: re-read, then try again."""
         return self._reload is not None and self._reload_now() and self._verifies(body, signature)
 
-    def _maybe_reload(self) -> None:
-        if self._reload is not None and self.clock() - self._reloaded > SHARED_RELOAD_S:
-            self._reload_now()
+    async def refresh_forever(self, every: float = SHARED_RELOAD_S) -> None:
+        """A shared ring, re-read every ``every`` seconds off the event loop (the relay runs this): a key
+        that two rotations on another relay dropped stops verifying here too. (A token signed by a key
+        this relay has not seen yet makes it re-read at once: :meth:`read`.)"""
+        reload = self._reload
+        if reload is None:
+            return
+        while True:
+            await asyncio.sleep(every)
+            try:
+                ring = _parse_ring(await asyncio.to_thread(reload))[:KEYS_KEPT]
+            except Exception:
+                log.warning("re-reading the shared session keys failed; keeping the ring as it was", exc_info=True)
+                continue
+            self._ring, self._reloaded = ring, self.clock()
 
     def _reload_now(self) -> bool:
         """Re-read a shared ring (at most once a second); whether it changed."""
@@ -214,9 +228,11 @@ def session_from(keys: SessionKeys, headers: Mapping[str, str]) -> ViewerSession
     return keys.read(token)
 
 
-def cookie_header(session: ViewerSession, *, secure: bool) -> str:
-    """The Set-Cookie value carrying ``session`` to a page (HttpOnly: no script reads it)."""
-    parts = [f"{SESSION_COOKIE}={session.token}", "Path=/", f"Max-Age={SESSION_TTL_S}", "HttpOnly", "SameSite=Lax"]
+def cookie_header(session: ViewerSession | None, *, secure: bool) -> str:
+    """The Set-Cookie value carrying ``session`` to a page (HttpOnly: no script reads it); for None, the
+    value that makes the browser forget it (the same attributes, or it would not match)."""
+    value, age = (session.token, SESSION_TTL_S) if session is not None else ("", 0)
+    parts = [f"{SESSION_COOKIE}={value}", "Path=/", f"Max-Age={age}", "HttpOnly", "SameSite=Lax"]
     if secure:
         parts.append("Secure")
     return "; ".join(parts)

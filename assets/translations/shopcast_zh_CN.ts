@@ -300,6 +300,66 @@
         <source>Waiting for the first measurements…</source>
         <translation>正在等待首次测量…</translation>
     </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="67"/>
+        <source>Input %1</source>
+        <translation>输入源 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="77"/>
+        <source>Refused: the relay&apos;s disk is full</source>
+        <translation>被拒收：中继服务器磁盘已满</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="80"/>
+        <source>No sound: sending silence</source>
+        <translation>没有声音：正在发送静音</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="81"/>
+        <source>No picture: placeholder shown</source>
+        <translation>没有画面：正在显示占位画面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="90"/>
+        <source>The relay refuses the stream</source>
+        <translation>中继服务器拒收直播流</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="91"/>
+        <source>Writing to this computer&apos;s disk failed</source>
+        <translation>写入本机磁盘失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="92"/>
+        <source>An input is lost</source>
+        <translation>输入源中断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="105"/>
+        <source>%1&apos;s disk is full: it refuses the stream, which waits here and is retried</source>
+        <translation>%1磁盘已满，拒收直播流；直播流暂存在本机并会重试</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="106"/>
+        <source>%1 stopped: %2; the live stream goes on</source>
+        <translation>%1已停止：%2；直播继续进行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="111"/>
+        <source>the %1 sends no sound: the stream carries silence until it is back</source>
+        <translation>%1没有声音：恢复前直播中为静音</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="112"/>
+        <source>%1 sends no picture: viewers see its placeholder until it is back</source>
+        <translation>%1没有画面：恢复前观众看到占位画面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/health_dock.py" line="119"/>
+        <source>microphone</source>
+        <translation>麦克风</translation>
+    </message>
 </context>
 <context>
     <name>LayerProperties</name>

@@ -6,6 +6,10 @@
 // States (window.shopcastGuest.state): refused (the link cannot be used), checking (devices; ready
 // when deviceCheck.ok), joining, live, left, kicked (the host ended it), failed (message says why).
 //
+// The link carries the invite's token in its fragment (/cohost/<room>#t=<token>): the browser never sends a
+// fragment to a server, so the token is in no access log and no Referer. The page asks the relay about the
+// invite (GET config.invite_url, the token as a bearer) and sends the token with the offer.
+//
 // ?test=clock sends a drawn picture instead of the camera (for latency benchmarks): a 1280x720 canvas
 // at 30 fps with a moving bar, the guest's name, and the clock code (clock_code.js, twin of
 // pipeline/sources/clock_code.py) of Date.now() at each frame, at x=380, y=40 with 10-pixel cells
@@ -14,6 +18,7 @@
   "use strict";
 
   const config = JSON.parse(document.getElementById("shopcast-config").textContent);
+  const token = new URLSearchParams(window.location.hash.slice(1)).get("t");
   const t = JSON.parse(document.getElementById("shopcast-strings").textContent);
   const $ = function (id) { return document.getElementById(id); };
   const ui = {
@@ -28,7 +33,7 @@
 
   // The code is in the middle across: the studio's layouts crop a guest's picture at its sides.
   const TEST_PATTERN = { width: 1280, height: 720, fps: 30, x: 380, y: 40, cell: 10, tone_hz: 440 };
-  const NAME_MAX = (config.check && config.check.name_max) || 32;
+  let NAME_MAX = 32; // the invite's name_max once it is known
   const GATHER_TIMEOUT_MS = 5000;
   const CONNECT_TIMEOUT_MS = 15000;
   const RETRYABLE = ["studio_not_connected", "studio_timeout", "studio_refused", "invite_busy", "network", "ice",
@@ -40,7 +45,7 @@
     state: null, code: null, message: "", test: config.test, testPattern: config.test === "clock" ? TEST_PATTERN : null,
     deviceCheck: { ok: false, camera: false, microphone: false, error: null },
     devices: { cameras: [], microphones: [] }, micLevel: 0, micHeard: false,
-    session: null, location: null, ended: null, pc: null, stream: null,
+    check: null, session: null, location: null, ended: null, pc: null, stream: null,
     returnAudio: { tracks: 0, playing: false, level: 0 },
     program: { state: "off", message: "" },
     history: [],
@@ -371,10 +376,10 @@
     try {
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc);
-      response = await fetch(config.check.whip_url, {
+      response = await fetch(guest.check.whip_url, {
         method: "POST",
         headers: {
-          "Authorization": "Bearer " + config.token,
+          "Authorization": "Bearer " + token,
           "Content-Type": "application/sdp",
           "X-Guest-Name": encodeURIComponent(name),
         },
@@ -584,7 +589,6 @@
 
   // --- wiring ---------------------------------------------------------------------------------------
 
-  ui.name.maxLength = NAME_MAX;
   ui.name.addEventListener("input", function () {
     ui.nameError.hidden = true;
     updateJoin();
@@ -610,19 +614,36 @@
     if (guest.state === "live" || guest.state === "joining") sayGoodbye(true);
   });
 
-  const check = config.check || {};
-  if (check.title) ui.invited.textContent = check.state === "open" ? fill(t.cohost_invited, { title: check.title }) : check.title;
-  if (check.state !== "open") {
-    refuse(check.code || "invite_invalid", check.message, check);
-    return;
+  // The invite: refused by the relay already (config.check: an old link, no such room), else asked about.
+  async function inviteCheck() {
+    if (config.check) return config.check;
+    if (!token) return { state: "invalid", code: "invite_missing", message: "" };
+    try {
+      const response = await fetch(config.invite_url, { headers: { "Authorization": "Bearer " + token }, cache: "no-store" });
+      const body = await response.json();
+      return response.ok ? body : Object.assign({}, body, { state: body.state || "invalid", code: body.error });
+    } catch (error) {
+      return { state: "invalid", code: "network", message: "" };
+    }
   }
-  ui.expires.textContent = fill(t.cohost_expires, { time: localTime(check.expires_at) });
-  ui.stage.hidden = false;
-  if (!window.RTCPeerConnection) {
-    setState("failed", t.cohost_no_webrtc, "no_webrtc");
-    ui.setup.hidden = true;
-    return;
-  }
-  setState("checking");
-  startDevices();
+
+  inviteCheck().then(function (check) {
+    guest.check = check;
+    if (check.title) ui.invited.textContent = check.state === "open" ? fill(t.cohost_invited, { title: check.title }) : check.title;
+    if (check.state !== "open") {
+      refuse(check.code || "invite_invalid", check.message, check);
+      return;
+    }
+    NAME_MAX = check.name_max || NAME_MAX;
+    ui.name.maxLength = NAME_MAX;
+    ui.expires.textContent = fill(t.cohost_expires, { time: localTime(check.expires_at) });
+    ui.stage.hidden = false;
+    if (!window.RTCPeerConnection) {
+      setState("failed", t.cohost_no_webrtc, "no_webrtc");
+      ui.setup.hidden = true;
+      return;
+    }
+    setState("checking");
+    startDevices();
+  });
 })();

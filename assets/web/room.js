@@ -281,9 +281,12 @@
   function onMyOrder(order) {
     const orders = room.state.me.orders;
     const index = orders.findIndex((o) => o.order_id === order.order_id);
+    const before = index >= 0 ? orders[index].status : null;
     if (index >= 0) orders[index] = order; else orders.push(order);
     if (order.status === "cancelled" && order.refunded) toast(t.order_refunded, true);
+    else if (order.status === "cancelled" && before === "created") toast(t.payment_declined, true);
     if (order.status === "paid" && order.group_id) toast(t.group_filled);
+    else if (order.status === "paid" && before === "created") toast(t.payment_confirmed);  // the provider's webhook
   }
 
   // The rehearsal (彩排) banner: rehearsal.js owns it; the feed says when the room starts or ends one.
@@ -306,7 +309,7 @@
         const order = await call("POST", "/orders", body, { "Idempotency-Key": key });
         onMyOrder(order);
         if (order.status === "paid") toast(order.test_mode ? t.paid_test : t.paid);
-        else toast(t.order_waiting_group);
+        else toast(order.group_id ? t.order_waiting_group : t.payment_pending);  // paid when the provider says
         if (order.group_id) shareGroupPrompt(order.group_id);
         return order;
       } catch (error) {

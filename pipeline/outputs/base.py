@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from pipeline.cmaf_packager import PublishedFile
 
@@ -22,6 +22,12 @@ class OutputStats:
     last_error: str | None = None
     retry_in: float | None = None
     """Seconds until the next attempt while retrying (a reconnect countdown)."""
+    last_status: int | None = None
+    """The HTTP status of the destination's last refusal while it still refuses (e.g. 507: its disk is
+    full); None while it accepts, or when no answer came at all."""
+    medium: Literal["network", "disk"] = "network"
+    """Where the output writes: across the network, or to this machine's disk (a folder, a recording),
+    whose failures are the disk's, not the network's."""
 
 
 @dataclass(frozen=True, slots=True)

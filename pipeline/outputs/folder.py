@@ -78,6 +78,7 @@ class FolderOutput:
                 sent_bytes=self._bytes,
                 dropped_files=self._dropped,
                 last_error=self._error,
+                medium="disk",
             )
 
     def close(self, timeout: float) -> OutputReport:

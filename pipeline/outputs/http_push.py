@@ -7,8 +7,18 @@ skipped. While the origin is away, a newer playlist replaces an older one still 
 latest playlist matters) but every segment waits its turn; LL-HLS parts still waiting when their
 complete segment is queued during an outage are skipped (the segment holds the same bytes). The queue is bounded in
 bytes; if an outage outlasts it, parts and then the oldest segments are dropped and counted, so
-memory stays bounded. A 401/403/404 means
-the stream key or room is wrong: retrying cannot help, so the output stops and says so.
+memory stays bounded. A segment that had to go (dropped, or refused by the origin) is marked
+``EXT-X-GAP`` (its parts ``GAP=YES``) in every media playlist sent after it, so players skip it
+instead of asking for a file that will never be there; a part that had to go is ``GAP=YES`` until its
+segment reaches the origin, which then serves the part from the segment (app/relay/ll_hls.py), as it
+does the parts skipped after an outage.
+
+A 401/403 means the stream key is wrong: retrying cannot help, so the output stops and says so. A
+404 is retried for ``NOT_FOUND_GRACE_S`` first: a proxy restarted in front of the relay answers 404
+until its upstream is back, and only a 404 that lasts says the room is really not there. A 502, 503
+or 504 (a proxy whose upstream is down) is retried like a refused connection, for as long as it
+lasts: the buffer bounds what waits. Other 4xx (409, 413, 422, ...) refuse that one file at once,
+with the origin's message: it is dropped (and marked as a gap) and the stream goes on.
 """
 
 from __future__ import annotations
@@ -24,12 +34,21 @@ from urllib.parse import quote
 import httpx
 
 from pipeline.cmaf_packager import FileKind, PublishedFile
+from pipeline.hls_playlist import mark_gaps
 from pipeline.outputs.base import OutputReport, OutputStats
 
 log = logging.getLogger(__name__)
 
-FATAL_STATUSES = frozenset({401, 403, 404})
+FATAL_STATUSES = frozenset({401, 403})
+"""The stream key is wrong or not allowed: the output stops at once and says why."""
+NOT_FOUND = 404
+NOT_FOUND_GRACE_S = 60.0
+"""Seconds a 404 is retried before the output gives up on it. A proxy (an ingress, a load balancer)
+restarted in front of the relay answers 404 until its upstream is registered again, typically for
+seconds; a room that does not exist answers 404 for good. A minute covers the first and still tells
+the streamer about the second while the show is young (the buffer holds several minutes)."""
 RETRY_STATUSES = frozenset({408, 425, 429})
+"""4xx answers that mean "not now": retried for as long as they last, as every 5xx is."""
 
 
 class _Outcome(Enum):
@@ -65,6 +84,7 @@ class HttpPushOutput:
         timeout: float = 10.0,
         transport: httpx.BaseTransport | None = None,
         refresh_s: float | None = None,
+        not_found_grace: float = NOT_FOUND_GRACE_S,
     ) -> None:
         """``refresh_s``: send the stream's standing files (init segments, multivariant playlists) again
         this often, so an origin that lost them or a new one behind the same address (a load balancer
@@ -94,6 +114,17 @@ class HttpPushOutput:
         self._dropped = 0
         self._last_error: str | None = None
         self._retry_at: float | None = None
+        self._last_status: int | None = None
+        """The status of the origin's last answer when it refused (None after a success or no answer)."""
+        self._not_found_grace = not_found_grace
+        self._not_found_since: float | None = None
+        """When the origin started answering 404 (None while it does not)."""
+        self._gaps: dict[str, set[str]] = {}
+        """Segments that will never reach the origin, by folder: their names, marked EXT-X-GAP in
+        the media playlists of that folder sent from then on."""
+        self._lost_parts: dict[str, set[str]] = {}
+        """Parts that will never reach the origin and whose segment has not either, by folder: marked
+        GAP=YES until their segment is sent (then the relay serves them from it) or given up."""
         self._refresh_s = refresh_s
         self._standing: dict[str, PublishedFile] = {}
         self._refresh_due = time.monotonic() + (refresh_s or 0.0)
@@ -147,8 +178,27 @@ class HttpPushOutput:
             self._queue.remove(victim)
             self._queued_bytes -= len(victim.data)
             self._dropped += 1
+            self._note_gap(victim)
             self._last_error = f"push buffer full ({self._max_bytes // 2**20} MiB): dropped {victim.path}"
             log.error("%s: %s", self.name, self._last_error)
+
+    def _note_gap(self, item: PublishedFile) -> None:
+        """A file that will not reach the origin (holds the lock): a segment becomes a gap, a part is
+        absent until its segment arrives (it holds the part's bytes, and the relay serves them)."""
+        folder, _, name = item.path.rpartition("/")
+        if item.kind is FileKind.SEGMENT:
+            self._gaps.setdefault(folder, set()).add(name)
+            self._settled(item)
+        elif item.kind is FileKind.PART:
+            self._lost_parts.setdefault(folder, set()).add(name)
+
+    def _settled(self, segment: PublishedFile) -> None:
+        """``segment`` was sent or given up (holds the lock): its lost parts no longer need a mark of their own."""
+        folder, _, name = segment.path.rpartition("/")
+        lost = self._lost_parts.get(folder)
+        if lost:
+            prefix = name.removesuffix(".m4s") + "."
+            lost -= {part for part in lost if part.startswith(prefix)}
 
     # --- worker ----------------------------------------------------------------------------------
 
@@ -174,9 +224,12 @@ class HttpPushOutput:
                     if outcome is _Outcome.SENT:
                         self._sent_files += 1
                         self._sent_bytes += len(item.data)
+                        if item.kind is FileKind.SEGMENT:
+                            self._settled(item)
                     else:
                         # The origin refuses this file for good; keep the rest of the stream going.
                         self._dropped += 1
+                        self._note_gap(item)
                         self._last_error = error
                         log.error("%s: rejected %s", self.name, error)
                     self._state, self._retry_at, attempt = "ok", None, 0
@@ -217,18 +270,43 @@ class HttpPushOutput:
             self._cond.wait(remaining)
         return not self._abort
 
+    def _body(self, item: PublishedFile) -> bytes:
+        """What to send: a media playlist with what this output could not deliver marked as gaps (in
+        publication order every segment a playlist lists was sent or given up before it)."""
+        if item.kind is not FileKind.MEDIA_PLAYLIST:
+            return item.data
+        folder = item.path.rpartition("/")[0]
+        with self._cond:
+            gaps = frozenset(self._gaps.get(folder, ()))
+            lost = frozenset(self._lost_parts.get(folder, ()))
+        if not gaps and not lost:
+            return item.data
+        return mark_gaps(item.data.decode("utf-8"), gaps, lost).encode("utf-8")
+
     def _send(self, item: PublishedFile) -> tuple[_Outcome, str | None]:
         url = self.base_url + quote(item.path)
         try:
-            response = self._client.put(url, content=item.data, headers={"Content-Type": item.content_type})
+            response = self._client.put(url, content=self._body(item), headers={"Content-Type": item.content_type})
         except httpx.HTTPError as exc:
+            self._last_status = None
             return _Outcome.RETRY, f"cannot reach {self.base_url}: {type(exc).__name__}: {exc}"
         status = response.status_code
+        self._last_status = None if 200 <= status < 300 else status
+        if status != NOT_FOUND:
+            self._not_found_since = None
         if 200 <= status < 300:
             return _Outcome.SENT, None
         message = f"{item.path}: HTTP {status} {_detail(response)}".strip()
         if status in FATAL_STATUSES:
             return _Outcome.FATAL, message
+        if status == NOT_FOUND:
+            now = time.monotonic()
+            if self._not_found_since is None:
+                self._not_found_since = now
+            since = self._not_found_since
+            if now - since >= self._not_found_grace:
+                return _Outcome.FATAL, f"{message} (still after {now - since:.0f} s)"
+            return _Outcome.RETRY, message
         if status >= 500 or status in RETRY_STATUSES:
             return _Outcome.RETRY, message
         return _Outcome.REJECTED, message
@@ -249,6 +327,7 @@ class HttpPushOutput:
                 dropped_files=self._dropped,
                 last_error=self._last_error,
                 retry_in=retry_in,
+                last_status=self._last_status if self._state == "retrying" else None,
             )
 
     def close(self, timeout: float) -> OutputReport:

@@ -16,7 +16,9 @@ Never in the encoders' way, and real time rather than complete:
 - while disconnected nothing queues; after a reconnect (backoff 0.5 s doubling to 10 s) the stream
   starts again at a keyframe;
 - a send blocked longer than ``stall_timeout`` seconds cuts the connection (then it reconnects);
-- 401/403/404 (wrong key, no such room, a relay without this endpoint) stop it, saying why.
+- 401/403 (wrong key, a relay without this endpoint) stop it, saying why; so does a 404 (no such
+  room) that lasts ``NOT_FOUND_GRACE_S``, as for the HTTP push: until then it may be a proxy
+  restarted in front of the relay, and it is retried.
 """
 
 from __future__ import annotations
@@ -41,12 +43,11 @@ from pipeline.cmaf_packager import PublishedFile
 from pipeline.fmp4 import VideoTrack
 from pipeline.frames import EncodedSample, Samples
 from pipeline.outputs.base import OutputReport, OutputStats
-from pipeline.outputs.http_push import RetryPolicy
+from pipeline.outputs.http_push import FATAL_STATUSES, NOT_FOUND, NOT_FOUND_GRACE_S, RetryPolicy
 from pipeline.outputs.realtime_wire import AUDIO, AUDIO_CLOCK, VIDEO, Hello, pack
 
 log = logging.getLogger(__name__)
 
-FATAL_STATUSES = frozenset({401, 403, 404})
 OPUS_FRAME = 960
 """Samples in one Opus frame: 20 ms at 48 kHz."""
 
@@ -132,6 +133,7 @@ class RealtimePush:
         connect_timeout: float = 5.0,
         audio_bitrate: int = 96_000,
         retry: RetryPolicy | None = None,
+        not_found_grace: float = NOT_FOUND_GRACE_S,
     ) -> None:
         if not url.startswith(("ws://", "wss://")):
             raise ValueError(f"the realtime stream goes to a ws:// or wss:// URL, got {url!r}")
@@ -149,6 +151,7 @@ class RealtimePush:
         self._stall_timeout = stall_timeout
         self._connect_timeout = connect_timeout
         self._retry = retry or RetryPolicy(initial=0.5, maximum=10.0)
+        self._not_found_grace = not_found_grace
         self._cond = threading.Condition()
         self._queue: deque[tuple[float, Any]] = deque()
         self._queued_bytes = 0
@@ -231,6 +234,8 @@ class RealtimePush:
 
     def _run(self) -> None:
         attempt = 0
+        not_found_since: float | None = None
+        """When the relay started answering 404 (None while it does not)."""
         while True:
             with self._cond:
                 if self._closing:
@@ -241,7 +246,16 @@ class RealtimePush:
             except InvalidStatus as exc:
                 status = exc.response.status_code
                 error = f"the relay refused the realtime stream: HTTP {status}{_said(bytes(exc.response.body))}"
-                if status in FATAL_STATUSES:
+                given_up = status in FATAL_STATUSES
+                if status != NOT_FOUND:
+                    not_found_since = None
+                else:  # perhaps a proxy restarted in front of the relay: retried for a while
+                    now = time.monotonic()
+                    not_found_since = now if not_found_since is None else not_found_since
+                    given_up = now - not_found_since >= self._not_found_grace
+                    if given_up:
+                        error = f"{error} (still after {now - not_found_since:.0f} s)"
+                if given_up:
                     with self._cond:
                         self._state, self._last_error, self._retry_at = "failed", error, None
                     log.error("%s: %s", self.name, error)
@@ -253,6 +267,7 @@ class RealtimePush:
             with self._cond:
                 if self._state == "ok":  # it was connected: start the backoff again
                     attempt = 0
+                    not_found_since = None
             attempt += 1
             delay = self._retry.delay(attempt)
             log.info("%s: %s; reconnecting in %.1f s", self.name, error, delay)

@@ -6,6 +6,10 @@ ever rewritten and no index is needed at the end, so if the process dies (even b
 holds every segment written so far and plays; at most the segment being made is lost (≤ 1 s). The
 file is fsync'ed every ``sync_every`` segments and at close.
 
+A write that fails (a full disk) stops the recording and nothing else: it says why in its stats
+(state ``failed``, a full disk named as such), counts what it could not write as dropped, and the
+broadcast's other outputs go on.
+
 Video and audio segments arrive from different threads; they are appended in arrival order (each
 fragment carries its own decode time, so players do not need them interleaved in time). Segments
 that arrive before both init segments are held back, then written.
@@ -13,6 +17,7 @@ that arrive before both init segments are held back, then written.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import threading
@@ -66,7 +71,7 @@ class RecordingOutput:
                 else:
                     self._append(data)
             except (OSError, Fmp4Error) as exc:
-                self._error = f"recording to {self.path} failed: {getattr(exc, 'strerror', None) or exc}"
+                self._error = f"recording to {self.path} failed: {_why(exc)}"
                 self._dropped += 1
                 log.error("%s", self._error)
 
@@ -104,6 +109,7 @@ class RecordingOutput:
                 sent_bytes=self._bytes,
                 dropped_files=self._dropped,
                 last_error=self._error,
+                medium="disk",
             )
 
     def close(self, timeout: float) -> OutputReport:
@@ -112,6 +118,8 @@ class RecordingOutput:
             if self._fd is not None:
                 try:
                     os.fsync(self._fd)
+                except OSError as exc:  # a full disk can refuse the last flush too: say so, end cleanly
+                    self._error = self._error or f"recording to {self.path} failed: {_why(exc)}"
                 finally:
                     os.close(self._fd)
                     self._fd = None
@@ -122,3 +130,10 @@ class RecordingOutput:
                 return OutputReport(self.name, unsent == 0, unsent, f"nothing was recorded to {self.path}")
             message = f"{self._segments} segments ({self._bytes / 2**20:.1f} MiB) recorded to {self.path}"
             return OutputReport(self.name, unsent == 0, unsent, message)
+
+
+def _why(exc: Exception) -> str:
+    """Why a write failed, in words: a full disk is named as such (the OS says "No space left on device")."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"the disk is full ({exc.strerror})"
+    return str(getattr(exc, "strerror", None) or exc)

@@ -1,18 +1,26 @@
-"""Audio sources: a microphone, a test tone, silence."""
+"""Audio sources: a microphone (which survives unplugging), a test tone, silence."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import deque
 
 import numpy as np
 
 from pipeline.frames import Samples
-from pipeline.sources.base import AudioSource
+from pipeline.sources.base import AudioSource, Problem
 from pipeline.sources.devices import DeviceBackend, MicrophoneHandle
 
 log = logging.getLogger(__name__)
+
+STALL_SECONDS = 0.5
+"""No sound for this long from an open microphone (devices deliver every 5-20 ms) and it is taken for gone."""
+FIRST_SOUND_SECONDS = 2.0
+"""A microphone just opened may take this long for its first sound."""
+RETRY_SECONDS = 1.0
+"""How often a gone microphone is looked for again."""
 
 
 class SilenceSource(AudioSource):
@@ -48,6 +56,12 @@ class MicrophoneSource(AudioSource):
 
     The buffer keeps at most ``max_latency`` seconds: if the program falls behind, the oldest sound
     is dropped rather than letting delay build up. An empty buffer yields silence (an underrun).
+
+    It survives unplugging, as the camera does (pipeline/sources/camera.py): a microphone pulled out
+    (or whose driver stops) delivers nothing. A watch thread notices within ``STALL_SECONDS``, sets
+    :attr:`problem` (the stream carries silence meanwhile; the studio's stream health says so),
+    closes the handle and, once a second, reopens the device while the backend lists it; the problem
+    clears with the first sound that comes again.
     """
 
     def __init__(
@@ -67,11 +81,81 @@ class MicrophoneSource(AudioSource):
         self._max = int(max_latency * sample_rate)
         self._lock = threading.Lock()
         self._handle: MicrophoneHandle | None = None
+        self._opened_at = 0.0
+        self._last_sound: float | None = None
+        self._stop = threading.Event()
+        self._watch: threading.Thread | None = None
+        self.problem: Problem | None = None
         self.underruns = 0
         self.overflows = 0
+        self.reconnects = 0
+        """Times the microphone was opened again after it stopped delivering."""
+
+    def _not_sending(self) -> Problem:
+        which = "" if self.device is None else f" {self.device}"
+        return Problem(
+            f"Microphone{which} is not sending sound; reconnecting…", f"麦克风{which}没有声音，正在重新连接…"
+        )
 
     def start(self) -> None:
+        """Open the device (SourceError if it cannot be) and watch it."""
+        if self._watch is not None:
+            return
+        self._open()
+        self._stop.clear()
+        self._watch = threading.Thread(target=self._watch_device, name="shopcast-microphone", daemon=True)
+        self._watch.start()
+
+    def _open(self) -> None:
+        with self._lock:
+            self._opened_at = time.monotonic()
+            self._last_sound = None
         self._handle = self.devices.open_microphone(self.device, self.sample_rate, self.channels, self._on_samples)
+
+    def _close(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            try:
+                handle.close()
+            except Exception:  # a device that is gone may fail to close; it is gone either way
+                log.debug("%s did not close cleanly", self.description, exc_info=True)
+        with self._lock:
+            self._blocks.clear()
+            self._buffered = 0
+
+    def _watch_device(self) -> None:
+        while not self._stop.wait(STALL_SECONDS / 5):
+            if self._handle is None:
+                self._reopen()
+            elif self._stalled(time.monotonic()):
+                if self.problem is None:
+                    log.warning("%s stopped delivering sound; reconnecting", self.description)
+                self._close()
+                self.problem = self._not_sending()
+                self._stop.wait(RETRY_SECONDS)
+
+    def _stalled(self, now: float) -> bool:
+        with self._lock:
+            if self._last_sound is None:
+                return now - self._opened_at > FIRST_SOUND_SECONDS
+            return now - self._last_sound > STALL_SECONDS
+
+    def _listed(self) -> bool:
+        try:
+            found = {d.index for d in self.devices.microphones()}
+        except Exception:  # a backend that cannot list now may list later
+            return False
+        return bool(found) if self.device is None else self.device in found
+
+    def _reopen(self) -> None:
+        if self._listed():
+            try:
+                self._open()
+                self.reconnects += 1
+                return
+            except Exception as exc:
+                log.debug("%s could not be reopened: %s", self.description, exc)
+        self._stop.wait(RETRY_SECONDS)
 
     def _on_samples(self, block: Samples) -> None:
         if block.ndim == 1:
@@ -79,11 +163,15 @@ class MicrophoneSource(AudioSource):
         if block.shape[1] != self.channels:
             block = np.repeat(block[:, :1], self.channels, axis=1)
         with self._lock:
+            self._last_sound = time.monotonic()
             self._blocks.append(block)
             self._buffered += block.shape[0]
             while self._buffered > self._max and len(self._blocks) > 1:
                 self._buffered -= self._blocks.popleft().shape[0]
                 self.overflows += 1
+        if self.problem is not None and self._handle is not None:
+            log.info("%s is sending sound again", self.description)
+            self.problem = None
 
     def read(self, frames: int, position: int) -> Samples:
         out = np.zeros((frames, self.channels), np.float32)
@@ -104,6 +192,8 @@ class MicrophoneSource(AudioSource):
         return out
 
     def stop(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        self._stop.set()
+        if self._watch is not None:
+            self._watch.join(timeout=2.0)
+            self._watch = None
+        self._close()

@@ -6,7 +6,8 @@ alpha, text, a product card), BGRA (H x W x 4) with *premultiplied* alpha, as pi
 makes them (scaling a premultiplied picture leaves no dark fringe): the scene renderer blends it over
 the layers below. A source that cannot deliver (a camera unplugged, a missing file) says so in
 :attr:`VideoSource.problem` and is drawn as a placeholder carrying that message, never as an error
-that stops the show; it clears the problem when it recovers.
+that stops the show; it clears the problem when it recovers. An audio source says so the same way
+(:attr:`AudioSource.problem`) and reads as silence meanwhile.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class AudioSource(ABC):
     """A sound producer. ``read`` is called from the program's audio thread."""
 
     description: str = "audio source"
+    problem: Problem | None = None
+    """Set while the source cannot deliver (a microphone pulled out): it reads as silence meanwhile."""
 
     def __init__(self, sample_rate: int, channels: int) -> None:
         self.sample_rate = sample_rate

@@ -117,6 +117,10 @@ class Relay:
             headers["X-Guest-Name"] = name
         return await self.client.post(self.api("/cohost/whip", room), content=sdp, headers=headers)
 
+    async def check(self, token: str) -> httpx.Response:
+        """Ask about an invite as the guest page does: its token as a bearer (never in a URL)."""
+        return await self.client.get("/api/v1/cohost/invite", headers={"Authorization": f"Bearer {token}"})
+
     async def answer(self, session: str, **body: Any) -> httpx.Response:
         return await self.client.post(self.api(f"/cohost/sessions/{session}/answer"), json=body, headers=self.owner)
 

@@ -291,9 +291,10 @@ def test_the_assistant_feed_has_the_show_and_moderation_but_no_orders(room: Room
         host.put("/rundown", json=SHOW).raise_for_status()
     with room.viewer("viewer-bbb2") as viewer:
         viewer.post("/comments", json={"text": "first!"}).raise_for_status()
-    plain = room.api.replace("http://", "ws://", 1) + f"/live?token={token}"
-    with connect(plain, open_timeout=10) as by_query:  # as the owner's console does it: works too
-        assert json.loads(by_query.recv(timeout=10))["type"] == "snapshot"
+    plain = room.api.replace("http://", "ws://", 1) + "/live"
+    bearer = {"Authorization": f"Bearer {token}"}
+    with connect(plain, open_timeout=10, additional_headers=bearer) as by_header:  # as the owner's console does it
+        assert json.loads(by_header.recv(timeout=10))["type"] == "snapshot"
     with feed(room, token) as ws:
         snapshot = json.loads(ws.recv(timeout=10))
         assert snapshot["type"] == "snapshot"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import socket
 import subprocess
@@ -22,10 +23,12 @@ from tests.helpers.media import ffprobe, parse_media_playlist
 from tests.helpers.relay import REPO, RelayProcess
 
 
-def shopcast(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def shopcast(*args: str, timeout: float = 120, key: str = "") -> subprocess.CompletedProcess[str]:
+    """``shopcast ARGS``, with ``key`` as the stream key in ``$SHOPCAST_STREAM_KEY`` (never an argument)."""
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
-    )
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
+        env={**os.environ, "SHOPCAST_STREAM_KEY": key},
+    )  # fmt: skip
 
 
 @pytest.mark.slow
@@ -37,14 +40,13 @@ def test_broadcast_for_ten_seconds_leaves_three_rungs_on_the_relay(relay: RelayP
         "demo",
         "--relay",
         relay.url,
-        "--key",
-        key,
         "--source",
         "test",
         "--mic",
         "tone",
         "--duration",
         "10",
+        key=key,
     )
     assert result.returncode == 0, result.stderr
     assert f"Viewer URL: {relay.url}/watch/demo" in result.stdout
@@ -82,8 +84,8 @@ def rung_sizes(url: str, room: str, variants: list[tuple[str, str]]) -> dict[str
 def test_a_landscape_broadcast_still_reads_1280x720(relay: RelayProcess) -> None:
     key = relay.create_room("wide")["stream_key"]
     result = shopcast(
-        "broadcast", "--room", "wide", "--relay", relay.url, "--key", key, "--source", "test", "--mic", "tone",
-        "--duration", "3", "--quiet", "--canvas", "landscape", "--preset", "ultrafast",
+        "broadcast", "--room", "wide", "--relay", relay.url, "--source", "test", "--mic", "tone",
+        "--duration", "3", "--quiet", "--canvas", "landscape", "--preset", "ultrafast", key=key,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     master = httpx.get(f"{relay.url}/live/wide/master.m3u8").text
@@ -109,8 +111,15 @@ def test_missing_devices_fall_back_and_each_is_reported_once(tmp_path: Path) -> 
     ("args", "message"),
     [
         (["broadcast", "--duration", "1"], "say where to send the stream"),
-        (["broadcast", "--relay", "http://127.0.0.1:9", "--duration", "1"], "needs --room and --key"),
-        (["broadcast", "--relay", "ftp://x", "--room", "r", "--key", "k"], "must be an http:// or https:// URL"),
+        (["broadcast", "--relay", "http://127.0.0.1:9", "--duration", "1"], "needs --room and --key-file"),
+        (["broadcast", "--relay", "ftp://x", "--room", "r", "--key", "k"], "--key would put the room's stream key"),
+        (["broadcast", "--relay", "x", "--room", "r", "--owner-token", "t"], "use --owner-token-file FILE or $SHOP"),
+        (["relay", "--port", "0", "--admin-token", "t" * 20], "use --admin-token-file FILE or $SHOPCAST_ADMIN_TOKEN"),
+        (
+            ["relay", "--port", "0", "--postgres", "postgresql://u:pw@db/x", "--redis", "redis://r"],
+            "$SHOPCAST_POSTGRES",
+        ),
+        (["relay", "--port", "0", "--postgres", "postgresql://db/x", "--redis", "redis://:pw@r"], "$SHOPCAST_REDIS"),
         (["broadcast", "--out", "x", "--source", "webcam"], "unknown video source 'webcam'"),
         (["broadcast", "--out", "x", "--ladder", "720p,999p"], "unknown rung '999p'"),
         (["broadcast", "--out", "x", "--duration", "-3"], "must be more than 0"),
@@ -151,10 +160,22 @@ def test_bad_arguments_exit_2_with_a_precise_message(args: list[str], message: s
     assert message in result.stderr
 
 
+def test_the_stream_key_comes_from_a_file_or_the_environment(tmp_path: Path) -> None:
+    key_file = tmp_path / "key"
+    key_file.write_text("k-from-file\n")
+    target = ["broadcast", "--relay", "ftp://x", "--room", "r"]
+    for args, key in (([*target, "--key-file", str(key_file)], ""), (target, "k-from-env")):
+        result = shopcast(*args, timeout=30, key=key)
+        assert result.returncode == 2 and "must be an http:// or https:// URL" in result.stderr, result.stderr
+    key_file.write_text("\n")
+    result = shopcast(*target, "--key-file", str(key_file), timeout=30)
+    assert result.returncode == 2 and f"--key-file {key_file}: the file is empty" in result.stderr
+
+
 def test_a_wrong_stream_key_fails_the_broadcast_with_the_relays_reason(relay: RelayProcess) -> None:
     relay.create_room("keyed")
-    args = ["--room", "keyed", "--relay", relay.url, "--key", "not-the-key", "--source", "test", "--mic", "none"]
-    result = shopcast("broadcast", *args, "--duration", "3", "--quiet")
+    args = ["--room", "keyed", "--relay", relay.url, "--source", "test", "--mic", "none"]
+    result = shopcast("broadcast", *args, "--duration", "3", "--quiet", key="not-the-key")
     assert result.returncode == 1
     assert "the stream key for room 'keyed' is wrong" in result.stderr + result.stdout
 

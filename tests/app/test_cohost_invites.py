@@ -39,12 +39,12 @@ def test_an_invite_is_a_single_use_link_the_host_sees_listed(tmp_path: Path) -> 
             before = time.time()
             invite = await r.invite(label="Brand rep 品牌方")
             assert invite["state"] == "open" and invite["label"] == "Brand rep 品牌方"
-            assert invite["url"] == f"http://relay.test/cohost/{invite['token']}"
+            assert invite["url"] == f"http://relay.test/cohost/show#t={invite['token']}", "the token in no URL path"
             assert before + 1800 - 2 <= invite["expires_at"] <= time.time() + 1800
             listed = (await r.client.get(r.api("/cohost/invites"), headers=r.owner)).json()
             assert [(i["id"], i["state"], i["url"]) for i in listed] == [(invite["id"], "open", invite["url"])]
 
-            info = await r.client.get(f"/api/v1/cohost/{invite['token']}")
+            info = await r.check(invite["token"])
             assert info.status_code == 200
             body = info.json()
             assert (body["room"], body["title"], body["state"]) == ("show", "新品直播 New arrivals", "open")
@@ -98,7 +98,7 @@ def test_revoked_expired_and_used_invites_are_refused_with_their_reason(tmp_path
             revoked = await r.invite()
             gone = await r.client.delete(r.api(f"/cohost/invites/{revoked['id']}"), headers=r.owner)
             assert gone.status_code == 200 and gone.json()["state"] == "revoked"
-            response = await r.client.get(f"/api/v1/cohost/{revoked['token']}")
+            response = await r.check(revoked["token"])
             assert response.status_code == 410
             body = response.json()
             assert (body["error"], body["state"], body["room"]) == ("invite_revoked", "revoked", "show")
@@ -107,7 +107,7 @@ def test_revoked_expired_and_used_invites_are_refused_with_their_reason(tmp_path
 
             expiring = await r.invite(ttl_s=60)
             r.clock.offset = 61
-            response = await r.client.get(f"/api/v1/cohost/{expiring['token']}")
+            response = await r.check(expiring["token"])
             assert response.status_code == 410
             body = response.json()
             assert body["error"] == "invite_expired" and body["expired_at"] == expiring["expires_at"]
@@ -121,7 +121,7 @@ def test_revoked_expired_and_used_invites_are_refused_with_their_reason(tmp_path
             offer = await studio.next_event("cohost.offer")
             assert (await r.answer(offer["session"], sdp="v=0\r\nm=audio 9 x 0\r\n")).status_code == 200
             assert (await joining).status_code == 201
-            response = await r.client.get(f"/api/v1/cohost/{used['token']}")
+            response = await r.check(used["token"])
             assert response.status_code == 410 and response.json()["error"] == "invite_used"
             assert "already been used" in response.json()["message"]
             again = await r.join(used["token"], name="Someone else")
@@ -156,7 +156,7 @@ def test_forged_garbled_and_foreign_tokens_are_not_invites(tmp_path: Path) -> No
                 stranger,
             ]
             for token in forged:
-                response = await r.client.get(f"/api/v1/cohost/{token}") if token else None
+                response = await r.check(token) if token else None
                 if response is not None:
                     assert response.status_code == 401, (token, response.text)
                     assert response.json()["error"] == "invite_invalid"
@@ -174,7 +174,7 @@ def test_forged_garbled_and_foreign_tokens_are_not_invites(tmp_path: Path) -> No
 
             admin = {"Authorization": f"Bearer {r.ctx.settings.admin_token}"}
             assert (await r.client.delete("/api/v1/rooms/other", headers=admin)).status_code == 204
-            no_room = await r.client.get(f"/api/v1/cohost/{other}")
+            no_room = await r.check(other)
             assert no_room.status_code == 404 and no_room.json()["error"] == "room_not_found"
             assert no_room.json()["message"] == "the room this invite is for no longer exists"
 
@@ -195,36 +195,55 @@ def test_a_relay_restart_keeps_the_secret_and_what_was_used(tmp_path: Path) -> N
 
     async def second(open_token: str, used_token: str) -> None:
         async with relay(tmp_path) as r:
-            assert (await r.client.get(f"/api/v1/cohost/{open_token}")).status_code == 200
-            assert (await r.client.get(f"/api/v1/cohost/{used_token}")).json()["error"] == "invite_used"
+            assert (await r.check(open_token)).status_code == 200
+            assert (await r.check(used_token)).json()["error"] == "invite_used"
 
     tokens = asyncio.run(first())
     run(second(*tokens))
 
 
-def test_the_guest_page_shows_the_invite_or_why_it_cannot_be_used(tmp_path: Path) -> None:
+def test_the_guest_page_is_the_rooms_and_asks_about_the_invite_in_its_fragment(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with relay(tmp_path) as r:
             invite = await r.invite()
-            page = await r.client.get(f"/cohost/{invite['token']}", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+            path, fragment = str(invite["url"]).removeprefix("http://relay.test").split("#", 1)
+            assert (path, fragment) == ("/cohost/show", f"t={invite['token']}")
+            page = await r.client.get(path, headers={"Accept-Language": "zh-CN,zh;q=0.9"})
             assert page.status_code == 200
             assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
-            assert '<html lang="zh-CN">' in page.text and "连麦邀请" in page.text
+            assert '<html lang="zh-CN">' in page.text and "连麦邀请" in page.text and "新品直播" in page.text
             config = page_config(page.text)
-            assert (
-                config["check"]["state"] == "open" and config["check"]["whip_url"] == "/api/v1/rooms/show/cohost/whip"
-            )
+            assert config["check"] is None and config["invite_url"] == "/api/v1/cohost/invite"
             assert config["whep_url"] == "/api/v1/rooms/show/whep" and config["test"] is None
+            assert invite["token"] not in page.text
 
-            test_mode = page_config((await r.client.get(f"/cohost/{invite['token']}?test=clock&lang=en")).text)
+            asked = await r.check(invite["token"])  # what the page then asks, the token as a bearer
+            assert asked.status_code == 200
+            assert (asked.json()["state"], asked.json()["whip_url"]) == ("open", "/api/v1/rooms/show/cohost/whip")
+            no_token = await r.client.get("/api/v1/cohost/invite")
+            assert (no_token.status_code, no_token.json()["error"]) == (401, "invite_missing")
+
+            test_mode = page_config((await r.client.get(f"{path}?test=clock&lang=en")).text)
             assert test_mode["test"] == "clock" and test_mode["lang"] == "en"
+            nowhere = await r.client.get("/cohost/no-such-room")
+            assert nowhere.status_code == 404 and page_config(nowhere.text)["check"]["code"] == "room_not_found"
 
-            forged = await r.client.get("/cohost/forged.token")
-            assert forged.status_code == 401
-            assert page_config(forged.text)["check"]["code"] == "invite_invalid"
-            await r.client.delete(r.api(f"/cohost/invites/{invite['id']}"), headers=r.owner)
-            revoked = await r.client.get(f"/cohost/{invite['token']}")
-            assert revoked.status_code == 410 and page_config(revoked.text)["check"]["code"] == "invite_revoked"
+    run(scenario())
+
+
+def test_an_invite_link_with_its_token_in_the_path_is_refused_saying_what_to_do(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with relay(tmp_path) as r:
+            token = (await r.invite())["token"]
+            old_page = await r.client.get(f"/cohost/{token}")  # the link's old form
+            assert old_page.status_code == 400
+            check = page_config(old_page.text)["check"]
+            assert check["code"] == "link_outdated" and "ask the host for a new link" in check["message"]
+            assert token not in old_page.text
+            old_api = await r.client.get(f"/api/v1/cohost/{token}")
+            assert old_api.status_code == 400 and old_api.json()["error"] == "token_in_url"
+            assert "Authorization: Bearer" in old_api.json()["message"]
+            assert (await r.check(token)).status_code == 200, "the invite itself still works, from its new link"
 
     run(scenario())
 

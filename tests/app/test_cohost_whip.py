@@ -110,7 +110,7 @@ def test_without_the_studio_on_the_feed_the_guest_is_told(tmp_path: Path) -> Non
             await studio.close()
             again = await r.join(invite["token"])
             assert again.status_code == 503, "a studio that went away does not count"
-            info = await r.client.get(f"/api/v1/cohost/{invite['token']}")
+            info = await r.check(invite["token"])
             assert info.json()["state"] == "open", "a failed join does not use the invite"
 
     run(scenario())
@@ -130,7 +130,7 @@ def test_a_studio_refusal_reaches_the_guest_and_leaves_the_invite_open(tmp_path:
             assert response.json() == {
                 "error": "studio_refused", "message": "the host's studio refused: two guests are already on",
             }  # fmt: skip
-            assert (await r.client.get(f"/api/v1/cohost/{invite['token']}")).json()["state"] == "open"
+            assert (await r.check(invite["token"])).json()["state"] == "open"
             late = await r.answer(offer["session"], sdp=ANSWER)
             assert late.status_code == 410 and late.json()["error"] == "session_gone"
             assert [e["type"] for e in await r.events()] == ["cohost.invited"]
@@ -154,7 +154,7 @@ def test_a_studio_that_does_not_answer_in_time_is_given_up(tmp_path: Path) -> No
             assert told == {"type": "cohost.left", "session": offer["session"], "reason": "timeout"}
             late = await r.answer(offer["session"], sdp=ANSWER)
             assert late.status_code == 410 and "no longer waiting" in late.json()["message"]
-            assert (await r.client.get(f"/api/v1/cohost/{invite['token']}")).json()["state"] == "open"
+            assert (await r.check(invite["token"])).json()["state"] == "open"
             await studio.close()
 
     run(scenario())

@@ -4,12 +4,13 @@ without end; what it took is all answered (app/relay/commit_queue.py)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from pathlib import Path
 
 from app.commerce.catalog import ProductInput
 from app.commerce.engine import RoomEngine
 from app.commerce.errors import CommerceError
-from app.commerce.orders import OrderRequest
+from app.commerce.orders import OrderRequest, Placed
 from app.relay.commit_queue import CommitQueue
 from app.relay.errors import error_response
 
@@ -20,8 +21,8 @@ def test_a_full_queue_refuses_with_a_retry_after_and_answers_everything_it_took(
     queue = CommitQueue(engine, max_batch=2, max_pending=3)
 
     async def burst() -> list[object]:
-        calls = [
-            queue.run(engine.place_order, "r", f"viewer-{n:03d}", "V", OrderRequest("mug"), f"k{n}", bounded=True)
+        calls: list[Awaitable[object]] = [
+            queue.run(engine.open_order, "r", f"viewer-{n:03d}", "V", OrderRequest("mug"), f"k{n}", bounded=True)
             for n in range(5)
         ]
         calls.append(queue.run(engine.log, "r", "stream.started"))  # the relay's own write: never refused
@@ -33,7 +34,7 @@ def test_a_full_queue_refuses_with_a_retry_after_and_answers_everything_it_took(
         engine.close()
     assert answers[-1] is None, "the relay's own write went through a full queue"
     answers = answers[:-1]
-    placed = [a for a in answers if isinstance(a, tuple)]
+    placed = [a for a in answers if isinstance(a, Placed)]
     refused = [a for a in answers if isinstance(a, CommerceError)]
     assert len(placed) == 3 and len(refused) == 2 and queue.refused == 2
     status, body, headers = error_response(refused[0]) or (0, {}, None)

@@ -37,4 +37,6 @@ def test_the_console_state_tracks_the_owner_feed(tmp_path: Path) -> None:
     assert state.product("tee")["stock"] == 5, "units reserved for the flash sale left the product's stock"  # type: ignore[index]
     assert state.product("shoe-40")["stock"] == 1  # type: ignore[index]
     assert state.orders[0]["nickname"] == "Ann" and state.orders[0]["viewer_id"] == "viewer-a"
+    # placed (pending), then paid by test mode's charge after the commit: the console shows one order, paid
+    assert [(o["sku"], o["status"]) for o in state.orders] == [("shoe-40", "paid")]
     engine.close()

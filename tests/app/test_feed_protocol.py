@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from pydantic import ValidationError
 
 from app import feed_protocol
 from app.analytics.metrics import _HANDLERS, FOLD_IGNORES, FOLD_SPECIAL
@@ -82,10 +83,12 @@ async def _session(room: Room, assistant_token: str) -> tuple[Feed, Feed, Feed, 
         httpx.AsyncClient(base_url=room.api, headers=owner_headers, timeout=30) as host,
         httpx.AsyncClient(base_url=room.api, headers=ann, timeout=30) as a,
         httpx.AsyncClient(base_url=room.api, headers=bob, timeout=30) as b,
-        websockets.connect(_ws_url(room, token=room.owner_token)) as owner_ws,
+        websockets.connect(_ws_url(room), additional_headers=owner_headers) as owner_ws,
         websockets.connect(_ws_url(room, nickname="Ann"), additional_headers=ann) as a_ws,
         websockets.connect(_ws_url(room, nickname="Bob"), additional_headers=bob) as b_ws,
-        websockets.connect(_ws_url(room, token=assistant_token)) as assistant_ws,
+        websockets.connect(
+            _ws_url(room), additional_headers={"Authorization": f"Bearer {assistant_token}"}
+        ) as assistant_ws,
     ):
         owner, va, vb = Feed(owner_ws, True), Feed(a_ws, False), Feed(b_ws, False)
         va.viewer, vb.viewer = room.session("viewer-aaa").viewer, room.session("viewer-bbb").viewer
@@ -327,3 +330,21 @@ def test_the_metrics_dock_reads_declared_fields() -> None:
     assert read and read <= declared, f"undeclared: {read - declared}"
     rows = set(re.findall(r'\("([a-z_]+)", self\.tr\(', source))
     assert rows and rows <= set(feed_protocol.Funnel.model_fields)
+
+
+def test_what_a_viewer_sends_is_declared_and_checked_strictly() -> None:
+    parse_sent = feed_protocol.parse_sent
+    assert parse_sent({"type": "like"}) == feed_protocol.LikeSent(type="like", count=1)
+    assert isinstance(
+        parse_sent({"type": "comment", "text": "好看", "from_a_newer_page": 1}), feed_protocol.CommentSent
+    )
+    for refused in (
+        {"type": "like", "count": "3"},
+        {"type": "like", "count": True},
+        {"type": "comment"},
+        {"type": "exposure", "skus": "tee"},
+        {"type": "hello", "nickname": 7},
+        {"type": "order", "sku": "tee"},
+    ):
+        with pytest.raises(ValidationError):
+            parse_sent(refused)

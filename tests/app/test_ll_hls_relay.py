@@ -13,9 +13,11 @@ from pathlib import Path, PurePosixPath
 import httpx
 import pytest
 
-from app.relay.ll_hls import LowLatencyWatch
+from app.relay.ll_hls import LowLatencyWatch, fragment, part_of
+from pipeline.cmaf_packager import PackagerSettings, PublishedFile, TrackPackager
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import Room, open_room
+from tests.helpers.tracks import VIDEO, video_samples
 
 STREAM = "b1/720p"
 
@@ -198,3 +200,51 @@ def test_a_deleted_room_is_forgotten() -> None:
     assert watch.position("other", rel / "index.m3u8") is not None
     watch.stored("r", rel / "seg_000006.m4s", b"")  # the old part is no longer tracked for deletion
     assert watch.expired_parts(time.monotonic() + 10_000) == []
+
+
+def packaged_segment(n: int) -> tuple[list[bytes], bytes]:
+    """Segment ``n`` as the studio's packager makes it: its LL-HLS parts and the segment (their bytes)."""
+    published: list[PublishedFile] = []
+    track = TrackPackager("s/r", VIDEO, PackagerSettings(), published.append, wall_origin=0.0, default_duration=3000)
+    for sample in video_samples(n + 1.5):
+        track.add(sample)
+    files = {f.path.rsplit("/", 1)[1]: f.data for f in published}
+    parts = [files[name] for name in sorted(files) if name.startswith(f"seg_{n:06d}.") and name.count(".") == 2]
+    return parts, files[f"seg_{n:06d}.m4s"]
+
+
+def test_a_part_the_broadcaster_skipped_is_cut_from_its_segment(room: Room) -> None:
+    """After an outage the push sends segments without their parts, and the playlists still list the
+    parts of the last segments: a player asking for one gets its bytes, not a 404."""
+    parts, segment = packaged_segment(2)
+    assert len(parts) == 3
+    put(room, f"{STREAM}/seg_000002.m4s", segment)
+    for k, expected in enumerate(parts):
+        response, elapsed = asyncio.run(get(room, f"{STREAM}/seg_000002.{k}.m4s"))
+        assert response.status_code == 200 and response.content == expected, k
+        assert response.headers["cache-control"].startswith("public") and elapsed < 1.0
+    response, _ = asyncio.run(get(room, f"{STREAM}/seg_000002.3.m4s"))
+    assert response.status_code == 404, "a part the segment does not have"
+
+
+def test_a_part_request_waiting_for_a_skipped_part_is_answered_when_its_segment_arrives(room: Room) -> None:
+    parts, segment = packaged_segment(3)
+
+    async def scenario() -> tuple[httpx.Response, float]:
+        waiting = asyncio.create_task(get(room, f"{STREAM}/seg_000003.1.m4s"))
+        await put_later(room, 0.3, f"{STREAM}/seg_000003.m4s", segment)
+        return await waiting
+
+    response, elapsed = asyncio.run(scenario())
+    assert response.status_code == 200 and response.content == parts[1]
+    assert 0.25 <= elapsed < 2.0, "answered when the segment came, not after the full wait"
+
+
+def test_fragments_are_cut_only_from_a_segment_whose_boxes_add_up() -> None:
+    parts, segment = packaged_segment(1)
+    assert [fragment(segment, k) for k in range(len(parts))] == parts
+    assert fragment(segment, len(parts)) is None
+    assert fragment(segment[:-1], 0) is None, "a truncated segment"
+    assert fragment(b"\x00\x00\x00\x04moof", 0) is None, "a box shorter than its header"
+    assert part_of(PurePosixPath("b1/720p/seg_000012.2.m4s")) == (PurePosixPath("b1/720p/seg_000012.m4s"), 2)
+    assert part_of(PurePosixPath("b1/720p/seg_000012.m4s")) is None

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from app.relay import viewer
 from app.relay.media_store import MediaStore
 from app.relay.player_boot import parse_media, pick_start, player_boot, trim
+from pipeline.hls_playlist import mark_gaps
 
 MASTER = """#EXTM3U
 #EXT-X-VERSION:7
@@ -48,6 +49,14 @@ def test_the_start_is_the_newest_keyframe_at_least_two_thirds_of_a_second_behind
     start = pick_start(parse_media(media(3)))
     assert start is not None and start.uri == "seg_000012.0.m4s"
     assert pick_start(parse_media(media(2) + "#EXT-X-ENDLIST\n")) is None
+
+
+def test_the_start_is_never_a_part_the_broadcaster_could_not_deliver() -> None:
+    """A part marked GAP=YES (the studio's push marks what it had to drop) is no place to start: the
+    start moves back to the newest keyframe that is there."""
+    gapped = mark_gaps(media(3), (), {"seg_000012.0.m4s"})
+    start = pick_start(parse_media(gapped))
+    assert start is not None and start.uri == "seg_000011.0.m4s"
 
 
 def test_the_page_gets_the_playlists_of_the_lowest_rung_and_audio_and_the_files_of_the_start(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -176,7 +177,8 @@ def test_the_feed_tells_every_page_when_the_mode_changes(room: Room) -> None:
         assert switch(room, False).status_code == 200
         assert wait_for_rehearsal(feed) == {"type": "rehearsal", "on": False, "test_mode": True}
     assert switch(room, True).status_code == 200
-    with connect(f"{ws}/api/v1/rooms/{room.name}/live?token={room.owner_token}", open_timeout=10) as console:
+    owner = {"Authorization": f"Bearer {room.owner_token}"}
+    with connect(f"{ws}/api/v1/rooms/{room.name}/live", open_timeout=10, additional_headers=owner) as console:
         snapshot = json.loads(console.recv(timeout=10))
         assert snapshot["rehearsal"] is True and snapshot["payment"]["test_mode"] is True
 
@@ -238,20 +240,24 @@ def test_the_rehearsal_survives_a_relay_restart(room: Room) -> None:
     assert statuses[order["order_id"]] == statuses[again["order_id"]] == "cancelled"
 
 
-def shopcast(*args: str) -> subprocess.CompletedProcess[str]:
+def shopcast(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``shopcast ARGS`` with ``env`` added (the secrets go there, never in the arguments)."""
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=120, cwd=REPO, check=False
-    )
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=120, cwd=REPO, check=False,
+        env={**os.environ, "SHOPCAST_OWNER_TOKEN": "", **(env or {})},
+    )  # fmt: skip
 
 
 @pytest.mark.slow
 def test_a_headless_broadcast_rehearses_with_the_owner_token(room: Room) -> None:
-    target = ("--relay", room.relay.url, "--room", room.name, "--key", room.stream_key)
+    target = ("--relay", room.relay.url, "--room", room.name)
     media = ("--source", "test", "--mic", "none", "--ladder", "360p", "--preset", "ultrafast", "--quiet")
-    without = shopcast("broadcast", *target, "--rehearsal", *media, "--duration", "1")
+    key = {"SHOPCAST_STREAM_KEY": room.stream_key}
+    without = shopcast("broadcast", *target, "--rehearsal", *media, "--duration", "1", env=key)
     assert without.returncode == 2 and "--rehearsal needs" in without.stderr and "--owner-token" in without.stderr
 
-    result = shopcast("broadcast", *target, "--owner-token", room.owner_token, "--rehearsal", *media, "--duration", "3")
+    secrets = {**key, "SHOPCAST_OWNER_TOKEN": room.owner_token}
+    result = shopcast("broadcast", *target, "--rehearsal", *media, "--duration", "3", env=secrets)
     assert result.returncode == 0, result.stderr
     assert "Rehearsal: the room is unlisted and its orders are test orders." in result.stdout
     assert "Rehearsal ended: 0 test orders cancelled" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import httpx
@@ -10,10 +11,12 @@ import httpx
 from app.bundled_relay import log_child_line
 from app.session import StudioSession
 from app.session_config import BundledRelayConfig, ExternalRelay, SessionConfig
-from app.session_events import Notice
+from app.session_events import Notice, SessionEvent, SessionStats
+from app.stream_health import HealthRow
 from pipeline.broadcast import BroadcastSettings
 from pipeline.encoders import parse_ladder
 from tests.helpers.fakes import FakeDevices
+from tests.helpers.http_proxy import FaultyProxy
 from tests.helpers.media import parse_media_playlist
 from tests.helpers.relay import RelayProcess
 from tests.helpers.waiting import wait_until
@@ -106,3 +109,62 @@ def test_the_bundled_relays_lines_are_logged_once_prefixed_at_their_own_level(ca
     first, second = caplog.records
     assert (first.levelno, first.getMessage()) == (logging.WARNING, "relay: room demo: the ingest stalled")
     assert (second.levelno, second.getMessage()) == (logging.INFO, "relay: INFO:     Uvicorn running")
+
+
+class OutputRows:
+    """The studio's stream-health row for one output, as the session reports it once a second."""
+
+    def __init__(self, output: str = "relay") -> None:
+        self.output = output
+        self.rows: list[HealthRow] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, event: SessionEvent) -> None:
+        if isinstance(event, SessionStats) and event.health is not None and event.broadcast is not None:
+            with self._lock:
+                self.rows.append(event.health.row("output", self.output))
+
+    def codes(self) -> list[str]:
+        with self._lock:
+            return [row.code for row in self.rows]
+
+    def latest(self) -> HealthRow | None:
+        with self._lock:
+            return self.rows[-1] if self.rows else None
+
+
+def test_a_proxy_answering_404_until_its_upstream_is_back_is_retried_not_given_up_on(
+    relay: RelayProcess, no_devices: FakeDevices
+) -> None:
+    """A proxy restarted in front of the relay answers 404 for every request until it has its upstream
+    again: the push keeps retrying (the studio shows the countdown), never stops, and loses nothing."""
+    room = relay.create_room("proxied")
+    rows = OutputRows()
+    with FaultyProxy(relay.url) as proxy:
+        config = SessionConfig(
+            source="test",
+            mic="tone",
+            broadcast=BroadcastSettings(rungs=parse_ladder("360p"), preset="ultrafast"),
+            relay=ExternalRelay(proxy.url, "proxied", room["stream_key"]),
+        )
+        session = StudioSession(config, devices=no_devices)
+        session.add_listener(rows)
+        session.start()
+        try:
+            started = session.go_live_now()
+            wait_until(lambda: segment_count(relay.url, "proxied", started.stream_id) >= 2, 20, "the first segments")
+            back_at = time.monotonic() + 4.0
+            proxy.rule = lambda method, path: 404 if time.monotonic() < back_at else None
+            wait_until(lambda: "output.retrying" in rows.codes(), 6, "the countdown in the stream health")
+            wait_until(lambda: time.monotonic() > back_at + 1 and rows.codes()[-1] == "output.ok", 15, "recovery")
+            before_end = segment_count(relay.url, "proxied", started.stream_id)
+            wait_until(lambda: segment_count(relay.url, "proxied", started.stream_id) > before_end, 10, "new segments")
+            report = session.end_live_now()
+        finally:
+            session.close()
+    assert len(proxy.answered_with(404)) >= 5, "the push kept asking through the 404s"
+    assert "output.failed" not in rows.codes(), "a 404 for a while is not given up on"
+    retrying = next(row for row in rows.rows if row.code == "output.retrying")
+    assert retrying.value == f"Reconnecting in {retrying.args[0]} s" and retrying.level == "warning"
+    assert report.complete, report
+    assert assert_nothing_missing(relay.url, "proxied", started.stream_id, ("360p", "audio")) >= 6

@@ -165,8 +165,9 @@ def test_an_ended_stream_stays_ended_after_a_relay_restart(relay: RelayProcess) 
 
 
 def test_stream_keys_and_owner_tokens_can_follow_an_option_on_a_command_line() -> None:
-    """``shopcast broadcast --key <key>``: a key starting with "-" reads as another option (one random
-    token in 64 did, and a test failed on it)."""
+    """A token typed after an option (``curl -H``, ``--owner-token-file`` is a file now, but a token may
+    still follow a flag somewhere) must not start with "-" and read as another option (one random token
+    in 64 did, when ``shopcast broadcast --key <key>`` took it, and a test failed on it)."""
     made = [new_secret() for _ in range(5000)]
     assert not [token for token in made if token.startswith("-")]
     assert all(len(token) == 32 for token in made) and len(set(made)) == len(made)

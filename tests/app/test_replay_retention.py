@@ -112,3 +112,24 @@ def test_the_segment_log_keeps_what_slid_out_of_the_live_window(tmp_path: Path) 
     assert [line for line in vod.splitlines() if line.startswith("/live/")] == [
         f"/live/shop/s/720p/seg_{n:06d}.m4s" for n in (2, 3, 4)
     ]
+
+
+def test_a_gap_in_the_live_playlists_stays_a_gap_in_the_replay(tmp_path: Path) -> None:
+    """A segment the studio could not deliver is EXT-X-GAP live; the replay made from the segment log
+    marks it too, so replay viewers skip it rather than meet a 404."""
+    room = tmp_path / "shop"
+    (room / "s" / "720p").mkdir(parents=True)
+    lines = ["#EXTM3U", "#EXT-X-TARGETDURATION:1", "#EXT-X-MEDIA-SEQUENCE:0", '#EXT-X-MAP:URI="init.mp4"']
+    for n in range(4):
+        lines += [f"#EXT-X-PROGRAM-DATE-TIME:2026-01-01T00:00:{n:02d}.000Z"] + (["#EXT-X-GAP"] if n == 2 else [])
+        lines += ["#EXTINF:1.00000,", f"seg_{n:06d}.m4s"]
+    text = ("\n".join(lines) + "\n").encode()
+    replay.note_playlist(room, ("s", "720p", "index.m3u8"), text)
+    (room / "s" / "720p" / "index.m3u8").write_bytes(text)
+    whole = replay.read_playlist(room / "s", "720p/index.m3u8")
+    assert whole is not None
+    assert [s.gap for s in whole.segments] == [False, False, True, False]
+    assert whole.duration == 4.0, "the gap keeps its time: what follows stays where it was"
+    vod = replay.vod_media_playlist(whole, "/live/shop/s/720p").splitlines()
+    marked = [vod[i + 2] for i, line in enumerate(vod) if line == "#EXT-X-GAP"]
+    assert marked == ["/live/shop/s/720p/seg_000002.m4s"]

@@ -19,8 +19,17 @@ from tests.helpers.relay import REPO, RelayProcess
 
 def shopcast(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
-    )
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
+        env={**os.environ, "SHOPCAST_OWNER_TOKEN": ""},
+    )  # fmt: skip
+
+
+def secret_file(folder: Path, secret: str) -> str:
+    """A file only its owner can read holding ``secret``, as ``--owner-token-file`` takes it."""
+    path = folder / f"secret-{len(list(folder.glob('secret-*')))}"
+    path.write_text(secret + "\n")
+    path.chmod(0o600)
+    return str(path)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +70,8 @@ def test_report_through_a_running_relay_says_the_same(
 ) -> None:
     data, token = show
     through, direct = tmp_path / "relay.json", tmp_path / "data.json"
-    result = shopcast("report", ROOM, "--relay", relay_on_show.url, "--owner-token", token, "--out", str(through))
+    owner = ("--owner-token-file", secret_file(tmp_path, token))
+    result = shopcast("report", ROOM, "--relay", relay_on_show.url, *owner, "--out", str(through))
     assert result.returncode == 0, result.stderr
     assert shopcast("report", ROOM, "--data", str(data), "--out", str(direct)).returncode == 0
     relayed, read = json.loads(through.read_text("utf-8")), json.loads(direct.read_text("utf-8"))
@@ -86,18 +96,23 @@ def test_report_errors_are_clear(show: tuple[Path, str], relay_on_show: RelayPro
     out = str(tmp_path / "r.json")
     relay = relay_on_show.url
     relay_on_show.create_room("empty")
+    owner = ("--owner-token-file", secret_file(tmp_path, token))
+    wrong = ("--owner-token-file", secret_file(tmp_path, "wrong"))
+    other = ("--owner-token-file", secret_file(tmp_path, "x" * 20))
     cases: list[tuple[list[str], int, str]] = [
         (["nope", "--data", str(data), "--out", out], 1, "has no room named 'nope' (rooms: "),
-        (["nope", "--relay", relay, "--owner-token", token, "--out", out], 1, "has no room named 'nope'"),
-        ([ROOM, "--relay", relay, "--owner-token", "wrong", "--out", out], 1, "refused the owner token"),
-        (["empty", "--relay", relay, "--owner-token", "x" * 20, "--out", out], 1, "refused the owner token"),
-        ([ROOM, "--relay", "http://127.0.0.1:9", "--owner-token", token, "--out", out], 1, "cannot reach the relay"),
+        (["nope", "--relay", relay, *owner, "--out", out], 1, "has no room named 'nope'"),
+        ([ROOM, "--relay", relay, *wrong, "--out", out], 1, "refused the owner token"),
+        (["empty", "--relay", relay, *other, "--out", out], 1, "refused the owner token"),
+        ([ROOM, "--relay", "http://127.0.0.1:9", *owner, "--out", out], 1, "cannot reach the relay"),
         ([ROOM, "--data", str(tmp_path), "--out", out], 1, "is not a relay's data folder"),
         ([ROOM, "--data", str(data), "--out", str(tmp_path / "missing" / "r.json")], 2, "does not exist"),
         ([ROOM, "--data", str(data), "--out", str(tmp_path)], 2, "is a folder"),
         ([ROOM, "--data", str(data), "--out", str(tmp_path / "r.pdf")], 2, "must end in .html"),
         ([ROOM, "--out", out], 2, "say where the room's event log is"),
         ([ROOM, "--relay", relay, "--out", out], 2, "needs the room's owner token"),
+        ([ROOM, "--relay", relay, "--owner-token", token, "--out", out], 2, "--owner-token would put the room's owner"),
+        ([ROOM, "--relay", relay, "--owner-token-file", str(tmp_path / "none"), "--out", out], 2, "cannot read it"),
         ([ROOM, "--data", str(data), "--out", out, "--show", "2"], 1, "there is no show 2"),
         ([ROOM, "--data", str(data), "--out", out, "--show", "0"], 2, "a show is numbered 1, 2"),
     ]
@@ -119,6 +134,13 @@ def test_report_errors_are_clear(show: tuple[Path, str], relay_on_show: RelayPro
 def test_a_room_with_no_events_has_nothing_to_report(relay: RelayProcess, tmp_path: Path) -> None:
     token = relay.create_room("blank")["owner_token"]
     result = shopcast(
-        "report", "blank", "--relay", relay.url, "--owner-token", token, "--out", str(tmp_path / "r.json")
+        "report",
+        "blank",
+        "--relay",
+        relay.url,
+        "--owner-token-file",
+        secret_file(tmp_path, token),
+        "--out",
+        str(tmp_path / "r.json"),
     )
     assert result.returncode == 1 and "room 'blank' has no events yet" in result.stderr

@@ -31,6 +31,11 @@ def feed(room: Room, viewer: str, **params: str) -> Any:
     return websockets.connect(feed_url(room, **params), additional_headers=room.session(viewer).headers)
 
 
+def console_feed(room: Room) -> Any:
+    """The live feed as the host's console: the owner token in the handshake's header, never the URL."""
+    return websockets.connect(feed_url(room), additional_headers={"Authorization": f"Bearer {room.owner_token}"})
+
+
 async def next_event(ws: Any, kind: str, timeout: float = 5.0, match: Any = None) -> dict[str, Any]:
     """The next event of ``kind`` (inside batches, or a top-level message)."""
     deadline = time.monotonic() + timeout
@@ -69,7 +74,7 @@ def test_comments_fan_out_and_refusals_go_back_to_the_sender(room: Room) -> None
         async with (
             feed(room, "viewer-talk", nickname="Tal") as talker,
             feed(room, "viewer-read", nickname="Rea") as reader,
-            websockets.connect(feed_url(room, token=room.owner_token)) as console,
+            console_feed(room) as console,
         ):
             for ws in (talker, reader, console):
                 await ws.recv()  # snapshot
@@ -96,7 +101,7 @@ def test_orders_show_on_the_console_and_stock_on_every_page(room: Room) -> None:
     async def scenario() -> None:
         async with (
             feed(room, "viewer-watch") as watcher,
-            websockets.connect(feed_url(room, token=room.owner_token)) as console,
+            console_feed(room) as console,
         ):
             await watcher.recv()
             await console.recv()

@@ -84,16 +84,16 @@ def test_five_thousand_concurrent_attempts_never_oversell(room: Room) -> None:
     assert (final["sold"], final["stock"], final["remaining"]) == (100, 100, 0)
 
 
-def test_retrying_a_key_replays_the_order_and_a_changed_body_is_409(room: Room) -> None:
+def test_retrying_a_key_replays_the_order_and_a_changed_body_is_422(room: Room) -> None:
     first = room.order("viewer-retry", "same-key", sku="mug", qty=1)
     again = room.order("viewer-retry", "same-key", sku="mug", qty=1)
     assert first.status_code == again.status_code == 201
     assert again.json()["order_id"] == first.json()["order_id"]
     assert again.headers["idempotent-replayed"] == "true"
     changed = room.order("viewer-retry", "same-key", sku="mug", qty=2)
-    assert changed.status_code == 409
+    assert changed.status_code == 422
     assert changed.json() == {
-        "error": "idempotency_key_reused",
+        "error": "idempotency_mismatch",
         "message": "this Idempotency-Key was already used for a different order",
     }
 

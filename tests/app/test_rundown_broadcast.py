@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -24,11 +25,15 @@ def test_three_segments_pin_in_order_and_a_sell_out_advances(relay: RelayProcess
                          {"sku": "shoe", "duration_s": 5, "title": "Runner"}]}  # fmt: skip
     path = tmp_path / "show.json"
     path.write_text(json.dumps(show), encoding="utf-8")
+    token_file = tmp_path / "owner-token"
+    token_file.write_text(room.owner_token + "\n")
+    token_file.chmod(0o600)
     command = [sys.executable, "-m", "app", "broadcast", "--room", room.name, "--relay", relay.url,
-               "--key", room.stream_key, "--owner-token", room.owner_token, "--rundown", str(path),
+               "--owner-token-file", str(token_file), "--rundown", str(path),
                "--source", "test", "--mic", "tone", "--quiet", "--ladder", "360p"]  # fmt: skip
     started = time.monotonic()
-    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {**os.environ, "SHOPCAST_STREAM_KEY": room.stream_key}
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         with room.host() as host:
             sale_id = None
@@ -76,13 +81,16 @@ def test_three_segments_pin_in_order_and_a_sell_out_advances(relay: RelayProcess
 def test_rundown_refusals_are_clear(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("sku,duration_s\ntee,soon\n", encoding="utf-8")
+    token = tmp_path / "token"
+    token.write_text("t\n")
     cases = [
-        (["--rundown", str(bad), "--out", str(tmp_path)], "needs --relay URL --room R --key K"),
-        (["--rundown", str(bad), "--relay", "http://127.0.0.1:9", "--room", "r", "--key", "k"], "--owner-token"),
-        (["--rundown", str(bad), "--relay", "http://127.0.0.1:9", "--room", "r", "--key", "k", "--owner-token", "t"],
+        (["--rundown", str(bad), "--out", str(tmp_path)], "needs --relay URL --room R --key-file K"),
+        (["--rundown", str(bad), "--relay", "http://127.0.0.1:9", "--room", "r"], "--owner-token-file"),
+        (["--rundown", str(bad), "--relay", "http://127.0.0.1:9", "--room", "r", "--owner-token-file", str(token)],
          "row 2, column duration_s: must be a number"),
     ]  # fmt: skip
+    env = {**os.environ, "SHOPCAST_STREAM_KEY": "k", "SHOPCAST_OWNER_TOKEN": ""}
     for args, words in cases:
         result = subprocess.run([sys.executable, "-m", "app", "broadcast", *args], capture_output=True, text=True,
-                                cwd=REPO, timeout=60, check=False)  # fmt: skip
+                                cwd=REPO, timeout=60, check=False, env=env)  # fmt: skip
         assert result.returncode == 2 and words in result.stderr, (args, result.stderr)

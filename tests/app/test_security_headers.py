@@ -31,7 +31,7 @@ def pages(room: Room) -> list[str]:
         f"{base}/verify/{room.name}/{draw['id']}",
         f"{base}/assist/{room.name}",
         str(link["url"]).split("#", 1)[0],
-        f"{base}/cohost/{invite['token']}",
+        str(invite["url"]).split("#", 1)[0],
     ]
 
 

@@ -4,6 +4,7 @@ relay data folder, writes its truth, and a relay started on that folder reports 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,10 +16,12 @@ from app.analytics.simulate import ARRIVALS, AWAY, ROOM, present, scripted_show
 from tests.helpers.relay import REPO, RelayProcess
 
 
-def shopcast(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def shopcast(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``shopcast ARGS``; ``env`` adds to the environment (a secret goes there, never in the arguments)."""
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False
-    )
+        [sys.executable, "-m", "app", *args], capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
 
 
 def test_the_script_is_a_ten_minute_show_where_viewers_act_only_while_in_the_room() -> None:
@@ -41,12 +44,14 @@ def test_simulate_writes_the_truth_and_a_data_folder_that_a_relay_reports_the_sa
     again = shopcast("simulate", "--data", str(data))
     assert again.returncode == 1 and "already has events" in again.stderr
     rooms = json.loads((data / "rooms.json").read_text(encoding="utf-8"))["rooms"]
-    (room,) = [r for r in rooms if r["name"] == ROOM]
+    assert [r["name"] for r in rooms] == [ROOM] and "owner_token" not in rooms[0], "only hashes are kept"
     relay = RelayProcess(data).start()
     try:
+        with relay.admin() as admin:  # the owner token was never shown: the relay's admin replaces it
+            token = admin.post(f"/api/v1/rooms/{ROOM}/owner-token").json()["owner_token"]
         report = httpx.get(
             f"{relay.url}/api/v1/rooms/{ROOM}/report.json",
-            headers={"Authorization": f"Bearer {room['owner_token']}"},
+            headers={"Authorization": f"Bearer {token}"},
             timeout=60,
         ).json()
     finally:
@@ -58,20 +63,23 @@ def test_simulate_writes_the_truth_and_a_data_folder_that_a_relay_reports_the_sa
 
 
 @pytest.mark.parametrize(
-    ("args", "code", "message"),
+    ("args", "env", "code", "message"),
     [
-        ([], 2, "say where to run the show"),
-        (["--relay", "http://127.0.0.1:9"], 2, "needs the room's owner token"),
-        (["--relay", "http://127.0.0.1:9", "--owner-token", "t"], 1, "cannot reach the relay"),
-        (["--speed", "0"], 2, "the speed must be between 0.1 and 100"),
+        ([], {}, 2, "say where to run the show"),
+        (["--relay", "http://127.0.0.1:9"], {}, 2, "needs the room's owner token"),
+        (["--relay", "http://127.0.0.1:9"], {"SHOPCAST_OWNER_TOKEN": "t"}, 1, "cannot reach the relay"),
+        (["--relay", "http://127.0.0.1:9", "--owner-token", "t"], {}, 2, "--owner-token would put"),
+        (["--speed", "0"], {}, 2, "the speed must be between 0.1 and 100"),
     ],
 )
-def test_simulate_says_what_is_wrong(args: list[str], code: int, message: str) -> None:
-    result = shopcast("simulate", *args, timeout=60)
+def test_simulate_says_what_is_wrong(args: list[str], env: dict[str, str], code: int, message: str) -> None:
+    result = shopcast("simulate", *args, timeout=60, env={"SHOPCAST_OWNER_TOKEN": "", **env})
     assert result.returncode == code and message in result.stderr, result.stderr
 
 
 def test_simulate_on_a_relay_refuses_a_wrong_owner_token(relay: RelayProcess) -> None:
     relay.create_room("simroom")
-    result = shopcast("simulate", "--relay", relay.url, "--room", "simroom", "--owner-token", "wrong-token")
+    result = shopcast(
+        "simulate", "--relay", relay.url, "--room", "simroom", env={"SHOPCAST_OWNER_TOKEN": "wrong-token"}
+    )
     assert result.returncode == 1 and "the relay refused: the owner token is wrong" in result.stderr

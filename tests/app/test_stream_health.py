@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from app.stream_health import HealthReport, HealthTracker, fps_level
+from app.stream_health import HealthReport, HealthTracker, InputStatus, fps_level
 from pipeline.broadcast import BroadcastStats, RungStats
 from pipeline.outputs.base import OutputStats
 from pipeline.program import ProgramStats
@@ -243,6 +243,64 @@ def test_a_failed_output_is_an_error_with_its_reason() -> None:
     assert row.level == "error" and row.value == "Failed: HTTP 401 wrong stream key"
     assert report.verdict == "The network is failing: relay stopped: HTTP 401 wrong stream key", (
         "an error outranks an encoding warning"
+    )
+
+
+def test_a_relay_refusing_for_a_full_disk_is_an_error_that_says_so() -> None:
+    feed = Feed()
+    feed.second()
+    full = OutputStats(
+        "relay", "retrying", queued_files=40, queued_bytes=900_000, last_status=507, retry_in=0.5,
+        last_error="seg_000004.m4s: HTTP 507 the relay's disk is below its free-space floor (1 bytes)",
+    )  # fmt: skip
+    report = feed.second(relay=full)
+    row = report.row("output", "relay")
+    assert (row.value, row.level, row.code) == ("Refused: the relay's disk is full", "error", "output.storage_full")
+    assert report.verdict == (
+        "The relay refuses the stream: relay's disk is full: it refuses the stream, which waits here and is retried"
+    )
+    assert report.overloaded is not None and report.overloaded.code == "relay.storage_full"
+    report = feed.second(relay=replace(full, last_status=503))  # a proxy's upstream down: just reconnecting
+    assert report.row("output", "relay").code == "output.retrying"
+
+
+def test_a_recording_whose_disk_fails_blames_the_disk_not_the_network() -> None:
+    feed = Feed()
+    feed.second()
+    error = "recording to /r/shopcast.mp4 failed: the disk is full (No space left on device)"
+    failed = OutputStats("recording", "failed", dropped_files=5, last_error=error, medium="disk")
+    report = feed.second(recording=failed)
+    assert report.row("output", "recording").level == "error"
+    assert (
+        report.verdict == f"Writing to this computer's disk failed: recording stopped: {error}; the live stream goes on"
+    )
+    assert report.row("output", "relay").level == "ok"
+
+
+def test_a_lost_microphone_or_camera_on_air_warns_and_one_off_air_is_only_shown() -> None:
+    feed = Feed()
+    program = ProgramStats(30, 0, 5.0, 30.0, 0)
+    fine = (InputStatus("microphone", "microphone", False), InputStatus("camera", "Host camera", False))
+    report = feed.tracker.update(program, None, inputs=fine)
+    assert [(r.id, r.value, r.level) for r in report.rows if r.key == "input"] == [
+        ("input:microphone", "OK", "ok"),
+        ("input:Host camera", "OK", "ok"),
+    ]
+    assert report.row("input", "microphone").label == "Input microphone"
+    lost = (InputStatus("microphone", "microphone", True), InputStatus("camera", "Host camera", False))
+    report = feed.tracker.update(program, None, inputs=lost)
+    row = report.row("input", "microphone")
+    assert (row.value, row.level) == ("No sound: sending silence", "warning")
+    assert (
+        report.verdict == "An input is lost: the microphone sends no sound: the stream carries silence until it is back"
+    )
+    off_air = (InputStatus("camera", "Close-up camera", True, on_air=False),)
+    report = feed.tracker.update(program, None, inputs=off_air)
+    assert report.row("input", "Close-up camera").value == "No picture: placeholder shown"
+    assert report.row("input", "Close-up camera").level == "ok" and report.overloaded is None
+    on_air = (InputStatus("camera", "Host camera", True),)
+    assert feed.tracker.update(program, None, inputs=on_air).verdict == (
+        "An input is lost: Host camera sends no picture: viewers see its placeholder until it is back"
     )
 
 

@@ -3,6 +3,7 @@ sessions does not get past a per-viewer limit (app/relay/verification.py, app/co
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -87,36 +88,36 @@ def test_draws_and_coupons_can_be_kept_for_verified_viewers(room: Room) -> None:
 def test_wrong_codes_bad_numbers_and_resends(tmp_path: Path) -> None:
     clock = [1000.0]
     phones = PhoneVerifier(b"s" * 32, clock=lambda: clock[0])
-    code = str(phones.start("+8613800138000")["test_code"])
+    code = str(asyncio.run(phones.start("+8613800138000"))["test_code"])
     with pytest.raises(CommerceError) as soon:
-        phones.start("+8613800138000")
+        asyncio.run(phones.start("+8613800138000"))
     assert (soon.value.status, soon.value.code) == (429, "slow_down")
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(4):
         with pytest.raises(CommerceError, match="wrong"):
-            phones.check("+8613800138000", wrong)
+            asyncio.run(phones.check("+8613800138000", wrong))
     with pytest.raises(CommerceError) as locked:
-        phones.check("+8613800138000", wrong)
+        asyncio.run(phones.check("+8613800138000", wrong))
     assert locked.value.code == "code_expired", "five wrong tries end the code"
     with pytest.raises(CommerceError) as gone:
-        phones.check("+8613800138000", code)
+        asyncio.run(phones.check("+8613800138000", code))
     assert gone.value.code == "code_expired", "even the right one, after"
     clock[0] += 31
-    code = str(phones.start("+8613800138000")["test_code"])
+    code = str(asyncio.run(phones.start("+8613800138000"))["test_code"])
     clock[0] += 301
     with pytest.raises(CommerceError, match="no code"):
-        phones.check("+8613800138000", code)
+        asyncio.run(phones.check("+8613800138000", code))
     for bad in ("", "12", "call me", "+" + "1" * 20):
         with pytest.raises(CommerceError) as invalid:
-            phones.start(bad)
+            asyncio.run(phones.start(bad))
         assert (invalid.value.status, invalid.value.code) == (422, "invalid_phone")
     clock[0] += 31
-    code = str(phones.start("+8613800138000")["test_code"])
-    viewer = phones.check("+86 138 0013 8000", code)
+    code = str(asyncio.run(phones.start("+8613800138000"))["test_code"])
+    viewer = asyncio.run(phones.check("+86 138 0013 8000", code))
     assert (
         viewer
         == PhoneVerifier(b"s" * 32).viewer_for("+8613800138000")
         != PhoneVerifier(b"t" * 32).viewer_for("+8613800138000")
     ), "derived from the number under the relay's secret"
     with pytest.raises(CommerceError, match="no code"):
-        phones.check("+8613800138000", code)  # used once
+        asyncio.run(phones.check("+8613800138000", code))  # used once

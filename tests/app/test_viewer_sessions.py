@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import stat
@@ -96,6 +97,36 @@ def test_relays_sharing_a_ring_follow_each_others_rotation() -> None:
     assert b.read(signed_by_a.token).viewer == signed_by_a.viewer, "b re-reads the ring it did not know"
 
 
+def test_a_key_two_rotations_dropped_elsewhere_stops_verifying_here() -> None:
+    box = {"ring": b"a" * 32}
+    a = SessionKeys.shared(lambda: box["ring"], lambda ring: box.update(ring=ring))
+    b = SessionKeys.shared(lambda: box["ring"], lambda ring: box.update(ring=ring))
+    old = b.mint()
+    a.rotate()
+    a.rotate()
+    assert b.read(old.token).viewer == old.viewer, "b has not re-read yet"
+
+    def still_verifies() -> bool:
+        try:
+            return b.read(old.token).viewer == old.viewer
+        except CommerceError as exc:
+            if exc.code != "session_invalid":
+                raise
+            return False
+
+    async def refresh_for_a_moment() -> None:
+        task = asyncio.create_task(b.refresh_forever(every=0.01))
+        for _ in range(500):
+            await asyncio.sleep(0.01)
+            if not still_verifies():
+                break
+        task.cancel()
+
+    asyncio.run(refresh_for_a_moment())
+    assert not still_verifies(), "the background re-read dropped the key"
+    assert b.read(a.mint().token), "and what a signs now, b verifies"
+
+
 def test_origin_checks(tmp_path: Path) -> None:
     settings = RelaySettings(
         data_dir=tmp_path,
@@ -171,6 +202,12 @@ def test_the_room_page_gives_its_viewer_a_session(room: Room) -> None:
     assert f'"viewer": "{config["viewer"]}"' in replay.text or replay.status_code == 404
     with httpx.Client(base_url=room.api, cookies={"shopcast_session": cookie}) as page_calls:
         assert page_calls.get("/me").json()["viewer_id"] == config["viewer"]
+    set_by_page = page.headers["set-cookie"]
+    ended = httpx.delete(f"{room.relay.url}/api/v1/sessions/current", cookies={"shopcast_session": cookie})
+    cleared = ended.headers["set-cookie"]
+    assert ended.status_code == 204 and cleared.startswith("shopcast_session=;") and "Max-Age=0" in cleared
+    attributes = {part.strip() for part in set_by_page.split(";")[1:] if not part.strip().startswith("Max-Age")}
+    assert attributes <= {part.strip() for part in cleared.split(";")}, "the browser forgets it only if they match"
 
 
 def test_another_viewers_id_gets_nobody_anything(room: Room) -> None:

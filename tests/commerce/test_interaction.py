@@ -133,6 +133,16 @@ def test_a_viewer_cannot_pass_for_the_host_by_name() -> None:
     assert nickname("Ann", "viewer-1234") == "Ann"
 
 
+def test_a_viewer_cannot_take_the_rooms_own_name() -> None:
+    room = ("小美的秋冬直播间", "xiaomei")
+    for name in ("小美的秋冬直播间", "小美的秋冬直播间💕", "ＸＩＡＯＭＥＩ", "xiao\u200bmei", "XiaoMei_fan"):
+        assert nickname(name, "viewer-1234", room) == "Viewer 1234", name
+    assert nickname("小美", "viewer-1234", room) == "小美", "a part of the title is a name of its own"
+    assert nickname("xiaomei", "viewer-1234") == "xiaomei", "another room's name is free"
+    assert nickname("Bo", "viewer-1234", ("B", "b")) == "Bo", "a one-letter title reserves nothing"
+    assert nickname("\u200b\u200b", "viewer-1234") == "Viewer 1234", "a name of nothing visible is no name"
+
+
 def test_likes_are_totalled_and_logged_per_message(engine: RoomEngine) -> None:
     assert engine.like("r", "viewer-a", 5) == 5
     assert engine.like("r", "viewer-b", 3) == 8

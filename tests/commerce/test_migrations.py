@@ -10,7 +10,19 @@ from pathlib import Path
 import pytest
 
 from app.commerce.engine import RoomEngine
-from app.commerce.store import MIGRATIONS, StoreError, open_store
+from app.commerce.errors import CommerceError
+from app.commerce.orders import OrderRequest
+from app.commerce.store import (
+    MIGRATIONS,
+    PostgresStore,
+    SqliteStore,
+    Store,
+    StoreError,
+    hash_room_secrets,
+    open_store,
+)
+from app.commerce.token_hashes import token_hash
+from app.relay.rooms import StoreRoomRegistry
 from tests.commerce.conftest import ManualClock
 
 
@@ -71,3 +83,81 @@ def test_a_store_from_a_newer_shopcast_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StoreError, match="schema 99"):
         open_store(path)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_store_from_before_hashed_keys_keeps_its_rooms_and_hashes_their_keys_in_place(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    where = str(tmp_path / "commerce.sqlite3") if kind == "sqlite" else str(request.getfixturevalue("postgres_dsn"))
+    hashing = next(step for step in MIGRATIONS if step.then is hash_room_secrets)
+    old: Store = SqliteStore(where) if kind == "sqlite" else PostgresStore(where)
+    old.begin()
+    old.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    for step in MIGRATIONS:
+        if step.number < hashing.number:
+            old.execute_script(step.sql)
+            if step.then is not None:
+                step.then(old)
+    old.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (str(hashing.number - 1),))
+    old.execute(  # as relays before hashed keys wrote it: the key and the token in clear
+        "INSERT INTO relay_rooms (name, folded, title, stream_key, owner_token, created_at)"
+        " VALUES ('Old', 'old', 'Old room', 'clear-stream-key-0123456789abcdef', 'clear-owner-token-0123456789ab', 1)"
+    )
+    old.commit()
+    old.close()
+
+    rooms = StoreRoomRegistry(where)  # opening the store upgrades it
+    try:
+        room = rooms.get("Old")
+        assert room.key_matches("clear-stream-key-0123456789abcdef"), "the studio's saved key still works"
+        assert room.owner_matches("clear-owner-token-0123456789ab")
+        assert not room.key_matches("clear-owner-token-0123456789ab") and room.title == "Old room"
+    finally:
+        rooms.close()
+    db = open_store(where)
+    try:
+        row = db.execute("SELECT stream_key_hash, owner_token_hash FROM relay_rooms WHERE name = 'Old'").fetchone()
+        schema = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()["value"]
+    finally:
+        db.close()
+    assert (row["stream_key_hash"], row["owner_token_hash"]) == (
+        token_hash("clear-stream-key-0123456789abcdef"),
+        token_hash("clear-owner-token-0123456789ab"),
+    ), "nothing in clear is left in the store"
+    assert schema == str(MIGRATIONS[-1].number)
+
+
+def test_a_schema_6_stores_orders_keep_their_keys_for_24_hours_and_then_free_them(tmp_path: Path) -> None:
+    path = tmp_path / "commerce.sqlite3"
+    _store_at(path, 6)
+    clock = ManualClock()
+    request = OrderRequest("tee", 1)
+    db = sqlite3.connect(path)
+    db.execute(
+        "INSERT INTO products (room, sku, title, price_cents, stock, sold, position, created_at)"
+        " VALUES ('r', 'tee', 'Tee', 5900, 9, 1, 0, ?)",
+        (clock.now - 7200,),
+    )
+    db.execute(
+        "INSERT INTO orders (id, room, viewer_id, nickname, sku, qty, unit_cents, discount_cents, total_cents,"
+        " status, payment_ref, idempotency_key, request_hash, created_at, updated_at)"
+        " VALUES ('o_old', 'r', 'v-old', 'Old', 'tee', 1, 5900, 0, 5900, 'paid', 'test_o_old', 'k1', ?, ?, ?)",
+        (request.fingerprint(), clock.now - 3600, clock.now - 3600),
+    )
+    db.commit()
+    db.close()
+
+    engine = RoomEngine(path, clock=clock)
+    try:
+        again, created = engine.place_order("r", "v-old", "Old", request, "k1")
+        assert (again["order_id"], again["status"], created) == ("o_old", "paid", False), "an hour-old key replays"
+        with pytest.raises(CommerceError) as other:
+            engine.place_order("r", "v-old", "Old", OrderRequest("tee", 2), "k1")
+        assert other.value.code == "idempotency_mismatch"
+        clock.advance(23 * 3600 + 1)
+        new, created = engine.place_order("r", "v-old", "Old", request, "k1")
+        assert created and new["order_id"] != "o_old", "past 24 hours the key names a new order"
+        assert engine.unsettled(engine.now) == [], "the old order was answered: nothing to charge again"
+    finally:
+        engine.close()

@@ -28,7 +28,7 @@ def test_the_same_key_returns_the_same_order_and_a_different_request_is_refused(
     assert engine.product("r", "tee")["sold"] == 1
     with pytest.raises(CommerceError) as refused:
         engine.place_order("r", "viewer-a", "Ann", OrderRequest("tee", 3), "key-1")
-    assert (refused.value.status, refused.value.code) == (409, "idempotency_key_reused")
+    assert (refused.value.status, refused.value.code) == (422, "idempotency_mismatch")
     other, created = engine.place_order("r", "viewer-b", "Bo", OrderRequest("tee", 1), "key-1")
     assert created and other["order_id"] != first["order_id"], "keys belong to one viewer"
 
@@ -106,11 +106,11 @@ def test_a_payment_webhook_is_verified_and_applied_once(engine: RoomEngine) -> N
 
 
 def test_operations_in_one_commit_succeed_or_fail_on_their_own(engine: RoomEngine, notifications: list) -> None:
-    with engine.core.transaction():
-        engine.place_order("r", "viewer-a", "A", OrderRequest("mug", 2), "k1")
+    with engine.core.transaction():  # as the relay's group commit runs them: the orders' first step
+        engine.open_order("r", "viewer-a", "A", OrderRequest("mug", 2), "k1")
         with pytest.raises(CommerceError):
-            engine.place_order("r", "viewer-b", "B", OrderRequest("mug", 2), "k1")  # only 1 left: refused
-        engine.place_order("r", "viewer-c", "C", OrderRequest("mug", 1), "k1")
+            engine.open_order("r", "viewer-b", "B", OrderRequest("mug", 2), "k1")  # only 1 left: refused
+        engine.open_order("r", "viewer-c", "C", OrderRequest("mug", 1), "k1")
         assert notifications == [], "nothing is announced before the commit"
     assert engine.product("r", "mug")["stock"] == 0
     assert sorted(o["nickname"] for o in engine.orders("r")) == ["A", "C"]

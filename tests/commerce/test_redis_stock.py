@@ -102,3 +102,21 @@ def test_two_instances_hammering_one_sale_sell_exactly_its_units_and_nobody_abov
     assert max(sold.values()) <= 3, "nobody above the limit"
     stored = redis.Redis.from_url(server.url).hgetall(keys("big")[1])
     assert {k.decode(): int(v) for k, v in stored.items()} == dict(sold), "Redis agrees with what was sold"
+
+
+def test_a_refusal_in_redis_is_kept_with_its_key_for_24_hours(server: RedisServer) -> None:
+    async def scenario() -> None:
+        units = stock(server)
+        await units.load("s4", 1, {})
+        assert (await units.take("s4", "ann", 1, 1, new_key())).ok
+        first = await units.take("s4", "bo", 1, 1, "k-bo", "print-1")
+        assert (first.code, first.left, first.bought) == ("sold_out", 0, 0)
+        assert await units.give_back("s4", "ann", 1) == 1 and await units.left("s4") == 1
+        again = await units.take("s4", "bo", 1, 1, "k-bo", "print-1")
+        assert (again.code, again.refusal, again.left, again.fingerprint) == ("replayed", "sold_out", 0, "print-1")
+        assert await units.left("s4") == 1, "the retry took nothing: it got the first answer"
+        assert (await units.take("s4", "bo", 1, 1, "k-bo-2", "print-1")).ok, "a new key is a new attempt"
+        ttl = redis.Redis.from_url(server.url).ttl("{fs:s4}:key:bo:k-bo")
+        assert 23 * 3600 < ttl <= 24 * 3600
+
+    asyncio.run(scenario())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -56,10 +57,10 @@ def show(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Show]:
         with room.host() as host:
             host.post("/catalog", json=CATALOG).raise_for_status()
         broadcast = subprocess.Popen(
-            [sys.executable, "-m", "app", "broadcast", "--room", room.name, "--relay", relay.url, "--key",
-             room.stream_key, "--source", "test", "--mic", "tone", "--preset", "ultrafast", "--duration", "17",
-             "--quiet"],
+            [sys.executable, "-m", "app", "broadcast", "--room", room.name, "--relay", relay.url,
+             "--source", "test", "--mic", "tone", "--preset", "ultrafast", "--duration", "17", "--quiet"],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "SHOPCAST_STREAM_KEY": room.stream_key},
         )  # fmt: skip
         relay.wait_for(f"/live/{room.name}/master.m3u8", timeout=60)
         pins: dict[str, tuple[float, float]] = {}

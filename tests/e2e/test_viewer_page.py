@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -129,9 +130,10 @@ def test_viewer_leaves_a_dead_stream_and_picks_up_the_next_broadcast(
     try:
         room = relay.create_room("phoenix")
         crashed = subprocess.Popen(
-            [sys.executable, "-m", "app", "broadcast", "--room", "phoenix", "--relay", relay.url, "--key",
-             room["stream_key"], "--source", "test", "--mic", "none", "--preset", "ultrafast", "--quiet"],
+            [sys.executable, "-m", "app", "broadcast", "--room", "phoenix", "--relay", relay.url,
+             "--source", "test", "--mic", "none", "--preset", "ultrafast", "--quiet"],
             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
+            env={**os.environ, "SHOPCAST_STREAM_KEY": room["stream_key"]},
         )  # fmt: skip
         page = open_page(browser, room["watch_url"])
         page.wait_for_function("window.shopcast.state === 'live'", timeout=40_000)

@@ -42,7 +42,16 @@ class FakeCamera:
 
 
 class FakeMicrophone:
-    def __init__(self, sample_rate: int, channels: int, on_samples: Callable[[Samples], None]) -> None:
+    """A 300 Hz tone in 10 ms blocks; nothing while ``unplugged()`` says its device is pulled out."""
+
+    def __init__(
+        self,
+        sample_rate: int,
+        channels: int,
+        on_samples: Callable[[Samples], None],
+        unplugged: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.unplugged = unplugged
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(sample_rate, channels, on_samples), daemon=True)
         self._thread.start()
@@ -51,6 +60,8 @@ class FakeMicrophone:
         block = sample_rate // 100
         phase = 0
         while not self._stop.wait(0.01):
+            if self.unplugged():
+                continue
             t = (np.arange(block) + phase) / sample_rate
             phase += block
             wave = (0.3 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
@@ -65,7 +76,8 @@ class FakeDevices:
     """A device backend with the given cameras and microphones (none by default).
 
     ``unplug(index)`` pulls a camera out: it is not listed, cannot be opened, and the handles already
-    open on it deliver nothing (None) until ``replug(index)``."""
+    open on it deliver nothing (None) until ``replug(index)``. ``unplug_microphone(index)`` and
+    ``replug_microphone(index)`` do the same to a microphone (its open handles deliver no sound)."""
 
     def __init__(self, cameras: int = 0, microphones: int = 0, camera_fails: bool = False) -> None:
         self._cameras = cameras
@@ -73,6 +85,13 @@ class FakeDevices:
         self.camera_fails = camera_fails
         self.opened_cameras: list[FakeCamera] = []
         self._unplugged: set[int] = set()
+        self._microphones_unplugged: set[int] = set()
+
+    def unplug_microphone(self, index: int = 0) -> None:
+        self._microphones_unplugged.add(index)
+
+    def replug_microphone(self, index: int = 0) -> None:
+        self._microphones_unplugged.discard(index)
 
     def unplug(self, index: int) -> None:
         self._unplugged.add(index)
@@ -93,12 +112,16 @@ class FakeDevices:
         return camera
 
     def microphones(self) -> list[DeviceInfo]:
-        return [DeviceInfo(i, f"fake mic {i}") for i in range(self._microphones)]
+        gone = self._microphones_unplugged
+        return [DeviceInfo(i, f"fake mic {i}") for i in range(self._microphones) if i not in gone]
 
     def open_microphone(
         self, device: int | None, sample_rate: int, channels: int, on_samples: Callable[[Samples], None]
     ) -> FakeMicrophone:
-        return FakeMicrophone(sample_rate, channels, on_samples)
+        index = 0 if device is None else device  # the default microphone is the first
+        if index in self._microphones_unplugged:
+            raise SourceError(f"microphone {index} could not be opened (no such device)")
+        return FakeMicrophone(sample_rate, channels, on_samples, lambda: index in self._microphones_unplugged)
 
     def open_speaker(self, device: int | None, sample_rate: int, channels: int) -> object:
         """No sound output, like these machines (tests that monitor give their own speaker)."""

@@ -90,3 +90,13 @@ class RelayProcess:
             if response.status_code == 200 or time.monotonic() > deadline:
                 return response
             time.sleep(0.2)
+
+
+def logged_errors(relay: RelayProcess) -> list[str]:
+    """The relay's log lines at the error level, and any request that failed with an exception
+    (a warning may carry a traceback on purpose: a malformed playlist it handled, say)."""
+    return [
+        line
+        for line in relay.output
+        if line.startswith(("shopcast: error:", "shopcast: critical:")) or "Exception in ASGI application" in line
+    ]

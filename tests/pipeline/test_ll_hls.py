@@ -21,6 +21,7 @@ from pipeline.cmaf_packager import (
     VideoRendition,
 )
 from pipeline.frames import EncodedSample
+from pipeline.hls_playlist import mark_gaps
 from tests.helpers.tracks import AUDIO, VIDEO, video_samples
 
 ATTR = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
@@ -175,3 +176,39 @@ def test_plain_hls_has_no_low_latency_tags_or_parts() -> None:
 def test_part_durations_are_validated(part: float, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         PackagerSettings(segment_seconds=1.0, part_seconds=part)
+
+
+def test_gaps_mark_their_segments_and_parts_and_leave_the_rest_of_the_playlist_as_it_was() -> None:
+    """RFC 8216bis 6.2.1: absent media is a segment with EXT-X-GAP whose parts say GAP=YES; a lost part
+    of the open segment says GAP=YES alone. Sequence numbers, the hint and the reports do not move."""
+    published: list[PublishedFile] = []
+    video = [VideoRendition("720p", VIDEO, 2_500_000, 30.0), VideoRendition("360p", VIDEO, 600_000, 30.0)]
+    packager = HlsPackager("b1", video, None, PackagerSettings(), published.append, wall_origin=1.7e9)
+    for sample in video_samples(6.5):
+        packager.video_tracks[0].add(sample)
+        packager.video_tracks[1].add(sample)
+    live = [f.data.decode() for f in published if f.path == "b1/360p/index.m3u8"][-1]
+    before = parse_ll(live)
+    assert before["open"] and before["reports"] and before["segments"][-1]["parts"]
+    gap_segments = {before["segments"][0]["uri"], before["segments"][-2]["uri"]}  # without parts, with parts
+    lost_part = before["open"][0]["URI"]
+
+    marked = mark_gaps(live, gap_segments, {lost_part, "seg_999999.0.m4s"})
+    after = parse_ll(marked)
+    lines = marked.splitlines()
+    tagged = [lines[i + 2] for i, line in enumerate(lines) if line == "#EXT-X-GAP"]
+    assert [lines[i + 1][:8] for i, line in enumerate(lines) if line == "#EXT-X-GAP"] == ["#EXTINF:"] * 2
+    assert set(tagged) == gap_segments, "EXT-X-GAP applies to exactly those segments"
+    for seg in after["segments"]:
+        gaps = {p.get("GAP") for p in seg["parts"]}
+        assert gaps <= ({"YES"} if seg["uri"] in gap_segments else {None}), seg
+    assert [p.get("GAP") for p in after["open"]] == ["YES"] + [None] * (len(after["open"]) - 1)
+    assert (after["sequence"], after["hint"], after["reports"]) == (
+        before["sequence"],
+        before["hint"],
+        before["reports"],
+    )
+    assert [s["uri"] for s in after["segments"]] == [s["uri"] for s in before["segments"]]
+    assert marked.replace("#EXT-X-GAP\n", "").replace(",GAP=YES", "") == live, "nothing else changes"
+    assert mark_gaps(marked, gap_segments, {lost_part}) == marked, "marking twice changes nothing"
+    assert mark_gaps(live, set(), set()) == live

@@ -301,6 +301,31 @@ def test_a_refused_key_stops_the_push_with_the_relays_message() -> None:
         assert "HTTP 401" in report.message
 
 
+def test_a_404_for_a_while_is_retried_and_one_that_lasts_stops_the_push() -> None:
+    """A proxy restarted in front of the relay answers 404 until its upstream is back: retried, not
+    given up on; a 404 that outlasts the grace (the room is not there) stops it, saying so."""
+    with fake_relay() as relay:
+        relay.refuse = 404
+        push = push_to(relay)
+        try:
+            wait_until(lambda: push.stats().retries >= 3, 5, "retries through the 404s")
+            assert push.stats().state == "retrying"
+            relay.refuse = None
+            wait_until(lambda: push.connections == 1, 5, "the push to connect once the relay is back")
+        finally:
+            push.close(5)
+    with fake_relay() as relay:
+        relay.refuse = 404
+        push = push_to(relay, not_found_grace=0.5)
+        try:
+            started = time.monotonic()
+            wait_until(lambda: push.stats().state == "failed", 5, "the push to give up")
+            assert time.monotonic() - started >= 0.5
+            assert "HTTP 404" in (push.stats().last_error or "") and "still after" in (push.stats().last_error or "")
+        finally:
+            push.close(5)
+
+
 def test_only_websocket_urls_and_48_khz_sound_are_accepted() -> None:
     with pytest.raises(ValueError, match="ws:// or wss://"):
         RealtimePush("http://relay/x", KEY, "s", width=640, height=360)

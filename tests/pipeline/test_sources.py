@@ -23,6 +23,7 @@ from pipeline.sources.audio import MicrophoneSource, SilenceSource, ToneSource
 from pipeline.sources.camera import CameraSource
 from pipeline.sources.media_file import MediaFileSource
 from tests.helpers.fakes import FakeDevices
+from tests.helpers.waiting import wait_until
 
 
 @pytest.mark.parametrize(
@@ -104,6 +105,27 @@ def test_microphone_samples_are_buffered_and_bounded() -> None:
         block = source.read(4800, 0)
         assert block.shape == (4800, 2) and np.abs(block).max() > 0.2
         assert source.overflows > 0, "old sound is dropped instead of building up delay"
+    finally:
+        source.stop()
+
+
+def test_a_microphone_pulled_out_is_a_problem_reads_silence_and_comes_back_by_itself() -> None:
+    devices = FakeDevices(microphones=1)
+    source = open_audio_source("default", sample_rate=48000, channels=2, devices=devices, warn=pytest.fail)
+    assert isinstance(source, MicrophoneSource)
+    try:
+        wait_until(lambda: np.abs(source.read(480, 0)).max() > 0.2, 2, "the microphone's sound")
+        assert source.problem is None
+        pulled = time.monotonic()
+        devices.unplug_microphone(0)
+        wait_until(lambda: source.problem is not None, 2, "the microphone's problem")
+        assert time.monotonic() - pulled < 1.0, "noticed within a second"
+        assert source.problem is not None and "Microphone" in source.problem.en and "麦克风" in source.problem.zh
+        assert not source.read(4800, 0).any(), "silence while it is gone"
+        devices.replug_microphone(0)
+        wait_until(lambda: source.problem is None, 3, "the microphone back by itself")
+        assert source.reconnects == 1
+        wait_until(lambda: np.abs(source.read(480, 0)).max() > 0.2, 2, "its sound again")
     finally:
         source.stop()
 

@@ -44,13 +44,21 @@ def test_an_invite_link_with_its_qr_code_can_be_copied_listed_and_revoked(qtbot:
     assert [panel.invites.item(0, c).text() for c in (0, 1)] == ["小林", "open"]
     page = httpx.get(box.link.text(), timeout=10)
     assert page.status_code == 200, "the link opens the guest page"
+    assert invite_check(box.link.text()).status_code == 200, "which is told the invite is open"
 
     revoke = panel.invites.cellWidget(0, 3)
     assert isinstance(revoke, QPushButton)
     revoke.click()
     qtbot.waitUntil(lambda: panel.invites.item(0, 1).text() == "revoked", timeout=TIMEOUT)
     assert panel.status.text() == "✓ Invite revoked: the link no longer works"
-    assert httpx.get(box.link.text(), timeout=10).status_code == 410
+    assert invite_check(box.link.text()).status_code == 410
+
+
+def invite_check(link: str) -> httpx.Response:
+    """What the guest page asks about the invite in its link's fragment (``/cohost/ROOM#t=TOKEN``)."""
+    page, token = link.split("#t=", 1)
+    base = page.split("/cohost/", 1)[0]
+    return httpx.get(f"{base}/api/v1/cohost/invite", headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
 
 def test_the_guests_list_mutes_removes_and_the_layout_reaches_the_compositor(

@@ -84,6 +84,14 @@ def test_the_dock_speaks_chinese(qtbot: QtBot) -> None:
         assert dock.verdict.text() == "编码过载：720p 档每帧耗时 41.0 ms（预算 33.3 ms）"
         warning = Overload("network", "failed", "error", ("relay", "HTTP 401"), "relay")
         assert dock.verdict_text(warning) == "网络故障：中继已停止：HTTP 401"
+        full = Overload("relay", "storage_full", "error", ("relay",), "relay")
+        assert dock.verdict_text(full) == "中继服务器拒收直播流：中继磁盘已满，拒收直播流；直播流暂存在本机并会重试"
+        disk = Overload("disk", "failed", "error", ("recording", "the disk is full"), "recording")
+        assert dock.verdict_text(disk) == "写入本机磁盘失败：录制已停止：the disk is full；直播继续进行"
+        mic = Overload("input", "microphone", "warning", ("microphone",), "microphone")
+        assert dock.verdict_text(mic) == "输入源中断：麦克风没有声音：恢复前直播中为静音"
+        row = HealthRow("input", "No sound: sending silence", "warning", "microphone", "input.no_sound")
+        assert (dock.label_text(row), dock.value_text(row)) == ("输入源 麦克风", "没有声音：正在发送静音")
     finally:
         for translator in translators:
             app.removeTranslator(translator)
