@@ -303,20 +303,19 @@ class EngineDriver:
     def _stream_time(self, room: str) -> float | None:
         return None if self.live_since is None else self.clock.wall - self.live_since
 
-    def register_room(self) -> dict[str, str]:
+    def register_room(self) -> dict[str, str] | None:
         """Write the room into ``rooms.json`` (as a relay would) so the folder is a relay data folder; its
-        stream key and owner token (new ones for a room that was there: only their hashes are kept)."""
+        new stream key and owner token. A room that is there already keeps its own (None): its studio
+        and its host go on with the ones they have (only their hashes are kept here, so they cannot be
+        told, and replacing them would lock the studio out)."""
         from app.relay.rooms import RoomExistsError, RoomRegistry
 
         registry = RoomRegistry(self.data_dir / "rooms.json")
         try:
             made = registry.create(self.room, self.title)
-            return {"stream_key": made.stream_key, "owner_token": made.owner_token}
         except RoomExistsError:
-            return {
-                "stream_key": registry.rotate_key(self.room)[1],
-                "owner_token": registry.rotate_owner_token(self.room)[1],
-            }
+            return None
+        return {"stream_key": made.stream_key, "owner_token": made.owner_token}
 
     def close(self) -> None:
         self.engine.close()

@@ -202,10 +202,21 @@ class RoomEngine:
         with self.core.reading() as tx:
             return orders.unsettled(tx, self.payment, before)
 
+    def take_unsettled(self, before: float) -> list[Pending]:
+        """:meth:`unsettled`, each taken for charging by the caller now: its lease is renewed, so another
+        sweep (this relay's or another's sharing the store) leaves it alone while this one charges it."""
+        with self.core.transaction() as tx:
+            return orders.take_unsettled(tx, self.payment, before)
+
+    def renew_charges(self, order_ids: list[str]) -> None:
+        """These orders' charges are still waiting for the provider here: renew their lease."""
+        with self.core.transaction() as tx:
+            orders.renew_charges(tx, order_ids)
+
     def recover_charges(self, before: float | None = None) -> int:
         """Charge again, and settle, the orders :meth:`unsettled` before ``before`` (default: now); how
         many (the relay does this on start without blocking its loop: app/relay/charges.py)."""
-        due = self.unsettled(self.now if before is None else before)
+        due = self.take_unsettled(self.now if before is None else before)
         for pending in due:
             with contextlib.suppress(CommerceError):  # declined: the order is cancelled
                 self.settle_charge(pending, self.charge(pending))
@@ -575,6 +586,16 @@ class RoomEngine:
                 result["orders"] = orders.recent(tx, room, self.payment.test_mode, 50)
                 result["rundown"] = rundown_runner.view(tx, room)
             return result
+
+    def knows_key(self, room: str, viewer: str, key: str) -> bool:
+        """Whether ``key`` already names one of the viewer's order attempts (its first result is kept)."""
+        with self.core.reading() as tx:
+            row = tx.one(
+                "SELECT 1 AS known FROM idempotency_keys WHERE room = ? AND viewer_id = ? AND idempotency_key = ?"
+                " AND created_at > ?",
+                (room, viewer, key, tx.now - idempotency.KEEP_S),
+            )
+        return row is not None
 
     def me(self, room: str, viewer: str) -> dict[str, Any]:
         """What one viewer has done in the room (after a page reload)."""

@@ -2,10 +2,11 @@
 
 A viewer starts a group or joins an open one by ordering with ``group_buy_id`` or ``group_id``. The
 order holds a place in the group from its commit and is charged right after (app/commerce/orders.py);
-the orders stay ``created`` until the group is full and every member's charge is answered, when all
-become ``paid`` (a member whose payment is declined leaves the group, freeing the place). A group still
-short when its window ends is failed by the engine's tick: every order in it is cancelled and refunded
-(see :mod:`app.commerce.orders`).
+the orders stay ``created`` until the group is full and every member's payment is captured (a charge
+paid at once, or an asynchronous provider's webhook saying paid), when all become ``paid`` (a member
+whose payment is declined or cancelled leaves the group, freeing the place). A group still short when
+its window ends is failed by the engine's tick: every order in it is cancelled and refunded, an order
+whose charge is still in flight when its answer comes (see :mod:`app.commerce.orders`).
 """
 
 from __future__ import annotations
@@ -146,12 +147,13 @@ def check_join(tx: Tx, room: str, viewer: str, group_id: str, sku: str) -> Any:
 
 
 def fill_if_complete(tx: Tx, room: str, group_id: str) -> bool:
-    """Fill the group if it is open, full, and every member's charge has been answered."""
+    """Fill the group if it is open, full, and every member's payment is captured (a charge answered
+    "processing" is not: its webhook will say)."""
     group = get_group(tx, room, group_id)
     campaign = get(tx, room, group["group_buy_id"])
     if group["status"] != "open" or len(members(tx, group_id)) < campaign["group_size"]:
         return False
-    if tx.one("SELECT 1 FROM orders WHERE group_id = ? AND status = 'created' AND payment_ref IS NULL", (group_id,)):
+    if tx.one("SELECT 1 FROM orders WHERE group_id = ? AND status = 'created' AND captured_at IS NULL", (group_id,)):
         return False
     tx.execute("UPDATE buy_groups SET status = 'filled' WHERE id = ?", (group_id,))
     for order in tx.all(

@@ -87,6 +87,21 @@ def refuse_order(tx: Tx, order: Any, refusal: CommerceError) -> None:
     )
 
 
+def refusal_of(tx: Tx, order: Any) -> CommerceError | None:
+    """The refusal the order's key holds, if the order was refused after all (declined, or cancelled while
+    its charge was in flight): the answer for the tap whose charge answers after that."""
+    row = tx.one(
+        "SELECT refusal FROM idempotency_keys WHERE room = ? AND viewer_id = ? AND idempotency_key = ?"
+        " AND order_id = ?",
+        (order["room"], order["viewer_id"], order["idempotency_key"], order["id"]),
+    )
+    if row is None or row["refusal"] is None:
+        return None
+    error = _error(row["refusal"])
+    error.replayed = False  # the tap's own answer, not a retry's
+    return error
+
+
 def prune(tx: Tx) -> int:
     """Forget keys older than :data:`KEEP_S`; how many."""
     return tx.execute("DELETE FROM idempotency_keys WHERE created_at <= ?", (tx.now - KEEP_S,)).rowcount

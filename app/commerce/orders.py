@@ -12,6 +12,13 @@ outside any transaction, with the order id as its idempotency key; :func:`settle
 back). An order committed whose charge has no answer (``created`` without a ``payment_ref``: the relay
 died in between) is :func:`unsettled` and charged again when a relay starts.
 
+A payment is *captured* (``captured_at``) when the charge answers paid or the webhook says so;
+"processing" is not. A plain order is paid when captured; a group's order stays ``created`` until
+every member's payment is captured, when the group fills and all are paid. A group that fails, or a
+rehearsal that ends, cancels and refunds its orders whose charge has answered; an order whose charge is
+still in flight is left to the answer, which refunds it (:func:`settle`: the tap is answered 409
+``group_expired`` or ``rehearsal_ended``), so no payment taken meanwhile is kept for a cancelled order.
+
 States: created → paid → refunded, or created → cancelled (a declined payment; a group that did not
 fill, its charge refunded and the order says so).
 """
@@ -227,28 +234,73 @@ def place(
     return Placed(result, True, Pending(room, charge_of(row), payment_of(row, payment)))
 
 
+ANSWERED = "(payment_ref IS NOT NULL OR captured_at IS NOT NULL)"
+"""SQL: the order's charge has answered (or its webhook came first): it is no longer in flight."""
+SETTLE_REFUSALS = ("payment_declined", "group_expired", "rehearsal_ended")
+"""What recording a charge's answer may refuse the tap with: the payment was declined, or the order's
+group failed or its rehearsal ended while the charge was in flight (the payment is refunded)."""
+
+
 def settle(
     tx: Tx, payment: PaymentProvider, room: str, order_id: str, outcome: PaymentOutcome
 ) -> tuple[dict[str, Any], CommerceError | None]:
     """Record the provider's answer to the order's charge; return the order, and the refusal to answer
-    with if the payment was declined (the order is cancelled: units and coupon back). An order answered
-    already (a webhook came first, a relay charged it again after a restart, it was cancelled meanwhile)
-    keeps what it has: settling twice changes nothing."""
+    the tap with: the payment was declined (the order is cancelled: units and coupon back), or the
+    order's group failed or its rehearsal ended while the charge was in flight (cancelled, and the
+    payment refunded). An order answered already (a webhook came first, a relay charged it again after
+    a restart) keeps what it has: settling twice changes nothing, and a cancelled one answers with the
+    refusal its key keeps."""
     row = get(tx, room, order_id)
     if row["status"] != "created" or row["payment_ref"] is not None:
-        return view(tx, row, payment.test_mode), None
+        kept = idempotency.refusal_of(tx, row) if row["status"] == "cancelled" else None
+        return view(tx, row, payment.test_mode), kept
     if outcome.status == "declined":
         return view(tx, get(tx, room, order_id), payment.test_mode), _decline(tx, payment, row, outcome.reason)
     tx.execute("UPDATE orders SET payment_ref = ?, updated_at = ? WHERE id = ?", (outcome.reference, tx.now, order_id))
-    if row["group_id"]:  # paid when the group fills, once every member's charge is answered
-        _fill(tx, payment, room, row["group_id"], order_id)
-    elif outcome.status == "paid":
-        tx.execute("UPDATE orders SET status = 'paid', updated_at = ? WHERE id = ?", (tx.now, order_id))
-        tx.log(room, "order.paid", row["viewer_id"], order_id=order_id, total_cents=row["total_cents"])
+    refusal = _answered(tx, payment, get(tx, room, order_id), outcome.status == "paid")
     after = get(tx, room, order_id)
-    if after["status"] != row["status"]:
+    if refusal is None and after["status"] != row["status"]:
         _tell(tx, payment, after)
-    return view(tx, after, payment.test_mode), None
+    return view(tx, after, payment.test_mode), refusal
+
+
+def _answered(tx: Tx, payment: PaymentProvider, row: Any, captured: bool) -> CommerceError | None:
+    """The order's charge answered, or its webhook said the payment is captured: a plain order captured is
+    paid; a group's is marked captured and its group fills once every member's is. An order whose group
+    failed or rehearsal ended meanwhile is cancelled and its payment refunded: the refusal (kept with the
+    order's key) is returned."""
+    room = row["room"]
+    if captured and row["captured_at"] is None:
+        tx.execute("UPDATE orders SET captured_at = ?, updated_at = ? WHERE id = ?", (tx.now, tx.now, row["id"]))
+    gone = _gone(tx, row)
+    if gone is not None:
+        code, reason = gone
+        _refund(tx, payment, get(tx, room, row["id"]), "cancelled", reason)
+        if row["group_id"]:
+            group_buys.announce(tx, room, group_buys.get_group(tx, room, row["group_id"])["group_buy_id"])
+        refusal = refused(code, f"{reason}: the order was cancelled and its payment refunded", order_id=row["id"])
+        idempotency.refuse_order(tx, row, refusal)
+        return refusal
+    if row["group_id"]:
+        _fill(tx, payment, room, row["group_id"], row["id"])
+    elif captured or row["captured_at"] is not None:
+        tx.execute("UPDATE orders SET status = 'paid', updated_at = ? WHERE id = ?", (tx.now, row["id"]))
+        tx.log(room, "order.paid", row["viewer_id"], order_id=row["id"], total_cents=row["total_cents"])
+    return None
+
+
+def _gone(tx: Tx, row: Any) -> tuple[str, str] | None:
+    """Why an order whose charge was in flight cannot stand now: (code, reason), or None. Its rehearsal
+    ended, or its group failed (both leave such an order to the charge's answer)."""
+    if row["rehearsal"] is not None:
+        rehearsal = tx.one("SELECT ended_at FROM rehearsals WHERE id = ?", (row["rehearsal"],))
+        if rehearsal is None or rehearsal["ended_at"] is not None:
+            return "rehearsal_ended", "the rehearsal ended before the payment was answered"
+    if row["group_id"]:
+        group = tx.one("SELECT status FROM buy_groups WHERE id = ?", (row["group_id"],))
+        if group is None or group["status"] == "failed":
+            return "group_expired", "the group did not fill in time"
+    return None
 
 
 def _fill(tx: Tx, payment: PaymentProvider, room: str, group_id: str, order_id: str) -> None:
@@ -285,14 +337,28 @@ def _tell(tx: Tx, payment: PaymentProvider, row: Any) -> None:
 
 
 def unsettled(tx: Tx, payment: PaymentProvider, before: float) -> list[Pending]:
-    """Orders committed at or before ``before`` whose charge has no answer: the relay that placed them died
-    between the commit and the answer (or the answer could not be recorded). Charging them again is safe:
-    the order id is the charge's idempotency key."""
-    rows = tx.all(
-        "SELECT * FROM orders WHERE status = 'created' AND payment_ref IS NULL AND created_at <= ? ORDER BY created_at",
-        (before,),
-    )
+    """Orders committed (or last said to be charging) at or before ``before`` whose charge has no answer:
+    the relay that placed them died between the commit and the answer (or the answer could not be
+    recorded). Charging them again is safe: the order id is the charge's idempotency key."""
+    due = f"status = 'created' AND NOT {ANSWERED} AND COALESCE(charging_at, created_at) <= ?"
+    rows = tx.all(f"SELECT * FROM orders WHERE {due} ORDER BY created_at", (before,))  # noqa: S608 - our constants
     return [Pending(row["room"], charge_of(row), payment_of(row, payment)) for row in rows]
+
+
+def take_unsettled(tx: Tx, payment: PaymentProvider, before: float) -> list[Pending]:
+    """:func:`unsettled`, each taken for charging now (its lease renewed: :func:`renew_charges`), so
+    another sweep, on this relay or another sharing the store, leaves it to this one."""
+    due = unsettled(tx, payment, before)
+    renew_charges(tx, [pending.charge.order_id for pending in due])
+    return due
+
+
+def renew_charges(tx: Tx, order_ids: list[str]) -> None:
+    """A relay is still waiting for the provider's answer to these orders' charges: their lease
+    (``charging_at``) is renewed, so :func:`unsettled` leaves them alone for as long again."""
+    for order_id in order_ids:
+        waiting = f"status = 'created' AND NOT {ANSWERED}"
+        tx.execute(f"UPDATE orders SET charging_at = ? WHERE id = ? AND {waiting}", (tx.now, order_id))  # noqa: S608
 
 
 def _give_back(tx: Tx, row: Any) -> None:
@@ -339,37 +405,57 @@ def refund(tx: Tx, payment: PaymentProvider, room: str, order_id: str) -> dict[s
 
 
 def fail_group(tx: Tx, payment: PaymentProvider, group: Any) -> None:
-    """A group whose window ended before it filled: cancel its orders and refund their charges."""
+    """A group whose window ended before it filled: cancel its orders and refund their payments, captured
+    or still processing. An order whose charge has not answered yet is left to the answer (:func:`settle`
+    refunds it then): cancelling it now would keep a payment the charge takes meanwhile."""
     tx.execute("UPDATE buy_groups SET status = 'failed' WHERE id = ?", (group["id"],))
-    for row in tx.all("SELECT * FROM orders WHERE group_id = ? AND status = 'created'", (group["id"],)):
+    standing = f"group_id = ? AND status IN ('created', 'paid') AND {ANSWERED}"
+    for row in tx.all(f"SELECT * FROM orders WHERE {standing}", (group["id"],)):  # noqa: S608 - our constants
         _refund(tx, payment, row, "cancelled", "the group did not fill in time")
     tx.log(group["room"], "group.failed", group_id=group["id"], group_buy_id=group["group_buy_id"])
     group_buys.announce(tx, group["room"], group["group_buy_id"])
 
 
 def apply_payment_update(tx: Tx, payment: PaymentProvider, update: PaymentUpdate) -> None:
-    """A provider's webhook: confirm a pending payment or report a refund it made."""
+    """A provider's webhook: a payment captured (a plain order is paid; a group's is counted for its group,
+    which fills once every member's is: :func:`_answered`), a payment cancelled (the order too, its units
+    and coupon back), or a refund the provider made. A repeat, or news of an order that has moved on
+    (cancelled meanwhile: its group failed, its rehearsal ended) is acknowledged without a change: an
+    error would have the provider send it again for days. A payment captured for an order cancelled
+    without a refund is refunded."""
     row = tx.one("SELECT * FROM orders WHERE id = ?", (update.order_id,))
     if row is None:
         raise not_found(f"order {update.order_id!r}")
-    allowed = {("created", "paid"), ("created", "cancelled"), ("paid", "refunded")}
-    if (row["status"], update.status) not in allowed:
-        if row["status"] == update.status:
-            return  # providers retry webhooks; a repeat changes nothing
-        raise CommerceError(
-            409, "bad_transition", f"order {row['id']} cannot go from {row['status']} to {update.status}"
-        )
-    if update.status == "paid":
-        tx.execute("UPDATE orders SET status = 'paid', payment_ref = ?, updated_at = ? WHERE id = ?",
-                   (update.reference or row["payment_ref"], tx.now, row["id"]))  # fmt: skip
-        tx.log(row["room"], "order.paid", row["viewer_id"], order_id=row["id"], total_cents=row["total_cents"])
-    else:
+    room, status = row["room"], row["status"]
+    if (status, update.status) == ("created", "paid"):
+        if update.reference:
+            tx.execute("UPDATE orders SET payment_ref = ? WHERE id = ?", (update.reference, row["id"]))
+        refusal = _answered(tx, payment, get(tx, room, row["id"]), True)
+        after = get(tx, room, row["id"])
+        if refusal is None and after["status"] != status:
+            _tell(tx, payment, after)
+        return
+    if (status, update.status) in {("created", "cancelled"), ("paid", "refunded")}:
         tx.execute("UPDATE orders SET status = ?, refund_ref = ?, updated_at = ? WHERE id = ?",
                    (update.status, update.reference, tx.now, row["id"]))  # fmt: skip
         _give_back(tx, row)
-        tx.log(row["room"], f"order.{update.status}", row["viewer_id"], order_id=row["id"],
+        tx.log(room, f"order.{update.status}", row["viewer_id"], order_id=row["id"],
                total_cents=row["total_cents"], reason="payment provider")  # fmt: skip
-    _tell(tx, payment, get(tx, row["room"], row["id"]))
+        if row["group_id"]:  # a member leaving frees its place
+            group_buys.announce(tx, room, group_buys.get_group(tx, room, row["group_id"])["group_buy_id"])
+        _tell(tx, payment, get(tx, room, row["id"]))
+        return
+    if status == update.status:
+        return  # providers retry webhooks; a repeat changes nothing
+    if status in ("cancelled", "refunded"):
+        if update.status == "paid" and row["refund_ref"] is None:
+            charge = Charge(row["id"], row["total_cents"], CURRENCY, f"refund:{row['id']}")
+            refunded = payment_of(row, payment).refund(charge, update.reference or row["payment_ref"])
+            tx.execute("UPDATE orders SET refund_ref = ?, updated_at = ? WHERE id = ?",
+                       (refunded.reference, tx.now, row["id"]))  # fmt: skip
+            _tell(tx, payment, get(tx, room, row["id"]))
+        return
+    raise CommerceError(409, "bad_transition", f"order {row['id']} cannot go from {status} to {update.status}")
 
 
 def of_viewer(tx: Tx, room: str, viewer: str, test_mode: bool) -> list[dict[str, Any]]:

@@ -9,6 +9,11 @@ keys of the sale, all hash-tagged ``{fs:<sale id>}`` so they live in one Redis C
 ``{fs:ID}:key:<viewer>:<idempotency key>``  the order an idempotency key made, or the refusal it got
                                              (kept IDEMPOTENCY_S).
 
+and, outside any sale, ``idem:<room>:<viewer>:<idempotency key>``: the request a key was refused for in
+Redis (kept IDEMPOTENCY_S), so the key sent again with another body — for another sale, or for no sale
+at all, which never asks the sale's keys — is 422 ``idempotency_mismatch`` as the store would answer,
+never placed (:meth:`RedisStock.note_refusal`, :meth:`RedisStock.refused_request`).
+
 ``take`` answers what the engine's ``flash_sales.check_purchase`` answers, in its codes: ``sold_out``,
 ``not_enough_stock``, ``limit_reached`` (``unknown_sale`` until the sale is put in Redis with
 :meth:`RedisStock.load`), or ``known``: the viewer's idempotency key was seen already (its order is
@@ -109,6 +114,11 @@ def key_record(sale_id: str, viewer: str, idempotency_key: str) -> str:
     return "{fs:" + sale_id + "}:key:" + viewer + ":" + idempotency_key
 
 
+def refused_key(room: str, viewer: str, idempotency_key: str) -> str:
+    """Where the request an idempotency key was refused for in Redis is kept (any sale, or none)."""
+    return f"idem:{room}:{viewer}:{idempotency_key}"
+
+
 class RedisStock:
     """A flash sale's units and per-viewer counts in Redis (``client``: a ``redis.asyncio`` client)."""
 
@@ -154,6 +164,23 @@ class RedisStock:
         """The order this viewer's idempotency key made in the sale, if Redis remembers one."""
         value = await self._client.get(key_record(sale_id, viewer, idempotency_key))
         return None if value is None else value.decode() if isinstance(value, bytes) else str(value)
+
+    async def note_refusal(self, room: str, viewer: str, idempotency_key: str, fingerprint: str) -> str | None:
+        """Keep ``fingerprint`` as the request the key was refused for (the first one stays); return the
+        request it was refused for before, if it was (one round trip: ``SET NX GET``)."""
+        earlier = await self._client.set(
+            refused_key(room, viewer, idempotency_key), fingerprint, ex=IDEMPOTENCY_S, nx=True, get=True
+        )
+        return None if earlier is None else earlier.decode() if isinstance(earlier, bytes) else str(earlier)
+
+    async def refused_request(self, room: str, viewer: str, idempotency_key: str) -> str | None:
+        """The request the key was refused for in Redis, if it was (in the last IDEMPOTENCY_S)."""
+        value = await self._client.get(refused_key(room, viewer, idempotency_key))
+        return None if value is None else value.decode() if isinstance(value, bytes) else str(value)
+
+    async def forget(self, sale_id: str, viewer: str, idempotency_key: str) -> None:
+        """Forget what the key got in the sale."""
+        await self._client.delete(key_record(sale_id, viewer, idempotency_key))
 
     async def remember(self, sale_id: str, viewer: str, idempotency_key: str, order_id: str) -> None:
         await self._client.set(key_record(sale_id, viewer, idempotency_key), order_id, ex=IDEMPOTENCY_S)

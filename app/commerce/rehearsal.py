@@ -5,7 +5,8 @@ While a room rehearses, every event logged in it carries ``rehearsal: true`` (th
 marked with the rehearsal's id, app/commerce/orders.py), and the relay leaves the room out of its
 listings. Ending the rehearsal puts the room back as it was for the real show: the rehearsal's orders
 still standing are cancelled (their units go back to the product, or to a flash sale still running,
-and their coupons to their holders), then the campaigns it started and that still run are ended —
+and their coupons to their holders; one whose charge is in flight when the rehearsal ends is cancelled
+and refunded when the charge answers), then the campaigns it started and that still run are ended —
 flash sales (their unsold units go back to the product), coupons, polls, lucky draws and group-buys
 (their open groups failed) — and the run-of-show's run is reset, so the real show's first Next
 starts at the first segment. All of that is logged inside the rehearsal, before ``rehearsal.ended``,
@@ -78,10 +79,10 @@ def end(tx: Tx, payment: PaymentProvider, room: str, by: str) -> dict[str, Any]:
 
 
 def _cancel_orders(tx: Tx, payment: PaymentProvider, room: str, rehearsal_id: str) -> int:
-    rows = tx.all(
-        "SELECT * FROM orders WHERE room = ? AND rehearsal = ? AND status IN ('created', 'paid') ORDER BY created_at",
-        (room, rehearsal_id),
-    )
+    """Cancel the rehearsal's standing orders; one whose charge is still in flight is left to the answer,
+    which finds the rehearsal ended and refunds it (app/commerce/orders.py ``settle``)."""
+    standing = f"room = ? AND rehearsal = ? AND status IN ('created', 'paid') AND {orders.ANSWERED}"
+    rows = tx.all(f"SELECT * FROM orders WHERE {standing} ORDER BY created_at", (room, rehearsal_id))  # noqa: S608
     for row in rows:
         orders.cancel(tx, payment, row, ENDED_REASON)
     return len(rows)

@@ -145,6 +145,18 @@ CREATE INDEX IF NOT EXISTS orders_by_group ON orders (group_id);
 CREATE INDEX IF NOT EXISTS orders_unsettled ON orders (created_at) WHERE status = 'created' AND payment_ref IS NULL;
 """
 
+ORDER_CAPTURES = """
+-- When the provider said an order's payment was captured (its charge answered paid, or its webhook said so;
+-- app/commerce/orders.py): a group's orders stay 'created' until every member's is, and "processing" is
+-- not captured. Orders paid or refunded before this step were captured; a group's order still waiting is
+-- taken as not captured yet (a group fills on confirmed payments only).
+ALTER TABLE orders ADD COLUMN captured_at REAL;
+UPDATE orders SET captured_at = updated_at WHERE status IN ('paid', 'refunded');
+-- A relay charging an order renews this lease while the provider has not answered (app/relay/charges.py):
+-- the sweep that charges again the orders whose charge has no answer leaves a live charge alone.
+ALTER TABLE orders ADD COLUMN charging_at REAL;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as first released", SCHEMA.read_text(encoding="utf-8")),
     Migration(2, "rooms in the store, for relays sharing it", RELAY_ROOMS),
@@ -154,6 +166,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "stock changed by deltas: the catalog's allotment kept", PRODUCT_ALLOTMENT),
     Migration(7, "idempotency keys keep their first result, refusals included, for 24 hours", IDEMPOTENCY_KEYS),
     Migration(8, "rooms' stream keys and owner tokens kept as hashes", ROOM_SECRETS_HASHED, hash_room_secrets),
+    Migration(9, "orders know when their payment was captured, and who is charging them", ORDER_CAPTURES),
 )
 """Append a step for every change to the schema; never edit a released one."""
 

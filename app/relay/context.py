@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi import Request
-from starlette.datastructures import Headers
 from starlette.types import Scope
 
 from app.commerce.engine import RoomEngine
@@ -306,7 +305,7 @@ class RelayContext:
 
     def client(self, scope: Scope) -> str:
         """The client's address as rate limits count it (behind ``--trusted-proxy``, the forwarded one)."""
-        return scope_address(scope, Headers(scope=scope), self.trusted)
+        return scope_address(scope, self.trusted)
 
     async def limit(self, action: str, viewer: str | None, scope: Scope) -> None:
         """Count a viewer's ``action`` (app/relay/rate_limits.py); 429 ``slow_down`` past a limit."""

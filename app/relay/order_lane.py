@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.commerce.errors import CommerceError
 from app.commerce.orders import OrderRequest
 from app.commerce.values import nickname
 from app.relay import charges
@@ -39,10 +40,16 @@ async def place_order(ctx: RelayContext, room: str, scope: Scope, body: bytes) -
     ctx.room(room)
     headers = Headers(scope=scope)
     viewer = ctx.viewer(headers)
-    await ctx.limit("order", viewer, scope)
     key = headers.get("idempotency-key")
     if not key or len(key) > 100 or not key.isprintable():
         raise ApiError(400, "missing_idempotency_key", "send an Idempotency-Key header (1-100 printable characters)")
+    try:
+        await ctx.limit("order", viewer, scope)
+    except CommerceError as exc:
+        # A retry of a tap already decided (its answer was lost) gets that answer, limit or not: else a
+        # buyer held up here would tap again with a new key and could buy twice.
+        if exc.status != 429 or not ctx.engine.knows_key(room, viewer, key):
+            raise
     try:
         parsed = OrderCreate.model_validate_json(body)
     except ValidationError as exc:
@@ -59,6 +66,7 @@ async def place_order(ctx: RelayContext, room: str, scope: Scope, body: bytes) -
     )
     name = nickname(parsed.nickname, viewer, ctx.room_names(room))
     if request.flash_sale_id is None:
+        await ctx.sale_gate.recall(room, viewer, key, request.fingerprint())  # refused by the gate for another request?
         placed = await ctx.commits.run(ctx.engine.open_order, room, viewer, name, request, key, bounded=True)
     else:
         sale, fingerprint = request.flash_sale_id, request.fingerprint()

@@ -27,9 +27,12 @@ from __future__ import annotations
 import ipaddress
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from starlette.datastructures import Headers
+from starlette.types import Scope
 
 from app.commerce.errors import CommerceError
 
@@ -63,7 +66,7 @@ LIMITS: dict[str, ActionLimits] = {
     "question": ActionLimits(None, Limit(120, 60)),
     "comment": ActionLimits(None, Limit(300, 60)),
     "like": ActionLimits(None, Limit(1000, 10)),
-    # any message a viewer sends on the live feed (analytics, hello, ping, and the above)
+    # any declared message a viewer sends on the live feed but ping (analytics, hello, comments, likes)
     "feed_message": ActionLimits(Limit(300, 10), Limit(6000, 10)),
 }
 """What a viewer may do how often. The session figures are for one fast person; the address figures for
@@ -105,9 +108,9 @@ def _who(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     return str(address.ipv4_mapped or address) if isinstance(address, ipaddress.IPv6Address) else str(address)
 
 
-def client_address(peer: str | None, headers: Mapping[str, str], trusted: Sequence[Network]) -> str:
+def client_address(peer: str | None, forwarded: str, trusted: Sequence[Network]) -> str:
     """Who is asking, as counted (see :func:`_who`): the TCP peer, or, behind trusted proxies, the nearest
-    address they vouch for."""
+    address they vouch for in ``forwarded`` (every ``X-Forwarded-For`` line, joined with commas in order)."""
     found = _address(peer) if peer else None
     if found is None:
         return peer or "unknown"
@@ -117,7 +120,7 @@ def client_address(peer: str | None, headers: Mapping[str, str], trusted: Sequen
 
     if not trusted or not is_trusted(found):
         return _who(found)
-    for hop in reversed(headers.get("x-forwarded-for", "").split(",")):
+    for hop in reversed(forwarded.split(",")):
         address = _address(hop)
         if address is None:
             break  # garbage in the chain: the last proxy's peer is as far as we can believe
@@ -127,9 +130,12 @@ def client_address(peer: str | None, headers: Mapping[str, str], trusted: Sequen
     return _who(found)
 
 
-def scope_address(scope: Mapping[str, Any], headers: Mapping[str, str], trusted: Sequence[Network]) -> str:
+def scope_address(scope: Scope, trusted: Sequence[Network]) -> str:
+    """The client of an ASGI request. Every ``X-Forwarded-For`` line counts: a proxy that adds its own line
+    rather than extending the client's (HAProxy, some balancers) puts the client's forged one first."""
     client = scope.get("client")
-    return client_address(str(client[0]) if client else None, headers, trusted)
+    forwarded = ",".join(Headers(scope=scope).getlist("x-forwarded-for")) if trusted else ""
+    return client_address(str(client[0]) if client else None, forwarded, trusted)
 
 
 def _refusal(action: str, key: str, retry: float) -> CommerceError:
@@ -203,9 +209,15 @@ class LocalLimiter:
         for key, index, previous, current, window in counted:
             self._counts[key] = (index, previous, current + 1, window)
         if len(self._counts) > self.MAX_KEYS:
-            self._counts = {k: v for k, v in self._counts.items() if now // v[3] <= v[0] + 1}
-            if len(self._counts) > self.MAX_KEYS:  # a flood of distinct keys within one window
-                self._counts.clear()
+            self._forget(now)
+
+    def _forget(self, now: float) -> None:
+        """Past :attr:`MAX_KEYS`: drop the keys whose windows have passed, then, if a flood of new keys still
+        fills it, keep the half that did most (a client held at its limit is never the one forgotten)."""
+        self._counts = {k: v for k, v in self._counts.items() if now // v[3] <= v[0] + 1}
+        if len(self._counts) > self.MAX_KEYS // 2:
+            busiest = sorted(self._counts.items(), key=lambda item: item[1][1] + item[1][2], reverse=True)
+            self._counts = dict(busiest[: self.MAX_KEYS // 2])
 
 
 # KEYS: the current window's key, the previous one's. ARGV: the count, the window (ms), the elapsed part of

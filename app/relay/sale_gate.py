@@ -11,7 +11,10 @@ units back to the running sale in the store (a refund, a cancelled payment: ``fl
 A retry of a tap (the same idempotency key) is never refused for the first try's units: the first
 try marks its key in Redis and a retry goes to the store, which answers with the first try's order.
 A tap refused here keeps its refusal with its key, as the store keeps the refusals it gives
-(app/commerce/idempotency.py): its retry gets the same answer for 24 hours, even once units came back.
+(app/commerce/idempotency.py): its retry gets the same answer for 24 hours, even once units came back,
+and the key sent with another request is 422 ``idempotency_mismatch`` — for the same sale, another one,
+or an order of no sale (the order lane asks :meth:`SaleGate.recall` before the store, which never heard
+of the refusal).
 
 What it costs: if a relay dies between taking units in Redis and committing the order, those units
 stay taken in Redis (the sale may undersell by the orders that were in flight on it; never oversell).
@@ -51,6 +54,11 @@ class SaleGate(Protocol):
         """Let the tap go on to the store (or raise the refusal); report the store's answer to the result."""
         ...
 
+    async def recall(self, room: str, viewer: str, key: str, fingerprint: str) -> None:
+        """Before an order of no flash sale goes to the store: 422 if the gate refused the key for another
+        request (the store keeps only its own answers)."""
+        ...
+
 
 class _Through:
     async def placed(self, order: dict[str, Any], created: bool) -> None:
@@ -66,6 +74,9 @@ THROUGH = _Through()
 class LocalGate:
     async def admit(self, room: str, sale_id: str, viewer: str, qty: int, key: str, fingerprint: str) -> Admission:
         return THROUGH
+
+    async def recall(self, room: str, viewer: str, key: str, fingerprint: str) -> None:
+        return None
 
 
 class _Taken:
@@ -106,20 +117,27 @@ class RedisGate:
         started = self.engine.now
         try:
             limit, opens_at = self._sale(room, sale_id)
-            if started < opens_at:
-                return THROUGH  # the store says when it opens (units taken now would look sold out)
+            if started < opens_at:  # the store says when it opens (units taken now would look sold out)
+                await self.recall(room, viewer, key, fingerprint)
+                return THROUGH
             taken = await self.stock.take(sale_id, viewer, qty, limit, key, fingerprint)
             if taken.code == "unknown_sale":  # first tap on this sale since Redis last had it
                 left, _, buyers = self.engine.flash_sale_counts(room, sale_id)
                 await self.stock.load(sale_id, left, buyers)
                 taken = await self.stock.take(sale_id, viewer, qty, limit, key, fingerprint)
         except CommerceError:
-            raise  # no such sale: the store's 404
+            raise  # no such sale: the store's 404; the key refused for another request: 422
         except Exception as exc:  # Redis away: the store alone decides (correct, slower)
             log.warning("Redis: the flash-sale gate is open (%s)", exc)
             return THROUGH
-        if taken.ok:
-            return _Taken(self.stock, sale_id, viewer, qty, key, started)
+        if taken.ok:  # (few taps get units: only they pay for this look-up)
+            admission = _Taken(self.stock, sale_id, viewer, qty, key, started)
+            try:
+                await self.recall(room, viewer, key, fingerprint)
+            except CommerceError:  # refused here before for another sale's request
+                await admission.failed()
+                raise
+            return admission
         if taken.code == "known":
             return THROUGH  # a retry: the store answers with the key's order (or makes it, after the first)
         if taken.code == "replayed" and taken.fingerprint != fingerprint:
@@ -128,8 +146,32 @@ class RedisGate:
         if refusal is None:  # Redis and the store disagree on the limit: let the store decide
             return THROUGH
         refusal.replayed = taken.code == "replayed"
+        if not refusal.replayed:
+            await self._keep_refusal(room, sale_id, viewer, key, fingerprint)
         self.refused += 1
         raise refusal
+
+    async def recall(self, room: str, viewer: str, key: str, fingerprint: str) -> None:
+        try:
+            kept = await self.stock.refused_request(room, viewer, key)
+        except Exception as exc:  # Redis away: the store alone decides
+            log.warning("Redis: could not look up an idempotency key's refusal (%s)", exc)
+            return
+        if kept is not None and kept != fingerprint:
+            raise idempotency.mismatch()
+
+    async def _keep_refusal(self, room: str, sale_id: str, viewer: str, key: str, fingerprint: str) -> None:
+        """Keep the request the key was refused for beyond this sale; if the key was refused before for
+        another request (another sale's), this tap is 422 instead, and this sale forgets the key."""
+        try:
+            earlier = await self.stock.note_refusal(room, viewer, key, fingerprint)
+            if earlier is None or earlier == fingerprint:
+                return
+            await self.stock.forget(sale_id, viewer, key)
+        except Exception as exc:
+            log.warning("Redis: could not keep an idempotency key's refusal (%s)", exc)
+            return
+        raise idempotency.mismatch()
 
     def _sale(self, room: str, sale_id: str) -> tuple[int, float]:
         """The sale's per-viewer limit and opening time, fixed when it is made (a missing sale: the

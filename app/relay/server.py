@@ -93,6 +93,11 @@ async def _ticks(context: RelayContext, recovery: charges.Recovery) -> None:
         expired = context.low_latency.expired_parts()
         if expired:
             await run_in_threadpool(_delete_parts, context, expired)
+        if ticks % LEASE_EVERY == 0:
+            try:  # this relay's charges still waiting for the provider: the sweep (any relay's) leaves them be
+                await charges.renew(context)
+            except Exception:
+                log.exception("renewing the lease of the charges under way failed")
         if ticks % RETENTION_EVERY == 1:
             try:
                 await run_in_threadpool(sweep_expired, context)
@@ -104,6 +109,8 @@ async def _ticks(context: RelayContext, recovery: charges.Recovery) -> None:
 
 RETENTION_EVERY = 300
 """Ticks between retention sweeps (a minute)."""
+LEASE_EVERY = round(charges.LEASE_EVERY_S / TICK_S)
+"""Ticks between renewals of the lease of the charges under way (app/relay/charges.py)."""
 CREDENTIALS_EVERY = 5
 """Ticks between checks that each owner feed's token is still its room's (a second)."""
 
@@ -233,18 +240,21 @@ def load_admin_token(data_dir: Path, given: str | None) -> tuple[str, str]:
 
     Returns (the token or its hash, how it came): ``given``; ``saved`` (a hash: the token was shown when it
     was made); ``generated`` (clear: show it, this once); ``hashed`` (clear: an older ShopCast saved it so,
-    and the file now holds its hash: show it one last time).
+    and the file now holds its hash: show it one last time). A token an older ShopCast saved in clear is
+    hashed in place whether it is used or not (a token given by the environment or a file leaves it
+    unused, but a copy of the data folder must not hold it).
     """
+    saved = data_dir / ADMIN_TOKEN_FILE
+    token = saved.read_text(encoding="utf-8").strip() if saved.is_file() else ""
+    if token and not is_hash(token):
+        write_private(saved, (token_hash(token) + "\n").encode())
+        log.info("the admin token saved in clear in %s is now kept as its hash", saved)
+        if not given and len(token) >= 16:
+            return token, "hashed"
     if given:
         return given, "given"
-    saved = data_dir / ADMIN_TOKEN_FILE
-    if saved.is_file():
-        token = saved.read_text(encoding="utf-8").strip()
-        if is_hash(token):
-            return token, "saved"
-        if len(token) >= 16:
-            write_private(saved, (token_hash(token) + "\n").encode())
-            return token, "hashed"
+    if is_hash(token):
+        return token, "saved"
     token = new_secret() + new_secret()
     data_dir.mkdir(parents=True, exist_ok=True)
     write_private(saved, (token_hash(token) + "\n").encode())

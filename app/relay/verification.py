@@ -145,12 +145,21 @@ class RedisCodes:
 
     async def begin(self, number: str, code: str, now: float) -> float | None:
         keys = [f"{self.PREFIX}{{{number}}}:code", f"{self.PREFIX}{{{number}}}:sent"]  # one hash tag: one slot
-        left = int(await self._begin(keys=keys, args=[code, int(CODE_TTL_S * 1000), int(RESEND_AFTER_S * 1000)]))
+        args = [code, int(CODE_TTL_S * 1000), int(RESEND_AFTER_S * 1000)]
+        left = int(await self._run(self._begin, keys, args))
         return None if left < 0 else left / 1000
 
     async def attempt(self, number: str, code: str, now: float) -> str:
-        answer = await self._attempt(keys=[f"{self.PREFIX}{{{number}}}:code"], args=[code, TRIES])
+        answer = await self._run(self._attempt, [f"{self.PREFIX}{{{number}}}:code"], [code, TRIES])
         return answer.decode() if isinstance(answer, bytes) else str(answer)
+
+    @staticmethod
+    async def _run(script: Any, keys: list[str], args: list[Any]) -> Any:
+        try:
+            return await script(keys=keys, args=args)
+        except Exception as exc:  # Redis away: a clear 503 the page retries, not a 500
+            raise CommerceError(503, "store_unavailable", "the relay's shared state is not answering: try again",
+                                retry_after=2) from exc  # fmt: skip
 
 
 class PhoneVerifier:

@@ -88,6 +88,8 @@
     if (!response.ok) {
       const error = new Error(data.message || response.statusText);
       error.code = data.error || "http_" + response.status;
+      error.status = response.status;
+      error.retryAfter = Number(response.headers.get("Retry-After") || data.retry_after || 0);
       throw error;
     }
     return data;
@@ -313,12 +315,15 @@
         if (order.group_id) shareGroupPrompt(order.group_id);
         return order;
       } catch (error) {
-        if (error.code) {
+        // Busy (429 past a rate limit, 503 overloaded): the tap may have been placed already and its answer
+        // lost, so it is asked again with the same key, once the relay's wait is over (a short one only).
+        const busy = (error.status === 429 || error.status === 503) && error.retryAfter > 0 && error.retryAfter <= 5;
+        if (error.code && !(busy && tries < 2)) {
           toast(errorText(error.code, error.message), true);
           if (error.code === "verification_required") askToVerify();
           return null;
         }
-        await new Promise((resolve) => setTimeout(resolve, 400 * (tries + 1)));
+        await new Promise((resolve) => setTimeout(resolve, busy ? error.retryAfter * 1000 : 400 * (tries + 1)));
       }
     }
     toast(t.network_error, true);

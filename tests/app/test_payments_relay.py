@@ -20,8 +20,10 @@ import pytest
 from app.commerce.engine import RoomEngine
 from app.commerce.orders import OrderRequest
 from app.commerce.payments import WEBHOOK_SECRET_ENV, AsyncTestModePayment
+from app.commerce.redis_stock import refused_key
 from tests.helpers.relay import REPO, RelayProcess
 from tests.helpers.room import CATALOG, Room, open_room
+from tests.helpers.servers import RedisServer
 from tests.helpers.waiting import wait_until
 
 
@@ -103,6 +105,44 @@ def test_a_refusal_is_replayed_under_its_key_and_another_body_is_422(shared_rela
     assert (other.status_code, other.json()["error"]) == (422, "idempotency_mismatch")
     fresh = room.order("second", "s-2", sku="last")
     assert fresh.status_code == 201 and fresh.json()["status"] == "paid"
+
+
+@pytest.mark.slow
+def test_a_refusal_by_the_redis_gate_makes_the_key_with_another_body_422(
+    tmp_path: Path, redis_server: RedisServer, postgres_dsn: str
+) -> None:
+    """A flash-sale tap refused in Redis never reached the store: the key sent again with another body
+    (another sale, or no sale) is 422 as the store would answer, never placed (app/relay/sale_gate.py)."""
+    relay = RelayProcess(tmp_path / "relay", "--postgres", postgres_dsn, "--redis", redis_server.url).start()
+    try:
+        room = open_room(relay, "gated", [{"sku": "mug", "title": "Mug", "price": 29.9, "stock": 50},
+                                          {"sku": "tee", "title": "Tee", "price": 59.9, "stock": 50},
+                                          {"sku": "cap", "title": "Cap", "price": 19.9, "stock": 50}])  # fmt: skip
+        with room.host() as host:
+            terms = {"price": 9.9, "per_user_limit": 1, "countdown_s": 0, "duration_s": 120}
+            sale = host.post("/flash-sales", json={"sku": "mug", "stock": 1, **terms}).json()
+            other = host.post("/flash-sales", json={"sku": "tee", "stock": 5, **terms}).json()
+            gone = host.post("/flash-sales", json={"sku": "cap", "stock": 1, **terms}).json()
+        assert room.order("first", "f-1", sku="mug", flash_sale_id=sale["id"]).status_code == 201
+        assert room.order("first", "f-2", sku="cap", flash_sale_id=gone["id"]).status_code == 201
+        refused = room.order("second", "K", sku="mug", flash_sale_id=sale["id"])
+        assert (refused.status_code, refused.json()["error"]) == (409, "sold_out")
+        kept = refused_key("gated", room.session("second").viewer, "K")
+        assert redis_server.command("EXISTS", kept) == b":1\r\n", "refused by the gate in Redis, not by the store"
+        plain = room.order("second", "K", sku="tee")
+        assert (plain.status_code, plain.json()["error"]) == (422, "idempotency_mismatch"), plain.text
+        elsewhere = room.order("second", "K", sku="tee", flash_sale_id=other["id"])
+        assert (elsewhere.status_code, elsewhere.json()["error"]) == (422, "idempotency_mismatch"), elsewhere.text
+        sold_out_too = room.order("second", "K", sku="cap", flash_sale_id=gone["id"])
+        assert (sold_out_too.status_code, sold_out_too.json()["error"]) == (422, "idempotency_mismatch")
+        again = room.order("second", "K", sku="mug", flash_sale_id=sale["id"])
+        assert (again.status_code, again.headers.get("idempotent-replayed")) == (409, "true")
+        with room.viewer("second") as viewer:
+            assert viewer.get("/me").json()["orders"] == [], "nothing was placed under the key"
+        fresh = room.order("second", "K2", sku="tee", flash_sale_id=other["id"])
+        assert fresh.status_code == 201, "the units the 422 took in Redis went back: a new key buys"
+    finally:
+        relay.stop()
 
 
 def test_an_order_committed_before_a_crash_is_charged_when_the_relay_starts_again(tmp_path: Path) -> None:

@@ -14,7 +14,15 @@ import pytest
 import websockets
 
 from app.commerce.errors import CommerceError
-from app.relay.rate_limits import LIMITS, Connections, LocalLimiter, RedisLimiter, client_address, parse_networks
+from app.relay.rate_limits import (
+    LIMITS,
+    Connections,
+    LocalLimiter,
+    RedisLimiter,
+    client_address,
+    parse_networks,
+    scope_address,
+)
 from app.relay.verification import PhoneVerifier, RedisCodes
 from tests.helpers.relay import RelayProcess
 from tests.helpers.room import open_room
@@ -43,7 +51,7 @@ def refusal(call: object) -> CommerceError:
 
 
 def test_a_client_cannot_choose_its_address_with_a_header() -> None:
-    forged = {"x-forwarded-for": "203.0.113.9"}
+    forged = "203.0.113.9"
     assert client_address("198.51.100.7", forged, ()) == "198.51.100.7", "no proxy is trusted: the header is ignored"
     assert client_address("198.51.100.7", forged, LOOPBACK) == "198.51.100.7", "the peer is not a trusted proxy"
 
@@ -51,22 +59,34 @@ def test_a_client_cannot_choose_its_address_with_a_header() -> None:
 def test_behind_trusted_proxies_the_client_is_the_nearest_untrusted_hop() -> None:
     proxies = parse_networks(["127.0.0.1", "10.0.0.0/8"])
     # The client put a made-up hop first; the edge (10.1.2.3) appended what it saw; nginx appended the edge.
-    chain = {"x-forwarded-for": "1.2.3.4, 198.51.100.7, 10.1.2.3"}
+    chain = "1.2.3.4, 198.51.100.7, 10.1.2.3"
     assert client_address("127.0.0.1", chain, proxies) == "198.51.100.7"
-    assert client_address("127.0.0.1", {}, proxies) == "127.0.0.1", "no header: the proxy itself"
-    assert client_address("127.0.0.1", {"x-forwarded-for": "10.0.0.5"}, proxies) == "10.0.0.5", "all hops trusted"
-    assert client_address("127.0.0.1", {"x-forwarded-for": "nonsense, 198.51.100.7"}, proxies) == "198.51.100.7"
-    assert client_address("127.0.0.1", {"x-forwarded-for": "198.51.100.7, nonsense"}, proxies) == "127.0.0.1", (
+    assert client_address("127.0.0.1", "", proxies) == "127.0.0.1", "no header: the proxy itself"
+    assert client_address("127.0.0.1", "10.0.0.5", proxies) == "10.0.0.5", "all hops trusted"
+    assert client_address("127.0.0.1", "nonsense, 198.51.100.7", proxies) == "198.51.100.7"
+    assert client_address("127.0.0.1", "198.51.100.7, nonsense", proxies) == "127.0.0.1", (
         "a hop that is not an address stops the walk at the last believable one"
     )
 
 
+def test_every_forwarded_line_counts() -> None:
+    """A proxy that adds its own X-Forwarded-For line (rather than extending the client's) leaves the client's
+    forged line first: the lines are read together, in order, so the proxy's word is the one believed."""
+    scope = {
+        "type": "http",
+        "client": ("10.0.0.2", 5555),
+        "headers": [(b"x-forwarded-for", b"6.6.6.6"), (b"x-forwarded-for", b"203.0.113.5")],
+    }
+    assert scope_address(scope, parse_networks(["10.0.0.0/8"])) == "203.0.113.5"
+    assert scope_address(scope, ()) == "10.0.0.2"
+
+
 def test_an_ipv6_line_counts_as_one_client() -> None:
-    one = client_address("2001:db8:1:2::10", {}, ())
-    other = client_address("2001:db8:1:2:ffff::1", {}, ())
+    one = client_address("2001:db8:1:2::10", "", ())
+    other = client_address("2001:db8:1:2:ffff::1", "", ())
     assert one == other == "2001:db8:1:2::/64", "a subscriber picks any address in its /64"
-    assert client_address("2001:db8:1:3::10", {}, ()) != one
-    assert client_address("::ffff:198.51.100.7", {}, ()) == "198.51.100.7"
+    assert client_address("2001:db8:1:3::10", "", ()) != one
+    assert client_address("::ffff:198.51.100.7", "", ()) == "198.51.100.7"
 
 
 def test_a_bad_trusted_proxy_is_named() -> None:
@@ -130,6 +150,20 @@ def test_a_refused_action_counts_nothing() -> None:
         refusal(lambda: limiter.take("vote", "v-1", "a"))
     clock.now += 2 * limit.window
     limiter.take("vote", "v-1", "a")
+
+
+def test_a_flood_of_new_keys_does_not_free_the_heavy_hitters() -> None:
+    """Past its memory bound the limiter forgets the keys that did least, never one held at its limit."""
+    clock = Clock(0.0)
+    limiter = LocalLimiter(clock)
+    limiter.MAX_KEYS = 1000
+    limit = LIMITS["vote"].address
+    for _ in range(limit.count):
+        limiter.take("vote", None, "198.51.100.7")
+    for n in range(5000):  # other addresses, one vote each: several times the bound
+        limiter.take("vote", None, f"2001:db8:{n:x}::1")
+    refusal(lambda: limiter.take("vote", None, "198.51.100.7"))
+    assert len(limiter._counts) <= 1000
 
 
 def test_connections_per_address() -> None:
@@ -316,3 +350,37 @@ def test_comments_on_the_live_feed_are_counted_per_address_across_viewers(relay:
     errors = asyncio.run(run())
     assert all(not e for e in errors[:-1]), "everyone within their pace and the address's limit is heard"
     assert errors[-1] == ["slow_down"] * per_viewer, "past the address's limit, the next viewer's comments are not"
+
+
+def test_phone_codes_answer_503_while_redis_is_away() -> None:
+    import redis.asyncio as aioredis
+
+    from tests.helpers.processes import free_port
+
+    async def run() -> None:
+        client = aioredis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=1)
+        phones = PhoneVerifier(b"s" * 32, codes=RedisCodes(client))
+        try:
+            for call in (phones.start("+8613800138000"), phones.check("+8613800138000", "123456")):
+                with pytest.raises(CommerceError) as away:
+                    await call
+                assert (away.value.status, away.value.code) == (503, "store_unavailable")
+        finally:
+            await client.aclose()
+
+    asyncio.run(run())
+
+
+def test_a_retried_tap_gets_its_answer_even_past_the_limit(relay: RelayProcess) -> None:
+    """The answer to a tap can be lost; its retry (the same key) must get that answer, not a 429 that would
+    make the buyer tap again with a new key and buy twice."""
+    room = open_room(relay, "retries", [{"sku": "tee", "title": "Tee", "price": 1, "stock": 1000}])
+    limit = LIMITS["order"].session
+    assert limit is not None
+    for n in range(limit.count):
+        assert room.order("ann", f"tap-{n}", sku="tee").status_code == 201
+    refused = room.order("ann", "tap-new", sku="tee")
+    assert refused.status_code == 429 and refused.json()["error"] == "slow_down"
+    again = room.order("ann", "tap-0", sku="tee")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert room.order("ann", "tap-new", sku="tee").status_code == 429, "a key never decided is still held"

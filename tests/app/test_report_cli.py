@@ -38,7 +38,9 @@ def show(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     data = tmp_path_factory.mktemp("data")
     driver = EngineDriver(data)
     try:
-        token = driver.register_room()["owner_token"]
+        made = driver.register_room()
+        assert made is not None, "a new room"
+        token = made["owner_token"]
         driver.run(scripted_show())
     finally:
         driver.close()

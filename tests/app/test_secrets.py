@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from app.commerce.token_hashes import token_hash
 from app.feed_protocol import CLOSE_CREDENTIAL_GONE
 from app.relay_client import RelayClient
 from pipeline.outputs.realtime_wire import VIDEO, Hello, pack
-from tests.helpers.relay import RelayProcess
+from tests.helpers.relay import REPO, RelayProcess
 from tests.helpers.room import Room, open_room
 
 
@@ -118,6 +120,22 @@ def test_a_generated_admin_token_is_shown_once_and_a_clear_one_is_hashed_in_plac
             base_url=older.url, headers={"Authorization": "Bearer an-admin-token-saved-in-clear-by-0.9"}
         ) as a:
             assert a.get("/api/v1/rooms").status_code == 200
+    finally:
+        older.stop()
+
+
+def test_a_clear_admin_token_left_by_an_older_shopcast_is_hashed_even_when_another_is_given(tmp_path: Path) -> None:
+    older = RelayProcess(tmp_path / "older")  # its admin token comes from $SHOPCAST_ADMIN_TOKEN
+    older.data_dir.mkdir()
+    (older.data_dir / "admin-token").write_text("an-admin-token-saved-in-clear-by-0.9\n")
+    older.start()
+    try:
+        saved = (older.data_dir / "admin-token").read_text().strip()
+        assert saved == token_hash("an-admin-token-saved-in-clear-by-0.9"), "not left in clear on disk"
+        assert (older.data_dir / "admin-token").stat().st_mode & 0o077 == 0
+        assert not [line for line in older.output if line.startswith("admin token")], "the given one is not shown"
+        with httpx.Client(base_url=older.url, headers={"Authorization": f"Bearer {older.admin_token}"}) as admin:
+            assert admin.get("/api/v1/rooms").status_code == 200, "the given token is the admin token"
     finally:
         older.stop()
 
@@ -273,3 +291,16 @@ def test_a_destinations_secret_can_come_from_a_file(tmp_path: Path, capsys: pyte
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["broadcast", "--whip", "https://whip.example.com/live", f"@{tmp_path / 'no'}"])
     assert f"--whip: @{tmp_path / 'no'}: cannot read the bearer token" in capsys.readouterr().err
+
+
+def test_the_deploy_guides_way_to_hash_the_admin_token_reads_it_from_stdin_not_the_command_line(
+    tmp_path: Path,
+) -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "deploy.md").read_text(encoding="utf-8")
+    assert 'token_hash("TOKEN")' not in guide, "no form that puts the token on a command line"
+    (command,) = re.findall(r"`(python -c '[^`]*token_hash[^`]*)`", guide)
+    token_file = tmp_path / "admin-token.txt"
+    token_file.write_text("the-admin-token-0123456789abcdef\n")
+    command = command.replace("python ", f"{sys.executable} ", 1).replace("admin-token.txt", str(token_file))
+    made = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=True, cwd=REPO, timeout=30)
+    assert made.stdout.strip() == token_hash("the-admin-token-0123456789abcdef")

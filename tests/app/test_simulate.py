@@ -62,6 +62,38 @@ def test_simulate_writes_the_truth_and_a_data_folder_that_a_relay_reports_the_sa
     assert report["series"] == truth["series"] and report["peak_wall"] == truth["peak_wall"]
 
 
+def test_simulate_into_a_relays_folder_leaves_an_existing_rooms_stream_key_and_owner_token_alone(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    relay = RelayProcess(data).start()
+    try:
+        made = relay.create_room(ROOM)  # the studio and the host hold these; the room has no events yet
+    finally:
+        relay.stop()
+    before = json.loads((data / "rooms.json").read_text(encoding="utf-8"))["rooms"]
+    result = shopcast("simulate", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    assert json.loads((data / "rooms.json").read_text(encoding="utf-8"))["rooms"] == before
+    relay = RelayProcess(data).start()
+    try:
+        push = httpx.put(
+            f"{relay.url}/ingest/{ROOM}/s1/720p/index.m3u8",
+            content=b"#EXTM3U\n",
+            headers={"Authorization": f"Bearer {made['stream_key']}"},
+            timeout=10,
+        )
+        assert push.status_code == 201, "the studio's push still gets in with its stream key"
+        console = httpx.get(
+            f"{relay.url}/api/v1/rooms/{ROOM}/console-state",
+            headers={"Authorization": f"Bearer {made['owner_token']}"},
+            timeout=10,
+        )
+        assert console.status_code == 200, "and the host's console with its owner token"
+    finally:
+        relay.stop()
+
+
 @pytest.mark.parametrize(
     ("args", "env", "code", "message"),
     [

@@ -4,6 +4,7 @@ what it holds, and a newer one is refused."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from app.commerce.engine import RoomEngine
 from app.commerce.errors import CommerceError
 from app.commerce.orders import OrderRequest
+from app.commerce.payments import AsyncTestModePayment
 from app.commerce.store import (
     MIGRATIONS,
     PostgresStore,
@@ -159,5 +161,58 @@ def test_a_schema_6_stores_orders_keep_their_keys_for_24_hours_and_then_free_the
         new, created = engine.place_order("r", "v-old", "Old", request, "k1")
         assert created and new["order_id"] != "o_old", "past 24 hours the key names a new order"
         assert engine.unsettled(engine.now) == [], "the old order was answered: nothing to charge again"
+    finally:
+        engine.close()
+
+
+def test_a_schema_8_stores_orders_learn_which_payments_were_captured(tmp_path: Path) -> None:
+    """Step 9: a paid order was captured; a group's order answered before the upgrade waits for its
+    webhook (a group fills on confirmed payments only); one with no answer is still charged again."""
+    path = tmp_path / "commerce.sqlite3"
+    _store_at(path, 8)
+    clock = ManualClock()
+    t = clock.now - 60
+    db = sqlite3.connect(path)
+    db.execute(
+        "INSERT INTO products (room, sku, title, price_cents, stock, sold, position, created_at)"
+        " VALUES ('r', 'sofa', 'Sofa', 300000, 7, 3, 0, ?)",
+        (t,),
+    )
+    db.execute("INSERT INTO group_buys VALUES ('gb_old', 'r', 'sofa', 100000, 2, 600, ?, NULL)", (t,))
+    db.execute("INSERT INTO buy_groups VALUES ('g_old', 'gb_old', 'r', 'v-wait', ?, ?, 'open')", (t, t + 600))
+    for order_id, viewer, group, status, ref in (
+        ("o_paid", "v-paid", None, "paid", "test_o_paid"),
+        ("o_wait", "v-wait", "g_old", "created", "test_pi_o_wait"),
+        ("o_lost", "v-lost", None, "created", None),
+    ):
+        db.execute(
+            "INSERT INTO orders (id, room, viewer_id, nickname, sku, qty, unit_cents, discount_cents, total_cents,"
+            " group_id, status, payment_ref, idempotency_key, request_hash, created_at, updated_at)"
+            " VALUES (?, 'r', ?, 'Old', 'sofa', 1, 300000, 0, 300000, ?, ?, ?, 'k1', 'h', ?, ?)",
+            (order_id, viewer, group, status, ref, t, t),
+        )
+    db.commit()
+    db.close()
+
+    provider = AsyncTestModePayment()
+    engine = RoomEngine(path, clock=clock, payment=provider)
+
+    def webhook(event_id: str, order_id: str) -> None:
+        body = json.dumps({"id": event_id, "events": [{"order_id": order_id, "status": "paid"}]}).encode()
+        event = provider.parse_webhook({"x-shopcast-signature": provider.sign(body, engine.now)}, body, engine.now)
+        assert engine.apply_payment_updates(event.updates, event.id)
+
+    try:
+        with engine.core.reading() as tx:
+            captured = {r["id"]: r["captured_at"] for r in tx.all("SELECT id, captured_at FROM orders")}
+        assert captured == {"o_paid": t, "o_wait": None, "o_lost": None}
+        assert [p.charge.order_id for p in engine.unsettled(engine.now)] == ["o_lost"]
+        assert engine.refund_order("r", "o_paid")["refunded"] is True
+        joined, _ = engine.place_order("r", "v-new", "New", OrderRequest("sofa", 1, group_id="g_old"), "k1")
+        webhook("evt_new", joined["order_id"])
+        assert engine.group("r", "g_old")["status"] == "open", "o_wait's payment is not confirmed yet"
+        webhook("evt_wait", "o_wait")
+        assert engine.group("r", "g_old")["status"] == "filled"
+        assert {o["order_id"]: o["status"] for o in engine.orders("r")}["o_wait"] == "paid"
     finally:
         engine.close()

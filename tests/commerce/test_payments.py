@@ -250,3 +250,167 @@ def test_keys_are_forgotten_after_24_hours_on_the_engines_clock(engine: RoomEngi
     assert created and again["order_id"] != first["order_id"], "a forgotten order's key makes a new order"
     replayed, created = engine.place_order("r", "viewer-a", "Ann", OrderRequest("tee", 1), "a-day")
     assert not created and replayed["order_id"] == first["order_id"]
+
+
+# --- group-buys with an asynchronous provider: a group fills on captured payments only ------------------
+
+
+def group_of_two(engine: RoomEngine) -> str:
+    return str(engine.create_group_buy("r", GroupBuyInput("sofa", 100_000, group_size=2, window_s=600))["id"])
+
+
+def test_an_asynchronous_group_fills_only_once_every_members_payment_is_confirmed(
+    make_engine: Callable[[PaymentProvider], RoomEngine],
+) -> None:
+    provider = AsyncTestModePayment()
+    engine = make_engine(provider)
+    campaign = group_of_two(engine)
+    a, _ = engine.place_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
+    group = a["group_id"]
+    b, _ = engine.place_order("r", "viewer-b", "B", OrderRequest("sofa", 1, group_id=group), "k1")
+    assert (a["status"], b["status"]) == ("created", "created"), "processing is not paid"
+    assert engine.group("r", group)["status"] == "open" and status_of(engine, a["order_id"]) == "created"
+
+    assert webhook(provider, engine, "evt_a", a["order_id"], "paid") is True
+    assert status_of(engine, a["order_id"]) == "created", "B's payment is not confirmed yet"
+    assert engine.group("r", group)["status"] == "open"
+    assert webhook(provider, engine, "evt_b", b["order_id"], "paid") is True
+    assert (status_of(engine, a["order_id"]), status_of(engine, b["order_id"])) == ("paid", "paid")
+    assert engine.group("r", group)["status"] == "filled"
+    kinds = [e["type"] for e in engine.events("r")]
+    assert kinds.count("order.paid") == 2 and kinds.count("group.filled") == 1
+    assert webhook(provider, engine, "evt_b_again", b["order_id"], "paid") is True, "a repeat changes nothing"
+    assert [e["type"] for e in engine.events("r")].count("order.paid") == 2
+
+
+def test_a_member_whose_payment_the_provider_cancels_leaves_the_group_and_frees_the_place(
+    make_engine: Callable[[PaymentProvider], RoomEngine],
+) -> None:
+    provider = AsyncTestModePayment()
+    engine = make_engine(provider)
+    campaign = group_of_two(engine)
+    a, _ = engine.place_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
+    group = a["group_id"]
+    b, _ = engine.place_order("r", "viewer-b", "B", OrderRequest("sofa", 1, group_id=group), "k1")
+    assert webhook(provider, engine, "evt_b_cancelled", b["order_id"], "cancelled") is True, "not a 409"
+    assert status_of(engine, b["order_id"]) == "cancelled" and engine.group("r", group)["needed"] == 1
+    assert engine.product("r", "sofa")["stock"] == 9, "B's unit is back"
+    assert webhook(provider, engine, "evt_b_paid_after_all", b["order_id"], "paid") is True, "acknowledged"
+    mine = next(o for o in engine.orders("r") if o["order_id"] == b["order_id"])
+    assert (mine["status"], mine["refunded"]) == ("cancelled", True), "money taken for a cancelled order goes back"
+    assert engine.product("r", "sofa")["stock"] == 9, "its unit was given back once"
+    c, _ = engine.place_order("r", "viewer-c", "C", OrderRequest("sofa", 1, group_id=group), "k1")
+    assert webhook(provider, engine, "evt_a", a["order_id"], "paid") and webhook(
+        provider, engine, "evt_c", c["order_id"], "paid"
+    )
+    assert (status_of(engine, a["order_id"]), status_of(engine, c["order_id"])) == ("paid", "paid")
+    assert engine.group("r", group)["status"] == "filled"
+
+
+def test_a_group_that_expires_refunds_its_confirmed_and_its_processing_members(
+    make_engine: Callable[[PaymentProvider], RoomEngine], clock: ManualClock
+) -> None:
+    provider = AsyncTestModePayment()
+    engine = make_engine(provider)
+    campaign = group_of_two(engine)
+    paid, _ = engine.place_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
+    processing, _ = engine.place_order("r", "viewer-b", "B", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
+    assert webhook(provider, engine, "evt_a", paid["order_id"], "paid") is True
+    assert status_of(engine, paid["order_id"]) == "created", "a lone member waits for the group, paid or not"
+    assert engine.product("r", "sofa")["stock"] == 8
+
+    clock.advance(601)
+    engine.tick()
+    for order in (paid, processing):
+        assert engine.group("r", order["group_id"])["status"] == "failed"
+        mine = next(o for o in engine.orders("r") if o["order_id"] == order["order_id"])
+        assert (mine["status"], mine["refunded"]) == ("cancelled", True), order
+    assert engine.product("r", "sofa")["stock"] == 10 and engine.product("r", "sofa")["sold"] == 0
+    assert webhook(provider, engine, "evt_b_late", processing["order_id"], "cancelled") is True, "acknowledged"
+    assert webhook(provider, engine, "evt_a_late", paid["order_id"], "paid") is True, "acknowledged"
+    assert engine.product("r", "sofa")["stock"] == 10, "nothing given back twice"
+
+
+# --- a charge in flight when its group fails or its rehearsal ends: refunded when it answers ------------
+
+
+def test_a_charge_answering_after_its_group_failed_is_refunded_and_the_tap_is_told(
+    make_engine: Callable[[PaymentProvider], RoomEngine], clock: ManualClock
+) -> None:
+    engine = make_engine(TestModePayment())
+    campaign = group_of_two(engine)
+    placed = engine.open_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
+    assert placed.pending is not None
+    clock.advance(601)
+    engine.tick()
+    order_id = placed.order["order_id"]
+    assert engine.group("r", placed.order["group_id"])["status"] == "failed"
+    assert status_of(engine, order_id) == "created", "the charge in flight is left to its answer"
+
+    outcome = engine.charge(placed.pending)
+    assert outcome.status == "paid", "the money was taken meanwhile"
+    with pytest.raises(CommerceError) as late:
+        engine.settle_charge(placed.pending, outcome)
+    assert (late.value.status, late.value.code, late.value.details) == (409, "group_expired", {"order_id": order_id})
+    mine = next(o for o in engine.orders("r") if o["order_id"] == order_id)
+    assert (mine["status"], mine["refunded"]) == ("cancelled", True)
+    assert (engine.product("r", "sofa")["stock"], engine.product("r", "sofa")["sold"]) == (10, 0)
+    with pytest.raises(CommerceError) as again:
+        engine.place_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
+    assert (again.value.code, again.value.replayed) == ("group_expired", True), "the key keeps the answer"
+    assert engine.unsettled(engine.now) == []
+
+
+def test_a_webhook_before_the_answer_of_a_charge_whose_group_failed_refunds_it_and_the_tap_gets_409(
+    make_engine: Callable[[PaymentProvider], RoomEngine], clock: ManualClock
+) -> None:
+    provider = AsyncTestModePayment()
+    engine = make_engine(provider)
+    placed = engine.open_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=group_of_two(engine)), "k1")
+    assert placed.pending is not None
+    clock.advance(601)
+    engine.tick()
+    order_id = placed.order["order_id"]
+    assert webhook(provider, engine, "evt_first", order_id, "paid") is True
+    mine = next(o for o in engine.orders("r") if o["order_id"] == order_id)
+    assert (mine["status"], mine["refunded"]) == ("cancelled", True)
+    with pytest.raises(CommerceError) as late:
+        engine.settle_charge(placed.pending, engine.charge(placed.pending))
+    assert (late.value.status, late.value.code) == (409, "group_expired"), "not a 201 saying cancelled"
+    assert engine.product("r", "sofa")["stock"] == 10
+
+
+def test_a_charge_answering_after_its_rehearsal_ended_is_refunded_and_the_tap_is_told(
+    make_engine: Callable[[PaymentProvider], RoomEngine],
+) -> None:
+    engine = make_engine(TestModePayment())
+    engine.set_rehearsal("r", True, "host")
+    in_flight = engine.open_order("r", "viewer-a", "A", OrderRequest("tee", 2), "k1")
+    engine.place_order("r", "viewer-b", "B", OrderRequest("tee", 1), "k1")
+    assert in_flight.pending is not None
+    ended = engine.set_rehearsal("r", False, "host")
+    assert ended["orders_cancelled"] == 1, "the answered order; the one in flight waits for its answer"
+    assert status_of(engine, in_flight.order["order_id"]) == "created"
+
+    with pytest.raises(CommerceError) as late:
+        engine.settle_charge(in_flight.pending, engine.charge(in_flight.pending))
+    assert (late.value.status, late.value.code) == (409, "rehearsal_ended")
+    mine = next(o for o in engine.orders("r") if o["order_id"] == in_flight.order["order_id"])
+    assert (mine["status"], mine["refunded"], mine["rehearsal"]) == ("cancelled", True, True)
+    assert (engine.product("r", "tee")["stock"], engine.product("r", "tee")["sold"]) == (500, 0)
+
+
+def test_a_charge_under_way_keeps_its_lease_and_another_sweep_leaves_it_alone(
+    make_engine: Callable[[PaymentProvider], RoomEngine], clock: ManualClock
+) -> None:
+    provider = TestModePayment()
+    relay_a, relay_b = make_engine(provider), make_engine(provider)  # two relays sharing the store
+    placed = relay_a.open_order("r", "viewer-a", "A", OrderRequest("tee", 1), "k1")
+    order_id = placed.order["order_id"]
+    clock.advance(20)
+    relay_a.renew_charges([order_id])  # relay a is still waiting for the provider
+    clock.advance(50)  # 70 s after the commit, 50 s after the lease
+    assert relay_b.take_unsettled(relay_b.now - 60) == [], "leased by relay a"
+    clock.advance(11)  # relay a said nothing for over a minute: it died
+    assert [p.charge.order_id for p in relay_b.take_unsettled(relay_b.now - 60)] == [order_id]
+    assert relay_a.take_unsettled(relay_a.now - 60) == [], "relay b took it: nobody else charges it meanwhile"

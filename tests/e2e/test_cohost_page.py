@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page
 
 from app.relay.cohost import InviteTokens
 from app.room_client import RoomClient
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE, with_query
 from tests.helpers.cohost_standin import StandInStudio
 from tests.helpers.relay import RelayProcess
 from tests.helpers.waiting import wait_until
@@ -62,12 +62,6 @@ def open_page(webrtc_browser: Browser) -> Iterator[GuestPage]:
     yield opening
     for context in contexts:
         context.close()
-
-
-def with_query(url: str, query: str) -> str:
-    """``url`` with ``?query`` before its fragment (the invite's token is in the fragment)."""
-    address, hash_mark, fragment = url.partition("#")
-    return f"{address}?{query}{hash_mark}{fragment}"
 
 
 def guest(page: Page) -> dict[str, Any]:

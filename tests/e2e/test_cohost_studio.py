@@ -25,7 +25,7 @@ from pipeline.canvas import LANDSCAPE
 from pipeline.compositor import Layout, fill_transform, tiles
 from pipeline.program import ProgramSettings
 from pipeline.sources import clock_code
-from tests.helpers.browser import PHONE, WEBRTC_ARGS, KillableChromium
+from tests.helpers.browser import PHONE, WEBRTC_ARGS, KillableChromium, with_query
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.media import parse_media_playlist
 from tests.helpers.relay import RelayProcess
@@ -115,7 +115,7 @@ def test_a_guest_from_a_link_is_in_the_broadcast_and_a_killed_browser_leaves_it_
     with sync_playwright() as playwright, KillableChromium(playwright, tmp_path / "chromium", WEBRTC_ARGS) as chromium:
         assert chromium.browser is not None
         page = chromium.browser.new_context(bypass_csp=True, locale="en-US", **PHONE).new_page()  # type: ignore[arg-type]
-        join(page, invite["url"] + "?test=clock", "小林 Lin")
+        join(page, with_query(invite["url"], "test=clock"), "小林 Lin")
         wait_until(lambda: [g.state for g in studio.cohosting.guests()] == ["live"], 20, "the guest on the program")
         (guest,) = studio.cohosting.guests()
         assert guest.name == "小林 Lin"

@@ -140,3 +140,9 @@ def wait_js(page: Page, expression: str, timeout: float = 10.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:g} s waiting for {expression}")
         page.wait_for_timeout(50)
+
+
+def with_query(url: str, query: str) -> str:
+    """``url`` with ``?query`` before its fragment (a co-host invite's token is in the fragment)."""
+    address, hash_mark, fragment = url.partition("#")
+    return f"{address}?{query}{hash_mark}{fragment}"
