@@ -11,7 +11,7 @@ import numpy as np
 
 from pipeline.frames import Samples
 from pipeline.sources.base import AudioSource, Problem
-from pipeline.sources.devices import DeviceBackend, MicrophoneHandle
+from pipeline.sources.devices import DeviceBackend, MicrophoneHandle, reopen_if_listed
 
 log = logging.getLogger(__name__)
 
@@ -148,14 +148,8 @@ class MicrophoneSource(AudioSource):
         return bool(found) if self.device is None else self.device in found
 
     def _reopen(self) -> None:
-        if self._listed():
-            try:
-                self._open()
-                self.reconnects += 1
-                return
-            except Exception as exc:
-                log.debug("%s could not be reopened: %s", self.description, exc)
-        self._stop.wait(RETRY_SECONDS)
+        if reopen_if_listed(self._listed, self._open, self._stop, self.description, RETRY_SECONDS):
+            self.reconnects += 1
 
     def _on_samples(self, block: Samples) -> None:
         if block.ndim == 1:

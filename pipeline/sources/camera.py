@@ -22,7 +22,7 @@ import time
 
 from pipeline.frames import Image
 from pipeline.sources.base import FrameTime, Problem, SourceError, VideoSource
-from pipeline.sources.devices import CameraHandle, DeviceBackend
+from pipeline.sources.devices import CameraHandle, DeviceBackend, reopen_if_listed
 
 log = logging.getLogger(__name__)
 
@@ -142,14 +142,8 @@ class CameraSource(VideoSource):
             return False
 
     def _reopen(self) -> None:
-        if self._listed():
-            try:
-                self._open()
-                self.reconnects += 1
-                return
-            except Exception as exc:
-                log.debug("camera %d could not be reopened: %s", self.index, exc)
-        self._stop.wait(RETRY_SECONDS)
+        if reopen_if_listed(self._listed, self._open, self._stop, f"camera {self.index}", RETRY_SECONDS):
+            self.reconnects += 1
 
     def _stalled(self, now: float) -> bool:
         with self._lock:

@@ -225,3 +225,18 @@ def _sounddevice() -> Any:
     except OSError as exc:  # raised when the PortAudio library (libportaudio2) is missing
         raise SourceError(f"sound input is unavailable: {exc}") from exc
     return sounddevice
+
+
+def reopen_if_listed(
+    listed: Callable[[], bool], reopen: Callable[[], None], stop: threading.Event, what: str, retry_s: float
+) -> bool:
+    """One attempt to bring back a lost device (camera or microphone): reopen it if the backend lists it;
+    whether it is back. If not, wait ``retry_s`` (or until ``stop``) before the caller tries again."""
+    if listed():
+        try:
+            reopen()
+            return True
+        except Exception as exc:
+            log.debug("%s could not be reopened: %s", what, exc)
+    stop.wait(retry_s)
+    return False
