@@ -590,12 +590,7 @@ class RoomEngine:
     def knows_key(self, room: str, viewer: str, key: str) -> bool:
         """Whether ``key`` already names one of the viewer's order attempts (its first result is kept)."""
         with self.core.reading() as tx:
-            row = tx.one(
-                "SELECT 1 AS known FROM idempotency_keys WHERE room = ? AND viewer_id = ? AND idempotency_key = ?"
-                " AND created_at > ?",
-                (room, viewer, key, tx.now - idempotency.KEEP_S),
-            )
-        return row is not None
+            return idempotency.known(tx, room, viewer, key)
 
     def me(self, room: str, viewer: str) -> dict[str, Any]:
         """What one viewer has done in the room (after a page reload)."""

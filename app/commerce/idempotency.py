@@ -38,14 +38,24 @@ def kept_refusal(error: CommerceError) -> bool:
     return 400 <= error.status < 500 and error.status != 429
 
 
-def recall(tx: Tx, room: str, viewer: str, key: str, fingerprint: str) -> Kept | None:
-    """The key's first result if it is younger than :data:`KEEP_S`; 422 if it was used for another
-    request."""
-    row = tx.one(
+def _kept_row(tx: Tx, room: str, viewer: str, key: str) -> Any:
+    """The key's row if it is younger than :data:`KEEP_S`."""
+    return tx.one(
         "SELECT request_hash, order_id, refusal FROM idempotency_keys"
         " WHERE room = ? AND viewer_id = ? AND idempotency_key = ? AND created_at > ?",
         (room, viewer, key, tx.now - KEEP_S),
     )
+
+
+def known(tx: Tx, room: str, viewer: str, key: str) -> bool:
+    """Whether ``key`` already names one of the viewer's order attempts (its first result is kept)."""
+    return _kept_row(tx, room, viewer, key) is not None
+
+
+def recall(tx: Tx, room: str, viewer: str, key: str, fingerprint: str) -> Kept | None:
+    """The key's first result if it is younger than :data:`KEEP_S`; 422 if it was used for another
+    request."""
+    row = _kept_row(tx, room, viewer, key)
     if row is None:
         return None
     if row["request_hash"] != fingerprint:
