@@ -233,7 +233,7 @@ class RelayContext:
             context.sale_gate = RedisGate(engine, bus.client)
             context.limits = RedisLimiter(bus.client, scale=settings.rate_limit_scale)
             realtime.bus.on_lost = context.relay_lost
-        if not isinstance(bus, RedisBus):
+        else:
             context.limits = LocalLimiter(scale=settings.rate_limit_scale)
         context.sessions = sessions
         context.trusted = parse_networks(settings.trusted_proxies)
