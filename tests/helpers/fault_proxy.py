@@ -50,9 +50,9 @@ class ProxyStats:
     resets: int
     """Connections this proxy reset (by :meth:`FaultProxy.reset_all`, ``down`` or a reset mode)."""
     bytes_up: int
-    """Bytes delivered to the upstream."""
+    """Bytes handed to the upstream's socket."""
     bytes_down: int
-    """Bytes delivered to the clients."""
+    """Bytes handed to the clients' sockets."""
 
 
 class _Pacer:
@@ -310,9 +310,10 @@ class FaultProxy:
                     await self._wait_flowing()
                     piece = view[: pacer.slice_size()]
                     await pacer.pace(len(piece))
+                    # counted before the write, so a reader on another thread never sees bytes the stats lack
+                    self._bytes[direction] += len(piece)
                     writer.write(piece)
                     await writer.drain()
-                    self._bytes[direction] += len(piece)
                     view = view[len(piece) :]
                 async with room:
                     held[0] -= len(data)
