@@ -11,10 +11,11 @@ import os
 import re
 import secrets
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from app.entry import app_command
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +71,11 @@ class BundledRelay:
         return self.url
 
     def _spawn(self, port: int, timeout: float) -> str:
-        command = [
-            sys.executable, "-m", "app", "relay",
+        command = app_command(
+            "relay",
             "--host", self.host, "--port", str(port), "--data", str(self.data_dir), "--exit-with-parent",
             *self.extra_args,
-        ]  # fmt: skip
+        )  # fmt: skip
         env = {**os.environ, "SHOPCAST_ADMIN_TOKEN": self.admin_token, "PYTHONUNBUFFERED": "1"}
         process = subprocess.Popen(
             command,

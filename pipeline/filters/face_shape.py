@@ -37,7 +37,6 @@ import os
 import select
 import struct
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -48,6 +47,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from pipeline.child_process import worker_command
 from pipeline.filters.landmark_worker import ANSWER_BYTES, POINTS, REQUEST
 from pipeline.frames import Image
 
@@ -136,7 +136,7 @@ class LandmarkModel:
             except ShapingUnavailableError as exc:
                 self._give_up(exc)
                 return
-            command = [sys.executable, "-I", str(Path(__file__).with_name("landmark_worker.py")), str(path)]
+            command = [*worker_command(Path(__file__).with_name("landmark_worker.py"), isolated=True), str(path)]
             try:
                 process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             except OSError as exc:

@@ -9,10 +9,10 @@ keeps the pipe's writes few. The URL holds the stream key, so the child gets it 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from pipeline.child_process import worker_command
 from pipeline.outputs.child_push import ChildPushOutput
 from pipeline.outputs.http_push import RetryPolicy
 
@@ -61,7 +61,6 @@ class RtmpOutput(ChildPushOutput):
         name: str | None = None,
         retry: RetryPolicy | None = None,
         max_queue_seconds: int = 30,
-        python: str = sys.executable,
     ) -> None:
         if not url.startswith(("rtmp://", "rtmps://")):
             raise ValueError(f"an RTMP destination must start with rtmp:// or rtmps://, got {redact(url)!r}")
@@ -69,7 +68,7 @@ class RtmpOutput(ChildPushOutput):
         super().__init__(
             url,
             redact(url),
-            [python, str(CHILD)],
+            worker_command(CHILD),
             video,
             audio,
             name=name or f"rtmp {redact(url)}",

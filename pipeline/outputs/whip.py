@@ -10,10 +10,10 @@ still begins on a segment's first part (a keyframe).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline.child_process import worker_command
 from pipeline.outputs.child_push import ChildPushOutput
 from pipeline.outputs.http_push import RetryPolicy
 
@@ -53,10 +53,9 @@ class WhipOutput(ChildPushOutput):
         name: str | None = None,
         retry: RetryPolicy | None = None,
         max_queue_seconds: int = 10,
-        python: str = sys.executable,
     ) -> None:
         check_whip_url(url)
-        command = [python, str(CHILD)]  # the endpoint and the token go in the environment (module docstring)
+        command = worker_command(CHILD)  # the endpoint and the token go in the environment (module docstring)
         for host in ice_hosts:
             command += ["--ice-host", host]
         super().__init__(
