@@ -17,7 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from app import __version__
+from app.about import UNAVAILABLE, components
+from app.about import version_text as about_version_text
 from app.paths import assets_dir, data_home
 from app.relay.rate_limits import CONNECTIONS_PER_ADDRESS
 from app.relay_client import RelayError
@@ -1051,16 +1052,36 @@ def studio_launch(args: argparse.Namespace, store: SettingsStore | None = None) 
 
 
 def cmd_studio(args: argparse.Namespace) -> int:
+    """The studio on the saved settings. The first time (no settings file yet) the first-run setup
+    comes first: finished, its choices are saved and the studio opens on them, not live even with
+    --go-live; cancelled, nothing is saved and the command ends (0). The command line is checked before
+    the setup shows: options that cannot work are refused first."""
+    store = SettingsStore.default()
+    first_run = store.path is not None and not store.path.exists()
+    store.load()
+    go_live = args.go_live
     try:
-        launch = studio_launch(args)
+        launch = studio_launch(argparse.Namespace(**vars(args)) if first_run else args, store)
     except SessionError as exc:
         log.error("%s", exc)
         return 2
+    if first_run:
+        from app.gui import first_run_setup
+
+        if not first_run_setup(store, language=launch.language):
+            log.info("the setup was cancelled: nothing saved")
+            return 0
+        go_live = False
+        try:
+            launch = studio_launch(args, store)
+        except SessionError as exc:
+            log.error("%s", exc)
+            return 2
     from app.gui import run_studio
 
     return run_studio(
         launch.config,
-        go_live=args.go_live,
+        go_live=go_live,
         language=launch.language,
         settings=launch.store,
         overrides=launch.overrides,
@@ -1124,9 +1145,33 @@ def _demo_rundown(session: StudioSession) -> RundownPlayer | None:
 # --- parser --------------------------------------------------------------------------------------
 
 
+def version_text() -> str:
+    """``shopcast --version``: ``shopcast X.Y.Z`` and a line per component (app/about.py), as the
+    studio's About box lists them."""
+    try:
+        from app.gui import toolkit_versions
+
+        qt, pyside = toolkit_versions()
+    except (ImportError, OSError):  # no Qt here (a relay server without its libraries): still a version
+        qt = pyside = UNAVAILABLE
+    return about_version_text(components(qt=qt, pyside=pyside))
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the versions are looked up only when asked (x264's takes an encode)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:  # fmt: skip
+        print(version_text(), flush=True)
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopcast", description="ShopCast live-commerce broadcasting")
-    parser.add_argument("--version", action="version", version=f"shopcast {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="show the version and those of the parts it runs on")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -1,7 +1,8 @@
 """The studio window's settings, hotkeys, menus and dock layout (installed on it by :class:`StudioSettingsUi`).
 
 - Menus: File → Settings… (Ctrl+,) and Quit; View → the docks (shown or hidden) and Reset layout;
-  Show → every hotkey action, so each can be found and its key seen.
+  Show → every hotkey action, so each can be found and its key seen; Help → About ShopCast (the
+  versions, ui/about_dialog.py).
 - Hotkeys: one QAction per action of ``app.settings_store.HOTKEY_ACTIONS`` on the window, with the key
   sequence saved in the settings and ``Qt.ApplicationShortcut`` context (they work from a floating dock
   too); ``StudioWindow.hotkey_actions`` holds them by id. A key without Ctrl/Alt/Meta (Page Down) is
@@ -50,6 +51,7 @@ from app.settings_store import (
     next_live_config,
 )
 from app.studio_show import MIC
+from ui.about_dialog import AboutDialog
 from ui.settings_dialog import SettingsDialog
 from ui.studio_hotkeys import hotkey_label
 
@@ -95,6 +97,7 @@ class StudioSettingsUi(QObject):
         self.overrides = overrides
         """The command line's options, when the session was built from the settings (None: it was not)."""
         self.dialog: SettingsDialog | None = None
+        self.about_dialog: AboutDialog | None = None
         self.default_state: QByteArray | None = None
         self._shown = False
         self._build_menus()
@@ -146,6 +149,30 @@ class StudioSettingsUi(QObject):
 
         self.show_menu = bar.addMenu(self.tr("&Show"))
         self.show_menu.setObjectName("show-menu")
+
+        self.help_menu = bar.addMenu(self.tr("&Help"))
+        self.help_menu.setObjectName("help-menu")
+        self.about_action = QAction(self.tr("About ShopCast"), w)
+        self.about_action.setObjectName("about-action")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.open_about)
+        self.help_menu.addAction(self.about_action)
+
+    @Slot()
+    def open_about(self) -> AboutDialog:
+        """Open the About box (one at a time)."""
+        if self.about_dialog is not None and self.about_dialog.isVisible():
+            self.about_dialog.raise_()
+            return self.about_dialog
+        self.about_dialog = AboutDialog(self.window)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.destroyed.connect(self._about_gone)
+        self.about_dialog.open()
+        return self.about_dialog
+
+    @Slot()
+    def _about_gone(self) -> None:
+        self.about_dialog = None
 
     @Slot()
     def _fill_docks_menu(self) -> None:

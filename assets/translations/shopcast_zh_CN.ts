@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="35"/>
+        <source>ShopCast Studio</source>
+        <translation>ShopCast 直播工作台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="36"/>
+        <source>Version %1</source>
+        <translation>版本 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="37"/>
+        <source>Live-commerce broadcasting: the studio, its relay and the viewers&apos; shop</source>
+        <translation>电商直播：直播工作台、中继服务器与观众的购物页</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="55"/>
+        <source>About ShopCast</source>
+        <translation>关于 ShopCast</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="94"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="96"/>
+        <source>Copy these versions, for a bug report</source>
+        <translation>复制这些版本信息，用于报告问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/about_dialog.py" line="99"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>DestinationList</name>
     <message>
         <location filename="../../ui/settings_dialog.py" line="150"/>
@@ -50,6 +88,148 @@
         <location filename="../../ui/filters_dock.py" line="234"/>
         <source>Plugins not loaded:</source>
         <translation>未加载的插件：</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunSetup</name>
+    <message>
+        <location filename="../../ui/first_run.py" line="221"/>
+        <source>Set up ShopCast</source>
+        <translation>设置 ShopCast</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="223"/>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="224"/>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="225"/>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="226"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="230"/>
+        <source>Welcome to ShopCast</source>
+        <translation>欢迎使用 ShopCast</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="231"/>
+        <source>Two quick choices, then the relay. You can change all of it later in Settings.</source>
+        <translation>先做两个选择，再选中继服务器。以后都可以在“设置”中更改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="232"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="234"/>
+        <source>The system&apos;s (%1)</source>
+        <translation>跟随系统（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="237"/>
+        <source>Canvas</source>
+        <translation>画布</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="240"/>
+        <source>Portrait %1: for phones (Douyin, Kuaishou, Channels) — recommended</source>
+        <translation>竖屏 %1：手机观看（抖音、快手、视频号）— 推荐</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="243"/>
+        <source>Landscape %1: for computers and TVs</source>
+        <translation>横屏 %1：电脑和电视观看</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="245"/>
+        <source>Relay</source>
+        <translation>中继服务器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="246"/>
+        <source>Where the studio sends the show and where viewers watch and buy.</source>
+        <translation>直播推流到这里，观众在这里观看和购买。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="247"/>
+        <source>Bundled: the studio starts its own relay on this computer (recommended)</source>
+        <translation>内置：工作台在本机启动自己的中继服务器（推荐）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="248"/>
+        <source>An external relay, at a URL</source>
+        <translation>外部中继服务器（填写地址）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <location filename="../../ui/first_run.py" line="289"/>
+        <source>Relay URL</source>
+        <translation>中继服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <location filename="../../ui/first_run.py" line="290"/>
+        <source>Room</source>
+        <translation>直播间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <location filename="../../ui/first_run.py" line="291"/>
+        <source>Stream key</source>
+        <translation>推流密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="251"/>
+        <location filename="../../ui/first_run.py" line="292"/>
+        <source>Owner token</source>
+        <translation>主播令牌</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="255"/>
+        <source>The room&apos;s stream key</source>
+        <translation>直播间的推流密钥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="256"/>
+        <source>The room&apos;s owner token (for the commerce panels)</source>
+        <translation>直播间的主播令牌（用于带货面板）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="258"/>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="258"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="261"/>
+        <source>The relay&apos;s admin gives you the room&apos;s stream key and owner token. Going live waits until you press Go Live.</source>
+        <translation>中继服务器的管理员会给你直播间的推流密钥和主播令牌。只有按下“开始直播”才会开播。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="294"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/first_run.py" line="297"/>
+        <source>The settings could not be saved: %1</source>
+        <translation>无法保存设置：%1</translation>
     </message>
 </context>
 <context>
@@ -125,178 +305,179 @@
         <translation>%1输出丢弃的文件（最近 10 秒）</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="67"/>
+        <location filename="../../ui/health_dock.py" line="68"/>
         <source>CPU usage (all cores)</source>
         <translation>CPU 占用（全部核心）</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="70"/>
+        <location filename="../../ui/health_dock.py" line="71"/>
+        <location filename="../../ui/health_dock.py" line="79"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="71"/>
+        <location filename="../../ui/health_dock.py" line="72"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="72"/>
+        <location filename="../../ui/health_dock.py" line="73"/>
         <source>Reconnecting in %1 s</source>
         <translation>%1 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="73"/>
+        <location filename="../../ui/health_dock.py" line="74"/>
         <source>Reconnecting…</source>
         <translation>正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="74"/>
+        <location filename="../../ui/health_dock.py" line="75"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="75"/>
+        <location filename="../../ui/health_dock.py" line="76"/>
         <source>Closed</source>
         <translation>已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="76"/>
+        <location filename="../../ui/health_dock.py" line="78"/>
         <source>%1 files (%2)</source>
         <translation>%1 个文件（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="79"/>
+        <location filename="../../ui/health_dock.py" line="84"/>
         <source>Rendering is overloaded</source>
         <translation>渲染过载</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="80"/>
+        <location filename="../../ui/health_dock.py" line="85"/>
         <source>Rendering is struggling</source>
         <translation>渲染吃力</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="81"/>
+        <location filename="../../ui/health_dock.py" line="86"/>
         <source>Encoding is overloaded</source>
         <translation>编码过载</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="82"/>
+        <location filename="../../ui/health_dock.py" line="87"/>
         <source>Encoding is struggling</source>
         <translation>编码吃力</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="83"/>
+        <location filename="../../ui/health_dock.py" line="88"/>
         <source>The network is failing</source>
         <translation>网络故障</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="84"/>
+        <location filename="../../ui/health_dock.py" line="89"/>
         <source>The network is struggling</source>
         <translation>网络不畅</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="85"/>
-        <location filename="../../ui/health_dock.py" line="86"/>
+        <location filename="../../ui/health_dock.py" line="94"/>
+        <location filename="../../ui/health_dock.py" line="95"/>
         <source>The CPU is overloaded</source>
         <translation>CPU 过载</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="89"/>
+        <location filename="../../ui/health_dock.py" line="98"/>
         <source>the %1 rung takes %2 a frame (budget %3)</source>
         <translation>%1 档每帧耗时 %2（预算 %3）</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="90"/>
+        <location filename="../../ui/health_dock.py" line="99"/>
         <source>%1 of frames skipped in the last %2 s</source>
         <translation>最近 %2 秒跳过了 %1 的帧</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="91"/>
+        <location filename="../../ui/health_dock.py" line="100"/>
         <source>%1 of the %3 canvas&apos;s frames skipped in the last %2 s</source>
         <translation>%3 画幅最近 %2 秒跳过了 %1 的帧</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="92"/>
+        <location filename="../../ui/health_dock.py" line="101"/>
         <source>a frame takes %1 to render (budget %2)</source>
         <translation>每帧渲染耗时 %1（预算 %2）</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="93"/>
+        <location filename="../../ui/health_dock.py" line="102"/>
         <source>%1 of frames missed in the last %2 s</source>
         <translation>最近 %2 秒丢失了 %1 的帧</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="94"/>
+        <location filename="../../ui/health_dock.py" line="103"/>
         <source>%1 fps instead of %2</source>
         <translation>帧率只有 %1 fps，目标 %2 fps</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="95"/>
+        <location filename="../../ui/health_dock.py" line="104"/>
         <source>%1 stopped: %2</source>
         <translation>%1已停止：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="96"/>
+        <location filename="../../ui/health_dock.py" line="107"/>
         <source>%1 cannot deliver, reconnecting in %2 s</source>
         <translation>%1无法送达，%2 秒后重连</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="97"/>
+        <location filename="../../ui/health_dock.py" line="108"/>
         <source>%1 cannot deliver, reconnecting…</source>
         <translation>%1无法送达，正在重连…</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="98"/>
+        <location filename="../../ui/health_dock.py" line="109"/>
         <source>%1 dropped %2 of its files in the last %3 s</source>
         <translation>最近 %3 秒%1丢弃了 %2 的文件</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="99"/>
+        <location filename="../../ui/health_dock.py" line="110"/>
         <source>%1 cannot keep up: %2 waiting to be sent</source>
         <translation>%1发送跟不上：%2 等待发送</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="100"/>
+        <location filename="../../ui/health_dock.py" line="113"/>
         <source>ShopCast uses %1 of all CPU cores</source>
         <translation>ShopCast 占用了全部 CPU 核心的 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="103"/>
+        <location filename="../../ui/health_dock.py" line="116"/>
         <source>relay</source>
         <translation>中继</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="104"/>
+        <location filename="../../ui/health_dock.py" line="117"/>
         <source>folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="105"/>
+        <location filename="../../ui/health_dock.py" line="118"/>
         <source>recording</source>
         <translation>录制</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="107"/>
+        <location filename="../../ui/health_dock.py" line="121"/>
         <source>portrait</source>
         <translation>竖屏</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="107"/>
+        <location filename="../../ui/health_dock.py" line="121"/>
         <source>landscape</source>
         <translation>横屏</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="133"/>
+        <location filename="../../ui/health_dock.py" line="147"/>
         <source>All good</source>
         <translation>一切正常</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="141"/>
+        <location filename="../../ui/health_dock.py" line="155"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/health_dock.py" line="147"/>
+        <location filename="../../ui/health_dock.py" line="161"/>
         <source>Waiting for the first measurements…</source>
         <translation>正在等待首次测量…</translation>
     </message>
@@ -332,6 +513,7 @@
     </message>
     <message>
         <location filename="../../ui/health_dock.py" line="92"/>
+        <location filename="../../ui/health_dock.py" line="93"/>
         <source>An input is lost</source>
         <translation>输入源中断</translation>
     </message>
@@ -660,37 +842,37 @@
         <translation>检查中…</translation>
     </message>
     <message>
-        <location filename="../../ui/preflight_dialog.py" line="274"/>
+        <location filename="../../ui/preflight_dialog.py" line="275"/>
         <source>Fix: %1</source>
         <translation>解决办法：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/preflight_dialog.py" line="301"/>
+        <location filename="../../ui/preflight_dialog.py" line="302"/>
         <source>Checking everything the show needs…</source>
         <translation>正在检查直播所需的一切…</translation>
     </message>
     <message>
-        <location filename="../../ui/preflight_dialog.py" line="308"/>
+        <location filename="../../ui/preflight_dialog.py" line="309"/>
         <source>Something would break the show: fix the red rows, then run again.</source>
         <translation>有问题会影响直播：请先解决红色项目，再重新检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/preflight_dialog.py" line="310"/>
+        <location filename="../../ui/preflight_dialog.py" line="311"/>
         <source>Ready, with warnings: check the amber rows before going live.</source>
         <translation>可以开播，但有警告：开播前请查看黄色项目。</translation>
     </message>
     <message>
-        <location filename="../../ui/preflight_dialog.py" line="312"/>
+        <location filename="../../ui/preflight_dialog.py" line="313"/>
         <source>All checks passed: ready to go live.</source>
         <translation>全部检查通过：可以开播。</translation>
     </message>
     <message>
-        <location filename="../../ui/preflight_dialog.py" line="320"/>
+        <location filename="../../ui/preflight_dialog.py" line="321"/>
         <source>Go live anyway?</source>
         <translation>仍然开播？</translation>
     </message>
     <message>
-        <location filename="../../ui/preflight_dialog.py" line="322"/>
+        <location filename="../../ui/preflight_dialog.py" line="323"/>
         <source>A check failed (the red rows): viewers may not get the show, or it may look broken. Go live anyway?</source>
         <translation>有检查未通过（红色项目）：观众可能看不到直播，或画面有问题。仍然开播吗？</translation>
     </message>
@@ -698,17 +880,17 @@
 <context>
     <name>PrompterDock</name>
     <message>
-        <location filename="../../ui/prompter_dock.py" line="360"/>
+        <location filename="../../ui/prompter_dock.py" line="362"/>
         <source>Prompter</source>
         <translation>提词器</translation>
     </message>
     <message>
-        <location filename="../../ui/prompter_dock.py" line="384"/>
+        <location filename="../../ui/prompter_dock.py" line="386"/>
         <source>Dock it back</source>
         <translation>放回停靠</translation>
     </message>
     <message>
-        <location filename="../../ui/prompter_dock.py" line="384"/>
+        <location filename="../../ui/prompter_dock.py" line="386"/>
         <source>Pop out ⤢</source>
         <translation>弹出全屏 ⤢</translation>
     </message>
@@ -806,17 +988,17 @@
         <translation>把所有观众提的这个问题都标为已回答</translation>
     </message>
     <message>
-        <location filename="../../ui/prompter_dock.py" line="336"/>
+        <location filename="../../ui/prompter_dock.py" line="338"/>
         <source>Next segment started</source>
         <translation>已进入下一环节</translation>
     </message>
     <message>
-        <location filename="../../ui/prompter_dock.py" line="340"/>
+        <location filename="../../ui/prompter_dock.py" line="342"/>
         <source>Launched</source>
         <translation>已开启</translation>
     </message>
     <message>
-        <location filename="../../ui/prompter_dock.py" line="351"/>
+        <location filename="../../ui/prompter_dock.py" line="353"/>
         <source>%1 questions marked answered</source>
         <translation>已将 %1 个问题标为已回答</translation>
     </message>
@@ -1739,7 +1921,7 @@
 <context>
     <name>RundownDock</name>
     <message>
-        <location filename="../../ui/rundown_dock.py" line="797"/>
+        <location filename="../../ui/rundown_dock.py" line="799"/>
         <source>Run of show</source>
         <translation>直播脚本</translation>
     </message>
@@ -2047,27 +2229,27 @@
         <translation>直播脚本没有环节</translation>
     </message>
     <message>
-        <location filename="../../ui/rundown_dock.py" line="759"/>
+        <location filename="../../ui/rundown_dock.py" line="761"/>
         <source>Next segment</source>
         <translation>下一环节</translation>
     </message>
     <message>
-        <location filename="../../ui/rundown_dock.py" line="762"/>
+        <location filename="../../ui/rundown_dock.py" line="764"/>
         <source>Started</source>
         <translation>已开始</translation>
     </message>
     <message>
-        <location filename="../../ui/rundown_dock.py" line="770"/>
+        <location filename="../../ui/rundown_dock.py" line="772"/>
         <source>Nothing is armed in this segment</source>
         <translation>本环节没有待开启的活动</translation>
     </message>
     <message>
-        <location filename="../../ui/rundown_dock.py" line="777"/>
+        <location filename="../../ui/rundown_dock.py" line="779"/>
         <source>Launched: %1</source>
         <translation>已开启：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/rundown_dock.py" line="783"/>
+        <location filename="../../ui/rundown_dock.py" line="785"/>
         <source>The run-of-show stopped</source>
         <translation>直播脚本已停止</translation>
     </message>
@@ -2970,102 +3152,112 @@
 <context>
     <name>StudioSettingsUi</name>
     <message>
-        <location filename="../../ui/studio_settings.py" line="115"/>
+        <location filename="../../ui/studio_settings.py" line="117"/>
         <source>The settings file could not be used (%1); the defaults apply. It is kept as %2.</source>
         <translation>无法使用设置文件（%1）；已改用默认设置，原文件保存为 %2。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="123"/>
+        <location filename="../../ui/studio_settings.py" line="125"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="125"/>
+        <location filename="../../ui/studio_settings.py" line="127"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="136"/>
+        <location filename="../../ui/studio_settings.py" line="138"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="138"/>
+        <location filename="../../ui/studio_settings.py" line="140"/>
         <source>Docks</source>
         <translation>停靠面板</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="142"/>
+        <location filename="../../ui/studio_settings.py" line="144"/>
         <source>Reset layout</source>
         <translation>重置布局</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="144"/>
+        <location filename="../../ui/studio_settings.py" line="146"/>
         <source>Put every dock back where the studio starts with it</source>
         <translation>把所有停靠面板放回默认位置</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="148"/>
+        <location filename="../../ui/studio_settings.py" line="150"/>
         <source>&amp;Show</source>
         <translation>直播(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="164"/>
+        <location filename="../../ui/studio_settings.py" line="153"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_settings.py" line="155"/>
+        <source>About ShopCast</source>
+        <translation>关于 ShopCast</translation>
+    </message>
+    <message>
+        <location filename="../../ui/studio_settings.py" line="190"/>
         <source>Scenes</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="201"/>
+        <location filename="../../ui/studio_settings.py" line="228"/>
         <source>Studio mode is off: the transition puts the preview on air</source>
         <translation>工作室模式未开启：转场用于把预览画面切上直播</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="217"/>
+        <location filename="../../ui/studio_settings.py" line="244"/>
         <source>Microphone on</source>
         <translation>麦克风已开启</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="217"/>
+        <location filename="../../ui/studio_settings.py" line="244"/>
         <source>Microphone muted</source>
         <translation>麦克风已静音</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="223"/>
+        <location filename="../../ui/studio_settings.py" line="250"/>
         <source>Beautify is not installed</source>
         <translation>未安装美颜</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="229"/>
+        <location filename="../../ui/studio_settings.py" line="256"/>
         <source>Beautify could not be switched: %1</source>
         <translation>无法切换美颜：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="231"/>
+        <location filename="../../ui/studio_settings.py" line="258"/>
         <source>Beautify on</source>
         <translation>美颜已开启</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="231"/>
+        <location filename="../../ui/studio_settings.py" line="258"/>
         <source>Beautify off</source>
         <translation>美颜已关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="271"/>
+        <location filename="../../ui/studio_settings.py" line="298"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="274"/>
+        <location filename="../../ui/studio_settings.py" line="301"/>
         <source>The language changes the next time the studio starts.</source>
         <translation>语言将在下次启动直播工作室时更改。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="276"/>
+        <location filename="../../ui/studio_settings.py" line="303"/>
         <source>Some of the changes apply the next time the studio starts.</source>
         <translation>部分更改将在下次启动直播工作室时生效。</translation>
     </message>
     <message>
-        <location filename="../../ui/studio_settings.py" line="278"/>
+        <location filename="../../ui/studio_settings.py" line="305"/>
         <source>The output and video changes apply at the next Go Live.</source>
         <translation>输出和视频的更改将在下次开播时生效。</translation>
     </message>
