@@ -35,6 +35,7 @@ test_debs=(
   espeak-ng                  # speech for the denoise quality tests
   janus janus-tools          # a WHIP server that is not our code (Janus gateway) and janus-pp-rec
   redis-server postgresql    # the scale-out stores, started by the tests on free ports (tests/helpers/servers.py)
+  dpkg-dev binutils          # the studio's .deb: dpkg-shlibdeps names its dependencies, PyInstaller reads ELF files
 )
 
 missing=()

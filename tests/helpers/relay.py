@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 class RelayProcess:
-    def __init__(self, data_dir: Path, *extra_args: str) -> None:
+    def __init__(
+        self, data_dir: Path, *extra_args: str, program: Sequence[str] = (sys.executable, "-m", "app")
+    ) -> None:
+        """``program``: what runs ``shopcast`` (this checkout by default; a built package's executable)."""
+        self.program = tuple(program)
         self.data_dir = data_dir
         self.admin_token = "test-admin-" + secrets.token_hex(8)
         self.extra_args = extra_args
@@ -30,7 +35,7 @@ class RelayProcess:
         self._process: subprocess.Popen[str] | None = None
 
     def start(self, port: int = 0, timeout: float = 20.0) -> RelayProcess:
-        command = [sys.executable, "-m", "app", "relay", "--host", "127.0.0.1", "--port", str(port),
+        command = [*self.program, "relay", "--host", "127.0.0.1", "--port", str(port),
                    "--data", str(self.data_dir), *self.extra_args]  # fmt: skip
         env = {**os.environ, "SHOPCAST_ADMIN_TOKEN": self.admin_token, "PYTHONUNBUFFERED": "1"}
         process = subprocess.Popen(

