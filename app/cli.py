@@ -39,6 +39,7 @@ from app.secret_flags import (
 from app.session import SessionError, StudioSession
 from app.session_config import BundledRelayConfig, ExternalRelay, HttpOrigin, SessionConfig, WhipTarget
 from app.settings_store import (
+    SCENES_FILE_NAME,
     Overrides,
     SettingError,
     SettingsStore,
@@ -231,7 +232,7 @@ def _fps(value: str) -> Fraction:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: bool = False) -> None:
+def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_default: str = "not saved") -> None:
     g = p.add_argument_group("media")
     g.add_argument(
         "--source",
@@ -250,8 +251,7 @@ def _add_media_options(p: argparse.ArgumentParser, mic: str, *, scenes_in_data: 
         type=Path,
         metavar="FILE",
         help="the scene collection: restored from FILE at start (the commerce templates when it does not exist)"
-        " and saved there after every change"
-        + (" (default: scenes.json in the --data folder)" if scenes_in_data else " (default: not saved)"),
+        " and saved there after every change" + f" (default: {scenes_default})",
     )
     g.add_argument("--scene", metavar="NAME", help="start with this scene on air (its name or id, e.g. showcase)")
     g.add_argument(
@@ -1040,6 +1040,8 @@ def studio_launch(args: argparse.Namespace, store: SettingsStore | None = None) 
     args.record = recording_dir(settings)
     args.rtmp = [r.full_url for r in settings.output.rtmp]
     args.whip = list(whip_targets(settings))
+    # The scene collection lives beside the settings (an earlier version kept it in the data folder).
+    args.scenes = args.scenes or store.scenes_path(older=args.data / SCENES_FILE_NAME)
     relay: ExternalRelay | BundledRelayConfig
     if stream.bundled:
         relay = _bundled(args, args.data, args.title)
@@ -1350,7 +1352,11 @@ def build_parser() -> argparse.ArgumentParser:
             help="a run-of-show (JSON or CSV, docs/rundown.md) to put in the room if it has none yet"
             + (" (default: the demo's)" if name == "demo" else ""),
         )
-        _add_media_options(p, mic="default", scenes_in_data=True)
+        _add_media_options(
+            p,
+            mic="default",
+            scenes_default=f"{SCENES_FILE_NAME} beside the settings" if name == "studio" else "scenes.json in --data",
+        )
         if name == "studio":
             p.add_argument("--title", default="ShopCast live", help="room title (default %(default)s)")
             p.add_argument("--relay", help="use this relay instead of the bundled one")

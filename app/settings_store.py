@@ -25,6 +25,7 @@ import binascii
 import json
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -49,6 +50,9 @@ FORMAT = "shopcast.studio-settings"
 VERSION = 1
 FILE_NAME = "studio.json"
 LAYOUT_FILE_NAME = "layout.json"
+SCENES_FILE_NAME = "scenes.json"
+"""The studio's scene collection, beside the settings (as OBS keeps its scene collections in its
+configuration folder); app/scenes.py reads and writes it."""
 LAYOUT_FORMAT = "shopcast.studio-layout"
 
 BUNDLED = "bundled"
@@ -464,6 +468,22 @@ class SettingsStore:
     @property
     def layout_path(self) -> Path | None:
         return None if self.path is None else self.path.with_name(LAYOUT_FILE_NAME)
+
+    def scenes_path(self, older: Path | None = None) -> Path | None:
+        """The scene collection's file beside the settings. ``older``: where an earlier version kept it
+        (the studio's data folder); a collection found only there is moved here first, once."""
+        if self.path is None:
+            return None
+        path = self.path.with_name(SCENES_FILE_NAME)
+        if older is not None and older.is_file() and not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.move(older, path)  # another file system too
+                log.info("the scene collection moved from %s to %s, beside the settings", older, path)
+            except OSError as exc:  # it keeps being used where it is
+                log.warning("the scene collection stays at %s: %s", older, exc)
+                return older
+        return path
 
     def load(self) -> StudioSettings:
         """Read the file: the defaults when there is none; when it cannot be used, the defaults too, the

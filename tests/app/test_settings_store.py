@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from app import cli
-from app.paths import config_home
+from app import cli, paths
+from app.paths import config_home, data_home
 from app.session import StudioSession
 from app.session_config import BundledRelayConfig, ExternalRelay, SessionConfig, WhipTarget
 from app.settings_store import (
@@ -85,6 +85,29 @@ def test_the_settings_live_in_the_users_config_folder(monkeypatch: pytest.Monkey
     assert config_home() == tmp_path / "home" / ".config" / "shopcast"
     monkeypatch.setenv("SHOPCAST_CONFIG_DIR", str(tmp_path / "elsewhere"))
     assert SettingsStore.default().path == tmp_path / "elsewhere" / "studio.json"
+
+
+@pytest.mark.parametrize(
+    ("system", "settings", "data"),
+    [
+        ("win32", ["Roaming", "ShopCast"], ["Local", "ShopCast"]),
+        (
+            "darwin",
+            ["Library", "Application Support", "ShopCast", "Settings"],
+            ["Library", "Application Support", "ShopCast"],
+        ),
+    ],
+)
+def test_windows_and_macos_keep_settings_and_data_in_their_own_standard_folders(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, system: str, settings: list[str], data: list[str]
+) -> None:
+    monkeypatch.delenv("SHOPCAST_CONFIG_DIR", raising=False)
+    monkeypatch.setattr(paths, "_system", lambda: system)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    assert config_home() == tmp_path.joinpath(*settings)
+    assert data_home() == tmp_path.joinpath(*data)
 
 
 def test_settings_round_trip_through_a_private_file(config_dir: Path) -> None:
@@ -251,6 +274,24 @@ def test_the_studio_runs_on_the_saved_settings(
     assert opened["language"] == "zh_CN" and config.language == "zh_CN"
     assert opened["settings"].settings.output.rtmp[0].key == SECRET
     assert opened["overrides"] == Overrides()
+
+
+def test_the_scene_collection_lives_beside_the_settings_and_an_older_one_moves_there(
+    config_dir: Path, tmp_path: Path, studio_cli: list[dict[str, Any]]
+) -> None:
+    SettingsStore.default().save(StudioSettings())
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "scenes.json").write_text('{"format": "an older version kept it here"}', encoding="utf-8")
+    config: SessionConfig = studio(studio_cli, "--data", str(data))["config"]
+    assert config.scenes_file == config_dir / "scenes.json"
+    assert (config_dir / "scenes.json").read_text(encoding="utf-8") == '{"format": "an older version kept it here"}'
+    assert not (data / "scenes.json").exists(), "moved, not copied: one collection"
+    (data / "scenes.json").write_text("{}", encoding="utf-8")
+    config = studio(studio_cli, "--data", str(data))["config"]
+    assert config.scenes_file == config_dir / "scenes.json", "the one beside the settings wins from then on"
+    assert (config_dir / "scenes.json").read_text(encoding="utf-8") != "{}"
+    assert studio(studio_cli, "--scenes", str(tmp_path / "show.json"))["config"].scenes_file == tmp_path / "show.json"
 
 
 def test_flags_win_for_that_run_and_are_not_saved(
