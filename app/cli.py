@@ -1040,8 +1040,7 @@ def studio_launch(args: argparse.Namespace, store: SettingsStore | None = None) 
     args.record = recording_dir(settings)
     args.rtmp = [r.full_url for r in settings.output.rtmp]
     args.whip = list(whip_targets(settings))
-    # The scene collection lives beside the settings (an earlier version kept it in the data folder).
-    args.scenes = args.scenes or store.scenes_path(older=args.data / SCENES_FILE_NAME)
+    args.scenes = args.scenes or store.scenes_path  # beside the settings
     relay: ExternalRelay | BundledRelayConfig
     if stream.bundled:
         relay = _bundled(args, args.data, args.title)
@@ -1079,6 +1078,8 @@ def cmd_studio(args: argparse.Namespace) -> int:
         except SessionError as exc:
             log.error("%s", exc)
             return 2
+    if launch.config.scenes_file == store.scenes_path and args.data == default_data("studio"):
+        store.adopt_scenes(args.data / SCENES_FILE_NAME)  # where earlier builds kept it
     from app.gui import run_studio
 
     return run_studio(
@@ -1169,6 +1170,11 @@ class _VersionAction(argparse.Action):
                  option_string: str | None = None) -> None:  # fmt: skip
         print(version_text(), flush=True)
         parser.exit()
+
+
+def default_data(command: str) -> Path:
+    """``shopcast studio``'s or ``demo``'s data folder (the bundled relay's) when --data is not given."""
+    return data_home() / command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1323,7 +1329,7 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--host", default="127.0.0.1", help="bundled relay address (default %(default)s)")
         p.add_argument("--port", type=_port, default=DEFAULT_PORT, help="bundled relay port (default %(default)s)")
-        p.add_argument("--data", type=Path, default=data_home() / name, help="bundled relay data (default %(default)s)")
+        p.add_argument("--data", type=Path, default=default_data(name), help="bundled relay data (default %(default)s)")
         p.add_argument("--room", default="demo", help="room name (default %(default)s)")
         p.add_argument("--lang", choices=("en", "zh_CN"), help="interface language (default: the system's)")
         _add_webrtc_options(p, "co-hosts and the bundled relay's WebRTC (ultra-low latency) viewers")

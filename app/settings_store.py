@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from app.paths import config_home
-from app.relay.rooms import ROOM_NAME_RULE, valid_room_name
+from app.relay.rooms import ROOM_NAME_RULE, ROOM_NAME_RULE_ZH, valid_room_name
 from app.session_config import SessionConfig, WhipTarget
 from pipeline.canvas import parse_canvases
 from pipeline.encoders import X264_PRESETS, parse_ladder
@@ -96,10 +96,12 @@ class SettingError(ValueError):
     """A setting that cannot be used: ``field`` names it (``output.rtmp[1].url``), the message says why
     (never echoing a key or a token)."""
 
-    def __init__(self, field_name: str, message: str) -> None:
+    def __init__(self, field_name: str, message: str, message_zh: str = "") -> None:
         super().__init__(f"{field_name}: {message}")
         self.field = field_name
         self.message = message
+        self.message_zh = message_zh
+        """The message in Chinese, where the studio shows it to a person typing (Settings, first run)."""
 
 
 # --- the record -----------------------------------------------------------------------------------
@@ -217,9 +219,13 @@ def normal_keys(sequence: str) -> str:
 # --- checking ---------------------------------------------------------------------------------------
 
 
-def _no_space(value: str, where: str, what: str) -> None:
+def _no_space(value: str, where: str, what: str, what_zh: str) -> None:
     if any(c.isspace() for c in value):
-        raise SettingError(where, f"the {what} has a space or a line break in it (pasted with one?)")
+        raise SettingError(
+            where,
+            f"the {what} has a space or a line break in it (pasted with one?)",
+            f"{what_zh}里有空格或换行（粘贴时带进来的？）",
+        )
 
 
 def validate(settings: StudioSettings) -> StudioSettings:
@@ -228,20 +234,28 @@ def validate(settings: StudioSettings) -> StudioSettings:
     if not s.bundled:
         parts = urlsplit(s.relay)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SettingError("stream.relay", "the relay is 'bundled' or an http:// or https:// URL")
+            raise SettingError(
+                "stream.relay",
+                "the relay is 'bundled' or an http:// or https:// URL",
+                "中继服务器填 bundled（内置），或 http:// 、https:// 开头的地址",
+            )
         if not s.stream_key:
-            raise SettingError("stream.stream_key", "an external relay needs the room's stream key")
+            raise SettingError(
+                "stream.stream_key",
+                "an external relay needs the room's stream key",
+                "外部中继服务器需要直播间的推流密钥",
+            )
     if not valid_room_name(s.room):
-        raise SettingError("stream.room", f"a room name is {ROOM_NAME_RULE}")
-    _no_space(s.stream_key, "stream.stream_key", "stream key")
-    _no_space(s.owner_token, "stream.owner_token", "owner token")
+        raise SettingError("stream.room", f"a room name is {ROOM_NAME_RULE}", f"直播间名称须为{ROOM_NAME_RULE_ZH}")
+    _no_space(s.stream_key, "stream.stream_key", "stream key", "推流密钥")
+    _no_space(s.owner_token, "stream.owner_token", "owner token", "主播令牌")
 
     o = settings.output
     if o.recording_dir and not Path(o.recording_dir).expanduser().is_absolute():
         raise SettingError("output.recording_dir", "the recording folder must be a full path (e.g. ~/Videos)")
     for i, rtmp in enumerate(o.rtmp):
         where = f"output.rtmp[{i}]"
-        _no_space(rtmp.key, f"{where}.key", "stream key")
+        _no_space(rtmp.key, f"{where}.key", "stream key", "推流密钥")
         if urlsplit(rtmp.url).scheme not in ("rtmp", "rtmps") or not urlsplit(rtmp.url).hostname:
             raise SettingError(f"{where}.url", "an RTMP server looks like rtmp://host[:port]/app")
         try:
@@ -255,7 +269,7 @@ def validate(settings: StudioSettings) -> StudioSettings:
             check_whip_url(whip.url)
         except ValueError as exc:
             raise SettingError(f"{where}.url", str(exc)) from None
-        _no_space(whip.token, f"{where}.token", "bearer token")
+        _no_space(whip.token, f"{where}.token", "bearer token", "访问令牌")
 
     v = settings.video
     checks = (
@@ -469,21 +483,23 @@ class SettingsStore:
     def layout_path(self) -> Path | None:
         return None if self.path is None else self.path.with_name(LAYOUT_FILE_NAME)
 
-    def scenes_path(self, older: Path | None = None) -> Path | None:
-        """The scene collection's file beside the settings. ``older``: where an earlier version kept it
-        (the studio's data folder); a collection found only there is moved here first, once."""
-        if self.path is None:
-            return None
-        path = self.path.with_name(SCENES_FILE_NAME)
-        if older is not None and older.is_file() and not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                shutil.move(older, path)  # another file system too
-                log.info("the scene collection moved from %s to %s, beside the settings", older, path)
-            except OSError as exc:  # it keeps being used where it is
-                log.warning("the scene collection stays at %s: %s", older, exc)
-                return older
-        return path
+    @property
+    def scenes_path(self) -> Path | None:
+        """The scene collection's file, beside the settings."""
+        return None if self.path is None else self.path.with_name(SCENES_FILE_NAME)
+
+    def adopt_scenes(self, older: Path) -> None:
+        """Move a scene collection from where an earlier version kept it (the studio's data folder) to
+        :attr:`scenes_path`, once: only while there is none there yet."""
+        path = self.scenes_path
+        if path is None or path.exists() or not older.is_file():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.move(older, path)  # another file system too
+            log.info("the scene collection moved from %s to %s, beside the settings", older, path)
+        except OSError as exc:
+            log.warning("the scene collection could not move from %s to %s: %s", older, path, exc)
 
     def load(self) -> StudioSettings:
         """Read the file: the defaults when there is none; when it cannot be used, the defaults too, the

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from app.settings_store import SettingError, SettingsStore, StreamSettings, StudioSettings
 from pipeline.canvas import LANDSCAPE, PORTRAIT
 from ui.i18n import choose_language, install_translators
-from ui.settings_dialog import ERROR_STYLE, SecretEdit
+from ui.settings_dialog import ERROR_STYLE, SecretEdit, setting_problem
 
 LANGUAGE_CHOICES = ("system", "en", "zh_CN")
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
@@ -291,7 +291,8 @@ class FirstRunSetup(QWizard):
                 "stream.stream_key": self.tr("Stream key"),
                 "stream.owner_token": self.tr("Owner token"),
             }.get(exc.field, exc.field)
-            self.relay.show_error(exc.field, self.tr("%1: %2").replace("%1", label).replace("%2", exc.message))
+            problem = setting_problem(exc, with_field=False)
+            self.relay.show_error(exc.field, self.tr("%1: %2").replace("%1", label).replace("%2", problem))
             return False
         except OSError as exc:
             self.relay.show_error("", self.tr("The settings could not be saved: %1").replace("%1", str(exc)))

@@ -62,6 +62,7 @@ from app.settings_store import (
     normal_keys,
 )
 from pipeline.sources import DeviceBackend
+from ui.i18n import current_language
 from ui.studio_hotkeys import hotkey_label, menu_command_label
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,14 @@ SECTIONS = ("stream", "output", "video", "devices", "hotkeys", "language")
 
 ERROR_STYLE = "color: #e5243b;"
 NOTE_STYLE = "color: #b07800;"
+
+
+def setting_problem(error: SettingError, *, with_field: bool = True) -> str:
+    """Why a setting cannot be used, in the interface's language where the message has a Chinese form
+    (the English names the field: ``stream.room: …``)."""
+    if current_language().startswith("zh") and error.message_zh:
+        return error.message_zh
+    return str(error) if with_field else error.message
 
 
 def portable(sequence: QKeySequence) -> str:
@@ -690,7 +699,7 @@ class SettingsDialog(QDialog):
             section = exc.field.split(".")[0].split("[")[0]
             if section in SECTIONS:
                 self.sections.setCurrentRow(SECTIONS.index(section))
-            self.error.setText(self.tr("Not saved: %1").replace("%1", str(exc)))
+            self.error.setText(self.tr("Not saved: %1").replace("%1", setting_problem(exc)))
             self.error.show()
             return False
         except OSError as exc:

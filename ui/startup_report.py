@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import QWidget
 
 from app import __version__
-from ui.about_dialog import about_text
+from ui.about_dialog import AboutDialog
 from ui.i18n import current_language
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,17 @@ def report(window: str, shown_at: float) -> dict[str, object]:
         "language": interface_language(),
         "translated": translating(),
         "version": __version__,
-        "about": about_text(),
+        "about": about_box_text(),
     }
+
+
+def about_box_text() -> str:
+    """What Help → About shows: the dialog's title, then its text (a dialog made and read, not shown)."""
+    dialog = AboutDialog()
+    try:
+        return f"{dialog.windowTitle()}\n{dialog.text()}"
+    finally:
+        dialog.deleteLater()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

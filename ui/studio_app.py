@@ -35,6 +35,9 @@ def _application() -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("ShopCast Studio")
     app.setOrganizationName("ShopCast")
+    # The desktop entry's name (packaging/shopcast-studio.desktop): Wayland's app id, so the dock shows
+    # the entry's icon and name; X11 matches its StartupWMClass, the executable's name.
+    app.setDesktopFileName("shopcast-studio")
     app.setWindowIcon(QIcon(str(assets_dir() / "web" / "icon.svg")))
     return app
 

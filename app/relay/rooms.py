@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 ROOM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 ROOM_NAME_RULE = "1-64 letters, digits, '-' or '_', starting with a letter or digit"
+ROOM_NAME_RULE_ZH = "1–64 个字母、数字、“-”或“_”，以字母或数字开头"
 
 
 def new_secret() -> str:

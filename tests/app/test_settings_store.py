@@ -277,20 +277,27 @@ def test_the_studio_runs_on_the_saved_settings(
 
 
 def test_the_scene_collection_lives_beside_the_settings_and_an_older_one_moves_there(
-    config_dir: Path, tmp_path: Path, studio_cli: list[dict[str, Any]]
+    config_dir: Path, tmp_path: Path, studio_cli: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     SettingsStore.default().save(StudioSettings())
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "scenes.json").write_text('{"format": "an older version kept it here"}', encoding="utf-8")
-    config: SessionConfig = studio(studio_cli, "--data", str(data))["config"]
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    data = tmp_path / "xdg" / "shopcast" / "studio"  # the studio's default data folder
+    data.mkdir(parents=True)
+    older = '{"format": "an earlier build kept it here"}'
+    (data / "scenes.json").write_text(older, encoding="utf-8")
+    config: SessionConfig = studio(studio_cli)["config"]
     assert config.scenes_file == config_dir / "scenes.json"
-    assert (config_dir / "scenes.json").read_text(encoding="utf-8") == '{"format": "an older version kept it here"}'
+    assert (config_dir / "scenes.json").read_text(encoding="utf-8") == older
     assert not (data / "scenes.json").exists(), "moved, not copied: one collection"
     (data / "scenes.json").write_text("{}", encoding="utf-8")
-    config = studio(studio_cli, "--data", str(data))["config"]
-    assert config.scenes_file == config_dir / "scenes.json", "the one beside the settings wins from then on"
-    assert (config_dir / "scenes.json").read_text(encoding="utf-8") != "{}"
+    assert studio(studio_cli)["config"].scenes_file == config_dir / "scenes.json"
+    assert (config_dir / "scenes.json").read_text(encoding="utf-8") == older, "the one beside the settings wins"
+
+    elsewhere = tmp_path / "other-data"  # a second studio's own data folder: its file is not taken
+    elsewhere.mkdir()
+    (elsewhere / "scenes.json").write_text("{}", encoding="utf-8")
+    studio(studio_cli, "--data", str(elsewhere))
+    assert (elsewhere / "scenes.json").exists()
     assert studio(studio_cli, "--scenes", str(tmp_path / "show.json"))["config"].scenes_file == tmp_path / "show.json"
 
 

@@ -231,6 +231,26 @@ def test_an_external_relay_is_saved_with_its_room_key_and_token(qtbot: QtBot, tm
     setup.remove_translators()
 
 
+def test_in_chinese_the_setup_says_in_chinese_why_a_relay_cannot_be_used(qtbot: QtBot, tmp_path: Path) -> None:
+    setup = FirstRunSetup(SettingsStore(tmp_path / "studio.json"), language="zh_CN")
+    qtbot.addWidget(setup)
+    setup.show()
+    setup.next()
+    relay = setup.relay
+    relay.external.click()
+    relay.relay_url.setText("relay.example.com")
+    relay.room.setText("spring")
+    relay.stream_key.setText("sk-123")
+    setup.button(QWizard.WizardButton.FinishButton).click()
+    assert relay.error.text() == "中继服务器地址：中继服务器填 bundled（内置），或 http:// 、https:// 开头的地址"
+    relay.relay_url.setText("https://relay.example.com")
+    relay.stream_key.setText("sk 123")
+    setup.button(QWizard.WizardButton.FinishButton).click()
+    assert relay.error.text() == "推流密钥：推流密钥里有空格或换行（粘贴时带进来的？）"
+    assert not (tmp_path / "studio.json").exists()
+    setup.remove_translators()
+
+
 def test_with_saved_settings_there_is_no_setup(
     config_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -313,7 +333,7 @@ def test_the_startup_report_of_the_first_run_setup(tmp_path: Path) -> None:
     assert data["window"] == "setup"
     assert started < data["shown_at"] < time.time()
     assert data["language"] == "zh_CN" and data["translated"] is True
-    assert data["about"].startswith(f"ShopCast 直播工作台\n版本 {app.__version__}\n")
+    assert data["about"].startswith(f"关于 ShopCast\nShopCast 直播工作台\n版本 {app.__version__}\n")
     for name in COMPONENTS:
         assert f"\n{name}: " in data["about"], name
     assert process.returncode == 0, "SIGTERM cancels the setup: a clean exit"
@@ -335,7 +355,7 @@ def test_the_startup_report_of_the_studio_window(tmp_path: Path) -> None:
     assert started < data["shown_at"] < time.time()
     assert data["language"] == "en", "the saved language wins over the system's"
     assert data["translated"] is False
-    assert data["about"].startswith(f"ShopCast Studio\nVersion {app.__version__}\n")
+    assert data["about"].startswith(f"About ShopCast\nShopCast Studio\nVersion {app.__version__}\n")
     assert "\nx264: core " in data["about"]
     assert process.returncode == 0, "SIGTERM closes the studio cleanly"
 
