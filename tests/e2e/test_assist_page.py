@@ -171,8 +171,13 @@ def test_the_page_in_chinese(room: Room, open_page: OpenPage) -> None:
     assert run_state(room)["by"] == f"assistant:{link['id']}"
     # The language can be switched on the page; the token stays in the fragment.
     page.click("#lang-switch")
-    page.wait_for_function("window.shopcastAssist && window.shopcastAssist.state === 'ready'", timeout=10_000)
-    assert page.evaluate("document.documentElement.lang") == "en"
+    # The English page, once its feed's snapshot (which carries the run's state) is in: "ready" alone
+    # comes before it.
+    page.wait_for_function(
+        "document.documentElement.lang === 'en' && window.shopcastAssist"
+        " && window.shopcastAssist.state === 'ready' && window.shopcastAssist.connected",
+        timeout=10_000,
+    )
     assert text(page, "#next") == "NEXT"
     assert page.errors == []  # type: ignore[attr-defined]
 
