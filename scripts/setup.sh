@@ -28,14 +28,15 @@ runtime_debs=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1   # Qt's xcb platform plugin
 )
 test_debs=(
-  ffmpeg chromium xvfb xauth
+  ffmpeg chromium xvfb xauth xdotool   # xdotool: benchmarks/startup.py sees windows appear
   libatomic1                 # Playwright's bundled node driver links it (gcc brings it on a dev box)
   wrk                        # the HTTP load generator of benchmarks/orders.py
   nginx-light libnginx-mod-rtmp   # a real RTMP ingest for the multi-destination tests
   espeak-ng                  # speech for the denoise quality tests
   janus janus-tools          # a WHIP server that is not our code (Janus gateway) and janus-pp-rec
   redis-server postgresql    # the scale-out stores, started by the tests on free ports (tests/helpers/servers.py)
-  dpkg-dev binutils          # the studio's .deb: dpkg-shlibdeps names its dependencies, PyInstaller reads ELF files
+  dpkg-dev binutils python3-dev   # the studio's .deb: dpkg-shlibdeps names its dependencies, PyInstaller reads
+                                 # ELF files and needs Python as a shared library (Debian's: libpython3.11)
 )
 
 missing=()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import sysconfig
 from pathlib import Path
 
 from PyInstaller.utils.hooks import collect_data_files, collect_submodules, copy_metadata
@@ -22,6 +23,9 @@ from pipeline.child_process import WORKER_MODULES  # noqa: E402  (needs ROOT on 
 ENTRY = str(ROOT / "packaging" / "shopcast.py")
 NAME = "shopcast"
 
+SNOWNLP_UNUSED = ["seg/data.txt", "sentiment/neg.txt", "sentiment/pos.txt", "tag/199801.txt", "**/*.marshal"]
+"""snownlp's training corpora and its Python 2 models (``.marshal``; Python 3 loads ``.marshal.3``):
+about 45 MB the report never reads."""
 FACE_MODEL = "face_recognition_models/models/shape_predictor_68_face_landmarks.dat"
 """The one model of face_recognition_models the studio uses (the package holds four, 126 MB)."""
 
@@ -42,9 +46,15 @@ def datas() -> list[tuple[str, str]]:
         (str(ROOT / "node_modules" / "hls.js" / "dist" / "hls.min.js"), "node_modules/hls.js/dist"),
         (str(ROOT / "app" / "commerce" / "schema.sql"), "app/commerce"),
         (str(site / FACE_MODEL), str(Path(FACE_MODEL).parent)),
-        *collect_data_files("jieba"),
-        *collect_data_files("snownlp"),
-        *copy_metadata("shopcast"),
+        # Beautify finds faces with OpenCV's Haar cascade (pipeline/filters/beautify.py).
+        *collect_data_files("cv2", includes=["data/haarcascade_frontalface_default.xml"]),
+        # The report's comment topics: jieba's dictionary and HMM, snownlp's segmenter and sentiment
+        # models, without their training corpora, Python 2 models and the parts the report never uses.
+        *collect_data_files("jieba", excludes=["lac_small/**", "posseg/**", "analyse/**"]),
+        *collect_data_files("snownlp", excludes=SNOWNLP_UNUSED),
+        # Every bundled distribution's metadata, which holds its licence (and the project's own: the
+        # built-in plugins are found through its entry points).
+        *copy_metadata("shopcast", recursive=True),
     ]
     missing = [source for source, _ in found if not Path(source).exists()]
     if missing:
@@ -68,6 +78,11 @@ EXCLUDES = [
     "torch",  # noisereduce's optional GPU path
     "pytest",
     "IPython",
+    # Development tools some packages' hooks would pull in (pydantic's mypy plugin, numpy's testing).
+    "mypy",
+    "hypothesis",
+    "playwright",
+    "schemathesis",
 ]
 
 
@@ -84,9 +99,13 @@ def without_system_libraries(binaries: list[tuple[str, str, str]]) -> list[tuple
     inside Python wheels (Qt, FFmpeg, OpenCV, ...) and Python's own stay in the build, even when the
     Python that builds it is the distribution's: the package must run without a Python installed."""
 
+    python = tuple(f"{sysconfig.get_path(name)}/" for name in ("stdlib", "platstdlib"))  # lib-dynload's modules
+
     def wanted(dest: str, source: str) -> bool:
         if dest.endswith(UNWANTED_QT_PLUGINS):
             return False
-        return Path(dest).name.startswith("libpython") or not source.startswith(SYSTEM_LIBRARY_DIRS)
+        if Path(dest).name.startswith("libpython") or source.startswith(python):
+            return True
+        return not source.startswith(SYSTEM_LIBRARY_DIRS)
 
     return [(dest, source, kind) for dest, source, kind in binaries if wanted(dest, source)]

