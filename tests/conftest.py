@@ -12,6 +12,9 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("SHOPCAST_LANG", "en")
 
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, WEBRTC_ARGS
 from tests.helpers.fakes import FakeDevices
 from tests.helpers.relay import RelayProcess
 from tests.helpers.servers import PostgresServer, RedisServer
@@ -77,3 +80,22 @@ def redis_server() -> Iterator[RedisServer]:
     server = RedisServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, for a module's pages (tests/helpers/browser.py)."""
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def webrtc_browser() -> Iterator[Browser]:
+    """Chromium with a fake camera and microphone, for the pages that ask for them (the co-host guest page).
+    A module uses this or ``browser``, not both: one sync Playwright per thread."""
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBRTC_ARGS, headless=True)
+        yield instance
+        instance.close()

@@ -14,7 +14,7 @@ import shlex
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,12 @@ import av
 import httpx
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from skimage import data as sample_images
 
 import app
 from app.settings_store import FILE_NAME, SettingsStore, StudioSettings
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.helpers.browser import PHONE
 from tests.helpers.processes import free_port, stop_process
 from tests.helpers.relay import RelayProcess
 from tests.helpers.waiting import wait_until
@@ -210,14 +210,6 @@ def test_the_built_report_reads_a_show_as_the_source_does(
     built = json.loads((tmp_path / "built.json").read_text(encoding="utf-8"))
     assert built["topics"] and built["negative_topics"], "the comment topics need the bundled dictionaries"
     assert built == json.loads((tmp_path / "source.json").read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

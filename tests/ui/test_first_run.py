@@ -251,10 +251,9 @@ def test_in_chinese_the_setup_says_in_chinese_why_a_relay_cannot_be_used(qtbot: 
     setup.remove_translators()
 
 
-def test_with_saved_settings_there_is_no_setup(
-    config_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    SettingsStore.default().save(StudioSettings(language="en"))
+@pytest.fixture
+def windows(monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[dict[str, Any]]]:
+    """The setups asked for and the studio windows opened (with their options), neither shown."""
     asked: list[object] = []
     opened: list[dict[str, Any]] = []
 
@@ -268,25 +267,23 @@ def test_with_saved_settings_there_is_no_setup(
 
     monkeypatch.setattr("app.gui.first_run_setup", first_run_setup)
     monkeypatch.setattr("app.gui.run_studio", run_studio)
+    return asked, opened
+
+
+def test_with_saved_settings_there_is_no_setup(
+    config_dir: Path, tmp_path: Path, windows: tuple[list[object], list[dict[str, Any]]]
+) -> None:
+    SettingsStore.default().save(StudioSettings(language="en"))
+    asked, opened = windows
     assert studio(tmp_path, "--go-live") == 0
     assert not asked
     assert opened and opened[0]["go_live"] is True, "--go-live holds once the studio has been set up"
 
 
-def test_the_demo_never_shows_the_setup(config_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    asked: list[object] = []
-    opened: list[dict[str, Any]] = []
-
-    def first_run_setup(*args: object, **kwargs: object) -> bool:
-        asked.append(args)
-        return True
-
-    def run_studio(config: SessionConfig, **kwargs: Any) -> int:
-        opened.append(kwargs)
-        return 0
-
-    monkeypatch.setattr("app.gui.first_run_setup", first_run_setup)
-    monkeypatch.setattr("app.gui.run_studio", run_studio)
+def test_the_demo_never_shows_the_setup(
+    config_dir: Path, tmp_path: Path, windows: tuple[list[object], list[dict[str, Any]]]
+) -> None:
+    asked, opened = windows
     assert cli.main(["demo", "--data", str(tmp_path / "data"), "--port", "0"]) == 0
     assert not asked and opened
     assert not (config_dir / "studio.json").exists()
