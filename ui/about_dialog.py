@@ -11,7 +11,16 @@ from __future__ import annotations
 import PySide6
 from PySide6.QtCore import QCoreApplication, Qt, Slot, qVersion
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import __version__
 from app.about import NAME, components
@@ -74,6 +83,7 @@ class AboutDialog(QDialog):
         for label in (self.name_label, self.version_label, self.description_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             titles.addWidget(label)
+        titles.addStretch(1)  # the lines together at the top, not spread down the icon's height
         top = QHBoxLayout()
         top.addWidget(self.icon_label)
         top.addLayout(titles, 1)
@@ -103,7 +113,10 @@ class AboutDialog(QDialog):
         layout.addLayout(top)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
+        # Wrapped labels ask for height by width: the box takes the height its width needs, no more.
+        for label in (self.description_label, *self.component_labels.values()):
+            label.setMinimumWidth(400)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
 
     def text(self) -> str:
         """What the box shows, as plain text (what Copy copies)."""
