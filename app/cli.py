@@ -383,7 +383,7 @@ def _session_config(
         source=args.source,
         mic=args.mic,
         program=ProgramSettings(canvases=parse_canvases(args.canvas), fps=args.fps),
-        scenes_file=args.scenes or (args.data / "scenes.json" if getattr(args, "data", None) else None),
+        scenes_file=args.scenes or (args.data / SCENES_FILE_NAME if getattr(args, "data", None) else None),
         scene=args.scene,
         language=language,
         broadcast=BroadcastSettings(
@@ -1361,7 +1361,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_media_options(
             p,
             mic="default",
-            scenes_default=f"{SCENES_FILE_NAME} beside the settings" if name == "studio" else "scenes.json in --data",
+            scenes_default=SCENES_FILE_NAME + (" beside the settings" if name == "studio" else " in --data"),
         )
         if name == "studio":
             p.add_argument("--title", default="ShopCast live", help="room title (default %(default)s)")

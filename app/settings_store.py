@@ -90,6 +90,8 @@ DEFAULT_HOTKEYS: Mapping[str, str] = MappingProxyType(
 
 RESERVED_KEYS: Mapping[str, str] = MappingProxyType({"Ctrl+Q": "quit", "Ctrl+,": "settings"})
 """Key sequences the window's menus use (not assignable to an action)."""
+RESERVED_KEY_NAMES_ZH: Mapping[str, str] = MappingProxyType({"quit": "退出", "settings": "设置"})
+"""What :data:`RESERVED_KEYS` name, in Chinese."""
 
 
 class SettingError(ValueError):
@@ -252,12 +254,20 @@ def validate(settings: StudioSettings) -> StudioSettings:
 
     o = settings.output
     if o.recording_dir and not Path(o.recording_dir).expanduser().is_absolute():
-        raise SettingError("output.recording_dir", "the recording folder must be a full path (e.g. ~/Videos)")
+        raise SettingError(
+            "output.recording_dir",
+            "the recording folder must be a full path (e.g. ~/Videos)",
+            "录制文件夹须为完整路径（如 ~/Videos）",
+        )
     for i, rtmp in enumerate(o.rtmp):
         where = f"output.rtmp[{i}]"
-        _no_space(rtmp.key, f"{where}.key", "stream key", "推流密钥")
+        _no_space(rtmp.key, f"{where}.key", "stream key", f"第 {i + 1} 个 RTMP 目的地的推流密钥")
         if urlsplit(rtmp.url).scheme not in ("rtmp", "rtmps") or not urlsplit(rtmp.url).hostname:
-            raise SettingError(f"{where}.url", "an RTMP server looks like rtmp://host[:port]/app")
+            raise SettingError(
+                f"{where}.url",
+                "an RTMP server looks like rtmp://host[:port]/app",
+                f"第 {i + 1} 个 RTMP 目的地：服务器地址形如 rtmp://主机[:端口]/应用",
+            )
         try:
             check_rtmp_url(rtmp.full_url)
         except ValueError as exc:
@@ -269,7 +279,7 @@ def validate(settings: StudioSettings) -> StudioSettings:
             check_whip_url(whip.url)
         except ValueError as exc:
             raise SettingError(f"{where}.url", str(exc)) from None
-        _no_space(whip.token, f"{where}.token", "bearer token", "访问令牌")
+        _no_space(whip.token, f"{where}.token", "bearer token", f"第 {i + 1} 个 WHIP 目的地的 Bearer 令牌")
 
     v = settings.video
     checks = (
@@ -284,7 +294,11 @@ def validate(settings: StudioSettings) -> StudioSettings:
         except ValueError as exc:
             raise SettingError(where, str(exc)) from None
     if v.preset not in PRESETS:
-        raise SettingError("video.preset", f"{v.preset!r} is not one of {', '.join(PRESETS)}")
+        raise SettingError(
+            "video.preset",
+            f"{v.preset!r} is not one of {', '.join(PRESETS)}",
+            f"编码预设 {v.preset!r} 不是以下之一：{', '.join(PRESETS)}",
+        )
     if settings.devices.camera:
         try:
             parse_video_spec(settings.devices.camera)
@@ -301,9 +315,12 @@ def validate(settings: StudioSettings) -> StudioSettings:
             continue
         key = normal_keys(keys)
         if key in reserved:
-            raise SettingError(where, f"{keys} is the {reserved[key]} shortcut")
+            what_zh = RESERVED_KEY_NAMES_ZH.get(reserved[key], reserved[key])
+            raise SettingError(where, f"{keys} is the {reserved[key]} shortcut", f"{keys} 是“{what_zh}”的快捷键")
         if key in seen:
-            raise SettingError(where, f"{keys} is already the hotkey of {seen[key]}")
+            raise SettingError(
+                where, f"{keys} is already the hotkey of {seen[key]}", f"{keys} 已是另一个操作（{seen[key]}）的快捷键"
+            )
         seen[key] = action
     if settings.language not in LANGUAGES:
         raise SettingError("language", f"{settings.language!r} is not one of {', '.join(LANGUAGES)}")

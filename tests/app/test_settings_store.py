@@ -38,6 +38,7 @@ from app.settings_store import (
     next_live_config,
     settings_from_json,
     settings_to_json,
+    validate,
 )
 from pipeline.broadcast import BroadcastSettings
 from tests.helpers.fakes import FakeDevices
@@ -189,6 +190,29 @@ def test_saving_refuses_what_cannot_be_used_and_keeps_the_file(config_dir: Path)
     assert caught.value.field == "output.whip[0].url"
     assert (config_dir / "studio.json").read_bytes() == before
     assert store.settings == full_settings()
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "chinese"),
+    [
+        (StudioSettings(stream=StreamSettings(relay="relay.example.com")), "stream.relay", "中继服务器填 bundled"),
+        (StudioSettings(stream=StreamSettings(room="a room")), "stream.room", "直播间名称须为"),
+        (
+            StudioSettings(
+                output=OutputSettings(rtmp=(RtmpDestination("rtmp://h/app", "ok"), RtmpDestination("h", "k")))
+            ),
+            "output.rtmp[1].url",
+            "第 2 个 RTMP 目的地",
+        ),
+        (StudioSettings(output=OutputSettings(recording_dir="Videos")), "output.recording_dir", "完整路径"),
+        (StudioSettings().with_hotkeys({"go_live": "Ctrl+Q"}), "hotkeys.go_live", "“退出”的快捷键"),
+    ],
+)
+def test_what_a_person_types_wrong_is_also_said_in_chinese(settings: StudioSettings, field: str, chinese: str) -> None:
+    with pytest.raises(SettingError) as caught:
+        validate(settings)
+    assert caught.value.field == field
+    assert chinese in caught.value.message_zh, caught.value.message_zh
 
 
 def test_json_round_trip_and_what_changed() -> None:

@@ -280,6 +280,27 @@ def test_with_saved_settings_there_is_no_setup(
     assert opened and opened[0]["go_live"] is True, "--go-live holds once the studio has been set up"
 
 
+@pytest.mark.parametrize("finished", [False, True])
+def test_an_older_scene_collection_moves_beside_the_settings_only_once_the_setup_is_finished(
+    config_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, finished: bool
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    data = tmp_path / "xdg" / "shopcast" / "studio"  # the studio's default data folder
+    data.mkdir(parents=True)
+    (data / "scenes.json").write_text("{}", encoding="utf-8")
+
+    def first_run_setup(store: SettingsStore, **kwargs: object) -> bool:
+        if finished:
+            store.save(StudioSettings())
+        return finished
+
+    monkeypatch.setattr("app.gui.first_run_setup", first_run_setup)
+    monkeypatch.setattr("app.gui.run_studio", lambda config, **kwargs: 0)
+    assert cli.main(["studio", "--port", "0", "--source", "test", "--mic", "tone"]) == 0
+    assert (config_dir / "scenes.json").exists() is finished
+    assert (data / "scenes.json").exists() is not finished, "cancelled, nothing moves"
+
+
 def test_the_demo_never_shows_the_setup(
     config_dir: Path, tmp_path: Path, windows: tuple[list[object], list[dict[str, Any]]]
 ) -> None:
