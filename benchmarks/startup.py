@@ -113,10 +113,12 @@ def visible(title: str, env: dict[str, str], process: subprocess.Popen[bytes]) -
 
 
 def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    """Xvfb on a display it picks itself (``-displayfd``: it writes the number once it accepts clients)."""
+    """Xvfb on a display it picks itself (``-displayfd``: it writes the number once it accepts clients).
+    ``-noreset``: an X server resets when its last client leaves, and a program started during the reset
+    cannot connect (one in a few dozen launches failed that way, OBS's and ours alike)."""
     read, write = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))  # fmt: skip
+    command = ["Xvfb", "-displayfd", str(write), "-noreset", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"]
+    xvfb = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write,))
     os.close(write)
     with os.fdopen(read) as numbers:
         number = numbers.readline().strip()
