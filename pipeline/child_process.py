@@ -5,7 +5,7 @@ the user's site packages or PYTHON* variables). A PyInstaller build has no Pytho
 only its own executable, so there the command is that executable with :data:`RUN_MODULE_FLAG` and the
 worker's module name; the build's entry point (app/entry.py) runs the module as ``__main__``. Only the
 modules in :data:`WORKER_MODULES` may be run that way, and the build's spec names them as hidden
-imports (nothing imports them).
+imports (not every one is imported by the code that starts it).
 """
 
 from __future__ import annotations
