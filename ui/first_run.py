@@ -42,33 +42,33 @@ CANVAS_CHOICES = (PORTRAIT, LANDSCAPE)
 FIELD_ERROR_STYLE = "QLineEdit { border: 1px solid #e5243b; }"
 
 
+def _choice_box(
+    parent: QWidget, kind: str, names: tuple[str, ...]
+) -> tuple[QGroupBox, QButtonGroup, dict[str, QRadioButton]]:
+    """A group box of radio buttons, one per name (``<kind>-<name>`` as its object name; the texts
+    come from ``FirstRunSetup.retranslate``), their button group and the buttons by name."""
+    box = QGroupBox(parent)
+    column = QVBoxLayout(box)
+    group = QButtonGroup(parent)
+    buttons: dict[str, QRadioButton] = {}
+    for i, name in enumerate(names):
+        button = QRadioButton(box)
+        button.setObjectName(f"{kind}-{name}")
+        group.addButton(button, i)
+        buttons[name] = button
+        column.addWidget(button)
+    return box, group, buttons
+
+
 class _ChoicesPage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("choices-page")
         layout = QVBoxLayout(self)
-        self.language_box = QGroupBox(self)
-        box = QVBoxLayout(self.language_box)
-        self.languages = QButtonGroup(self)
-        self.language_buttons: dict[str, QRadioButton] = {}
-        for i, language in enumerate(LANGUAGE_CHOICES):
-            button = QRadioButton(self.language_box)
-            button.setObjectName(f"language-{language}")
-            self.languages.addButton(button, i)
-            self.language_buttons[language] = button
-            box.addWidget(button)
+        self.language_box, self.languages, self.language_buttons = _choice_box(self, "language", LANGUAGE_CHOICES)
         layout.addWidget(self.language_box)
-
-        self.canvas_box = QGroupBox(self)
-        box = QVBoxLayout(self.canvas_box)
-        self.canvases = QButtonGroup(self)
-        self.canvas_buttons: dict[str, QRadioButton] = {}
-        for i, canvas in enumerate(CANVAS_CHOICES):
-            button = QRadioButton(self.canvas_box)
-            button.setObjectName(f"canvas-{canvas.name}")
-            self.canvases.addButton(button, i)
-            self.canvas_buttons[canvas.name] = button
-            box.addWidget(button)
+        canvases = tuple(canvas.name for canvas in CANVAS_CHOICES)
+        self.canvas_box, self.canvases, self.canvas_buttons = _choice_box(self, "canvas", canvases)
         self.canvas_buttons[PORTRAIT.name].setChecked(True)
         layout.addWidget(self.canvas_box)
         layout.addStretch(1)
