@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -259,15 +260,22 @@ def group_of_two(engine: RoomEngine) -> str:
     return str(engine.create_group_buy("r", GroupBuyInput("sofa", 100_000, group_size=2, window_s=600))["id"])
 
 
+def two_members_pending(engine: RoomEngine) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A group of two joined by viewers A and B, whose payments the asynchronous provider has not
+    confirmed yet: (A's order, B's order, the group's id)."""
+    campaign = group_of_two(engine)
+    a, _ = engine.place_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
+    group = a["group_id"]
+    b, _ = engine.place_order("r", "viewer-b", "B", OrderRequest("sofa", 1, group_id=group), "k1")
+    return a, b, group
+
+
 def test_an_asynchronous_group_fills_only_once_every_members_payment_is_confirmed(
     make_engine: Callable[[PaymentProvider], RoomEngine],
 ) -> None:
     provider = AsyncTestModePayment()
     engine = make_engine(provider)
-    campaign = group_of_two(engine)
-    a, _ = engine.place_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
-    group = a["group_id"]
-    b, _ = engine.place_order("r", "viewer-b", "B", OrderRequest("sofa", 1, group_id=group), "k1")
+    a, b, group = two_members_pending(engine)
     assert (a["status"], b["status"]) == ("created", "created"), "processing is not paid"
     assert engine.group("r", group)["status"] == "open" and status_of(engine, a["order_id"]) == "created"
 
@@ -288,10 +296,7 @@ def test_a_member_whose_payment_the_provider_cancels_leaves_the_group_and_frees_
 ) -> None:
     provider = AsyncTestModePayment()
     engine = make_engine(provider)
-    campaign = group_of_two(engine)
-    a, _ = engine.place_order("r", "viewer-a", "A", OrderRequest("sofa", 1, group_buy_id=campaign), "k1")
-    group = a["group_id"]
-    b, _ = engine.place_order("r", "viewer-b", "B", OrderRequest("sofa", 1, group_id=group), "k1")
+    a, b, group = two_members_pending(engine)
     assert webhook(provider, engine, "evt_b_cancelled", b["order_id"], "cancelled") is True, "not a 409"
     assert status_of(engine, b["order_id"]) == "cancelled" and engine.group("r", group)["needed"] == 1
     assert engine.product("r", "sofa")["stock"] == 9, "B's unit is back"
